@@ -1,0 +1,109 @@
+//! The one-sentence "why" of each finding, in the words of the stack (not escaped: each output
+//! escapes for its own medium).
+
+use super::{Finding, Kind, Place};
+use crate::stack::{Evidence, Side, Stack};
+
+/// Joins a chain of parties as `a → b → c`, shortened in the middle when it is long.
+pub fn chain_text(stack: &Stack, chain: &[u32]) -> String {
+    const KEEP: usize = 3;
+    let ids: Vec<&str> = chain.iter().map(|&p| stack.party(p).id.as_str()).collect();
+    if ids.len() <= 2 * KEEP + 1 {
+        return ids.join(" → ");
+    }
+    format!(
+        "{} → … ({} more) … → {}",
+        ids[..KEEP].join(" → "),
+        ids.len() - 2 * KEEP,
+        ids[ids.len() - KEEP..].join(" → ")
+    )
+}
+
+fn list(stack: &Stack, parties: &[u32]) -> String {
+    const SHOWN: usize = 5;
+    let mut s: Vec<&str> = parties
+        .iter()
+        .take(SHOWN)
+        .map(|&p| stack.party(p).id.as_str())
+        .collect();
+    let more = parties.len().saturating_sub(SHOWN);
+    let more_text = format!("and {more} more");
+    if more > 0 {
+        s.push(&more_text);
+    }
+    s.join(", ")
+}
+
+/// Why a finding was raised, as one sentence.
+pub fn message(stack: &Stack, f: &Finding, min_evidence: Evidence) -> String {
+    let control = &stack.control(f.control).id;
+    let (consumer, provider, entry) = match f.place {
+        Place::Handoff { handoff, .. } => {
+            let h = stack.handoff(handoff);
+            let entry = h.entries.iter().find(|e| e.control == f.control);
+            (
+                Some(&stack.party(h.consumer).id),
+                Some(&stack.party(h.provider).id),
+                entry,
+            )
+        }
+        Place::Party(_) => (None, None, None),
+    };
+    let responsible = match f.side() {
+        Some(Side::Provider) => provider,
+        Some(Side::Consumer) => consumer,
+        None => None,
+    };
+    let who = responsible.map(String::as_str).unwrap_or("?");
+    let side = f.side().map_or("", Side::as_str);
+    let assumed = entry
+        .and_then(|e| e.assumed)
+        .map_or("nobody", |o| o.as_str());
+    let consumer = consumer.map(String::as_str).unwrap_or("?");
+    let mut text = match (f.kind, f.place) {
+        (Kind::Unassigned, Place::Party(p)) => format!(
+            "{} requires {control} but does not implement it, and none of its hand-offs lists it: nobody is responsible",
+            stack.party(p).id
+        ),
+        (Kind::Unassigned, _) => {
+            format!("{control} is in scope but has no owner: neither `agreed` nor `assumed` is set")
+        }
+        (Kind::NoMansLand, _) => format!(
+            "the agreement puts {control} on the {side} ({who}), {consumer} assumed {assumed}, and {who} does not deliver it: each side thinks the other does it"
+        ),
+        (Kind::BrokenChain, _) if f.circular => format!(
+            "{who} hands {control} on, but the delegations go round in a circle ({}) and nobody implements it",
+            chain_text(stack, &f.chain)
+        ),
+        (Kind::BrokenChain, _) => format!(
+            "{who} hands {control} on, but the chain {} ends at {} (root cause: implements nothing, hands nothing on)",
+            chain_text(stack, &f.chain),
+            list(stack, &f.root_causes)
+        ),
+        (Kind::NotDelivered, _) => {
+            format!(
+                "the {side} ({who}) is responsible for {control} but neither implements it nor hands it on"
+            )
+        }
+        (Kind::Misunderstanding, _) => format!(
+            "{control} is delivered by the {side} ({who}), but {consumer} assumed {assumed}"
+        ),
+        (Kind::Unconfirmed, _) => format!(
+            "{control} is delivered via the {side} ({who}), but only by assumption: no agreement says so"
+        ),
+        (Kind::WeakAssurance, _) => format!(
+            "{control} is delivered, but the assurance is {} (below {min_evidence}) along {}",
+            f.assurance.unwrap_or(Evidence::None),
+            chain_text(stack, &f.chain)
+        ),
+    };
+    if let Some((h, date)) = f.expired {
+        let h = stack.handoff(h);
+        text.push_str(&format!(
+            "; the evidence of {} → {} expired on {date}",
+            stack.party(h.consumer).id,
+            stack.party(h.provider).id
+        ));
+    }
+    text
+}

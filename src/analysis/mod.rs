@@ -1,0 +1,357 @@
+//! The gap engine (SPEC §2 and §6): pure functions from a [`Stack`] and the what-ifs in force to
+//! a [`Report`]. No I/O, no terminal. Each control is analysed on its own, so an edit of one
+//! control re-analyses only that control ([`Report::reanalyse_control`]).
+
+mod blast;
+mod engine;
+mod explain;
+mod notes;
+
+use crate::date::Date;
+use crate::stack::{ControlIdx, Evidence, HandoffIdx, PartyIdx, Side, Stack};
+
+pub use blast::{BlastRadius, blast_radius};
+pub use explain::message;
+
+/// What kind of gap or warning a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// Nobody owns the control.
+    Unassigned,
+    /// The agreement puts it on a side that does not deliver it, and the consumer believed otherwise.
+    NoMansLand,
+    /// The responsible party hands it on, but the chain ends where nobody delivers it.
+    BrokenChain,
+    /// The responsible party neither delivers it nor hands it on.
+    NotDelivered,
+    /// Covered, but not by whom the consumer believes.
+    Misunderstanding,
+    /// Covered, but resting on an assumption only.
+    Unconfirmed,
+    /// Covered, with assurance below the minimum.
+    WeakAssurance,
+}
+
+impl Kind {
+    /// Every kind, gaps first.
+    pub const ALL: [Kind; 7] = [
+        Kind::Unassigned,
+        Kind::NoMansLand,
+        Kind::BrokenChain,
+        Kind::NotDelivered,
+        Kind::Misunderstanding,
+        Kind::Unconfirmed,
+        Kind::WeakAssurance,
+    ];
+
+    /// The word used in reports and `[[accept]] kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Unassigned => "unassigned",
+            Kind::NoMansLand => "no-mans-land",
+            Kind::BrokenChain => "broken-chain",
+            Kind::NotDelivered => "not-delivered",
+            Kind::Misunderstanding => "misunderstanding",
+            Kind::Unconfirmed => "unconfirmed",
+            Kind::WeakAssurance => "weak-assurance",
+        }
+    }
+
+    /// Parses the word used in reports.
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Gap or warning.
+    pub fn severity(self) -> Severity {
+        match self {
+            Kind::Unassigned | Kind::NoMansLand | Kind::BrokenChain | Kind::NotDelivered => {
+                Severity::Gap
+            }
+            Kind::Misunderstanding | Kind::Unconfirmed | Kind::WeakAssurance => Severity::Warning,
+        }
+    }
+}
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// Nobody actually covers the control.
+    Gap,
+    /// Covered, but not as believed or not assured enough.
+    Warning,
+}
+
+impl Severity {
+    /// The word used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Gap => "gap",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// Where a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Place {
+    /// At a hand-off; `side` is `None` for an unassigned entry.
+    Handoff {
+        /// The hand-off.
+        handoff: HandoffIdx,
+        /// The responsible side judged.
+        side: Option<Side>,
+    },
+    /// A party's own requirement.
+    Party(PartyIdx),
+}
+
+/// One gap or warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// What kind.
+    pub kind: Kind,
+    /// The control.
+    pub control: ControlIdx,
+    /// Where.
+    pub place: Place,
+    /// Broken chain: where the delegations end, sorted by id.
+    pub root_causes: Vec<PartyIdx>,
+    /// Broken chain: the delegations only go round in a circle.
+    pub circular: bool,
+    /// Why, as a path of parties: for a broken chain, from the responsible party to its first
+    /// root cause (or round the circle); for weak assurance, the path its assurance rests on.
+    pub chain: Vec<PartyIdx>,
+    /// Weak assurance: the assurance found.
+    pub assurance: Option<Evidence>,
+    /// The expired entry (hand-off, expiry date) that lowered the assurance, if one did.
+    pub expired: Option<(HandoffIdx, Date)>,
+    /// The `[[accept]]` that accepts this finding, if any.
+    pub accepted: Option<u32>,
+}
+
+impl Finding {
+    /// Gap or warning.
+    pub fn severity(&self) -> Severity {
+        self.kind.severity()
+    }
+
+    /// The hand-off, for a hand-off finding.
+    pub fn handoff(&self) -> Option<HandoffIdx> {
+        match self.place {
+            Place::Handoff { handoff, .. } => Some(handoff),
+            Place::Party(_) => None,
+        }
+    }
+
+    /// The side, for a hand-off finding with a responsible side.
+    pub fn side(&self) -> Option<Side> {
+        match self.place {
+            Place::Handoff { side, .. } => side,
+            Place::Party(_) => None,
+        }
+    }
+}
+
+/// Information that is never a gap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// Parties of a strongly connected component of the hand-off graph, sorted by id.
+    Cycle(Vec<PartyIdx>),
+    /// A hand-off whose provider sits in a layer above its consumer's.
+    LayerInversion(HandoffIdx),
+    /// An `[[accept]]` past its `until` date.
+    ExpiredAccept(u32),
+    /// A current `[[accept]]` that matches no finding.
+    StaleAccept(u32),
+}
+
+impl Note {
+    /// The word used in reports.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Note::Cycle(_) => "cycle",
+            Note::LayerInversion(_) => "layer-inversion",
+            Note::ExpiredAccept(_) => "expired-accept",
+            Note::StaleAccept(_) => "stale-accept",
+        }
+    }
+}
+
+/// The what-ifs in force: views, never written to the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhatIf {
+    off: Vec<bool>,
+    /// Overrides the stack's `min_evidence`.
+    pub min_evidence: Option<Evidence>,
+    /// The analysis date.
+    pub as_of: Date,
+}
+
+impl WhatIf {
+    /// No party switched off, the stack's own minimum evidence, on the given date.
+    pub fn new(stack: &Stack, as_of: Date) -> WhatIf {
+        WhatIf {
+            off: vec![false; stack.parties.len()],
+            min_evidence: None,
+            as_of,
+        }
+    }
+
+    /// Switches a party off (or back on).
+    pub fn set_off(&mut self, party: PartyIdx, off: bool) {
+        self.off[party as usize] = off;
+    }
+
+    /// Whether a party is switched off.
+    pub fn is_off(&self, party: PartyIdx) -> bool {
+        self.off.get(party as usize).copied().unwrap_or(false)
+    }
+
+    /// The parties switched off, by index.
+    pub fn without(&self) -> impl Iterator<Item = PartyIdx> + '_ {
+        self.off
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| **o)
+            .map(|(i, _)| i as PartyIdx)
+    }
+
+    /// The minimum evidence in force.
+    pub fn min_evidence(&self, stack: &Stack) -> Evidence {
+        self.min_evidence.unwrap_or(stack.min_evidence)
+    }
+}
+
+/// Gap, warning and accepted counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Findings that are gaps (accepted ones included).
+    pub gaps: usize,
+    /// Findings that are warnings (accepted ones included).
+    pub warnings: usize,
+    /// The accepted part of both.
+    pub accepted: usize,
+}
+
+impl Counts {
+    fn add(&mut self, f: &Finding, sign: isize) {
+        let bump = |n: &mut usize| *n = n.wrapping_add_signed(sign);
+        match f.severity() {
+            Severity::Gap => bump(&mut self.gaps),
+            Severity::Warning => bump(&mut self.warnings),
+        }
+        if f.accepted.is_some() {
+            bump(&mut self.accepted);
+        }
+    }
+}
+
+/// Every finding and note of a stack under some what-ifs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Findings grouped by control, each group in SPEC §4 order.
+    pub by_control: Vec<Vec<Finding>>,
+    /// Cycles and layer inversions (they depend only on the hand-off graph).
+    pub graph_notes: Vec<Note>,
+    /// Expired and stale accepts.
+    pub accept_notes: Vec<Note>,
+    /// The minimum evidence the findings were judged against.
+    pub min_evidence: Evidence,
+    /// The analysis date.
+    pub as_of: Date,
+    counts: Counts,
+}
+
+/// Analyses a whole stack.
+pub fn analyse(stack: &Stack, what_if: &WhatIf) -> Report {
+    let mut engine = engine::Engine::new(stack, what_if);
+    let by_control: Vec<Vec<Finding>> = (0..stack.controls.len() as ControlIdx)
+        .map(|c| engine.control(c))
+        .collect();
+    let mut counts = Counts::default();
+    for f in by_control.iter().flatten() {
+        counts.add(f, 1);
+    }
+    let mut report = Report {
+        by_control,
+        graph_notes: notes::graph_notes(stack),
+        accept_notes: Vec::new(),
+        min_evidence: what_if.min_evidence(stack),
+        as_of: what_if.as_of,
+        counts,
+    };
+    report.accept_notes = notes::accept_notes(stack, &report);
+    report
+}
+
+impl Report {
+    /// Re-analyses one control after an edit that touched only that control (an owner, an
+    /// evidence, an expiry or an `implements` of it). What-ifs must be unchanged.
+    pub fn reanalyse_control(&mut self, stack: &Stack, what_if: &WhatIf, control: ControlIdx) {
+        let fresh = engine::Engine::new(stack, what_if).control(control);
+        let slot = &mut self.by_control[control as usize];
+        for f in slot.iter() {
+            self.counts.add(f, -1);
+        }
+        for f in &fresh {
+            self.counts.add(f, 1);
+        }
+        *slot = fresh;
+        self.accept_notes = notes::accept_notes(stack, self);
+    }
+
+    /// Gap, warning and accepted counts.
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// Every finding, in SPEC §4 order: hand-off findings by (consumer, provider, service,
+    /// control, side), then party findings by (party, control), ids compared as bytes.
+    pub fn sorted<'r>(&'r self, stack: &Stack) -> Vec<&'r Finding> {
+        let mut all: Vec<&Finding> = self.by_control.iter().flatten().collect();
+        all.sort_by(|a, b| order_key(stack, a).cmp(&order_key(stack, b)));
+        all
+    }
+
+    /// Every note: graph notes, then accept notes.
+    pub fn notes(&self) -> impl Iterator<Item = &Note> {
+        self.graph_notes.iter().chain(&self.accept_notes)
+    }
+
+    /// Whether any finding not accepted is at or above a severity.
+    pub fn fails(&self, level: Severity) -> bool {
+        self.by_control
+            .iter()
+            .flatten()
+            .any(|f| f.accepted.is_none() && f.severity() <= level)
+    }
+}
+
+type OrderKey<'s> = (
+    u8,
+    &'s [u8],
+    &'s [u8],
+    Option<&'s [u8]>,
+    &'s [u8],
+    Option<Side>,
+);
+
+/// The SPEC §4 sort key of a finding.
+pub fn order_key<'s>(stack: &'s Stack, f: &Finding) -> OrderKey<'s> {
+    let control = stack.control(f.control).id.as_bytes();
+    match f.place {
+        Place::Handoff { handoff, side } => {
+            let h = stack.handoff(handoff);
+            (
+                0,
+                stack.party(h.consumer).id.as_bytes(),
+                stack.party(h.provider).id.as_bytes(),
+                h.service.as_deref().map(str::as_bytes),
+                control,
+                side,
+            )
+        }
+        Place::Party(p) => (1, stack.party(p).id.as_bytes(), b"", None, control, None),
+    }
+}

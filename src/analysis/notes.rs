@@ -1,0 +1,72 @@
+//! Notes (information, never gaps): cycles and layer inversions in the hand-off graph, and
+//! accepted risks that have expired or no longer match anything.
+
+use petgraph::graph::DiGraph;
+
+use super::{Note, Report};
+use crate::stack::Stack;
+
+/// Cycles (strongly connected components of more than one party, computed without recursion)
+/// and layer inversions, in a stable order.
+pub(super) fn graph_notes(stack: &Stack) -> Vec<Note> {
+    let mut graph: DiGraph<u32, ()> =
+        DiGraph::with_capacity(stack.parties.len(), stack.handoffs.len());
+    let nodes: Vec<_> = (0..stack.parties.len() as u32)
+        .map(|p| graph.add_node(p))
+        .collect();
+    for h in &stack.handoffs {
+        graph.add_edge(nodes[h.consumer as usize], nodes[h.provider as usize], ());
+    }
+    let mut cycles: Vec<Vec<u32>> = petgraph::algo::kosaraju_scc(&graph)
+        .into_iter()
+        .filter(|scc| scc.len() > 1)
+        .map(|scc| {
+            let mut parties: Vec<u32> = scc.into_iter().map(|n| graph[n]).collect();
+            parties.sort_by(|&a, &b| stack.party(a).id.cmp(&stack.party(b).id));
+            parties
+        })
+        .collect();
+    cycles.sort_by(|a, b| stack.party(a[0]).id.cmp(&stack.party(b[0]).id));
+    let mut notes: Vec<Note> = cycles.into_iter().map(Note::Cycle).collect();
+
+    if stack.layers_declared {
+        let mut inversions: Vec<u32> = (0..stack.handoffs.len() as u32)
+            .filter(|&h| {
+                let h = stack.handoff(h);
+                matches!((stack.layer_of(h.provider), stack.layer_of(h.consumer)), (Some(p), Some(c)) if p < c)
+            })
+            .collect();
+        inversions.sort_by(|&a, &b| handoff_key(stack, a).cmp(&handoff_key(stack, b)));
+        notes.extend(inversions.into_iter().map(Note::LayerInversion));
+    }
+    notes
+}
+
+/// Hand-offs ordered by (consumer, provider, service — none first), ids as bytes.
+pub(crate) fn handoff_key(stack: &Stack, h: u32) -> (&[u8], &[u8], Option<&[u8]>) {
+    let h = stack.handoff(h);
+    (
+        stack.party(h.consumer).id.as_bytes(),
+        stack.party(h.provider).id.as_bytes(),
+        h.service.as_deref().map(str::as_bytes),
+    )
+}
+
+/// `expired-accept` for accepts past `until`, `stale-accept` for current ones matching nothing.
+pub(super) fn accept_notes(stack: &Stack, report: &Report) -> Vec<Note> {
+    stack
+        .accepts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            let i = i as u32;
+            if !a.is_current(report.as_of) {
+                return Some(Note::ExpiredAccept(i));
+            }
+            let used = report.by_control[a.control as usize]
+                .iter()
+                .any(|f| f.accepted == Some(i));
+            (!used).then_some(Note::StaleAccept(i))
+        })
+        .collect()
+}

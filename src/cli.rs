@@ -1,0 +1,162 @@
+//! The command line (clap derive): `stackgap [FILE]` opens the explorer, `check` reports,
+//! `schema` and `catalog` describe the format.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use stackgap::date::Date;
+use stackgap::stack::Evidence;
+
+const EXAMPLES: &str = "\
+Examples:
+  stackgap                              open the built-in demo stack
+  stackgap stack.toml                   explore a stack
+  stackgap check stack.toml             list the gaps; exit 1 if there are any
+  stackgap check - --format json < stack.toml
+  stackgap check stack.toml --without cloudstore --min-evidence attested
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 error.";
+
+/// Find the security gaps at every hand-off of a provider dependency stack.
+#[derive(Debug, Parser)]
+#[command(name = "stackgap", version, after_help = EXAMPLES, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// What to do; without one, the interactive explorer opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Explorer options.
+    #[command(flatten)]
+    pub explore: ExploreArgs,
+}
+
+/// `stackgap [FILE]`: the interactive explorer.
+#[derive(Debug, Args)]
+pub struct ExploreArgs {
+    /// The stack file to explore; the built-in demo stack when omitted.
+    pub file: Option<PathBuf>,
+    /// What-ifs and analysis options.
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
+    /// Draw with ASCII only, for terminals without Unicode line drawing.
+    #[arg(long)]
+    pub ascii: bool,
+    /// Enable the mouse (click to select, wheel to scroll); off by default so text stays selectable.
+    #[arg(long)]
+    pub mouse: bool,
+    /// Open for triage: saving is disabled.
+    #[arg(long)]
+    pub read_only: bool,
+}
+
+/// What-ifs shared by the explorer and `check`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct WhatIfArgs {
+    /// Analyse as if PARTY were switched off (repeatable).
+    #[arg(long = "without", value_name = "PARTY")]
+    pub without: Vec<String>,
+    /// The least evidence that counts as assured (overrides the stack's min_evidence).
+    #[arg(long, value_name = "LEVEL")]
+    pub min_evidence: Option<Level>,
+    /// The analysis date (YYYY-MM-DD); default today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+}
+
+/// An evidence level on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Level {
+    /// No assurance.
+    None,
+    /// Written in the contract.
+    Contract,
+    /// An audit report or certification.
+    Attested,
+    /// Tested by the reviewer.
+    Verified,
+}
+
+impl From<Level> for Evidence {
+    fn from(l: Level) -> Evidence {
+        match l {
+            Level::None => Evidence::None,
+            Level::Contract => Evidence::Contract,
+            Level::Attested => Evidence::Attested,
+            Level::Verified => Evidence::Verified,
+        }
+    }
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("{s:?} is not a date; use YYYY-MM-DD, e.g. 2027-03-31"))
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse a stack and report its gaps; the exit code says whether any were found.
+    #[command(after_help = EXAMPLES)]
+    Check(CheckArgs),
+    /// Print a JSON Schema of the stack format, for editor validation.
+    Schema,
+    /// List the built-in controls.
+    Catalog(CatalogArgs),
+}
+
+/// `stackgap check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The stack file; `-` reads standard input.
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit 1 when a finding at or above this level is not accepted.
+    #[arg(long, value_enum, default_value_t = FailOn::Gap)]
+    pub fail_on: FailOn,
+    /// Also rank every party by the gaps its failure would add.
+    #[arg(long)]
+    pub blast_radius: bool,
+    /// What-ifs and analysis options.
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
+}
+
+/// `stackgap catalog`.
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CatalogFormat::Text)]
+    pub format: CatalogFormat,
+}
+
+/// Report formats of `check`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// Grouped by hand-off, for people.
+    Text,
+    /// SPEC §4 JSON, for tools.
+    Json,
+    /// Tables, for review documents and pull requests.
+    Markdown,
+}
+
+/// Formats of `catalog`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum CatalogFormat {
+    /// One control per line, grouped by family.
+    Text,
+    /// A JSON array.
+    Json,
+}
+
+/// What makes `check` exit 1.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FailOn {
+    /// Any gap not accepted.
+    Gap,
+    /// Any gap or warning not accepted.
+    Warning,
+    /// Never: exit 0 whatever is found.
+    Never,
+}

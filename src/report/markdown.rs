@@ -1,0 +1,125 @@
+//! `--format markdown`: a summary and one table per hand-off, for a review document or a pull
+//! request comment. Every string from the stack is escaped for Markdown and for terminals.
+
+use std::fmt::Write;
+
+use super::{Context, handoff_label};
+use crate::analysis::{Finding, Place, message};
+use crate::text::escape;
+
+/// Escapes a string for a Markdown table cell: terminal controls made visible, Markdown
+/// punctuation backslashed, so a stack file cannot inject links, HTML or table breaks.
+pub fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in escape(s).chars() {
+        if matches!(
+            c,
+            '\\' | '|' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '#' | '!'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Renders the Markdown report.
+pub fn render(ctx: &Context) -> String {
+    let stack = ctx.stack;
+    let report = ctx.report;
+    let c = report.counts();
+    let mut out = String::new();
+    let _ = writeln!(out, "# stackgap review: {}\n", md(&stack.name));
+    if let Some(d) = &stack.description {
+        let _ = writeln!(out, "{}\n", md(d));
+    }
+    let without = ctx.without_ids();
+    let _ = writeln!(out, "| | |\n|---|---|");
+    let _ = writeln!(out, "| Parties | {} |", stack.parties.len());
+    let _ = writeln!(out, "| Hand-offs | {} |", stack.handoffs.len());
+    let _ = writeln!(out, "| Gaps | {} |", c.gaps);
+    let _ = writeln!(out, "| Warnings | {} |", c.warnings);
+    let _ = writeln!(out, "| Accepted | {} |", c.accepted);
+    let _ = writeln!(out, "| Analysis date | {} |", report.as_of);
+    let _ = writeln!(out, "| Minimum evidence | {} |", report.min_evidence);
+    let _ = writeln!(
+        out,
+        "| Switched off | {} |",
+        if without.is_empty() {
+            "none".into()
+        } else {
+            md(&without.join(", "))
+        }
+    );
+    let _ = writeln!(out, "| Input SHA-256 | `{}` |", stack.source.sha256);
+    let _ = writeln!(out, "| stackgap | {} |", super::VERSION);
+
+    let findings = report.sorted(stack);
+    let mut current: Option<Place> = None;
+    for f in &findings {
+        let group = match f.place {
+            Place::Handoff { handoff, .. } => Place::Handoff {
+                handoff,
+                side: None,
+            },
+            p => p,
+        };
+        if current != Some(group) {
+            current = Some(group);
+            let title = match group {
+                Place::Handoff { handoff, .. } => {
+                    let h = stack.handoff(handoff);
+                    let agreement = h
+                        .agreement
+                        .as_deref()
+                        .map(|a| format!(" — {}", md(a)))
+                        .unwrap_or_default();
+                    format!("{}{agreement}", md(&handoff_label(stack, handoff)))
+                }
+                Place::Party(p) => format!("{} — own requirements", md(&stack.party(p).id)),
+            };
+            let _ = writeln!(
+                out,
+                "\n## {title}\n\n| Severity | Kind | Control | Side | Why |\n|---|---|---|---|---|"
+            );
+        }
+        let _ = writeln!(out, "{}", row(ctx, f));
+    }
+    if findings.is_empty() {
+        let _ = writeln!(out, "\nNo gaps and no warnings.");
+    }
+    let notes: Vec<String> = report
+        .notes()
+        .map(|n| super::text::note_text(ctx, n))
+        .collect();
+    if !notes.is_empty() {
+        let _ = writeln!(out, "\n## Notes\n");
+        for n in notes {
+            let _ = writeln!(out, "- {}", md(&n));
+        }
+    }
+    out
+}
+
+fn row(ctx: &Context, f: &Finding) -> String {
+    let stack = ctx.stack;
+    let sev = if f.accepted.is_some() {
+        format!("{} (accepted)", f.severity().as_str())
+    } else {
+        f.severity().as_str().to_string()
+    };
+    let mut why = md(&message(stack, f, ctx.report.min_evidence));
+    if let Some(a) = f.accepted {
+        let _ = write!(
+            why,
+            " — accepted: {}",
+            md(&stack.accepts[a as usize].reason)
+        );
+    }
+    format!(
+        "| {sev} | {} | {} | {} | {why} |",
+        f.kind.as_str(),
+        md(&stack.control(f.control).id),
+        f.side().map_or("—", |s| s.as_str())
+    )
+}

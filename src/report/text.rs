@@ -1,0 +1,203 @@
+//! `--format text`: findings grouped by hand-off, one line each with its why, then the party
+//! findings, the notes and a summary line. Colour only when asked (a terminal, no NO_COLOR).
+
+use std::fmt::Write;
+
+use super::{Context, handoff_label};
+use crate::analysis::{Finding, Note, Place, Severity, message};
+use crate::text::escape;
+
+const RED: &str = "\x1b[31m";
+const YELLOW: &str = "\x1b[33m";
+const DIM: &str = "\x1b[2m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+/// Renders the text report.
+pub fn render(ctx: &Context, color: bool) -> String {
+    let stack = ctx.stack;
+    let report = ctx.report;
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("{code}{s}{RESET}")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::new();
+    let without = ctx.without_ids();
+    let _ = writeln!(
+        out,
+        "{} — {} parties, {} hand-offs, as of {}, min evidence {}{}",
+        paint(BOLD, &escape(&stack.name)),
+        stack.parties.len(),
+        stack.handoffs.len(),
+        report.as_of,
+        report.min_evidence,
+        if without.is_empty() {
+            String::new()
+        } else {
+            format!(", without {}", escape(&without.join(", ")))
+        }
+    );
+
+    let findings = report.sorted(stack);
+    let mut current: Option<Place> = None;
+    for f in &findings {
+        let group = match f.place {
+            Place::Handoff { handoff, .. } => Place::Handoff {
+                handoff,
+                side: None,
+            },
+            p => p,
+        };
+        if current != Some(group) {
+            current = Some(group);
+            let title = match group {
+                Place::Handoff { handoff, .. } => {
+                    let h = stack.handoff(handoff);
+                    let agreement = h
+                        .agreement
+                        .as_deref()
+                        .map(|a| format!("  [{}]", escape(a)))
+                        .unwrap_or_default();
+                    format!("{}{agreement}", escape(&handoff_label(stack, handoff)))
+                }
+                Place::Party(p) => format!("{} (own requirements)", escape(&stack.party(p).id)),
+            };
+            let _ = writeln!(out, "\n{}", paint(BOLD, &title));
+        }
+        let _ = writeln!(out, "  {}", line(ctx, f, color));
+    }
+    if findings.is_empty() {
+        let _ = writeln!(out, "\nNo gaps and no warnings.");
+    }
+
+    let notes: Vec<&Note> = report.notes().collect();
+    if !notes.is_empty() {
+        let _ = writeln!(out, "\n{}", paint(BOLD, "Notes"));
+        for n in notes {
+            let _ = writeln!(out, "  {}", paint(DIM, &escape(&note_text(ctx, n))));
+        }
+    }
+
+    let c = report.counts();
+    let accepted = if c.accepted > 0 {
+        format!(" ({} accepted)", c.accepted)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "\n{} gap{}, {} warning{}{accepted}, {} note{}",
+        c.gaps,
+        plural(c.gaps),
+        c.warnings,
+        plural(c.warnings),
+        report.notes().count(),
+        plural(report.notes().count())
+    );
+    if let Some(blast) = ctx.blast {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(BOLD, "Blast radius (gaps added if the party fails)")
+        );
+        for b in blast.iter().filter(|b| b.gaps_added > 0) {
+            let _ = writeln!(
+                out,
+                "  {:>5}  {}",
+                b.gaps_added,
+                escape(&stack.party(b.party).id)
+            );
+        }
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// One finding as a line: severity word, kind, control, side, why.
+fn line(ctx: &Context, f: &Finding, color: bool) -> String {
+    let stack = ctx.stack;
+    let (word, code) = match (f.severity(), f.accepted.is_some()) {
+        (_, true) => ("ACCEPTED", DIM),
+        (Severity::Gap, false) => ("GAP", RED),
+        (Severity::Warning, false) => ("WARN", YELLOW),
+    };
+    let sev = format!("{word:<8}");
+    let sev = if color {
+        format!("{code}{sev}{RESET}")
+    } else {
+        sev
+    };
+    let side = f
+        .side()
+        .map(|s| format!(" ({} side)", s.as_str()))
+        .unwrap_or_default();
+    let mut text = format!(
+        "{sev} {:<16} {}{side}: {}",
+        f.kind.as_str(),
+        escape(&stack.control(f.control).id),
+        escape(&message(stack, f, ctx.report.min_evidence))
+    );
+    if let Some(a) = f.accepted {
+        let _ = write!(
+            text,
+            " — accepted: {}",
+            escape(&stack.accepts[a as usize].reason)
+        );
+    }
+    text
+}
+
+/// A note as one sentence.
+pub fn note_text(ctx: &Context, n: &Note) -> String {
+    let stack = ctx.stack;
+    match n {
+        Note::Cycle(parties) => format!(
+            "cycle: {} rely on each other",
+            parties
+                .iter()
+                .map(|&p| stack.party(p).id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Note::LayerInversion(h) => {
+            let ho = stack.handoff(*h);
+            let layer = |p: u32| {
+                stack
+                    .party(p)
+                    .layer
+                    .map_or("?", |l| stack.layers[l as usize].id.as_str())
+            };
+            format!(
+                "layer-inversion: {} — the provider's layer {} sits above the consumer's layer {}",
+                handoff_label(stack, *h),
+                layer(ho.provider),
+                layer(ho.consumer)
+            )
+        }
+        Note::ExpiredAccept(a) => {
+            let a = &stack.accepts[*a as usize];
+            format!(
+                "expired-accept: the accept of {} {} at line {} ended on {}",
+                a.kind.as_str(),
+                stack.control(a.control).id,
+                a.line,
+                a.until.map(|u| u.to_string()).unwrap_or_default()
+            )
+        }
+        Note::StaleAccept(a) => {
+            let a = &stack.accepts[*a as usize];
+            format!(
+                "stale-accept: the accept of {} {} at line {} matches no finding",
+                a.kind.as_str(),
+                stack.control(a.control).id,
+                a.line
+            )
+        }
+    }
+}

@@ -1,0 +1,871 @@
+//! Raw TOML → validated [`Stack`]: every rule of SPEC §1, each failure a [`Diagnostic`] with
+//! line and column. A file that fails any rule loads nothing.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+use toml::value::Datetime;
+
+use super::catalog;
+use super::model::*;
+use super::raw::*;
+use crate::analysis::Kind;
+use crate::date::Date;
+use crate::text::{escape, id_problem, suggest};
+
+/// The largest stack file read; larger ones are refused before they are read whole.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The most diagnostics printed for one file; the rest are counted.
+const MAX_DIAGNOSTICS: usize = 20;
+
+/// One problem in a stack file, at a line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// What is wrong, including what was expected.
+    pub message: String,
+    /// A suggestion, e.g. "did you mean `BACKUP`?".
+    pub help: Option<String>,
+    /// The text of the line, for the snippet.
+    pub source_line: String,
+}
+
+/// Why a stack could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("{}: {message}", escape(path))]
+    Read {
+        /// The file as named.
+        path: String,
+        /// What went wrong and what to do.
+        message: String,
+    },
+    /// The file was read but breaks the format.
+    #[error("{}", render_diagnostics(path, diagnostics, *more))]
+    Invalid {
+        /// The file as named.
+        path: String,
+        /// The problems, in file order.
+        diagnostics: Vec<Diagnostic>,
+        /// How many more problems were found beyond those listed.
+        more: usize,
+    },
+}
+
+impl LoadError {
+    /// The first problem's position, if the error has one.
+    pub fn position(&self) -> Option<(u32, u32)> {
+        match self {
+            LoadError::Invalid { diagnostics, .. } => {
+                diagnostics.first().map(|d| (d.line, d.column))
+            }
+            LoadError::Read { .. } => None,
+        }
+    }
+}
+
+fn render_diagnostics(path: &str, diagnostics: &[Diagnostic], more: usize) -> String {
+    let mut out = String::new();
+    let path = escape(path);
+    for (i, d) in diagnostics.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "{path}:{}:{}: {}",
+            d.line,
+            d.column,
+            escape(&d.message)
+        ));
+        let snippet: String = escape(&d.source_line).chars().take(160).collect();
+        if !snippet.trim().is_empty() {
+            let gutter = d.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            let caret_at = escape(
+                &d.source_line
+                    .chars()
+                    .take(d.column.saturating_sub(1) as usize)
+                    .collect::<String>(),
+            )
+            .chars()
+            .count()
+            .min(160);
+            out.push_str(&format!(
+                "\n {pad} |\n {gutter} | {snippet}\n {pad} | {}^",
+                " ".repeat(caret_at)
+            ));
+        }
+        if let Some(help) = &d.help {
+            out.push_str(&format!("\n  = help: {}", escape(help)));
+        }
+    }
+    if more > 0 {
+        out.push_str(&format!("\n… and {more} more problem(s) in {path}"));
+    }
+    out
+}
+
+/// The built-in demo stack, embedded so `stackgap` with no file works anywhere.
+pub const DEMO: &str = include_str!("../../sample-stacks/demo.toml");
+/// The name the demo stack is shown under.
+pub const DEMO_NAME: &str = "<demo>";
+
+/// Loads the built-in demo stack.
+pub fn load_demo() -> Stack {
+    load_str(DEMO, DEMO_NAME, None)
+        .unwrap_or_else(|e| panic!("the built-in demo stack must load: {e}"))
+}
+
+/// Reads a stack file (`-` for standard input), refusing what is not a regular file and anything
+/// over [`MAX_FILE_BYTES`] before reading it whole.
+pub fn load_path(path: &Path) -> Result<Stack, LoadError> {
+    let name = path.display().to_string();
+    let bytes = read_bounded(path)?;
+    let base = if name == "-" {
+        None
+    } else {
+        Some(path.parent().unwrap_or(Path::new("")).to_path_buf())
+    };
+    load_bytes(&bytes, &name, base.as_deref())
+}
+
+/// Reads a file, or standard input for `-`, with the same limits as [`load_path`].
+pub fn read_bounded(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let name = path.display().to_string();
+    let fail = |message: String| LoadError::Read {
+        path: name.clone(),
+        message,
+    };
+    let mut bytes = Vec::new();
+    if name == "-" {
+        std::io::stdin()
+            .lock()
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| fail(format!("cannot read standard input: {e}")))?;
+    } else {
+        let meta = std::fs::metadata(path).map_err(|e| fail(io_message(&e)))?;
+        if meta.is_dir() {
+            return Err(fail("is a directory; give a stack file (.toml)".into()));
+        }
+        if !meta.is_file() {
+            return Err(fail(
+                "is not a regular file (a device, pipe or socket); to read a stream, use `-` and pipe it to standard input".into(),
+            ));
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(fail(too_big(meta.len())));
+        }
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(|e| fail(io_message(&e)))?;
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(fail(too_big(bytes.len() as u64)));
+    }
+    Ok(bytes)
+}
+
+fn too_big(len: u64) -> String {
+    format!(
+        "is {} MiB, over the {} MiB limit for a stack file; split the stack or check that this is the right file",
+        len / (1024 * 1024),
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file; check the path".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Loads a stack from bytes: checks UTF-8, records the SHA-256, then validates.
+pub fn load_bytes(bytes: &[u8], name: &str, base_dir: Option<&Path>) -> Result<Stack, LoadError> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let d = diagnostic(
+                &String::from_utf8_lossy(&bytes[..at]),
+                at,
+                "the file is not valid UTF-8 text".into(),
+                Some("stack files are TOML, which must be UTF-8; is this the right file?".into()),
+            );
+            return Err(LoadError::Invalid {
+                path: name.into(),
+                diagnostics: vec![d],
+                more: 0,
+            });
+        }
+    };
+    let mut stack = load_str(text, name, base_dir)?;
+    stack.source.sha256 = sha256_hex(bytes);
+    Ok(stack)
+}
+
+/// SHA-256 of some bytes, in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Loads a stack from text. `base_dir` is the stack's folder, which an OSCAL catalog must stay in.
+pub fn load_str(text: &str, name: &str, base_dir: Option<&Path>) -> Result<Stack, LoadError> {
+    if text.contains('\0') {
+        let at = text.find('\0').unwrap_or(0);
+        let d = diagnostic(
+            text,
+            at,
+            "the file contains a NUL byte".into(),
+            Some("stack files are TOML text; is this the right file?".into()),
+        );
+        return Err(LoadError::Invalid {
+            path: name.into(),
+            diagnostics: vec![d],
+            more: 0,
+        });
+    }
+    let raw: RawStack = toml::from_str(text).map_err(|e| {
+        let at = e.span().map_or(0, |s| s.start);
+        let (message, help) = toml_message(e.message());
+        LoadError::Invalid {
+            path: name.into(),
+            diagnostics: vec![diagnostic(text, at, message, help)],
+            more: 0,
+        }
+    })?;
+    let mut v = Validator {
+        text,
+        diags: Vec::new(),
+    };
+    let stack = v.stack(raw, base_dir);
+    if v.diags.is_empty() {
+        let mut stack = stack;
+        stack.source = Source {
+            name: name.into(),
+            sha256: sha256_hex(text.as_bytes()),
+        };
+        Ok(stack)
+    } else {
+        v.diags.sort_by_key(|d| (d.line, d.column));
+        let more = v.diags.len().saturating_sub(MAX_DIAGNOSTICS);
+        v.diags.truncate(MAX_DIAGNOSTICS);
+        Err(LoadError::Invalid {
+            path: name.into(),
+            diagnostics: v.diags,
+            more,
+        })
+    }
+}
+
+/// Turns the TOML parser's message into ours, with a hint for the common mistakes.
+fn toml_message(msg: &str) -> (String, Option<String>) {
+    let msg = msg.trim().to_string();
+    let help = if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        let expected: Vec<&str> = msg
+            .split("expected ")
+            .nth(1)
+            .map(|list| {
+                list.split(['`', ','])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty() && *s != "or")
+                    .collect()
+            })
+            .unwrap_or_default();
+        suggest(field, expected.iter().copied())
+            .map(|s| format!("did you mean `{s}`?"))
+            .or_else(|| Some("remove the key, or check the format in README.md".into()))
+    } else if msg.starts_with("missing field") {
+        Some("add the key to this table".into())
+    } else {
+        None
+    };
+    (msg, help)
+}
+
+/// A diagnostic at a byte offset of the text.
+fn diagnostic(text: &str, at: usize, message: String, help: Option<String>) -> Diagnostic {
+    let at = at.min(text.len());
+    let at = (0..=at)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.bytes().filter(|&b| b == b'\n').count() as u32 + 1;
+    let column = before[line_start..].chars().count() as u32 + 1;
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let source_line = text[line_start..line_end]
+        .trim_end_matches('\r')
+        .to_string();
+    Diagnostic {
+        line,
+        column,
+        message,
+        help,
+        source_line,
+    }
+}
+
+struct Validator<'t> {
+    text: &'t str,
+    diags: Vec<Diagnostic>,
+}
+
+impl Validator<'_> {
+    fn error(&mut self, at: usize, message: String, help: Option<String>) {
+        self.diags.push(diagnostic(self.text, at, message, help));
+    }
+
+    fn line(&self, at: usize) -> u32 {
+        self.text[..at.min(self.text.len())]
+            .bytes()
+            .filter(|&b| b == b'\n')
+            .count() as u32
+            + 1
+    }
+
+    fn check_id(&mut self, what: &str, id: &SpannedStr) {
+        if let Some(problem) = id_problem(id.get_ref()) {
+            self.error(
+                id.span().start,
+                format!("invalid {what} id {:?}: {problem}", id.get_ref()),
+                Some("ids are single words such as `acme` or `BACKUP-TEST`".into()),
+            );
+        }
+    }
+
+    fn enumeration<T>(
+        &mut self,
+        value: &SpannedStr,
+        what: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        allowed: &[&str],
+    ) -> Option<T> {
+        let v = value.get_ref();
+        let parsed = parse(v);
+        if parsed.is_none() {
+            let list = allowed
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let help = suggest(v, allowed.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+            self.error(
+                value.span().start,
+                format!("invalid {what} {v:?}: expected one of {list}"),
+                help,
+            );
+        }
+        parsed
+    }
+
+    fn reference(
+        &mut self,
+        what: &str,
+        id: &SpannedStr,
+        known: &HashMap<String, u32>,
+    ) -> Option<u32> {
+        let found = known.get(id.get_ref().as_str()).copied();
+        if found.is_none() {
+            let help = suggest(id.get_ref(), known.keys().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"))
+                .or_else(|| Some(format!("declare it as a [[{what}]] first")));
+            self.error(
+                id.span().start,
+                format!("unknown {what} `{}`", id.get_ref()),
+                help,
+            );
+        }
+        found
+    }
+
+    fn date(&mut self, value: &Spanned<Datetime>, what: &str) -> Option<Date> {
+        let dt = value.get_ref();
+        match (dt.date, dt.time, dt.offset) {
+            (Some(d), None, None) => Date::new(i32::from(d.year), d.month, d.day),
+            _ => {
+                self.error(
+                    value.span().start,
+                    format!("`{what}` must be a local date such as 2027-03-31, not {dt}"),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn stack(&mut self, raw: RawStack, base_dir: Option<&Path>) -> Stack {
+        let header = raw.stack.into_inner();
+        let catalog_source = match &header.catalog {
+            None => CatalogSource::Builtin,
+            Some(c) if c.get_ref() == "builtin" => CatalogSource::Builtin,
+            Some(c) if c.get_ref() == "none" => CatalogSource::None,
+            Some(c) if c.get_ref().starts_with("oscal:") => {
+                CatalogSource::Oscal(c.get_ref()["oscal:".len()..].to_string())
+            }
+            Some(c) => {
+                self.error(
+                    c.span().start,
+                    format!(
+                        "invalid catalog {:?}: expected `builtin`, `none` or `oscal:PATH`",
+                        c.get_ref()
+                    ),
+                    suggest(c.get_ref(), ["builtin", "none"])
+                        .map(|s| format!("did you mean `{s}`?")),
+                );
+                CatalogSource::Builtin
+            }
+        };
+        let min_evidence = header
+            .min_evidence
+            .as_ref()
+            .and_then(|m| {
+                self.enumeration(
+                    m,
+                    "min_evidence",
+                    Evidence::parse,
+                    &["none", "contract", "attested", "verified"],
+                )
+            })
+            .unwrap_or(Evidence::Contract);
+
+        // Layers.
+        let mut layers = Vec::new();
+        let mut layer_ids: HashMap<String, u32> = HashMap::new();
+        for l in raw.layers {
+            let l = l.into_inner();
+            self.check_id("layer", &l.id);
+            if layer_ids.contains_key(l.id.get_ref().as_str()) {
+                self.error(
+                    l.id.span().start,
+                    format!("duplicate layer id `{}`", l.id.get_ref()),
+                    Some("each [[layer]] needs its own id".into()),
+                );
+                continue;
+            }
+            layer_ids.insert(l.id.get_ref().clone(), layers.len() as u32);
+            let name = l
+                .name
+                .map_or_else(|| l.id.get_ref().clone(), Spanned::into_inner);
+            layers.push(Layer {
+                id: l.id.into_inner(),
+                name,
+            });
+        }
+        let layers_declared = !layers.is_empty();
+
+        // Controls: the catalog first, then the file's own.
+        let mut controls = Vec::new();
+        match &catalog_source {
+            CatalogSource::Builtin => controls.extend(catalog::BUILTIN.iter().map(|b| Control {
+                id: b.id.into(),
+                name: b.name.into(),
+                family: Some(b.family.into()),
+                description: Some(b.description.into()),
+                refs: b.refs.iter().map(|r| r.to_string()).collect(),
+                builtin: true,
+            })),
+            CatalogSource::None => {}
+            CatalogSource::Oscal(path) => {
+                let at = header.catalog.as_ref().map_or(0, |c| c.span().start);
+                match load_oscal(path, base_dir) {
+                    Ok(list) => controls.extend(list),
+                    Err(message) => self.error(at, message, Some("the catalog path is relative to the stack file's folder and must stay inside it".into())),
+                }
+            }
+        }
+        let mut control_ids: HashMap<String, u32> = controls
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i as u32))
+            .collect();
+        for c in raw.controls {
+            let c = c.into_inner();
+            self.check_id("control", &c.id);
+            if let Some(&existing) = control_ids.get(c.id.get_ref().as_str()) {
+                let why = if controls[existing as usize].builtin {
+                    "it is already in the built-in catalog (see `stackgap catalog`)"
+                } else {
+                    "it is declared twice"
+                };
+                self.error(
+                    c.id.span().start,
+                    format!("duplicate control id `{}`: {why}", c.id.get_ref()),
+                    Some("use the existing control, or give this one another id".into()),
+                );
+                continue;
+            }
+            control_ids.insert(c.id.get_ref().clone(), controls.len() as u32);
+            controls.push(Control {
+                id: c.id.into_inner(),
+                name: c.name.into_inner(),
+                family: c.family.map(Spanned::into_inner),
+                description: c.description.map(Spanned::into_inner),
+                refs: c.refs.into_iter().map(Spanned::into_inner).collect(),
+                builtin: false,
+            });
+        }
+
+        // Parties.
+        let mut parties: Vec<Party> = Vec::new();
+        let mut party_ids: HashMap<String, u32> = HashMap::new();
+        for p in raw.parties {
+            let line = self.line(p.span().start);
+            let p = p.into_inner();
+            self.check_id("party", &p.id);
+            if party_ids.contains_key(p.id.get_ref().as_str()) {
+                self.error(
+                    p.id.span().start,
+                    format!("duplicate party id `{}`", p.id.get_ref()),
+                    Some("each [[party]] needs its own id".into()),
+                );
+                continue;
+            }
+            let layer = match &p.layer {
+                None => None,
+                Some(l) if layers_declared => self.reference("layer", l, &layer_ids),
+                Some(l) => {
+                    // Without declared layers, layers are just labels, in order of first use.
+                    let next = layers.len() as u32;
+                    let idx = *layer_ids.entry(l.get_ref().clone()).or_insert(next);
+                    if idx == next {
+                        self.check_id("layer", l);
+                        layers.push(Layer {
+                            id: l.get_ref().clone(),
+                            name: l.get_ref().clone(),
+                        });
+                    }
+                    Some(idx)
+                }
+            };
+            party_ids.insert(p.id.get_ref().clone(), parties.len() as u32);
+            let name = p
+                .name
+                .map_or_else(|| p.id.get_ref().clone(), Spanned::into_inner);
+            let mut party = Party::new(p.id.into_inner(), name, layer, line);
+            party.notes = p.notes.map(Spanned::into_inner);
+            let mut seen = HashSet::new();
+            for r in &p.requires {
+                if let Some(c) = self.reference("control", r, &control_ids)
+                    && seen.insert(c)
+                {
+                    party.requires.push(c);
+                }
+            }
+            let implements: Vec<u32> = p
+                .implements
+                .iter()
+                .filter_map(|i| self.reference("control", i, &control_ids))
+                .collect();
+            party = party.with_implements(implements);
+            parties.push(party);
+        }
+
+        // Hand-offs.
+        let mut handoffs = Vec::new();
+        let mut triples: HashSet<(u32, u32, Option<String>)> = HashSet::new();
+        for h in raw.handoffs {
+            let line = self.line(h.span().start);
+            let h = h.into_inner();
+            let consumer = self.reference("party", &h.consumer, &party_ids);
+            let provider = self.reference("party", &h.provider, &party_ids);
+            let model = h.model.as_ref().and_then(|m| {
+                self.enumeration(m, "model", ServiceModel::parse, &["iaas", "paas", "saas"])
+            });
+            let mut entries = Vec::new();
+            let mut listed = HashSet::new();
+            for (key, value) in &h.controls.0 {
+                let control = self.reference("control", key, &control_ids);
+                let entry_line = self.line(key.span().start);
+                let entry = self.entry(value);
+                if let (Some(control), Some(mut entry)) = (control, entry) {
+                    listed.insert(control);
+                    entry.control = control;
+                    entry.line = entry_line;
+                    entries.push(entry);
+                }
+            }
+            if let Some(model) = model {
+                for (ci, c) in controls.iter().enumerate() {
+                    let ci = ci as u32;
+                    if c.builtin
+                        && !listed.contains(&ci)
+                        && let Some(b) = catalog::find(&c.id)
+                    {
+                        entries.push(Entry {
+                            control: ci,
+                            agreed: Some(catalog::template_owner(b, model)),
+                            assumed: None,
+                            evidence: None,
+                            expires: None,
+                            from_template: true,
+                            line,
+                        });
+                    }
+                }
+            }
+            let (Some(consumer), Some(provider)) = (consumer, provider) else {
+                continue;
+            };
+            if consumer == provider {
+                self.error(h.provider.span().start, format!("hand-off from `{}` to itself", h.consumer.get_ref()), Some("a hand-off needs two different parties; to say a party does it itself, list the control in its `implements`".into()));
+                continue;
+            }
+            let service = h.service.map(Spanned::into_inner);
+            if !triples.insert((consumer, provider, service.clone())) {
+                let what = service
+                    .as_deref()
+                    .map(|s| format!(" for service {s:?}"))
+                    .unwrap_or_default();
+                self.error(
+                    h.consumer.span().start,
+                    format!(
+                        "duplicate hand-off from `{}` to `{}`{what}",
+                        h.consumer.get_ref(),
+                        h.provider.get_ref()
+                    ),
+                    Some("merge the two, or set a different `service` on each".into()),
+                );
+                continue;
+            }
+            handoffs.push(Handoff {
+                consumer,
+                provider,
+                service,
+                agreement: h.agreement.map(Spanned::into_inner),
+                model,
+                entries,
+                line,
+            });
+        }
+
+        // Accepted risks.
+        let handoff_at: HashMap<(u32, u32, Option<&str>), u32> = handoffs
+            .iter()
+            .enumerate()
+            .map(|(i, h)| ((h.consumer, h.provider, h.service.as_deref()), i as u32))
+            .collect();
+        let mut accepts = Vec::new();
+        for a in raw.accepts {
+            let line = self.line(a.span().start);
+            let header_at = a.span().start;
+            let a = a.into_inner();
+            let control = self.reference("control", &a.control, &control_ids);
+            let kind = self.enumeration(
+                &a.kind,
+                "finding kind",
+                Kind::parse,
+                &Kind::ALL.map(Kind::as_str),
+            );
+            let until = a.until.as_ref().and_then(|u| self.date(u, "until"));
+            let place = match (&a.party, &a.consumer, &a.provider) {
+                (Some(p), None, None) if a.service.is_none() => self
+                    .reference("party", p, &party_ids)
+                    .map(AcceptPlace::Party),
+                (None, Some(c), Some(p)) => {
+                    let (c, p) = (
+                        self.reference("party", c, &party_ids),
+                        self.reference("party", p, &party_ids),
+                    );
+                    match (c, p) {
+                        (Some(c), Some(p)) => match handoff_at.get(&(
+                            c,
+                            p,
+                            a.service.as_ref().map(|s| s.get_ref().as_str()),
+                        )) {
+                            Some(&h) => Some(AcceptPlace::Handoff(h)),
+                            None => {
+                                let at = a.consumer.as_ref().map_or(header_at, |c| c.span().start);
+                                self.error(at, "this accept names a hand-off that does not exist".into(), Some("check consumer, provider and service (an accept without `service` matches only a hand-off without one)".into()));
+                                None
+                            }
+                        },
+                        _ => None,
+                    }
+                }
+                _ => {
+                    self.error(header_at, "an [[accept]] needs either `party`, or `consumer` and `provider` (and optionally `service`)".into(), None);
+                    None
+                }
+            };
+            if let (Some(control), Some(kind), Some(place)) = (control, kind, place) {
+                accepts.push(Accept {
+                    control,
+                    kind,
+                    place: Some(place),
+                    reason: a.reason.into_inner(),
+                    until,
+                    by: a.by.map(Spanned::into_inner),
+                    ticket: a.ticket.map(Spanned::into_inner),
+                    line,
+                });
+            }
+        }
+
+        let mut stack = Stack::assemble(
+            header.name.into_inner(),
+            header.description.map(Spanned::into_inner),
+            catalog_source,
+            min_evidence,
+            layers,
+            controls,
+            parties,
+            handoffs,
+            accepts,
+            Source::default(),
+        );
+        stack.layers_declared = layers_declared;
+        stack
+    }
+
+    fn entry(&mut self, value: &Spanned<RawEntry>) -> Option<Entry> {
+        let owners = ["provider", "consumer", "shared"];
+        let mut entry = Entry {
+            control: 0,
+            agreed: None,
+            assumed: None,
+            evidence: None,
+            expires: None,
+            from_template: false,
+            line: 0,
+        };
+        match value.get_ref() {
+            RawEntry::Short(s) => {
+                let spanned = Spanned::new(value.span(), s.clone());
+                entry.agreed = Some(self.enumeration(&spanned, "owner", Owner::parse, &owners)?);
+            }
+            RawEntry::Full(f) => {
+                let before = self.diags.len();
+                entry.agreed = f
+                    .agreed
+                    .as_ref()
+                    .and_then(|o| self.enumeration(o, "owner", Owner::parse, &owners));
+                entry.assumed = f
+                    .assumed
+                    .as_ref()
+                    .and_then(|o| self.enumeration(o, "owner", Owner::parse, &owners));
+                entry.evidence = f.evidence.as_ref().and_then(|e| {
+                    self.enumeration(
+                        e,
+                        "evidence",
+                        Evidence::parse,
+                        &["none", "contract", "attested", "verified"],
+                    )
+                });
+                entry.expires = f.expires.as_ref().and_then(|d| self.date(d, "expires"));
+                if self.diags.len() != before {
+                    return None;
+                }
+            }
+        }
+        Some(entry)
+    }
+}
+
+/// Loads the controls of a NIST OSCAL catalog (JSON): ids, titles, and families from groups.
+fn load_oscal(path: &str, base_dir: Option<&Path>) -> Result<Vec<Control>, String> {
+    let Some(base) = base_dir else {
+        return Err("an OSCAL catalog needs a stack read from a file, not standard input".into());
+    };
+    let base = if base.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base
+    };
+    let base = base
+        .canonicalize()
+        .map_err(|e| format!("cannot resolve the stack's folder: {e}"))?;
+    let wanted: PathBuf = base.join(path);
+    let real = wanted
+        .canonicalize()
+        .map_err(|e| format!("cannot open OSCAL catalog {path:?}: {}", io_message(&e)))?;
+    if !real.starts_with(&base) {
+        return Err(format!(
+            "OSCAL catalog {path:?} is outside the stack's folder; stackgap reads catalogs only from beside the stack"
+        ));
+    }
+    let bytes = read_bounded(&real).map_err(|e| e.to_string())?;
+    let json: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("OSCAL catalog {path:?} is not valid JSON: {e}"))?;
+    let catalog = json
+        .get("catalog")
+        .ok_or_else(|| format!("OSCAL catalog {path:?} has no top-level `catalog` object"))?;
+    let mut out: Vec<Control> = Vec::new();
+    // (node, family, is_control), walked without recursion: OSCAL nests controls in controls.
+    let mut todo: Vec<(&serde_json::Value, Option<String>, bool)> = vec![(catalog, None, false)];
+    while let Some((node, family, is_control)) = todo.pop() {
+        if is_control && let Some(id) = node.get("id").and_then(|i| i.as_str()) {
+            let name = node
+                .get("title")
+                .and_then(|t| t.as_str())
+                .unwrap_or(id)
+                .to_string();
+            if id_problem(id).is_none() && !out.iter().any(|c| c.id == id) {
+                out.push(Control {
+                    id: id.into(),
+                    name,
+                    family: family.clone(),
+                    description: None,
+                    refs: vec![format!("OSCAL {id}")],
+                    builtin: false,
+                });
+            }
+        }
+        for control in node
+            .get("controls")
+            .and_then(|c| c.as_array())
+            .into_iter()
+            .flatten()
+            .rev()
+        {
+            todo.push((control, family.clone(), true));
+        }
+        for group in node
+            .get("groups")
+            .and_then(|g| g.as_array())
+            .into_iter()
+            .flatten()
+            .rev()
+        {
+            let title = group
+                .get("title")
+                .and_then(|t| t.as_str())
+                .map(str::to_string);
+            todo.push((group, title.or_else(|| family.clone()), false));
+        }
+    }
+    if out.is_empty() {
+        return Err(format!("OSCAL catalog {path:?} lists no controls"));
+    }
+    Ok(out)
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}",
+            self.line,
+            self.column,
+            escape(&self.message)
+        )
+    }
+}
