@@ -223,9 +223,15 @@ impl<'s> Engine<'s> {
                 let mut finding = self.finding(Kind::WeakAssurance, control, place);
                 finding.assurance = Some(got);
                 let start = self.slot[f as usize];
-                finding.chain = best_path(&nodes, &edges, &now, start);
+                let (chain, weakest) = best_path(&nodes, &edges, &now, start);
+                finding.chain = chain;
+                finding.weakest = weakest.map(|(h, _)| h);
                 if side == Side::Provider {
                     finding.chain.insert(0, handoff.consumer);
+                    let own = entry.evidence(as_of);
+                    if weakest.is_none_or(|(_, ev)| own <= ev) {
+                        finding.weakest = Some(h);
+                    }
                 }
                 if let Some(stated) = &stated {
                     let would = level(stated, entry.stated_evidence());
@@ -268,6 +274,7 @@ impl<'s> Engine<'s> {
             circular: false,
             chain: Vec::new(),
             assurance: None,
+            weakest: None,
             expired: None,
             accepted: self.accepts.get(&(control, kind, accept_place)).copied(),
         }
@@ -310,15 +317,26 @@ fn assurance(
     Assurance { level, via }
 }
 
-/// The parties on the best assurance path from a local node down to an implementer.
-fn best_path(nodes: &[PartyIdx], edges: &[Edge], a: &Assurance, start: u32) -> Vec<PartyIdx> {
+/// The parties on the best assurance path from a local node down to an implementer, and its
+/// weakest link (the first hand-off with the lowest evidence).
+fn best_path(
+    nodes: &[PartyIdx],
+    edges: &[Edge],
+    a: &Assurance,
+    start: u32,
+) -> (Vec<PartyIdx>, Option<(HandoffIdx, Evidence)>) {
     let mut path = vec![nodes[start as usize]];
+    let mut weakest: Option<(HandoffIdx, Evidence)> = None;
     let mut at = start;
     while a.via[at as usize] != NONE && path.len() <= nodes.len() {
-        at = edges[a.via[at as usize] as usize].to;
+        let e = &edges[a.via[at as usize] as usize];
+        if weakest.is_none_or(|(_, ev)| e.now < ev) {
+            weakest = Some((e.handoff, e.now));
+        }
+        at = e.to;
         path.push(nodes[at as usize]);
     }
-    path
+    (path, weakest)
 }
 
 /// The first expired entry on the best stated path from a local node.

@@ -91,11 +91,30 @@ pub fn message(stack: &Stack, f: &Finding, min_evidence: Evidence) -> String {
         (Kind::Unconfirmed, _) => format!(
             "{control} is delivered via the {side} ({who}), but only by assumption: no agreement says so"
         ),
-        (Kind::WeakAssurance, _) => format!(
-            "{control} is delivered, but the assurance is {} (below {min_evidence}) along {}",
-            f.assurance.unwrap_or(Evidence::None),
-            chain_text(stack, &f.chain)
-        ),
+        (Kind::WeakAssurance, _) => {
+            let mut text = format!(
+                "{control} is delivered, but the assurance is {} (below {min_evidence}) along {}",
+                f.assurance.unwrap_or(Evidence::None),
+                chain_text(stack, &f.chain)
+            );
+            if let Some(h) = f.weakest {
+                let w = stack.handoff(h);
+                if let Some(e) = w.entries.iter().find(|e| e.control == f.control) {
+                    let why = if e.agreed.is_none() && e.evidence.is_none() {
+                        ", assumed only"
+                    } else {
+                        ""
+                    };
+                    text.push_str(&format!(
+                        "; weakest link {} → {} (evidence {}{why})",
+                        stack.party(w.consumer).id,
+                        stack.party(w.provider).id,
+                        e.stated_evidence()
+                    ));
+                }
+            }
+            text
+        }
     };
     if let Some((h, date)) = f.expired {
         let h = stack.handoff(h);

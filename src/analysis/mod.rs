@@ -124,6 +124,8 @@ pub struct Finding {
     pub chain: Vec<PartyIdx>,
     /// Weak assurance: the assurance found.
     pub assurance: Option<Evidence>,
+    /// Weak assurance: the hand-off whose evidence is the weakest link of the path.
+    pub weakest: Option<HandoffIdx>,
     /// The expired entry (hand-off, expiry date) that lowered the assurance, if one did.
     pub expired: Option<(HandoffIdx, Date)>,
     /// The `[[accept]]` that accepts this finding, if any.
