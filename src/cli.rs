@@ -97,10 +97,109 @@ pub enum Command {
     /// Analyse a stack and report its gaps; the exit code says whether any were found.
     #[command(after_help = EXAMPLES)]
     Check(CheckArgs),
-    /// Print a JSON Schema of the stack format, for editor validation.
+    /// Write a report or a diagram of a stack (stdout, or a file with -o).
+    #[command(after_help = EXPORT_EXAMPLES)]
+    Export(ExportArgs),
+    /// List the findings added, removed and changed between two versions of a stack.
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
+    /// Print a JSON Schema (draft 2020-12) of the stack format, for editor validation.
+    #[command(
+        after_help = "Example:\n  stackgap schema > stackgap.schema.json\n  then start a stack file with:  #:schema ./stackgap.schema.json"
+    )]
     Schema,
     /// List the built-in controls.
+    #[command(
+        after_help = "Examples:\n  stackgap catalog\n  stackgap catalog --format json | jq '.[].id'"
+    )]
     Catalog(CatalogArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  stackgap completions bash > ~/.local/share/bash-completion/completions/stackgap"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page (roff).
+    #[command(after_help = "Example:\n  stackgap man > stackgap.1 && man ./stackgap.1")]
+    Man,
+}
+
+const EXPORT_EXAMPLES: &str = "\
+Examples:
+  stackgap export stack.toml --format markdown -o review.md
+  stackgap export stack.toml --format dot | dot -Tsvg > stack.svg
+  stackgap export stack.toml --format html -o review.html
+  stackgap export stack.toml --format sarif -o stackgap.sarif
+
+Exit codes: 0 written, 2 error (findings never fail an export).";
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  stackgap diff old.toml new.toml
+  git show main:stack.toml > /tmp/old.toml && stackgap diff /tmp/old.toml stack.toml --format markdown
+
+Exit codes: 0 no new unaccepted gap, 1 a change adds an unaccepted gap, 2 error.";
+
+/// Shells for `completions`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Shell {
+    /// Bash.
+    Bash,
+    /// Zsh.
+    Zsh,
+    /// Fish.
+    Fish,
+}
+
+/// `stackgap export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The stack file; `-` reads standard input.
+    pub file: PathBuf,
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Markdown)]
+    pub format: ExportFormat,
+    /// Write to this file instead of standard output (never the stack file itself).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// What-ifs and analysis options.
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
+}
+
+/// Formats of `export`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// Summary, tables per hand-off and a Mermaid diagram.
+    Markdown,
+    /// SPEC §4 JSON, as `check --format json`.
+    Json,
+    /// Graphviz source.
+    Dot,
+    /// Mermaid flowchart source.
+    Mermaid,
+    /// One self-contained page.
+    Html,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+}
+
+/// `stackgap diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The stack before the change.
+    pub old: PathBuf,
+    /// The stack after the change.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// What-ifs and analysis options, applied to both.
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
 }
 
 /// `stackgap check`.
@@ -117,6 +216,9 @@ pub struct CheckArgs {
     /// Also rank every party by the gaps its failure would add.
     #[arg(long)]
     pub blast_radius: bool,
+    /// Only the findings of this control (e.g. where does BREACH-NOTIFY break?).
+    #[arg(long, value_name = "ID")]
+    pub control: Option<String>,
     /// What-ifs and analysis options.
     #[command(flatten)]
     pub what_if: WhatIfArgs,
@@ -138,6 +240,19 @@ pub enum Format {
     /// SPEC §4 JSON, for tools.
     Json,
     /// Tables, for review documents and pull requests.
+    Markdown,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+}
+
+/// Formats of `diff`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DiffFormat {
+    /// One line per change.
+    Text,
+    /// Both provenances and the changes, for tools.
+    Json,
+    /// A table, for a pull request comment.
     Markdown,
 }
 

@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use anyhow::{Context as _, bail};
 use clap::Parser;
 
-use cli::{CatalogFormat, Cli, Command, FailOn, Format, WhatIfArgs};
+use cli::{
+    CatalogFormat, Cli, Command, DiffFormat, ExportFormat, FailOn, Format, Shell, WhatIfArgs,
+};
 use stackgap::analysis::{Severity, WhatIf, analyse, blast_radius};
 use stackgap::date::Date;
 use stackgap::report::{self, Context};
@@ -39,6 +41,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", catalog_listing(args.format));
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Export(args)) => export(args),
+        Some(Command::Diff(args)) => diff(args),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let shell = match shell {
+                Shell::Bash => clap_complete::Shell::Bash,
+                Shell::Zsh => clap_complete::Shell::Zsh,
+                Shell::Fish => clap_complete::Shell::Fish,
+            };
+            clap_complete::generate(shell, &mut cmd, "stackgap", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man) => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd)
+                .render(&mut std::io::stdout())
+                .context("cannot write the man page")?;
+            Ok(ExitCode::SUCCESS)
+        }
         None => explore(cli.explore),
     }
 }
@@ -46,10 +67,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn check(args: cli::CheckArgs) -> anyhow::Result<ExitCode> {
     let stack = stack::load_path(&args.file)?;
     let what_if = what_if(&stack, &args.what_if)?;
-    let report = analyse(&stack, &what_if);
+    let mut report = analyse(&stack, &what_if);
     let blast = args
         .blast_radius
         .then(|| blast_radius(&stack, &what_if, &report));
+    if let Some(id) = &args.control {
+        let Some(control) = stack.control_id(id) else {
+            let hint = suggest(id, stack.controls.iter().map(|c| c.id.as_str()))
+                .map(|s| format!("; did you mean `{}`?", escape(s)))
+                .unwrap_or_default();
+            bail!(
+                "--control {}: no control with that id in {}{hint}",
+                escape(id),
+                escape(&stack.source.name)
+            );
+        };
+        report = report.only_control(control);
+    }
     let ctx = Context {
         stack: &stack,
         report: &report,
@@ -64,7 +98,23 @@ fn check(args: cli::CheckArgs) -> anyhow::Result<ExitCode> {
         }
         Format::Json => report::json::render(&ctx),
         Format::Markdown => report::markdown::render(&ctx),
+        Format::Sarif => report::sarif::render(&ctx),
     };
+    print_out(&out)?;
+    let failed = match args.fail_on {
+        FailOn::Gap => report.fails(Severity::Gap),
+        FailOn::Warning => report.fails(Severity::Warning),
+        FailOn::Never => false,
+    };
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Writes a report to standard output; a closed pipe (`| head`) is not an error.
+fn print_out(out: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = stdout
         .write_all(out.as_bytes())
@@ -73,12 +123,113 @@ fn check(args: cli::CheckArgs) -> anyhow::Result<ExitCode> {
     {
         return Err(e).context("cannot write the report");
     }
-    let failed = match args.fail_on {
-        FailOn::Gap => report.fails(Severity::Gap),
-        FailOn::Warning => report.fails(Severity::Warning),
-        FailOn::Never => false,
+    Ok(())
+}
+
+fn export(args: cli::ExportArgs) -> anyhow::Result<ExitCode> {
+    let stack = stack::load_path(&args.file)?;
+    let what_if = what_if(&stack, &args.what_if)?;
+    let report = analyse(&stack, &what_if);
+    let ctx = Context {
+        stack: &stack,
+        report: &report,
+        what_if: &what_if,
+        blast: None,
     };
-    Ok(if failed {
+    let out = match args.format {
+        ExportFormat::Markdown => report::markdown::render(&ctx),
+        ExportFormat::Json => report::json::render(&ctx),
+        ExportFormat::Dot => report::dot::render(&ctx),
+        ExportFormat::Mermaid => report::mermaid::render(&ctx),
+        ExportFormat::Html => report::html::render(&ctx),
+        ExportFormat::Sarif => report::sarif::render(&ctx),
+    };
+    match &args.output {
+        None => print_out(&out)?,
+        Some(path) => {
+            if args.file.as_os_str() != "-" && same_file(&args.file, path) {
+                bail!(
+                    "-o {}: that is the stack file itself; stackgap never overwrites a stack with a report, choose another name",
+                    escape(&path.display().to_string())
+                );
+            }
+            write_report(path, out.as_bytes())
+                .with_context(|| format!("cannot write {}", escape(&path.display().to_string())))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a report file: a temporary file beside it, then a rename.
+fn write_report(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("stackgap-tmp");
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+}
+
+/// Whether two paths name the same file (following links; a path that does not exist yet
+/// names no existing file).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn diff(args: cli::DiffArgs) -> anyhow::Result<ExitCode> {
+    let old = stack::load_path(&args.old)?;
+    let new = stack::load_path(&args.new)?;
+    // A party switched off may exist in only one version; it must exist in at least one.
+    for id in &args.what_if.without {
+        if old.party_id(id).is_none() && new.party_id(id).is_none() {
+            what_if(
+                &new,
+                &WhatIfArgs {
+                    without: vec![id.clone()],
+                    ..args.what_if.clone()
+                },
+            )?;
+        }
+    }
+    let lenient = |s: &Stack| {
+        let known = WhatIfArgs {
+            without: args
+                .what_if
+                .without
+                .iter()
+                .filter(|id| s.party_id(id).is_some())
+                .cloned()
+                .collect(),
+            ..args.what_if.clone()
+        };
+        what_if(s, &known)
+    };
+    let (old_if, new_if) = (lenient(&old)?, lenient(&new)?);
+    let (old_report, new_report) = (analyse(&old, &old_if), analyse(&new, &new_if));
+    let old_ctx = Context {
+        stack: &old,
+        report: &old_report,
+        what_if: &old_if,
+        blast: None,
+    };
+    let new_ctx = Context {
+        stack: &new,
+        report: &new_report,
+        what_if: &new_if,
+        blast: None,
+    };
+    let changes = report::diff::diff(&old_ctx, &new_ctx);
+    let out = match args.format {
+        DiffFormat::Text => report::diff::text(&changes),
+        DiffFormat::Json => report::diff::json(&old_ctx, &new_ctx, &changes),
+        DiffFormat::Markdown => report::diff::markdown(&changes),
+    };
+    print_out(&out)?;
+    let worse = changes.iter().any(|c| c.adds_unaccepted_gap());
+    Ok(if worse {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

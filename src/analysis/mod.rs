@@ -303,6 +303,21 @@ impl Report {
         self.accept_notes = notes::accept_notes(stack, self);
     }
 
+    /// The same report with only one control's findings (notes kept), for `check --control`.
+    pub fn only_control(&self, control: ControlIdx) -> Report {
+        let mut by_control = vec![Vec::new(); self.by_control.len()];
+        by_control[control as usize] = self.by_control[control as usize].clone();
+        let mut counts = Counts::default();
+        for f in &by_control[control as usize] {
+            counts.add(f, 1);
+        }
+        Report {
+            by_control,
+            counts,
+            ..self.clone()
+        }
+    }
+
     /// Gap, warning and accepted counts.
     pub fn counts(&self) -> Counts {
         self.counts

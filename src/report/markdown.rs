@@ -53,6 +53,7 @@ pub fn render(ctx: &Context) -> String {
     );
     let _ = writeln!(out, "| Input SHA-256 | `{}` |", stack.source.sha256);
     let _ = writeln!(out, "| stackgap | {} |", super::VERSION);
+    let _ = writeln!(out, "\n```mermaid\n{}```", super::mermaid::render(ctx));
 
     let findings = report.sorted(stack);
     let mut current: Option<Place> = None;

@@ -1,8 +1,13 @@
 //! Report rendering: a [`Report`] and its stack → text, JSON or Markdown. One file per format;
 //! each escapes every string from the stack for its own medium.
 
+pub mod diff;
+pub mod dot;
+pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod mermaid;
+pub mod sarif;
 pub mod schema;
 pub mod text;
 
@@ -51,3 +56,90 @@ pub fn handoff_label(stack: &Stack, h: HandoffIdx) -> String {
 
 /// The stackgap version written into every report.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Per hand-off: its gap and warning counts, for diagrams that colour hand-offs by their worst
+/// finding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HandoffTally {
+    /// Gaps at the hand-off.
+    pub gaps: usize,
+    /// Warnings at the hand-off.
+    pub warnings: usize,
+}
+
+impl HandoffTally {
+    /// The worst severity at the hand-off, if any finding.
+    pub fn worst(&self) -> Option<crate::analysis::Severity> {
+        use crate::analysis::Severity;
+        if self.gaps > 0 {
+            Some(Severity::Gap)
+        } else if self.warnings > 0 {
+            Some(Severity::Warning)
+        } else {
+            None
+        }
+    }
+
+    /// `2 gaps, 1 warning`, or `ok`.
+    pub fn label(&self) -> String {
+        let mut parts = Vec::new();
+        if self.gaps > 0 {
+            parts.push(format!(
+                "{} gap{}",
+                self.gaps,
+                if self.gaps == 1 { "" } else { "s" }
+            ));
+        }
+        if self.warnings > 0 {
+            parts.push(format!(
+                "{} warning{}",
+                self.warnings,
+                if self.warnings == 1 { "" } else { "s" }
+            ));
+        }
+        if parts.is_empty() {
+            "ok".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// Gap and warning counts of every hand-off, indexed like `stack.handoffs` (accepted findings
+/// are left out: they are no longer what a diagram should draw attention to).
+pub fn tally_handoffs(stack: &Stack, report: &Report) -> Vec<HandoffTally> {
+    let mut tally = vec![HandoffTally::default(); stack.handoffs.len()];
+    for f in report
+        .by_control
+        .iter()
+        .flatten()
+        .filter(|f| f.accepted.is_none())
+    {
+        if let Some(h) = f.handoff() {
+            match f.severity() {
+                crate::analysis::Severity::Gap => tally[h as usize].gaps += 1,
+                crate::analysis::Severity::Warning => tally[h as usize].warnings += 1,
+            }
+        }
+    }
+    tally
+}
+
+/// The parties of each layer, top first; parties without a layer come last, in one group.
+pub fn parties_by_layer(stack: &Stack) -> Vec<(Option<u32>, Vec<u32>)> {
+    let mut groups: Vec<(Option<u32>, Vec<u32>)> = (0..stack.layers.len() as u32)
+        .map(|l| (Some(l), Vec::new()))
+        .collect();
+    let mut unlayered = Vec::new();
+    for (i, p) in stack.parties.iter().enumerate() {
+        match p.layer {
+            Some(l) => groups[l as usize].1.push(i as u32),
+            None => unlayered.push(i as u32),
+        }
+    }
+    groups.retain(|g| !g.1.is_empty());
+    if !unlayered.is_empty() {
+        groups.push((None, unlayered));
+    }
+    groups
+}

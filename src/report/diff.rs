@@ -1,0 +1,262 @@
+//! `stackgap diff OLD NEW`: findings added, removed and changed between two versions of a stack,
+//! for reviewing a change in a pull request. A place is (control, consumer, provider, service,
+//! party, side) by id, as SPEC §6 defines it; a change is the same place with another kind.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::Context;
+use crate::analysis::{Finding, Kind, Place, Severity, message};
+use crate::text::escape;
+
+/// A finding's place, by ids, so two versions of a stack can be compared.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct PlaceKey {
+    /// Consumer of the hand-off.
+    pub consumer: Option<String>,
+    /// Provider of the hand-off.
+    pub provider: Option<String>,
+    /// Service of the hand-off.
+    pub service: Option<String>,
+    /// Party, for a party finding.
+    pub party: Option<String>,
+    /// Control id.
+    pub control: String,
+    /// Side judged.
+    pub side: Option<&'static str>,
+}
+
+/// One side of a difference.
+#[derive(Debug, Clone, Serialize)]
+pub struct Seen {
+    /// Finding kind.
+    pub kind: &'static str,
+    /// Gap or warning.
+    pub severity: &'static str,
+    /// Whether an `[[accept]]` covers it.
+    pub accepted: bool,
+    /// Why.
+    pub message: String,
+}
+
+/// One difference between the two versions.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// `added`, `removed` or `changed`.
+    pub change: &'static str,
+    /// Where.
+    #[serde(flatten)]
+    pub place: PlaceKey,
+    /// The finding in the old version.
+    pub old: Option<Seen>,
+    /// The finding in the new version.
+    pub new: Option<Seen>,
+}
+
+impl Change {
+    /// Whether this change brings in a gap that is not accepted: a new gap, or a place that
+    /// was a warning and is now a gap.
+    pub fn adds_unaccepted_gap(&self) -> bool {
+        let new_gap = self
+            .new
+            .as_ref()
+            .is_some_and(|n| n.severity == Severity::Gap.as_str() && !n.accepted);
+        let was_gap = self
+            .old
+            .as_ref()
+            .is_some_and(|o| o.severity == Severity::Gap.as_str());
+        new_gap && !was_gap
+    }
+}
+
+fn key(ctx: &Context, f: &Finding) -> PlaceKey {
+    let stack = ctx.stack;
+    let control = stack.control(f.control).id.clone();
+    match f.place {
+        Place::Handoff { handoff, side } => {
+            let h = stack.handoff(handoff);
+            PlaceKey {
+                consumer: Some(stack.party(h.consumer).id.clone()),
+                provider: Some(stack.party(h.provider).id.clone()),
+                service: h.service.clone(),
+                party: None,
+                control,
+                side: side.map(|s| s.as_str()),
+            }
+        }
+        Place::Party(p) => PlaceKey {
+            consumer: None,
+            provider: None,
+            service: None,
+            party: Some(stack.party(p).id.clone()),
+            control,
+            side: None,
+        },
+    }
+}
+
+fn seen(ctx: &Context, f: &Finding) -> Seen {
+    Seen {
+        kind: f.kind.as_str(),
+        severity: f.severity().as_str(),
+        accepted: f.accepted.is_some(),
+        message: message(ctx.stack, f, ctx.report.min_evidence),
+    }
+}
+
+fn findings(ctx: &Context) -> BTreeMap<PlaceKey, (Kind, Seen)> {
+    ctx.report
+        .by_control
+        .iter()
+        .flatten()
+        .map(|f| (key(ctx, f), (f.kind, seen(ctx, f))))
+        .collect()
+}
+
+/// The differences, in place order.
+pub fn diff(old: &Context, new: &Context) -> Vec<Change> {
+    let before = findings(old);
+    let mut after = findings(new);
+    let mut out = Vec::new();
+    for (place, (kind, was)) in before {
+        match after.remove(&place) {
+            None => out.push(Change {
+                change: "removed",
+                place,
+                old: Some(was),
+                new: None,
+            }),
+            Some((k, now)) if k != kind => out.push(Change {
+                change: "changed",
+                place,
+                old: Some(was),
+                new: Some(now),
+            }),
+            Some(_) => {}
+        }
+    }
+    out.extend(after.into_iter().map(|(place, (_, now))| Change {
+        change: "added",
+        place,
+        old: None,
+        new: Some(now),
+    }));
+    out.sort_by(|a, b| a.place.cmp(&b.place));
+    out
+}
+
+fn where_(p: &PlaceKey) -> String {
+    match (&p.party, &p.consumer, &p.provider) {
+        (Some(party), _, _) => format!("{party} (own requirement)"),
+        (None, Some(c), Some(pr)) => {
+            let service = p
+                .service
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            let side = p.side.map(|s| format!(", {s} side")).unwrap_or_default();
+            format!("{c} → {pr}{service}{side}")
+        }
+        _ => String::new(),
+    }
+}
+
+/// Text: one line per difference and a summary.
+pub fn text(changes: &[Change]) -> String {
+    let mut out = String::new();
+    for c in changes {
+        let sign = match c.change {
+            "added" => "+",
+            "removed" => "-",
+            _ => "~",
+        };
+        let kinds = match (&c.old, &c.new) {
+            (Some(o), Some(n)) => format!("{} → {}", o.kind, n.kind),
+            (Some(o), None) => o.kind.to_string(),
+            (None, Some(n)) => n.kind.to_string(),
+            (None, None) => String::new(),
+        };
+        let why = c
+            .new
+            .as_ref()
+            .or(c.old.as_ref())
+            .map(|s| s.message.as_str())
+            .unwrap_or("");
+        let _ = writeln!(
+            out,
+            "{sign} {:<8} {} {kinds} at {}: {}",
+            c.change,
+            escape(&c.place.control),
+            escape(&where_(&c.place)),
+            escape(why)
+        );
+    }
+    let count = |w: &str| changes.iter().filter(|c| c.change == w).count();
+    let _ = writeln!(
+        out,
+        "{} added, {} removed, {} changed; {} new unaccepted gap(s)",
+        count("added"),
+        count("removed"),
+        count("changed"),
+        changes.iter().filter(|c| c.adds_unaccepted_gap()).count()
+    );
+    out
+}
+
+/// Markdown: one table.
+pub fn markdown(changes: &[Change]) -> String {
+    let md = super::markdown::md;
+    let mut out = String::from(
+        "| Change | Control | Where | Before | After | Why |\n|---|---|---|---|---|---|\n",
+    );
+    for c in changes {
+        let why = c
+            .new
+            .as_ref()
+            .or(c.old.as_ref())
+            .map(|s| s.message.as_str())
+            .unwrap_or("");
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            c.change,
+            md(&c.place.control),
+            md(&where_(&c.place)),
+            c.old.as_ref().map_or("—", |s| s.kind),
+            c.new.as_ref().map_or("—", |s| s.kind),
+            md(why)
+        );
+    }
+    if changes.is_empty() {
+        out.push_str("\nNo findings added, removed or changed.\n");
+    }
+    out
+}
+
+/// JSON: provenance of both sides and the list of changes.
+pub fn json(old: &Context, new: &Context, changes: &[Change]) -> String {
+    let side = |c: &Context| {
+        serde_json::json!({
+            "stack": c.stack.name,
+            "input_sha256": c.stack.source.sha256,
+            "as_of": c.report.as_of.to_string(),
+            "min_evidence": c.report.min_evidence.as_str(),
+            "without": c.without_ids(),
+        })
+    };
+    let doc = serde_json::json!({
+        "version": super::VERSION,
+        "old": side(old),
+        "new": side(new),
+        "summary": {
+            "added": changes.iter().filter(|c| c.change == "added").count(),
+            "removed": changes.iter().filter(|c| c.change == "removed").count(),
+            "changed": changes.iter().filter(|c| c.change == "changed").count(),
+            "new_unaccepted_gaps": changes.iter().filter(|c| c.adds_unaccepted_gap()).count(),
+        },
+        "changes": changes,
+    });
+    super::json::escape_invisible(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")
+}

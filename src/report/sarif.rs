@@ -1,0 +1,121 @@
+//! SARIF 2.1.0 for code-scanning tools: each finding located at the line of its entry, hand-off
+//! or party in the stack file, so a pull request shows it inline. Accepted findings carry a
+//! suppression with the reviewer's reason.
+
+use serde_json::{Value, json};
+
+use super::Context;
+use crate::analysis::{Kind, Place, Severity, message};
+
+/// Renders the SARIF log, pretty-printed, ending in a newline.
+pub fn render(ctx: &Context) -> String {
+    let stack = ctx.stack;
+    let report = ctx.report;
+    let uri = if stack.source.name == "-" {
+        "stdin.toml".to_string()
+    } else {
+        stack.source.name.replace('\\', "/")
+    };
+    let rules: Vec<Value> = Kind::ALL
+        .iter()
+        .map(|k| {
+            json!({
+                "id": k.as_str(),
+                "name": k.as_str(),
+                "shortDescription": { "text": rule_text(*k) },
+                "defaultConfiguration": { "level": level(k.severity()) },
+                "properties": { "tags": ["security"] }
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .sorted(stack)
+        .into_iter()
+        .map(|f| {
+            let line = match f.place {
+                Place::Handoff { handoff, .. } => {
+                    let h = stack.handoff(handoff);
+                    h.entries.iter().find(|e| e.control == f.control).map_or(h.line, |e| e.line)
+                }
+                Place::Party(p) => stack.party(p).line,
+            };
+            let place = match f.place {
+                Place::Handoff { handoff, side } => {
+                    let h = stack.handoff(handoff);
+                    format!(
+                        "{}>{}:{}:{}",
+                        stack.party(h.consumer).id,
+                        stack.party(h.provider).id,
+                        h.service.as_deref().unwrap_or(""),
+                        side.map_or("", |s| s.as_str())
+                    )
+                }
+                Place::Party(p) => format!("party:{}", stack.party(p).id),
+            };
+            let control = &stack.control(f.control).id;
+            let mut result = json!({
+                "ruleId": f.kind.as_str(),
+                "level": level(f.severity()),
+                "message": { "text": format!("{control}: {}", message(stack, f, report.min_evidence)) },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri },
+                        "region": { "startLine": line.max(1) }
+                    },
+                    "logicalLocations": [{ "name": place, "kind": "module" }]
+                }],
+                "partialFingerprints": { "stackgapPlace/v1": format!("{control}@{place}") },
+                "properties": { "control": control, "severity": f.severity().as_str() }
+            });
+            if let Some(a) = f.accepted {
+                let a = &stack.accepts[a as usize];
+                result["suppressions"] = json!([{ "kind": "external", "justification": a.reason }]);
+            }
+            result
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "stackgap",
+                "version": super::VERSION,
+                "semanticVersion": super::VERSION,
+                "rules": rules
+            }},
+            "artifacts": [{ "location": { "uri": uri }, "hashes": { "sha-256": stack.source.sha256 } }],
+            "results": results,
+            "properties": {
+                "stack": stack.name,
+                "input_sha256": stack.source.sha256,
+                "as_of": report.as_of.to_string(),
+                "min_evidence": report.min_evidence.as_str(),
+                "without": ctx.without_ids()
+            }
+        }]
+    });
+    let text = serde_json::to_string_pretty(&log).unwrap_or_default() + "\n";
+    super::json::escape_invisible(text)
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Gap => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn rule_text(k: Kind) -> &'static str {
+    match k {
+        Kind::Unassigned => "Nobody is responsible for the control",
+        Kind::NoMansLand => "Each side thinks the other one delivers the control",
+        Kind::BrokenChain => {
+            "The control is handed on, but the chain ends where nobody delivers it"
+        }
+        Kind::NotDelivered => "The responsible party neither delivers the control nor hands it on",
+        Kind::Misunderstanding => "Covered, but not by whom the consumer believes",
+        Kind::Unconfirmed => "Covered only by assumption: no agreement says so",
+        Kind::WeakAssurance => "Covered, but with assurance below the minimum evidence",
+    }
+}
