@@ -1,0 +1,564 @@
+//! SPEC §1 validation, one test per error, through the real binary: a stack that breaks a rule
+//! loads nothing (exit 2, empty standard output) and the reason names FILE:LINE:COLUMN, with a
+//! "did you mean" for a misspelt reference. Lines and columns below are counted by hand (both
+//! 1-based, columns in characters; a string value is located at its opening quote).
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use std::io::Write as _;
+
+fn stackgap(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackgap"));
+    cmd.args(args).env("NO_COLOR", "1");
+    cmd
+}
+
+fn check_path(path: &Path) -> Output {
+    stackgap(&[
+        "check",
+        &path.display().to_string(),
+        "--as-of",
+        "2026-11-28",
+    ])
+    .stdin(Stdio::null())
+    .output()
+    .expect("stackgap runs")
+}
+
+/// Runs `check` on the text written to a file, and returns the file's path and the output.
+fn check_text(text: &str) -> (String, Output) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("stack.toml");
+    std::fs::write(&path, text).expect("write stack");
+    let out = check_path(&path);
+    (path.display().to_string(), out)
+}
+
+/// Asserts a load error: exit 2, nothing on stdout, `FILE:LINE:COLUMN` and every `needle` on
+/// stderr. Returns stderr for further checks.
+#[track_caller]
+fn load_error(text: &str, line: u32, column: u32, needles: &[&str]) -> String {
+    let (path, out) = check_text(text);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "exit code; stderr:\n{stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "stdout must stay empty on a load error, got:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let at = format!("{path}:{line}:{column}:");
+    assert!(stderr.contains(&at), "expected {at} in stderr:\n{stderr}");
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "expected {needle:?} in stderr:\n{stderr}"
+        );
+    }
+    stderr
+}
+
+#[test]
+fn toml_syntax_error() {
+    load_error(
+        "[stack]\nname = \"x\"\ncatalog = \"none\"\n[[party]]\nid \"a\"\n",
+        5,
+        4,
+        &[],
+    );
+}
+
+#[test]
+fn unknown_key_at_top_level() {
+    load_error(
+        "[stack]\nname = \"x\"\ncatalog = \"none\"\n\n[[partie]]\nid = \"a\"\n",
+        5,
+        3,
+        &["partie", "did you mean `party`?"],
+    );
+}
+
+#[test]
+fn unknown_key_in_stack_table() {
+    load_error(
+        "[stack]\nname = \"x\"\ndescripton = \"why\"\n",
+        3,
+        1,
+        &["descripton", "did you mean `description`?"],
+    );
+}
+
+#[test]
+fn unknown_key_in_party() {
+    load_error(
+        "[stack]\nname = \"x\"\ncatalog = \"none\"\n[[control]]\nid = \"X\"\nname = \"X\"\n\
+         [[party]]\nid = \"a\"\nimplement = [\"X\"]\n",
+        9,
+        1,
+        &["implement", "did you mean `implements`?"],
+    );
+}
+
+#[test]
+fn unknown_key_in_entry() {
+    load_error(
+        "[stack]\nname = \"x\"\ncatalog = \"none\"\n[[control]]\nid = \"X\"\nname = \"X\"\n\
+         [[party]]\nid = \"a\"\n[[party]]\nid = \"b\"\n[[handoff]]\nconsumer = \"a\"\nprovider = \"b\"\n\
+         controls = { X = { agreed = \"provider\", evidense = \"attested\" } }\n",
+        14,
+        41,
+        &["evidense", "did you mean `evidence`?"],
+    );
+}
+
+#[test]
+fn missing_stack_name() {
+    load_error("[stack]\ncatalog = \"none\"\n", 1, 1, &["`name`"]);
+}
+
+#[test]
+fn missing_party_id() {
+    load_error(
+        "[stack]\nname = \"x\"\n\n[[party]]\nname = \"Acme\"\n",
+        4,
+        1,
+        &["`id`"],
+    );
+}
+
+#[test]
+fn missing_handoff_provider() {
+    load_error(
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"a\"\n[[handoff]]\nconsumer = \"a\"\n",
+        5,
+        1,
+        &["`provider`"],
+    );
+}
+
+#[test]
+fn missing_accept_reason() {
+    load_error(
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"a\"\n\n[[accept]]\ncontrol = \"BACKUP\"\n\
+         kind = \"unassigned\"\nparty = \"a\"\n",
+        6,
+        1,
+        &["`reason`"],
+    );
+}
+
+#[test]
+fn duplicate_party_id() {
+    load_error(
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"acme\"\n[[party]]\nid = \"acme\"\n",
+        6,
+        6,
+        &["duplicate", "acme"],
+    );
+}
+
+#[test]
+fn duplicate_layer_id() {
+    load_error(
+        "[stack]\nname = \"x\"\n[[layer]]\nid = \"saas\"\n[[layer]]\nid = \"iaas\"\n[[layer]]\n  id = \"saas\"\n",
+        8,
+        8,
+        &["duplicate", "saas"],
+    );
+}
+
+#[test]
+fn duplicate_control_id() {
+    load_error(
+        "[stack]\nname = \"x\"\ncatalog = \"none\"\n[[control]]\nid = \"EU\"\nname = \"a\"\n\
+         [[control]]\nid = \"EU\"\nname = \"b\"\n",
+        8,
+        6,
+        &["duplicate", "EU"],
+    );
+}
+
+#[test]
+fn control_that_is_already_built_in() {
+    load_error(
+        "[stack]\nname = \"x\"\n[[control]]\nid = \"BACKUP\"\nname = \"Our backups\"\n",
+        4,
+        6,
+        &["BACKUP", "built-in"],
+    );
+}
+
+#[test]
+fn unknown_party_suggests_the_closest() {
+    load_error(
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"acme\"\n[[party]]\nid = \"cloudstore\"\n\
+         [[party]]\nid = \"cloudsec\"\n[[handoff]]\nconsumer = \"acme\"\nprovider = \"cloudstor\"\n",
+        11,
+        12,
+        &["cloudstor", "did you mean `cloudstore`?"],
+    );
+}
+
+#[test]
+fn unknown_layer_suggests_the_closest() {
+    load_error(
+        "[stack]\nname = \"x\"\n[[layer]]\nid = \"saas\"\n[[layer]]\nid = \"iaas\"\n\
+         [[party]]\nid = \"a\"\nlayer = \"sass\"\n",
+        9,
+        9,
+        &["sass", "did you mean `saas`?"],
+    );
+}
+
+#[test]
+fn unknown_control_suggests_the_closest() {
+    load_error(
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"a\"\nrequires = [\"IAM-MFA\", \"BACKUPS\"]\n",
+        5,
+        24,
+        &["BACKUPS", "did you mean `BACKUP`?"],
+    );
+}
+
+#[test]
+fn unknown_control_as_a_handoff_key() {
+    load_error(
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"a\"\n[[party]]\nid = \"b\"\n[[handoff]]\n\
+         consumer = \"a\"\nprovider = \"b\"\n[handoff.controls]\nENC-REST = \"provider\"\n\
+         BACKUPS = \"consumer\"\n",
+        12,
+        1,
+        &["BACKUPS", "did you mean `BACKUP`?"],
+    );
+}
+
+/// The stack every enumeration test edits: one hand-off `a → b` listing X.
+fn with_entry(entry: &str) -> String {
+    format!(
+        "[stack]\nname = \"x\"\ncatalog = \"none\"\n[[control]]\nid = \"X\"\nname = \"X\"\n\
+         [[party]]\nid = \"a\"\n[[party]]\nid = \"b\"\n[[handoff]]\nconsumer = \"a\"\n\
+         provider = \"b\"\n[handoff.controls]\n{entry}\n"
+    )
+}
+
+#[test]
+fn owner_outside_the_enumeration() {
+    // Line 15 is the entry; shorthand, `agreed` and `assumed` are all owners.
+    load_error(
+        &with_entry("X = \"providr\""),
+        15,
+        5,
+        &["providr", "provider"],
+    );
+    load_error(
+        &with_entry("X = { agreed = \"both\" }"),
+        15,
+        16,
+        &["both", "shared"],
+    );
+    load_error(
+        &with_entry("X = { agreed = \"consumer\", assumed = \"nobody\" }"),
+        15,
+        38,
+        &["nobody"],
+    );
+}
+
+#[test]
+fn evidence_outside_the_enumeration() {
+    load_error(
+        &with_entry("X = { agreed = \"provider\", evidence = \"audited\" }"),
+        15,
+        39,
+        &["audited", "attested"],
+    );
+}
+
+#[test]
+fn min_evidence_outside_the_enumeration() {
+    load_error(
+        "[stack]\nname = \"x\"\nmin_evidence = \"high\"\n",
+        3,
+        16,
+        &["high", "verified"],
+    );
+}
+
+#[test]
+fn catalog_outside_the_enumeration() {
+    load_error(
+        "[stack]\nname = \"x\"\ncatalog = \"nist\"\n",
+        3,
+        11,
+        &["nist", "builtin"],
+    );
+}
+
+#[test]
+fn model_outside_the_enumeration() {
+    load_error(
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"a\"\n[[party]]\nid = \"b\"\n[[handoff]]\n\
+         consumer = \"a\"\nprovider = \"b\"\nmodel = \"faas\"\n",
+        10,
+        9,
+        &["faas", "paas"],
+    );
+}
+
+#[test]
+fn accept_kind_outside_the_enumeration() {
+    load_error(
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"a\"\nrequires = [\"BACKUP\"]\n[[accept]]\n\
+         control = \"BACKUP\"\nkind = \"gap\"\nparty = \"a\"\nreason = \"r\"\n",
+        8,
+        8,
+        &["gap", "unassigned"],
+    );
+}
+
+#[test]
+fn handoff_to_itself() {
+    load_error(
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"a\"\n[[handoff]]\nconsumer = \"a\"\nprovider = \"a\"\n",
+        7,
+        12,
+        &["itself"],
+    );
+}
+
+#[test]
+fn duplicate_handoff() {
+    let base = "[stack]\nname = \"x\"\n[[party]]\nid = \"a\"\n[[party]]\nid = \"b\"\n\
+                [[handoff]]\nconsumer = \"a\"\nprovider = \"b\"\nservice = \"crm\"\n\
+                [[handoff]]\nconsumer = \"a\"\nprovider = \"b\"\n";
+    // Same pair, other service: fine. Same service again: an error at the second one.
+    let (_, ok) = check_text(base);
+    assert_ne!(
+        ok.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    load_error(
+        &format!("{base}[[handoff]]\nconsumer = \"a\"\nprovider = \"b\"\nservice = \"crm\"\n"),
+        15,
+        12,
+        &["duplicate", "crm"],
+    );
+    load_error(
+        &format!("{base}[[handoff]]\nconsumer = \"a\"\nprovider = \"b\"\n"),
+        15,
+        12,
+        &["duplicate"],
+    );
+}
+
+#[test]
+fn empty_id() {
+    load_error(
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"\"\n",
+        4,
+        6,
+        &["empty"],
+    );
+}
+
+#[test]
+fn id_with_whitespace() {
+    load_error(
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"acme corp\"\n",
+        4,
+        6,
+        &["whitespace"],
+    );
+}
+
+#[test]
+fn id_with_a_control_character() {
+    // `\u0007` is a TOML escape: the id holds a real BEL, which stderr must show escaped.
+    let stderr = load_error(
+        "[stack]\nname = \"x\"\ncatalog = \"none\"\n[[control]]\nid = \"EU\\u0007\"\nname = \"EU\"\n",
+        5,
+        6,
+        &["control character"],
+    );
+    assert!(!stderr.contains('\u{7}'), "raw BEL in stderr: {stderr:?}");
+}
+
+#[test]
+fn id_with_a_bidi_override() {
+    let stderr = load_error(
+        "[stack]\nname = \"x\"\n[[layer]]\nid = \"saas\\u202Eevil\"\n",
+        4,
+        6,
+        &["invisible"],
+    );
+    assert!(!stderr.contains('\u{202E}'), "raw U+202E in stderr");
+}
+
+#[test]
+fn id_with_a_zero_width_space() {
+    // Written raw in the file: columns count characters, so the caret stays right after it.
+    let stderr = load_error(
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"ac\u{200B}me\"\n[[party]]\nid = \"b\u{200B}\"\n",
+        4,
+        6,
+        &["invisible"],
+    );
+    assert!(
+        stderr.contains(":6:6:"),
+        "second bad id reported too:\n{stderr}"
+    );
+    assert!(!stderr.contains('\u{200B}'), "raw U+200B in stderr");
+}
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    // "§", "→" and "é" are multi-byte; the unknown provider is still at column 63.
+    load_error(
+        "handoff = [{ agreement = \"§7 → é\", consumer = \"a\", provider = \"bb\" }]\n\
+         [stack]\nname = \"x\"\n[[party]]\nid = \"a\"\n",
+        1,
+        63,
+        &["bb"],
+    );
+}
+
+#[test]
+fn a_file_that_does_not_exist() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("missing.toml");
+    let out = check_path(&path);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("missing.toml"), "{stderr}");
+    assert!(stderr.contains("no such file"), "{stderr}");
+}
+
+#[test]
+fn a_directory() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = check_path(dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("directory"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn dev_zero_is_refused_without_reading_forever() {
+    let out = check_path(Path::new("/dev/zero"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("/dev/zero"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn invalid_utf8() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("latin1.toml");
+    std::fs::write(&path, b"[stack]\nname = \"caf\xe9\"\n").expect("write");
+    let out = check_path(&path);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.contains(&format!("{}:2:12:", path.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("UTF-8"), "{stderr}");
+}
+
+#[test]
+fn nul_byte() {
+    let (path, out) = check_text("[stack]\nname = \"x\"\n# a\0b\n");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(stderr.contains(&format!("{path}:3:4:")), "{stderr}");
+    assert!(stderr.contains("NUL"), "{stderr}");
+}
+
+fn check_stdin(text: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["check", "-", "--as-of", "2026-11-28"];
+    args.extend_from_slice(extra);
+    let mut child = stackgap(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("stackgap runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("stackgap exits")
+}
+
+#[test]
+fn standard_input_loads_and_reports_errors_with_positions() {
+    let good = "[stack]\nname = \"piped\"\ncatalog = \"none\"\n[[control]]\nid = \"X\"\nname = \"X\"\n\
+                [[party]]\nid = \"a\"\nrequires = [\"X\"]\n";
+    let out = check_stdin(good, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "one unassigned requirement");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(json["stack"], "piped");
+    assert_eq!(json["findings"][0]["party"], "a");
+
+    let out = check_stdin(
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"a\"\nlayer = 3\n",
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(":5:9:"), "{stderr}");
+}
+
+#[test]
+fn unknown_without_party_suggests_the_closest() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("stack.toml");
+    std::fs::write(
+        &file,
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"cloudstore\"\n[[party]]\nid = \"acme\"\n",
+    )
+    .expect("write");
+    let out = stackgap(&[
+        "check",
+        &file.display().to_string(),
+        "--without",
+        "cloudstor",
+    ])
+    .output()
+    .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(stderr.contains("cloudstor"), "{stderr}");
+    assert!(stderr.contains("did you mean `cloudstore`?"), "{stderr}");
+}
+
+#[test]
+fn accept_naming_a_handoff_that_does_not_exist() {
+    // A documented decision (README): an accept without `service` names the hand-off without
+    // one; when only `a → b (crm)` exists, that reference is unknown.
+    load_error(
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"a\"\n[[party]]\nid = \"b\"\n[[handoff]]\n\
+         consumer = \"a\"\nprovider = \"b\"\nservice = \"crm\"\n[[accept]]\ncontrol = \"BACKUP\"\n\
+         kind = \"not-delivered\"\nconsumer = \"a\"\nprovider = \"b\"\nreason = \"r\"\n",
+        14,
+        12,
+        &["hand-off that does not exist"],
+    );
+}
