@@ -32,6 +32,7 @@
 pub mod analysis;
 pub mod date;
 pub mod report;
+pub mod save;
 pub mod stack;
 pub mod text;
 pub mod tui;
