@@ -1,0 +1,654 @@
+//! Property tests on random small stacks, generated as TOML text and loaded like a user's file.
+//! Each property follows from SPEC §2 / §4 / §6 alone:
+//!
+//! - the engine agrees with a naive, literal reading of SPEC §2 (fixpoint iteration for S(X)
+//!   and the assurance, a plain search for root causes) written here from the SPEC text;
+//! - adding an `implements` never makes a place a gap (S(X) only grows; every gap kind needs
+//!   the responsible party outside S(X));
+//! - switching a party off never removes a gap (S(X) only shrinks), and `--blast-radius`
+//!   counts exactly the places that become gaps, its own needs aside;
+//! - raising an entry's evidence never adds a weak assurance, and changes no other finding
+//!   (evidence only enters the assurance);
+//! - the JSON report is the same bytes on every run, and lists findings in SPEC §4 order;
+//! - a finding's place names a hand-off that lists its control, on a side its owner names.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use proptest::prelude::*;
+use proptest::sample::{Index, select};
+
+use stackgap::analysis::{Finding, Kind, Place, Report, WhatIf, analyse, blast_radius};
+use stackgap::date::Date;
+use stackgap::report::{Context, json};
+use stackgap::stack::{Evidence, Owner, Side, Stack, load_str};
+
+/// Party ids, chosen so that byte order differs from case-insensitive order.
+const PARTY_IDS: [&str; 6] = ["acme", "Bravo", "c-3", "delta", "Echo", "f"];
+const CONTROLS: usize = 4;
+const AS_OF: &str = "2026-11-28";
+/// `expires` dates: the day before, the day of and the day after the analysis date.
+const EXPIRES: [&str; 3] = ["2026-11-27", "2026-11-28", "2026-11-29"];
+
+fn control_id(c: usize) -> String {
+    format!("C{c}")
+}
+
+#[derive(Debug, Clone)]
+struct GenEntry {
+    control: usize,
+    agreed: Option<Owner>,
+    assumed: Option<Owner>,
+    evidence: Option<Evidence>,
+    expires: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct GenHandoff {
+    consumer: usize,
+    provider: usize,
+    service: Option<&'static str>,
+    entries: Vec<GenEntry>,
+}
+
+#[derive(Debug, Clone)]
+struct GenParty {
+    requires: Vec<usize>,
+    implements: Vec<usize>,
+}
+
+/// A random stack, kept as data so it can be edited and written out again.
+#[derive(Debug, Clone)]
+struct GenStack {
+    parties: Vec<GenParty>,
+    handoffs: Vec<GenHandoff>,
+    min_evidence: Option<Evidence>,
+    off: Vec<bool>,
+}
+
+impl GenStack {
+    fn toml(&self) -> String {
+        let mut out = String::from("[stack]\nname = \"generated\"\ncatalog = \"none\"\n");
+        if let Some(m) = self.min_evidence {
+            out.push_str(&format!("min_evidence = \"{}\"\n", m.as_str()));
+        }
+        for c in 0..CONTROLS {
+            out.push_str(&format!(
+                "[[control]]\nid = \"{0}\"\nname = \"{0}\"\n",
+                control_id(c)
+            ));
+        }
+        let list = |cs: &[usize]| {
+            cs.iter()
+                .map(|&c| format!("\"{}\"", control_id(c)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for (i, p) in self.parties.iter().enumerate() {
+            out.push_str(&format!(
+                "[[party]]\nid = \"{}\"\nrequires = [{}]\nimplements = [{}]\n",
+                PARTY_IDS[i],
+                list(&p.requires),
+                list(&p.implements)
+            ));
+        }
+        for h in &self.handoffs {
+            out.push_str(&format!(
+                "[[handoff]]\nconsumer = \"{}\"\nprovider = \"{}\"\n",
+                PARTY_IDS[h.consumer], PARTY_IDS[h.provider]
+            ));
+            if let Some(s) = h.service {
+                out.push_str(&format!("service = \"{s}\"\n"));
+            }
+            out.push_str("[handoff.controls]\n");
+            for e in &h.entries {
+                let mut fields = Vec::new();
+                if let Some(o) = e.agreed {
+                    fields.push(format!("agreed = \"{}\"", o.as_str()));
+                }
+                if let Some(o) = e.assumed {
+                    fields.push(format!("assumed = \"{}\"", o.as_str()));
+                }
+                if let Some(ev) = e.evidence {
+                    fields.push(format!("evidence = \"{}\"", ev.as_str()));
+                }
+                if let Some(d) = e.expires {
+                    fields.push(format!("expires = {}", EXPIRES[d]));
+                }
+                out.push_str(&format!(
+                    "{} = {{ {} }}\n",
+                    control_id(e.control),
+                    fields.join(", ")
+                ));
+            }
+        }
+        out
+    }
+
+    fn load(&self) -> Stack {
+        let text = self.toml();
+        load_str(&text, "generated.toml", None)
+            .unwrap_or_else(|e| panic!("a generated stack must load: {e}\n{text}"))
+    }
+
+    fn what_if(&self, stack: &Stack) -> WhatIf {
+        let mut w = WhatIf::new(stack, as_of());
+        for (p, &off) in self.off.iter().enumerate() {
+            w.set_off(p as u32, off);
+        }
+        w
+    }
+
+    fn analyse(&self) -> (Stack, Report) {
+        let stack = self.load();
+        let report = analyse(&stack, &self.what_if(&stack));
+        (stack, report)
+    }
+}
+
+fn as_of() -> Date {
+    Date::parse(AS_OF).expect("a valid date")
+}
+
+/// Mostly `provider`, so that chains of delegations (and their breaks and loops) are common.
+fn owner(none: u32) -> impl Strategy<Value = Option<Owner>> {
+    prop_oneof![
+        none => Just(None),
+        4 => Just(Some(Owner::Provider)),
+        1 => Just(Some(Owner::Consumer)),
+        1 => Just(Some(Owner::Shared)),
+    ]
+}
+
+fn evidence() -> impl Strategy<Value = Option<Evidence>> {
+    proptest::option::of(select(Evidence::ALL.to_vec()))
+}
+
+fn entry() -> impl Strategy<Value = GenEntry> {
+    (
+        0..CONTROLS,
+        owner(2),
+        owner(6),
+        evidence(),
+        proptest::option::weighted(0.2, 0..EXPIRES.len()),
+    )
+        .prop_map(|(control, agreed, assumed, evidence, expires)| GenEntry {
+            control,
+            agreed,
+            assumed,
+            evidence,
+            expires,
+        })
+}
+
+fn stack() -> impl Strategy<Value = GenStack> {
+    (2..=PARTY_IDS.len())
+        .prop_flat_map(|n| {
+            let controls = |most| proptest::collection::vec(0..CONTROLS, 0..most);
+            (
+                proptest::collection::vec((controls(2), controls(5)), n),
+                proptest::collection::vec(
+                    (
+                        0..n,
+                        0..n,
+                        proptest::option::weighted(0.25, select(vec!["crm", "backup"])),
+                        proptest::collection::vec(entry(), 0..=CONTROLS),
+                    ),
+                    0..12,
+                ),
+                evidence(),
+                proptest::collection::vec(proptest::bool::weighted(0.15), n),
+            )
+        })
+        .prop_map(|(parties, handoffs, min_evidence, off)| {
+            let mut seen = HashSet::new();
+            let handoffs = handoffs
+                .into_iter()
+                .filter(|(c, p, s, _)| c != p && seen.insert((*c, *p, *s)))
+                .map(|(consumer, provider, service, entries)| {
+                    let mut listed = HashSet::new();
+                    GenHandoff {
+                        consumer,
+                        provider,
+                        service,
+                        entries: entries
+                            .into_iter()
+                            .filter(|e| listed.insert(e.control))
+                            .collect(),
+                    }
+                })
+                .collect();
+            GenStack {
+                parties: parties
+                    .into_iter()
+                    .map(|(requires, implements)| GenParty {
+                        requires,
+                        implements,
+                    })
+                    .collect(),
+                handoffs,
+                min_evidence,
+                off,
+            }
+        })
+}
+
+fn side_word(side: Option<Side>) -> &'static str {
+    side.map_or("-", Side::as_str)
+}
+
+/// A place as text: `consumer>provider[:service] SIDE` or `party:ID -`.
+fn place_key(stack: &Stack, place: Place) -> String {
+    match place {
+        Place::Handoff { handoff, side } => {
+            let h = stack.handoff(handoff);
+            let service = h
+                .service
+                .as_deref()
+                .map(|s| format!(":{s}"))
+                .unwrap_or_default();
+            format!(
+                "{}>{}{service} {}",
+                stack.party(h.consumer).id,
+                stack.party(h.provider).id,
+                side_word(side)
+            )
+        }
+        Place::Party(p) => format!("party:{} -", stack.party(p).id),
+    }
+}
+
+/// Everything SPEC §2 determines about a finding, as text.
+fn finding_key(stack: &Stack, f: &Finding) -> String {
+    let roots: Vec<&str> = f
+        .root_causes
+        .iter()
+        .map(|&p| stack.party(p).id.as_str())
+        .collect();
+    format!(
+        "{} {} {} roots=[{}] circular={} assurance={}",
+        f.kind.as_str(),
+        stack.control(f.control).id,
+        place_key(stack, f.place),
+        roots.join(","),
+        f.circular,
+        f.assurance.map_or("-", Evidence::as_str)
+    )
+}
+
+fn all_findings(report: &Report) -> impl Iterator<Item = &Finding> {
+    report.by_control.iter().flatten()
+}
+
+/// The places (control + place) that are gaps.
+fn gap_places(stack: &Stack, report: &Report) -> BTreeSet<String> {
+    all_findings(report)
+        .filter(|f| f.kind.severity() == stackgap::analysis::Severity::Gap)
+        .map(|f| {
+            format!(
+                "{} {}",
+                stack.control(f.control).id,
+                place_key(stack, f.place)
+            )
+        })
+        .collect()
+}
+
+/// SPEC §2 read literally, on the generated data (not on the loaded stack).
+fn reference(g: &GenStack) -> BTreeSet<String> {
+    let as_of = as_of();
+    let min = g.min_evidence.unwrap_or(Evidence::Contract);
+    let n = g.parties.len();
+    let on = |p: usize| !g.off[p];
+    let mut out = BTreeSet::new();
+    for x in 0..CONTROLS {
+        // Delegations of X: (consumer, provider, evidence on the analysis date).
+        let mut delegations: Vec<(usize, usize, Evidence)> = Vec::new();
+        for h in &g.handoffs {
+            for e in h.entries.iter().filter(|e| e.control == x) {
+                if e.agreed.or(e.assumed) == Some(Owner::Provider) && on(h.consumer) {
+                    delegations.push((h.consumer, h.provider, evidence_now(e, as_of)));
+                }
+            }
+        }
+        let implements = |p: usize| on(p) && g.parties[p].implements.contains(&x);
+        // S(X): the least fixpoint, by iteration until nothing changes.
+        let mut s: Vec<bool> = (0..n).map(implements).collect();
+        loop {
+            let mut changed = false;
+            for &(c, p, _) in &delegations {
+                if s[p] && !s[c] {
+                    s[c] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        // A(party, X): best over delegations of min(evidence, A(provider)), to a fixpoint.
+        let mut a: Vec<Option<Evidence>> = (0..n)
+            .map(|p| implements(p).then_some(Evidence::Verified))
+            .collect();
+        loop {
+            let mut changed = false;
+            for &(c, p, ev) in &delegations {
+                if let Some(ap) = a[p] {
+                    let via = ev.min(ap);
+                    if a[c].is_none_or(|ac| via > ac) {
+                        a[c] = Some(via);
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for p in 0..n {
+            assert_eq!(s[p], a[p].is_some(), "reference: A defined exactly on S");
+        }
+        let delegates = |f: usize| delegations.iter().any(|&(c, _, _)| c == f);
+        let roots = |f: usize| -> Vec<&str> {
+            let mut seen = vec![false; n];
+            let mut todo: Vec<usize> = delegations
+                .iter()
+                .filter(|d| d.0 == f)
+                .map(|d| d.1)
+                .collect();
+            let mut found = Vec::new();
+            while let Some(q) = todo.pop() {
+                if std::mem::replace(&mut seen[q], true) {
+                    continue;
+                }
+                if !delegates(q) {
+                    found.push(PARTY_IDS[q]);
+                }
+                todo.extend(delegations.iter().filter(|d| d.0 == q).map(|d| d.1));
+            }
+            found.sort_unstable();
+            found
+        };
+
+        let mut listed_by = vec![false; n];
+        for h in &g.handoffs {
+            let service = h.service.map(|s| format!(":{s}")).unwrap_or_default();
+            let at = format!(
+                "{}>{}{service}",
+                PARTY_IDS[h.consumer], PARTY_IDS[h.provider]
+            );
+            for e in h.entries.iter().filter(|e| e.control == x) {
+                listed_by[h.consumer] = true;
+                let record = |kind: &str, side: &str, roots: &[&str], circular: bool, ass: &str| {
+                    format!(
+                        "{kind} {} {at} {side} roots=[{}] circular={circular} assurance={ass}",
+                        control_id(x),
+                        roots.join(",")
+                    )
+                };
+                let Some(owner) = e.agreed.or(e.assumed) else {
+                    out.insert(record("unassigned", "-", &[], false, "-"));
+                    continue;
+                };
+                let sides: &[Side] = match owner {
+                    Owner::Provider => &[Side::Provider],
+                    Owner::Consumer => &[Side::Consumer],
+                    Owner::Shared => &[Side::Provider, Side::Consumer],
+                };
+                for &side in sides {
+                    let f = match side {
+                        Side::Provider => h.provider,
+                        Side::Consumer => h.consumer,
+                    };
+                    let unexpected = e.agreed.is_some()
+                        && e.assumed.is_some_and(|a| match a {
+                            Owner::Shared => false,
+                            Owner::Provider => side != Side::Provider,
+                            Owner::Consumer => side != Side::Consumer,
+                        });
+                    let side = side.as_str();
+                    let finding = if !s[f] {
+                        if unexpected {
+                            Some(record("no-mans-land", side, &[], false, "-"))
+                        } else if delegates(f) {
+                            let r = roots(f);
+                            Some(record("broken-chain", side, &r, r.is_empty(), "-"))
+                        } else {
+                            Some(record("not-delivered", side, &[], false, "-"))
+                        }
+                    } else if unexpected {
+                        Some(record("misunderstanding", side, &[], false, "-"))
+                    } else if e.agreed.is_none() {
+                        Some(record("unconfirmed", side, &[], false, "-"))
+                    } else {
+                        let own = a[f].unwrap_or(Evidence::None);
+                        let got = if side == "provider" {
+                            own.min(evidence_now(e, as_of))
+                        } else {
+                            own
+                        };
+                        (got < min)
+                            .then(|| record("weak-assurance", side, &[], false, got.as_str()))
+                    };
+                    out.extend(finding);
+                }
+            }
+        }
+        for (p, party) in g.parties.iter().enumerate() {
+            if party.requires.contains(&x) && !s[p] && !listed_by[p] {
+                out.insert(format!(
+                    "unassigned {} party:{} - roots=[] circular=false assurance=-",
+                    control_id(x),
+                    PARTY_IDS[p]
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn evidence_now(e: &GenEntry, as_of: Date) -> Evidence {
+    let expired = e
+        .expires
+        .is_some_and(|d| as_of > Date::parse(EXPIRES[d]).expect("a valid date"));
+    if expired {
+        Evidence::None
+    } else {
+        e.evidence.unwrap_or(if e.agreed.is_some() {
+            Evidence::Contract
+        } else {
+            Evidence::None
+        })
+    }
+}
+
+/// The SPEC §4 sort key of a finding, from its ids.
+fn order_key(stack: &Stack, f: &Finding) -> (u8, Vec<u8>, Vec<u8>, Option<Vec<u8>>, Vec<u8>, u8) {
+    let control = stack.control(f.control).id.as_bytes().to_vec();
+    match f.place {
+        Place::Handoff { handoff, side } => {
+            let h = stack.handoff(handoff);
+            let side = match side {
+                None => 0,
+                Some(Side::Provider) => 1,
+                Some(Side::Consumer) => 2,
+            };
+            (
+                0,
+                stack.party(h.consumer).id.as_bytes().to_vec(),
+                stack.party(h.provider).id.as_bytes().to_vec(),
+                h.service.as_ref().map(|s| s.as_bytes().to_vec()),
+                control,
+                side,
+            )
+        }
+        Place::Party(p) => (
+            1,
+            stack.party(p).id.as_bytes().to_vec(),
+            vec![],
+            None,
+            control,
+            0,
+        ),
+    }
+}
+
+/// The keys of the weak-assurance findings (without their assurance), and of all the others.
+fn split_weak(stack: &Stack, report: &Report) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut weak = BTreeSet::new();
+    let mut other = BTreeSet::new();
+    for f in all_findings(report) {
+        let key = finding_key(stack, f);
+        if f.kind == Kind::WeakAssurance {
+            weak.insert(key.split(" assurance=").next().unwrap_or("").to_string());
+        } else {
+            other.insert(key);
+        }
+    }
+    (weak, other)
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 128,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn engine_agrees_with_a_literal_reading_of_the_spec(g in stack()) {
+        let (stack, report) = g.analyse();
+        let engine: BTreeSet<String> = all_findings(&report).map(|f| finding_key(&stack, f)).collect();
+        let count = all_findings(&report).count();
+        prop_assert_eq!(engine.len(), count, "two findings at the same place");
+        let want = reference(&g);
+        prop_assert_eq!(engine, want, "\n{}", g.toml());
+    }
+
+    #[test]
+    fn adding_an_implements_never_adds_a_gap(g in stack(), who in any::<Index>(), control in 0..CONTROLS) {
+        let (stack, report) = g.analyse();
+        let before = gap_places(&stack, &report);
+        let mut more = g.clone();
+        let p = who.index(more.parties.len());
+        more.parties[p].implements.push(control);
+        let (stack2, report2) = more.analyse();
+        let after = gap_places(&stack2, &report2);
+        let new: Vec<&String> = after.difference(&before).collect();
+        prop_assert!(new.is_empty(), "{} implementing C{} made gaps {:?}\n{}", PARTY_IDS[p], control, new, g.toml());
+    }
+
+    #[test]
+    fn switching_a_party_off_never_removes_a_gap(g in stack(), who in any::<Index>()) {
+        let (stack, report) = g.analyse();
+        let before = gap_places(&stack, &report);
+        let p = who.index(g.parties.len());
+        let mut what_if = g.what_if(&stack);
+        what_if.set_off(p as u32, true);
+        let after = gap_places(&stack, &analyse(&stack, &what_if));
+        let gone: Vec<&String> = before.difference(&after).collect();
+        prop_assert!(gone.is_empty(), "switching {} off removed gaps {:?}\n{}", PARTY_IDS[p], gone, g.toml());
+    }
+
+    #[test]
+    fn blast_radius_counts_the_gaps_a_party_adds(g in stack()) {
+        let (stack, report) = g.analyse();
+        let what_if = g.what_if(&stack);
+        let base = gap_places(&stack, &report);
+        let blast: BTreeMap<u32, usize> = blast_radius(&stack, &what_if, &report)
+            .into_iter()
+            .map(|b| (b.party, b.gaps_added))
+            .collect();
+        prop_assert_eq!(blast.len(), g.parties.len());
+        for p in 0..g.parties.len() {
+            let mut off = what_if.clone();
+            off.set_off(p as u32, true);
+            let id = PARTY_IDS[p];
+            let own = [format!(" {id}>"), format!(" party:{id} ")];
+            let added = gap_places(&stack, &analyse(&stack, &off))
+                .difference(&base)
+                .filter(|place| !own.iter().any(|o| place.contains(o.as_str())))
+                .count();
+            prop_assert_eq!(blast[&(p as u32)], added, "blast radius of {}\n{}", id, g.toml());
+        }
+    }
+
+    #[test]
+    fn raising_evidence_never_adds_a_weak_assurance(g in stack(), which in any::<Index>(), by in 1usize..=3) {
+        let entries: Vec<(usize, usize)> = g.handoffs.iter().enumerate()
+            .flat_map(|(h, ho)| (0..ho.entries.len()).map(move |e| (h, e)))
+            .collect();
+        prop_assume!(!entries.is_empty());
+        let (h, e) = entries[which.index(entries.len())];
+        let mut raised = g.clone();
+        let entry = &mut raised.handoffs[h].entries[e];
+        let stated = entry.evidence.unwrap_or(if entry.agreed.is_some() { Evidence::Contract } else { Evidence::None });
+        let level = Evidence::ALL[(stated as usize + by).min(3)];
+        entry.evidence = Some(level);
+
+        let (stack, report) = g.analyse();
+        let (stack2, report2) = raised.analyse();
+        let (weak_before, other_before) = split_weak(&stack, &report);
+        let (weak_after, other_after) = split_weak(&stack2, &report2);
+        prop_assert_eq!(other_before, other_after, "a finding other than weak-assurance changed\n{}", g.toml());
+        let new: Vec<&String> = weak_after.difference(&weak_before).collect();
+        prop_assert!(new.is_empty(), "raising evidence to {} added {:?}\n{}", level.as_str(), new, g.toml());
+    }
+
+    #[test]
+    fn json_report_is_identical_across_runs_and_in_spec_order(g in stack()) {
+        let render = || {
+            let (stack, report) = g.analyse();
+            let what_if = g.what_if(&stack);
+            let blast = blast_radius(&stack, &what_if, &report);
+            json::render(&Context { stack: &stack, report: &report, what_if: &what_if, blast: Some(&blast) })
+        };
+        let first = render();
+        prop_assert_eq!(&first, &render());
+
+        let (stack, report) = g.analyse();
+        let sorted = report.sorted(&stack);
+        prop_assert_eq!(sorted.len(), all_findings(&report).count());
+        for pair in sorted.windows(2) {
+            prop_assert!(order_key(&stack, pair[0]) < order_key(&stack, pair[1]),
+                "out of SPEC §4 order: {} before {}", finding_key(&stack, pair[0]), finding_key(&stack, pair[1]));
+        }
+        let json: serde_json::Value = serde_json::from_str(&first).expect("valid JSON");
+        let listed: Vec<&str> = json["findings"].as_array().expect("findings").iter()
+            .map(|f| f["control"].as_str().unwrap_or("")).collect();
+        let expected: Vec<&str> = sorted.iter().map(|f| stack.control(f.control).id.as_str()).collect();
+        prop_assert_eq!(listed, expected);
+        let counts = report.counts();
+        prop_assert_eq!(json["summary"]["gaps"].as_u64(), Some(counts.gaps as u64));
+        prop_assert_eq!(json["summary"]["warnings"].as_u64(), Some(counts.warnings as u64));
+    }
+
+    #[test]
+    fn a_finding_names_a_place_that_lists_its_control(g in stack()) {
+        let (stack, report) = g.analyse();
+        for f in all_findings(&report) {
+            match f.place {
+                Place::Handoff { handoff, side } => {
+                    let h = stack.handoff(handoff);
+                    let entry = h.entries.iter().find(|e| e.control == f.control);
+                    prop_assert!(entry.is_some(), "{} at a hand-off that does not list it", finding_key(&stack, f));
+                    let owner = entry.and_then(|e| e.owner());
+                    match (owner, side) {
+                        (None, None) => prop_assert_eq!(f.kind, Kind::Unassigned),
+                        (Some(o), Some(s)) => prop_assert!(o.names(s), "{} on a side its owner does not name", finding_key(&stack, f)),
+                        _ => prop_assert!(false, "{}: side and owner disagree", finding_key(&stack, f)),
+                    }
+                }
+                Place::Party(p) => {
+                    prop_assert_eq!(f.kind, Kind::Unassigned);
+                    prop_assert!(stack.party(p).requires.contains(&f.control));
+                    let listed = stack.handoffs.iter().any(|h| h.consumer == p && h.entries.iter().any(|e| e.control == f.control));
+                    prop_assert!(!listed, "{}: listed at one of its hand-offs", finding_key(&stack, f));
+                }
+            }
+        }
+    }
+}
