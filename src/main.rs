@@ -153,21 +153,11 @@ fn export(args: cli::ExportArgs) -> anyhow::Result<ExitCode> {
                     escape(&path.display().to_string())
                 );
             }
-            write_report(path, out.as_bytes())
+            stackgap::save::atomic_write(path, out.as_bytes())
                 .with_context(|| format!("cannot write {}", escape(&path.display().to_string())))?;
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes a report file: a temporary file beside it, then a rename.
-fn write_report(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("stackgap-tmp");
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
 }
 
 /// Whether two paths name the same file (following links; a path that does not exist yet
