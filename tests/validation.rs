@@ -29,7 +29,11 @@ fn check_path(path: &Path) -> Output {
 /// Runs `check` on the text written to a file, and returns the file's path and the output.
 fn check_text(text: &str) -> (String, Output) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("stack.toml");
+    check_text_in(dir.path(), text)
+}
+
+fn check_text_in(dir: &Path, text: &str) -> (String, Output) {
+    let path = dir.join("stack.toml");
     std::fs::write(&path, text).expect("write stack");
     let out = check_path(&path);
     (path.display().to_string(), out)
@@ -39,7 +43,13 @@ fn check_text(text: &str) -> (String, Output) {
 /// stderr. Returns stderr for further checks.
 #[track_caller]
 fn load_error(text: &str, line: u32, column: u32, needles: &[&str]) -> String {
-    let (path, out) = check_text(text);
+    let dir = tempfile::tempdir().expect("temp dir");
+    load_error_at(dir.path(), text, line, column, needles)
+}
+
+#[track_caller]
+fn load_error_at(dir: &Path, text: &str, line: u32, column: u32, needles: &[&str]) -> String {
+    let (path, out) = check_text_in(dir, text);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "exit code; stderr:\n{stderr}");
     assert!(
@@ -560,5 +570,92 @@ fn accept_naming_a_handoff_that_does_not_exist() {
         14,
         12,
         &["hand-off that does not exist"],
+    );
+}
+
+#[test]
+fn value_of_the_wrong_type() {
+    load_error(&with_entry("X = 3"), 15, 5, &[]);
+    load_error(
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"a\"\nrequires = \"BACKUP\"\n",
+        5,
+        12,
+        &[],
+    );
+}
+
+#[test]
+fn expires_must_be_a_local_date() {
+    load_error(
+        &with_entry("X = { agreed = \"provider\", expires = 2027-03-31T10:00:00Z }"),
+        15,
+        38,
+        &["local date"],
+    );
+}
+
+/// A two-control NIST OSCAL catalog, as `catalog = "oscal:PATH"` reads it.
+const OSCAL: &str = r#"{"catalog": {"uuid": "x", "metadata": {"title": "t"}, "groups": [
+  {"id": "ac", "title": "Access Control", "controls": [
+    {"id": "ac-2", "title": "Account Management"},
+    {"id": "ac-3", "title": "Access Enforcement"}]}]}}"#;
+
+#[test]
+fn oscal_catalog_inside_the_stack_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("nist.json"), OSCAL).expect("write catalog");
+    let path = dir.path().join("stack.toml");
+    std::fs::write(
+        &path,
+        "[stack]\nname = \"x\"\ncatalog = \"oscal:nist.json\"\n[[party]]\nid = \"a\"\n\
+         requires = [\"ac-2\"]\n",
+    )
+    .expect("write stack");
+    let out = stackgap(&[
+        "check",
+        &path.display().to_string(),
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-28",
+    ])
+    .output()
+    .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["findings"][0]["control"], "ac-2");
+
+    // A misspelt OSCAL id is suggested from the catalog; built-in ids are not available.
+    std::fs::write(
+        &path,
+        "[stack]\nname = \"x\"\ncatalog = \"oscal:nist.json\"\n[[party]]\nid = \"a\"\n\
+         requires = [\"ac-22\", \"BACKUP\"]\n",
+    )
+    .expect("write stack");
+    let out = check_path(&path);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(":6:13:"), "{stderr}");
+    assert!(stderr.contains("did you mean `ac-2`?"), "{stderr}");
+    assert!(stderr.contains(":6:22:"), "BACKUP is unknown too: {stderr}");
+}
+
+#[test]
+fn oscal_catalog_outside_the_stack_folder_is_refused() {
+    let outer = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outer.path().join("nist.json"), OSCAL).expect("write catalog");
+    let inner = outer.path().join("stacks");
+    std::fs::create_dir(&inner).expect("mkdir");
+    load_error_at(
+        &inner,
+        "[stack]\nname = \"x\"\ncatalog = \"oscal:../nist.json\"\n",
+        3,
+        11,
+        &["outside"],
     );
 }
