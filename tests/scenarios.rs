@@ -252,8 +252,17 @@ fn finding_problems(f: &Value) -> Vec<String> {
     } else if !roots.is_empty() || f["circular"] != Value::Bool(false) {
         problems.push("root_causes / circular set on a finding that is not a broken chain".into());
     }
-    if str_of(f, "message").is_none_or(str::is_empty) {
+    let message = str_of(f, "message").unwrap_or("");
+    if message.is_empty() {
         problems.push("empty message".into());
+    }
+    // SPEC §6: the finding says which entry expired and when.
+    if let Some(date) = str_of(f, "expired")
+        && !message.contains(date)
+    {
+        problems.push(format!(
+            "the message does not say the evidence expired on {date}"
+        ));
     }
     problems
 }
