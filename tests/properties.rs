@@ -1,8 +1,9 @@
 //! Property tests on random small stacks, generated as TOML text and loaded like a user's file.
 //! Each property follows from SPEC §2 / §4 / §6 alone:
 //!
-//! - the engine agrees with a naive, literal reading of SPEC §2 (fixpoint iteration for S(X)
-//!   and the assurance, a plain search for root causes) written here from the SPEC text;
+//! - the engine agrees with a naive, literal reading of SPEC §2 and §6 written here from the
+//!   SPEC text (fixpoint iteration for S(X) and the assurance, a plain search for root causes,
+//!   expiry, accepted risks, and the cycle, layer-inversion and accept notes);
 //! - adding an `implements` never makes a place a gap (S(X) only grows; every gap kind needs
 //!   the responsible party outside S(X));
 //! - switching a party off never removes a gap (S(X) only shrinks), and `--blast-radius`
@@ -17,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 
-use stackgap::analysis::{Finding, Kind, Place, Report, WhatIf, analyse, blast_radius};
+use stackgap::analysis::{Finding, Kind, Note, Place, Report, WhatIf, analyse, blast_radius};
 use stackgap::date::Date;
 use stackgap::report::{Context, json};
 use stackgap::stack::{Evidence, Owner, Side, Stack, load_str};
@@ -25,8 +26,9 @@ use stackgap::stack::{Evidence, Owner, Side, Stack, load_str};
 /// Party ids, chosen so that byte order differs from case-insensitive order.
 const PARTY_IDS: [&str; 6] = ["acme", "Bravo", "c-3", "delta", "Echo", "f"];
 const CONTROLS: usize = 4;
+const LAYER_IDS: [&str; 3] = ["top", "middle", "bottom"];
 const AS_OF: &str = "2026-11-28";
-/// `expires` dates: the day before, the day of and the day after the analysis date.
+/// `expires` and `until` dates: the day before, the day of and the day after the analysis date.
 const EXPIRES: [&str; 3] = ["2026-11-27", "2026-11-28", "2026-11-29"];
 
 fn control_id(c: usize) -> String {
@@ -56,11 +58,29 @@ struct GenParty {
     implements: Vec<usize>,
 }
 
+/// Where an `[[accept]]` points.
+#[derive(Debug, Clone)]
+enum GenAcceptAt {
+    Party(usize),
+    Handoff(usize),
+}
+
+#[derive(Debug, Clone)]
+struct GenAccept {
+    control: usize,
+    kind: Kind,
+    at: GenAcceptAt,
+    until: Option<usize>,
+}
+
 /// A random stack, kept as data so it can be edited and written out again.
 #[derive(Debug, Clone)]
 struct GenStack {
     parties: Vec<GenParty>,
     handoffs: Vec<GenHandoff>,
+    accepts: Vec<GenAccept>,
+    /// With `Some`, three layers are declared and each party may sit in one (by index).
+    layers: Option<Vec<Option<usize>>>,
     min_evidence: Option<Evidence>,
     off: Vec<bool>,
 }
@@ -77,6 +97,11 @@ impl GenStack {
                 control_id(c)
             ));
         }
+        if self.layers.is_some() {
+            for l in LAYER_IDS {
+                out.push_str(&format!("[[layer]]\nid = \"{l}\"\n"));
+            }
+        }
         let list = |cs: &[usize]| {
             cs.iter()
                 .map(|&c| format!("\"{}\"", control_id(c)))
@@ -90,6 +115,9 @@ impl GenStack {
                 list(&p.requires),
                 list(&p.implements)
             ));
+            if let Some(l) = self.layers.as_ref().and_then(|ls| ls[i]) {
+                out.push_str(&format!("layer = \"{}\"\n", LAYER_IDS[l]));
+            }
         }
         for h in &self.handoffs {
             out.push_str(&format!(
@@ -121,7 +149,40 @@ impl GenStack {
                 ));
             }
         }
+        for a in &self.accepts {
+            out.push_str(&format!(
+                "[[accept]]\ncontrol = \"{}\"\nkind = \"{}\"\nreason = \"generated\"\n",
+                control_id(a.control),
+                a.kind.as_str()
+            ));
+            match a.at {
+                GenAcceptAt::Party(p) => out.push_str(&format!("party = \"{}\"\n", PARTY_IDS[p])),
+                GenAcceptAt::Handoff(h) => {
+                    let h = &self.handoffs[h];
+                    out.push_str(&format!(
+                        "consumer = \"{}\"\nprovider = \"{}\"\n",
+                        PARTY_IDS[h.consumer], PARTY_IDS[h.provider]
+                    ));
+                    if let Some(s) = h.service {
+                        out.push_str(&format!("service = \"{s}\"\n"));
+                    }
+                }
+            }
+            if let Some(d) = a.until {
+                out.push_str(&format!("until = {}\n", EXPIRES[d]));
+            }
+        }
         out
+    }
+
+    /// Where a hand-off is, as `consumer>provider[:service]`.
+    fn handoff_at(&self, h: usize) -> String {
+        let h = &self.handoffs[h];
+        let service = h.service.map(|s| format!(":{s}")).unwrap_or_default();
+        format!(
+            "{}>{}{service}",
+            PARTY_IDS[h.consumer], PARTY_IDS[h.provider]
+        )
     }
 
     fn load(&self) -> Stack {
@@ -197,9 +258,23 @@ fn stack() -> impl Strategy<Value = GenStack> {
                 ),
                 evidence(),
                 proptest::collection::vec(proptest::bool::weighted(0.15), n),
+                proptest::collection::vec(
+                    (
+                        0..CONTROLS,
+                        select(Kind::ALL.to_vec()),
+                        any::<bool>(),
+                        any::<Index>(),
+                        proptest::option::of(0..EXPIRES.len()),
+                    ),
+                    0..4,
+                ),
+                proptest::option::weighted(
+                    0.5,
+                    proptest::collection::vec(proptest::option::weighted(0.8, 0..3usize), n),
+                ),
             )
         })
-        .prop_map(|(parties, handoffs, min_evidence, off)| {
+        .prop_map(|(parties, handoffs, min_evidence, off, accepts, layers)| {
             let mut seen = HashSet::new();
             let handoffs = handoffs
                 .into_iter()
@@ -216,8 +291,24 @@ fn stack() -> impl Strategy<Value = GenStack> {
                             .collect(),
                     }
                 })
+                .collect::<Vec<GenHandoff>>();
+            let n = parties.len();
+            let accepts = accepts
+                .into_iter()
+                .map(|(control, kind, on_party, at, until)| GenAccept {
+                    control,
+                    kind,
+                    at: if on_party || handoffs.is_empty() {
+                        GenAcceptAt::Party(at.index(n))
+                    } else {
+                        GenAcceptAt::Handoff(at.index(handoffs.len()))
+                    },
+                    until,
+                })
                 .collect();
             GenStack {
+                accepts,
+                layers,
                 parties: parties
                     .into_iter()
                     .map(|(requires, implements)| GenParty {
@@ -265,14 +356,40 @@ fn finding_key(stack: &Stack, f: &Finding) -> String {
         .map(|&p| stack.party(p).id.as_str())
         .collect();
     format!(
-        "{} {} {} roots=[{}] circular={} assurance={}",
+        "{} {} {} roots=[{}] circular={} assurance={} accepted={}",
         f.kind.as_str(),
         stack.control(f.control).id,
         place_key(stack, f.place),
         roots.join(","),
         f.circular,
-        f.assurance.map_or("-", Evidence::as_str)
+        f.assurance.map_or("-", Evidence::as_str),
+        f.accepted.is_some()
     )
+}
+
+/// Notes as text: `cycle a b`, `layer-inversion c>p[:service]`, `expired-accept N`, ….
+fn note_keys(stack: &Stack, report: &Report) -> BTreeSet<String> {
+    report
+        .notes()
+        .map(|n| match n {
+            Note::Cycle(ps) => {
+                let ids: Vec<&str> = ps.iter().map(|&p| stack.party(p).id.as_str()).collect();
+                format!("cycle {}", ids.join(" "))
+            }
+            Note::LayerInversion(h) => {
+                let place = place_key(
+                    stack,
+                    Place::Handoff {
+                        handoff: *h,
+                        side: None,
+                    },
+                );
+                format!("layer-inversion {}", place.trim_end_matches(" -"))
+            }
+            Note::ExpiredAccept(a) => format!("expired-accept {a}"),
+            Note::StaleAccept(a) => format!("stale-accept {a}"),
+        })
+        .collect()
 }
 
 fn all_findings(report: &Report) -> impl Iterator<Item = &Finding> {
@@ -294,7 +411,82 @@ fn gap_places(stack: &Stack, report: &Report) -> BTreeSet<String> {
 }
 
 /// SPEC §2 read literally, on the generated data (not on the loaded stack).
-fn reference(g: &GenStack) -> BTreeSet<String> {
+/// SPEC §2 and §6 read literally: the findings (with their accepted flag) and the notes.
+fn reference(g: &GenStack) -> (BTreeSet<String>, BTreeSet<String>) {
+    let as_of = as_of();
+    let current = |a: &GenAccept| {
+        a.until
+            .is_none_or(|d| as_of <= Date::parse(EXPIRES[d]).expect("a valid date"))
+    };
+    let at_of = |a: &GenAccept| match a.at {
+        GenAcceptAt::Party(p) => format!("party:{}", PARTY_IDS[p]),
+        GenAcceptAt::Handoff(h) => g.handoff_at(h),
+    };
+    let mut used = vec![false; g.accepts.len()];
+    let findings = reference_findings(g)
+        .into_iter()
+        .map(|key| {
+            let words: Vec<&str> = key.split(' ').collect();
+            let mut accepted = false;
+            for (i, a) in g.accepts.iter().enumerate() {
+                if current(a)
+                    && a.kind.as_str() == words[0]
+                    && control_id(a.control) == words[1]
+                    && at_of(a) == words[2]
+                {
+                    accepted = true;
+                    used[i] = true;
+                }
+            }
+            format!("{key} accepted={accepted}")
+        })
+        .collect();
+
+    let mut notes = BTreeSet::new();
+    // Cycles: parties that reach each other through hand-offs (transitive closure).
+    let n = g.parties.len();
+    let mut reach = vec![vec![false; n]; n];
+    for h in &g.handoffs {
+        reach[h.consumer][h.provider] = true;
+    }
+    for k in 0..n {
+        for i in 0..n {
+            for j in 0..n {
+                reach[i][j] = reach[i][j] || (reach[i][k] && reach[k][j]);
+            }
+        }
+    }
+    for i in 0..n {
+        let mut scc: Vec<&str> = (0..n)
+            .filter(|&j| j == i || (reach[i][j] && reach[j][i]))
+            .map(|j| PARTY_IDS[j])
+            .collect();
+        if scc.len() > 1 {
+            scc.sort_unstable();
+            notes.insert(format!("cycle {}", scc.join(" ")));
+        }
+    }
+    if let Some(layers) = &g.layers {
+        for (i, h) in g.handoffs.iter().enumerate() {
+            if let (Some(c), Some(p)) = (layers[h.consumer], layers[h.provider])
+                && p < c
+            {
+                notes.insert(format!("layer-inversion {}", g.handoff_at(i)));
+            }
+        }
+    }
+    for (i, a) in g.accepts.iter().enumerate() {
+        if !current(a) {
+            notes.insert(format!("expired-accept {i}"));
+        } else if !used[i] {
+            notes.insert(format!("stale-accept {i}"));
+        }
+    }
+    (findings, notes)
+}
+
+/// SPEC §2 read literally, on the generated data (not on the loaded stack).
+fn reference_findings(g: &GenStack) -> BTreeSet<String> {
     let as_of = as_of();
     let min = g.min_evidence.unwrap_or(Evidence::Contract);
     let n = g.parties.len();
@@ -524,8 +716,9 @@ proptest! {
         let engine: BTreeSet<String> = all_findings(&report).map(|f| finding_key(&stack, f)).collect();
         let count = all_findings(&report).count();
         prop_assert_eq!(engine.len(), count, "two findings at the same place");
-        let want = reference(&g);
+        let (want, want_notes) = reference(&g);
         prop_assert_eq!(engine, want, "\n{}", g.toml());
+        prop_assert_eq!(note_keys(&stack, &report), want_notes, "\n{}", g.toml());
     }
 
     #[test]
