@@ -1,9 +1,42 @@
-//! The interactive explorer (SPEC §5).
+//! The interactive explorer (SPEC §5): a synchronous Elm-style loop. Events (keys, mouse, resize,
+//! changes of the stack file) become [`msg::Msg`]s, `App::update` changes the state and derives
+//! what depends on it, and the view draws the state — only after something happened, so an idle
+//! explorer writes nothing to the terminal.
 
+mod app;
+mod edit;
+mod inspect;
+mod msg;
+mod search;
+mod theme;
+mod tree;
+mod view;
+mod watch;
+
+#[cfg(test)]
+mod tests;
+
+use std::io::stdout;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::execute;
 
 use crate::analysis::WhatIf;
 use crate::stack::Stack;
+use crate::stack::load::{DEMO, read_bounded, sha256_hex};
+use crate::text::escape;
+
+use app::{App, Mode};
+use msg::Msg;
+use theme::Theme;
+use watch::FileWatch;
+
+/// How long the loop sleeps when nothing happens (it wakes only to look at file events).
+const IDLE: Duration = Duration::from_millis(250);
 
 /// What the explorer opens with.
 pub struct Options {
@@ -21,7 +54,136 @@ pub struct Options {
     pub read_only: bool,
 }
 
-/// Runs the explorer until the user quits.
-pub fn run(_options: Options) -> anyhow::Result<()> {
-    anyhow::bail!("the explorer is not built yet; use `stackgap check FILE`")
+/// Runs the explorer until the user quits; errors are returned after the terminal is restored.
+pub fn run(options: Options) -> anyhow::Result<()> {
+    let Options {
+        stack,
+        path,
+        what_if,
+        ascii,
+        mouse,
+        read_only,
+    } = options;
+    let text = match &path {
+        None => DEMO.to_string(),
+        Some(p) if p.as_os_str() == "-" => bail!(
+            "the explorer needs a stack file it can save to; standard input (`-`) works with `stackgap check -`"
+        ),
+        Some(p) => {
+            // The loader read the file already; the text is read again as the baseline for
+            // format-preserving saves, and must be the same bytes.
+            let bytes = read_bounded(p)?;
+            if sha256_hex(&bytes) != stack.source.sha256 {
+                bail!(
+                    "{} changed while it was being opened; open it again",
+                    escape(&p.display().to_string())
+                );
+            }
+            String::from_utf8(bytes).context("the stack file is not UTF-8")?
+        }
+    };
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut app = App::new(
+        stack,
+        text,
+        path,
+        what_if,
+        read_only,
+        Theme { color, ascii },
+    );
+    add_panic_note(mouse);
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            ratatui::restore();
+            return Err(e).context("cannot open the terminal for the explorer");
+        }
+    };
+    let result = (|| {
+        if mouse {
+            execute!(stdout(), EnableMouseCapture)?;
+        }
+        event_loop(&mut terminal, &mut app)
+    })();
+    if mouse {
+        let _ = execute!(stdout(), DisableMouseCapture);
+    }
+    ratatui::restore();
+    result
+}
+
+/// After ratatui's hook has restored the terminal, a panic also says it is a bug worth reporting.
+fn add_panic_note(mouse: bool) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if mouse {
+            let _ = execute!(stdout(), DisableMouseCapture);
+        }
+        previous(info);
+        eprintln!(
+            "stackgap: the explorer crashed; this is a bug. Please report it with the message above, \
+             the steps that led to it and, if you can, the stack file (presenter mode `p` masks names)."
+        );
+    }));
+}
+
+fn watch(app: &mut App) -> Option<FileWatch> {
+    let path = app.path()?.to_path_buf();
+    match FileWatch::new(&path) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            app.update(Msg::WatchFailed(e.to_string()));
+            None
+        }
+    }
+}
+
+fn to_msg(event: Event, mode: &Mode) -> Option<Msg> {
+    match event {
+        Event::Key(key) => msg::from_key(key, mode),
+        Event::Mouse(mouse) => msg::from_mouse(mouse),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
+    let size = terminal.size()?;
+    app.update(Msg::Resize(size.width, size.height));
+    let mut watched = app.path().map(PathBuf::from);
+    let mut watcher = watch(app);
+    let mut redraw = true;
+    loop {
+        if redraw {
+            terminal.draw(|frame| view::draw(frame, app))?;
+            redraw = false;
+        }
+        if app.should_quit() {
+            return Ok(());
+        }
+        let timeout = watcher.as_ref().map_or(IDLE, |w| w.timeout(IDLE));
+        if event::poll(timeout)? {
+            // Take everything already waiting before drawing once: resize storms, fast typing.
+            loop {
+                if let Some(msg) = to_msg(event::read()?, app.mode()) {
+                    app.update(msg);
+                    redraw = true;
+                }
+                if app.should_quit() || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+        if let Some(w) = watcher.as_mut()
+            && w.settled()
+        {
+            app.update(Msg::FileChanged);
+            redraw = true;
+        }
+        if app.path() != watched.as_deref() {
+            watched = app.path().map(PathBuf::from);
+            watcher = watch(app);
+            redraw = true;
+        }
+    }
 }

@@ -1,0 +1,1444 @@
+//! The explorer's state and its one way to change: `update(Msg)`. Derived state (findings, counts,
+//! the flattened tree, the hand-off pane) is recomputed here, and only when what it depends on
+//! changed; the view only reads it.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use ratatui::layout::Rect;
+
+use super::edit::{self, Change, EntryValue, History, Scope, Setting};
+use super::inspect::{self, Inspect, Target};
+use super::msg::{Field, Msg};
+use super::search;
+use super::theme::Theme;
+use super::tree::{EXPAND_LIMIT, Row, RowPath, Tree};
+use super::view;
+use crate::analysis::{Finding, Kind, Place, Report, Severity, WhatIf, analyse};
+use crate::date::Date;
+use crate::save;
+use crate::stack::load::{load_bytes, read_bounded, sha256_hex};
+use crate::stack::{ControlIdx, HandoffIdx, PartyIdx, Side, Stack};
+use crate::text::escape;
+
+/// How many rows the first screen expands (breadth first), so a big stack opens quickly.
+const START_ROWS: usize = 60;
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    /// The provider tree.
+    Tree,
+    /// The hand-off pane.
+    Details,
+}
+
+/// A question that waits for an answer before anything else happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// Quit with unsaved edits?
+    Quit,
+    /// The file changed on disk since it was loaded: overwrite it?
+    Overwrite,
+    /// Reload from disk, discarding unsaved edits?
+    Reload,
+    /// The file changed on disk while edits are unsaved: reload and discard them?
+    ExternalChange,
+    /// The file name to save the demo (or any stack without a file) to.
+    SaveAs {
+        /// What has been typed.
+        name: String,
+    },
+    /// The analysis date.
+    AsOf {
+        /// What has been typed.
+        text: String,
+    },
+}
+
+/// What the keyboard is doing: modes are exclusive, so they are one enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Moving around and editing.
+    Browse,
+    /// The help overlay, scrolled down by some lines.
+    Help {
+        /// Lines scrolled.
+        scroll: u16,
+    },
+    /// Typing a search.
+    Search {
+        /// What has been typed.
+        query: String,
+    },
+    /// A question is asked.
+    Ask(Question),
+}
+
+/// A one-line message in the status bar until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Information.
+    Info(String),
+    /// Something failed.
+    Error(String),
+}
+
+/// Gap and warning counts per hand-off and per party (party findings), for the tree.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    handoff: Vec<[u32; 2]>,
+    party: Vec<[u32; 2]>,
+}
+
+fn slot(f: &Finding) -> usize {
+    match f.severity() {
+        Severity::Gap => 0,
+        Severity::Warning => 1,
+    }
+}
+
+impl Tally {
+    fn new(stack: &Stack, report: &Report) -> Tally {
+        let mut t = Tally {
+            handoff: vec![[0; 2]; stack.handoffs.len()],
+            party: vec![[0; 2]; stack.parties.len()],
+        };
+        for f in report.by_control.iter().flatten() {
+            t.count(f, true);
+        }
+        t
+    }
+
+    fn count(&mut self, f: &Finding, add: bool) {
+        let cell = match f.place {
+            Place::Handoff { handoff, .. } => &mut self.handoff[handoff as usize],
+            Place::Party(p) => &mut self.party[p as usize],
+        };
+        let n = &mut cell[slot(f)];
+        *n = if add { *n + 1 } else { n.saturating_sub(1) };
+    }
+
+    /// Gaps and warnings at a hand-off.
+    pub fn at_handoff(&self, h: HandoffIdx) -> [u32; 2] {
+        self.handoff[h as usize]
+    }
+
+    /// Gaps and warnings among a party's own requirements.
+    pub fn at_party(&self, p: PartyIdx) -> [u32; 2] {
+        self.party[p as usize]
+    }
+
+    /// What a tree row shows: its hand-off's counts, or for a root its party's own.
+    pub fn of_row(&self, row: &Row) -> [u32; 2] {
+        match row.handoff {
+            Some(h) => self.at_handoff(h),
+            None => self.at_party(row.party),
+        }
+    }
+}
+
+/// The findings as loaded, to count what was added and removed since (kind changes count as
+/// one of each, because an accepted risk covers one kind only).
+#[derive(Debug, Clone, Default)]
+struct Baseline {
+    loaded: Vec<HashSet<(Place, Kind)>>,
+    /// Per control: [added, removed] × [gaps, warnings].
+    per_control: Vec<[[u32; 2]; 2]>,
+    total: [[u32; 2]; 2],
+}
+
+impl Baseline {
+    fn new(report: &Report) -> Baseline {
+        Baseline {
+            loaded: report
+                .by_control
+                .iter()
+                .map(|fs| fs.iter().map(|f| (f.place, f.kind)).collect())
+                .collect(),
+            per_control: vec![[[0; 2]; 2]; report.by_control.len()],
+            total: [[0; 2]; 2],
+        }
+    }
+
+    fn control(&mut self, c: ControlIdx, findings: &[Finding]) {
+        let c = c as usize;
+        let now: HashSet<(Place, Kind)> = findings.iter().map(|f| (f.place, f.kind)).collect();
+        let mut d = [[0u32; 2]; 2];
+        for f in findings {
+            if !self.loaded[c].contains(&(f.place, f.kind)) {
+                d[0][slot(f)] += 1;
+            }
+        }
+        for &(place, kind) in &self.loaded[c] {
+            if !now.contains(&(place, kind)) {
+                d[1][usize::from(kind.severity() == Severity::Warning)] += 1;
+            }
+        }
+        for (i, j) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+            self.total[i][j] = self.total[i][j] - self.per_control[c][i][j] + d[i][j];
+        }
+        self.per_control[c] = d;
+    }
+
+    fn all(&mut self, report: &Report) {
+        for (c, fs) in report.by_control.iter().enumerate() {
+            self.control(c as ControlIdx, fs);
+        }
+    }
+}
+
+/// A place edited since the last save, whatever field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Edited {
+    Entry(HandoffIdx, u32),
+    Implements(PartyIdx, ControlIdx),
+}
+
+/// Where a tree row is, in ids rather than indices, so it can be found again after a reload.
+type StablePath = (String, Vec<(String, String, Option<String>)>);
+
+/// The whole explorer.
+pub struct App {
+    stack: Stack,
+    what_if: WhatIf,
+    report: Report,
+    path: Option<PathBuf>,
+    saved_text: String,
+    saved_stack: Stack,
+    read_only: bool,
+    theme: Theme,
+    tally: Tally,
+    baseline: Baseline,
+    tree: Tree,
+    reach: Vec<bool>,
+    inspect: Inspect,
+    masked: Option<Stack>,
+    mode: Mode,
+    focus: Pane,
+    zoom: bool,
+    filter: bool,
+    row: usize,
+    row_offset: usize,
+    item: usize,
+    matches: Vec<search::Target>,
+    match_at: usize,
+    search_from: Option<RowPath>,
+    history: History,
+    edited: HashSet<Edited>,
+    notice: Option<Notice>,
+    size: Rect,
+    quit: bool,
+    quit_after_save: bool,
+    disk_changed: bool,
+}
+
+impl App {
+    /// An explorer on a stack; `text` is the file as read (the baseline for saving).
+    pub fn new(
+        stack: Stack,
+        text: String,
+        path: Option<PathBuf>,
+        what_if: WhatIf,
+        read_only: bool,
+        theme: Theme,
+    ) -> App {
+        let report = analyse(&stack, &what_if);
+        let mut app = App {
+            tally: Tally::new(&stack, &report),
+            baseline: Baseline::new(&report),
+            tree: Tree::new(&stack),
+            saved_stack: stack.clone(),
+            stack,
+            what_if,
+            report,
+            path,
+            saved_text: text,
+            read_only,
+            theme,
+            reach: Vec::new(),
+            inspect: Inspect::default(),
+            masked: None,
+            mode: Mode::Browse,
+            focus: Pane::Tree,
+            zoom: false,
+            filter: false,
+            row: 0,
+            row_offset: 0,
+            item: 0,
+            matches: Vec::new(),
+            match_at: 0,
+            search_from: None,
+            history: History::default(),
+            edited: HashSet::new(),
+            notice: None,
+            size: Rect::new(0, 0, 80, 24),
+            quit: false,
+            quit_after_save: false,
+            disk_changed: false,
+        };
+        app.tree.expand_all(&app.stack, START_ROWS, &|_, _| true);
+        app.refresh_tree();
+        let first_handoff = app.tree.rows().iter().position(|r| r.handoff.is_some());
+        app.select_row(first_handoff.unwrap_or(0));
+        app
+    }
+
+    // ----- what the view reads ---------------------------------------------------------------
+
+    /// The stack as shown: masked in presenter mode.
+    pub fn shown(&self) -> &Stack {
+        self.masked.as_ref().unwrap_or(&self.stack)
+    }
+
+    /// The current findings.
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// The what-ifs in force.
+    pub fn what_if(&self) -> &WhatIf {
+        &self.what_if
+    }
+
+    /// Counts per hand-off and party.
+    pub fn tally(&self) -> &Tally {
+        &self.tally
+    }
+
+    /// Findings added and removed since loading: [added, removed] × [gaps, warnings].
+    pub fn delta(&self) -> [[u32; 2]; 2] {
+        self.baseline.total
+    }
+
+    /// The tree.
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    /// The selected row and the first row shown.
+    pub fn row(&self) -> (usize, usize) {
+        (self.row, self.row_offset)
+    }
+
+    /// The hand-off pane's content.
+    pub fn inspect(&self) -> &Inspect {
+        &self.inspect
+    }
+
+    /// The selected line of the hand-off pane.
+    pub fn item(&self) -> usize {
+        self.item
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> &Mode {
+        &self.mode
+    }
+
+    /// The focused pane.
+    pub fn focus(&self) -> Pane {
+        self.focus
+    }
+
+    /// Whether the focused pane fills the screen.
+    pub fn zoomed(&self) -> bool {
+        self.zoom
+    }
+
+    /// Whether presenter mode is on.
+    pub fn presenter(&self) -> bool {
+        self.masked.is_some()
+    }
+
+    /// Whether only rows with findings are shown.
+    pub fn filtered(&self) -> bool {
+        self.filter
+    }
+
+    /// The message of the moment.
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    /// How many places were edited since the last save.
+    pub fn unsaved(&self) -> usize {
+        self.edited.len()
+    }
+
+    /// The drawing style.
+    pub fn theme(&self) -> Theme {
+        self.theme
+    }
+
+    /// The stack file, if there is one.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Whether saving is disabled.
+    pub fn read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// The current search match and how many there are.
+    pub fn search_position(&self) -> (usize, usize) {
+        (self.match_at, self.matches.len())
+    }
+
+    /// Whether the explorer should end.
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    // ----- update ----------------------------------------------------------------------------
+
+    /// Handles one message.
+    pub fn update(&mut self, msg: Msg) {
+        match msg {
+            Msg::Resize(w, h) => {
+                self.size = Rect::new(0, 0, w, h);
+                self.scroll_tree();
+                return;
+            }
+            Msg::FileChanged => {
+                self.file_changed();
+                return;
+            }
+            Msg::Interrupt => {
+                self.interrupt();
+                return;
+            }
+            Msg::WatchFailed(why) => {
+                self.notice = Some(Notice::Error(format!(
+                    "not watching the file for outside changes ({why}); r reloads it by hand"
+                )));
+                return;
+            }
+            _ => {}
+        }
+        match self.mode.clone() {
+            Mode::Browse => {
+                self.notice = None;
+                self.browse(msg);
+            }
+            Mode::Help { scroll } => self.help(msg, scroll),
+            Mode::Search { query } => self.search(msg, query),
+            Mode::Ask(q) => self.answer(msg, q),
+        }
+        if self.mode == Mode::Browse && self.disk_changed {
+            self.disk_changed = false;
+            self.file_changed();
+        }
+    }
+
+    fn browse(&mut self, msg: Msg) {
+        let page = self.page();
+        match msg {
+            Msg::Up => self.step(-1),
+            Msg::Down => self.step(1),
+            Msg::PageUp => self.step(-(page as isize)),
+            Msg::PageDown => self.step(page as isize),
+            Msg::Top => self.step(isize::MIN / 2),
+            Msg::Bottom => self.step(isize::MAX / 2),
+            Msg::Collapse => self.collapse(),
+            Msg::Expand => self.expand(),
+            Msg::Toggle => {
+                if self.focus == Pane::Tree {
+                    self.toggle_row();
+                }
+            }
+            Msg::ExpandAll => self.expand_all(),
+            Msg::CollapseAll => {
+                let root = self.tree.path(self.row).first().copied();
+                self.tree.collapse_all();
+                self.refresh_tree();
+                if let Some(i) = root.and_then(|r| self.tree.find(&[r])) {
+                    self.select_row(i);
+                }
+            }
+            Msg::SwitchPane => {
+                self.focus = match self.focus {
+                    Pane::Tree => Pane::Details,
+                    Pane::Details => Pane::Tree,
+                };
+            }
+            Msg::Zoom => self.zoom = !self.zoom,
+            Msg::Presenter => self.toggle_presenter(),
+            Msg::Help => self.mode = Mode::Help { scroll: 0 },
+            Msg::Close => self.matches.clear(),
+            Msg::Search => {
+                self.search_from = Some(self.tree.path(self.row));
+                self.mode = Mode::Search {
+                    query: String::new(),
+                };
+            }
+            Msg::NextMatch => self.next_match(1),
+            Msg::PrevMatch => self.next_match(-1),
+            Msg::Filter => self.toggle_filter(),
+            Msg::Cycle(field) => self.cycle(field),
+            Msg::Implements(side) => self.implements(side),
+            Msg::SwitchOff => self.switch_off(),
+            Msg::MinEvidence => self.change(Setting::MinEvidence(edit::next_min_evidence(
+                self.what_if.min_evidence,
+            ))),
+            Msg::AsOf => {
+                self.mode = Mode::Ask(Question::AsOf {
+                    text: self.what_if.as_of.to_string(),
+                });
+            }
+            Msg::Undo => match self.history.undo() {
+                Some(c) => {
+                    self.set(c.before);
+                    self.notice = Some(Notice::Info(format!("undone: {}", self.describe(c))));
+                }
+                None => self.info("nothing to undo"),
+            },
+            Msg::Redo => match self.history.redo() {
+                Some(c) => {
+                    self.set(c.after);
+                    self.notice = Some(Notice::Info(format!("redone: {}", self.describe(c))));
+                }
+                None => self.info("nothing to redo"),
+            },
+            Msg::Save => self.save(),
+            Msg::Reload => {
+                if self.path.is_none() {
+                    self.info("the built-in demo has no file to reload");
+                } else if self.unsaved() > 0 {
+                    self.mode = Mode::Ask(Question::Reload);
+                } else {
+                    self.reload();
+                }
+            }
+            Msg::Quit => {
+                if self.unsaved() > 0 {
+                    self.mode = Mode::Ask(Question::Quit);
+                } else {
+                    self.quit = true;
+                }
+            }
+            Msg::Click(x, y) => self.click(x, y),
+            Msg::Wheel(up, x, y) => self.wheel(up, x, y),
+            Msg::Input(_)
+            | Msg::Backspace
+            | Msg::Submit
+            | Msg::Answer(_)
+            | Msg::Resize(..)
+            | Msg::FileChanged
+            | Msg::WatchFailed(_)
+            | Msg::Interrupt => {}
+        }
+    }
+
+    fn help(&mut self, msg: Msg, scroll: u16) {
+        let max = view::help::line_count(self.size.width, self.theme)
+            .saturating_sub(self.size.height.saturating_sub(4));
+        let page = self.size.height.saturating_sub(6).max(1);
+        let scroll = match msg {
+            Msg::Up => scroll.saturating_sub(1),
+            Msg::Down => scroll.saturating_add(1),
+            Msg::PageUp => scroll.saturating_sub(page),
+            Msg::PageDown => scroll.saturating_add(page),
+            Msg::Close => {
+                self.mode = Mode::Browse;
+                return;
+            }
+            _ => scroll,
+        };
+        self.mode = Mode::Help {
+            scroll: scroll.min(max),
+        };
+    }
+
+    fn search(&mut self, msg: Msg, mut query: String) {
+        match msg {
+            Msg::Input(c) => query.push(c),
+            Msg::Backspace => {
+                query.pop();
+            }
+            Msg::Submit => {
+                self.mode = Mode::Browse;
+                if self.matches.is_empty() {
+                    self.info("no match");
+                }
+                return;
+            }
+            Msg::Close => {
+                self.mode = Mode::Browse;
+                self.matches.clear();
+                if let Some(path) = self.search_from.take() {
+                    self.go_to(&path);
+                }
+                return;
+            }
+            Msg::NextMatch => return self.next_match(1),
+            Msg::PrevMatch => return self.next_match(-1),
+            _ => return,
+        }
+        self.matches = search::find(self.shown(), &query);
+        self.match_at = 0;
+        if let Some(&t) = self.matches.first() {
+            self.jump(t);
+        }
+        self.mode = Mode::Search { query };
+    }
+
+    fn answer(&mut self, msg: Msg, q: Question) {
+        match (q, msg) {
+            (Question::SaveAs { mut name }, msg) => match msg {
+                Msg::Input(c) => {
+                    name.push(c);
+                    self.mode = Mode::Ask(Question::SaveAs { name });
+                }
+                Msg::Backspace => {
+                    name.pop();
+                    self.mode = Mode::Ask(Question::SaveAs { name });
+                }
+                Msg::Submit => self.save_as(name.trim()),
+                Msg::Close => self.cancel("not saved"),
+                _ => {}
+            },
+            (Question::AsOf { mut text }, msg) => match msg {
+                Msg::Input(c) => {
+                    text.push(c);
+                    self.mode = Mode::Ask(Question::AsOf { text });
+                }
+                Msg::Backspace => {
+                    text.pop();
+                    self.mode = Mode::Ask(Question::AsOf { text });
+                }
+                Msg::Submit => match Date::parse(text.trim()) {
+                    Some(d) => {
+                        self.mode = Mode::Browse;
+                        self.change(Setting::AsOf(d));
+                    }
+                    None => {
+                        self.notice = Some(Notice::Error(format!(
+                            "{:?} is not a date; use YYYY-MM-DD",
+                            escape(&text)
+                        )));
+                        self.mode = Mode::Ask(Question::AsOf { text });
+                    }
+                },
+                Msg::Close => self.cancel("analysis date unchanged"),
+                _ => {}
+            },
+            (q, Msg::Close | Msg::Answer(false)) if q != Question::Quit => {
+                self.mode = Mode::Browse;
+                if q == Question::ExternalChange {
+                    self.info(
+                        "kept your edits; the file on disk differs, so saving will ask first",
+                    );
+                }
+            }
+            (Question::Quit, Msg::Close) => self.cancel("not quitting"),
+            (Question::Quit, Msg::Answer(yes)) => {
+                self.mode = Mode::Browse;
+                if self.read_only {
+                    self.quit = yes;
+                } else if yes {
+                    self.quit_after_save = true;
+                    self.save();
+                } else {
+                    self.quit = true;
+                }
+            }
+            (Question::Overwrite, Msg::Answer(true)) => {
+                self.mode = Mode::Browse;
+                if let Some(path) = self.path.clone() {
+                    self.write(&path);
+                }
+            }
+            (Question::Reload | Question::ExternalChange, Msg::Answer(true)) => {
+                self.mode = Mode::Browse;
+                self.reload();
+            }
+            _ => {}
+        }
+    }
+
+    fn cancel(&mut self, what: &str) {
+        self.mode = Mode::Browse;
+        self.quit_after_save = false;
+        self.info(what);
+    }
+
+    fn info(&mut self, text: &str) {
+        self.notice = Some(Notice::Info(text.to_string()));
+    }
+
+    fn interrupt(&mut self) {
+        if self.mode == Mode::Ask(Question::Quit) || self.unsaved() == 0 {
+            self.quit = true;
+        } else {
+            self.mode = Mode::Ask(Question::Quit);
+        }
+    }
+
+    // ----- moving around ---------------------------------------------------------------------
+
+    /// Rows or lines per page in the focused pane.
+    fn page(&self) -> usize {
+        let areas = view::areas(self.size, self.zoom, self.focus);
+        let pane = match self.focus {
+            Pane::Tree => areas.tree,
+            Pane::Details => areas.details,
+        };
+        (pane.height.saturating_sub(3) as usize).max(1)
+    }
+
+    fn step(&mut self, by: isize) {
+        match self.focus {
+            Pane::Tree => {
+                let last = self.tree.rows().len().saturating_sub(1) as isize;
+                self.select_row((self.row as isize).saturating_add(by).clamp(0, last) as usize);
+            }
+            Pane::Details => {
+                let last = self.inspect.items.len().saturating_sub(1) as isize;
+                self.item = (self.item as isize).saturating_add(by).clamp(0, last) as usize;
+            }
+        }
+    }
+
+    fn select_row(&mut self, i: usize) {
+        let old = self.tree.rows().get(self.row).map(|r| (r.party, r.handoff));
+        self.row = i.min(self.tree.rows().len().saturating_sub(1));
+        self.scroll_tree();
+        let new = self.tree.rows().get(self.row).map(|r| (r.party, r.handoff));
+        if old != new || self.inspect.title.is_empty() {
+            self.item = 0;
+        }
+        self.rebuild_inspect();
+    }
+
+    fn scroll_tree(&mut self) {
+        let height = view::areas(self.size, self.zoom, self.focus)
+            .tree
+            .height
+            .saturating_sub(2) as usize;
+        let height = height.max(1);
+        if self.row < self.row_offset {
+            self.row_offset = self.row;
+        } else if self.row >= self.row_offset + height {
+            self.row_offset = self.row + 1 - height;
+        }
+        let max = self.tree.rows().len().saturating_sub(height);
+        self.row_offset = self.row_offset.min(max);
+    }
+
+    fn collapse(&mut self) {
+        if self.focus == Pane::Details {
+            self.focus = Pane::Tree;
+            return;
+        }
+        let Some(row) = self.tree.rows().get(self.row) else {
+            return;
+        };
+        if row.expanded {
+            self.toggle_row();
+        } else if let Some(parent) = row.parent {
+            self.select_row(parent as usize);
+        }
+    }
+
+    fn expand(&mut self) {
+        if self.focus == Pane::Details {
+            return;
+        }
+        let Some(row) = self.tree.rows().get(self.row) else {
+            return;
+        };
+        if row.expanded {
+            if self
+                .tree
+                .rows()
+                .get(self.row + 1)
+                .is_some_and(|r| r.depth > row.depth)
+            {
+                self.select_row(self.row + 1);
+            }
+        } else if row.has_children {
+            self.toggle_row();
+        } else if row.cycle {
+            self.info("the cycle is cut here: this party already appears above on this path");
+        }
+    }
+
+    fn toggle_row(&mut self) {
+        let Some(row) = self.tree.rows().get(self.row) else {
+            return;
+        };
+        if !row.has_children {
+            return;
+        }
+        let on = !row.expanded;
+        self.tree.set_expanded(self.tree.path(self.row), on);
+        self.refresh_tree();
+    }
+
+    fn expand_all(&mut self) {
+        let stopped = {
+            let (tally, reach, filter) = (&self.tally, &self.reach, self.filter);
+            self.tree.expand_all(&self.stack, EXPAND_LIMIT, &|h, p| {
+                !filter || keep(tally, reach, h, p)
+            })
+        };
+        self.refresh_tree();
+        if stopped {
+            self.info(&format!(
+                "expand all stopped at {EXPAND_LIMIT} rows; expand further rows one by one (l)"
+            ));
+        }
+    }
+
+    /// Rebuilds the visible rows after expansion, filter or data changed, keeping the selection
+    /// on the same path (or the nearest row above it that still exists).
+    fn refresh_tree(&mut self) {
+        let selected = if self.tree.rows().is_empty() {
+            Vec::new()
+        } else {
+            self.tree.path(self.row)
+        };
+        {
+            let (tally, reach, filter) = (&self.tally, &self.reach, self.filter);
+            self.tree
+                .rebuild(&self.stack, &|h, p| !filter || keep(tally, reach, h, p));
+        }
+        let mut path = selected.as_slice();
+        let found = loop {
+            if let Some(i) = self.tree.find(path) {
+                break i;
+            }
+            match path.split_last() {
+                Some((_, rest)) if !rest.is_empty() => path = rest,
+                _ => break 0,
+            }
+        };
+        self.select_row(found);
+        if self.tree.truncated() {
+            self.info("the tree is too large to list every expanded row; collapse some (-)");
+        }
+    }
+
+    /// Selects a row by path, revealing it; turns the filter off if it hides the row.
+    fn go_to(&mut self, path: &[u32]) {
+        self.tree.reveal(path);
+        self.refresh_tree();
+        if self.tree.find(path).is_none() && self.filter {
+            self.filter = false;
+            self.refresh_tree();
+            self.info("filter off, to show the match");
+        }
+        if let Some(i) = self.tree.find(path) {
+            self.select_row(i);
+        }
+    }
+
+    fn jump(&mut self, t: search::Target) {
+        let ix = self.stack.index();
+        let (path, item) = match t {
+            search::Target::Party(p) => (self.tree.path_to(&self.stack, p, None), None),
+            search::Target::Handoff(h) => {
+                let p = self.stack.handoff(h).provider;
+                (self.tree.path_to(&self.stack, p, Some(h)), None)
+            }
+            search::Target::Control(c) => match ix.entries_of[c as usize].first() {
+                Some(&(h, e)) => {
+                    let p = self.stack.handoff(h).provider;
+                    let path = self.tree.path_to(&self.stack, p, Some(h));
+                    (
+                        path,
+                        Some(Target::Entry {
+                            handoff: h,
+                            entry: e,
+                        }),
+                    )
+                }
+                None => match ix.requirers[c as usize].first() {
+                    Some(&p) => (
+                        self.tree.path_to(&self.stack, p, None),
+                        Some(Target::Requirement { party: p }),
+                    ),
+                    None => return,
+                },
+            },
+        };
+        self.go_to(&path);
+        if let (Some(target), search::Target::Control(c)) = (item, t)
+            && let Some(i) = self
+                .inspect
+                .items
+                .iter()
+                .position(|it| it.target == target && it.control == c)
+        {
+            self.item = i;
+        }
+    }
+
+    fn next_match(&mut self, by: isize) {
+        if self.matches.is_empty() {
+            self.info("no search; press / to search");
+            return;
+        }
+        let n = self.matches.len() as isize;
+        self.match_at = ((self.match_at as isize + by).rem_euclid(n)) as usize;
+        self.jump(self.matches[self.match_at]);
+    }
+
+    fn toggle_filter(&mut self) {
+        self.filter = !self.filter;
+        if self.filter {
+            self.compute_reach();
+            self.expand_all();
+            if self.tree.rows().is_empty() {
+                self.info("filter: no findings anywhere; f shows everything again");
+            } else if self.notice.is_none() {
+                self.info("filter: only rows with findings and the rows above them; f shows all");
+            }
+        } else {
+            self.refresh_tree();
+        }
+    }
+
+    /// Which parties have a finding in their own requirements or anywhere below them.
+    fn compute_reach(&mut self) {
+        let stack = &self.stack;
+        let n = stack.parties.len();
+        let mut reach = vec![false; n];
+        let mut todo = Vec::new();
+        for (p, r) in reach.iter_mut().enumerate() {
+            let own = self.tally.at_party(p as PartyIdx) != [0, 0];
+            let at = stack.index().consumes[p]
+                .iter()
+                .any(|&h| self.tally.at_handoff(h) != [0, 0]);
+            if own || at {
+                *r = true;
+                todo.push(p);
+            }
+        }
+        while let Some(p) = todo.pop() {
+            for &h in &stack.index().provides[p] {
+                let c = stack.handoff(h).consumer as usize;
+                if !reach[c] {
+                    reach[c] = true;
+                    todo.push(c);
+                }
+            }
+        }
+        self.reach = reach;
+    }
+
+    fn click(&mut self, x: u16, y: u16) {
+        let areas = view::areas(self.size, self.zoom, self.focus);
+        let inside = |r: Rect| x > r.x && x + 1 < r.right() && y > r.y && y + 1 < r.bottom();
+        if inside(areas.tree) {
+            self.focus = Pane::Tree;
+            let i = self.row_offset + (y - areas.tree.y - 1) as usize;
+            if i == self.row {
+                self.toggle_row();
+            } else if i < self.tree.rows().len() {
+                self.select_row(i);
+            }
+        } else if inside(areas.details) {
+            self.focus = Pane::Details;
+            if let Some(i) = view::details::item_at(self, areas.details, y) {
+                self.item = i;
+            }
+        }
+    }
+
+    fn wheel(&mut self, up: bool, x: u16, y: u16) {
+        let areas = view::areas(self.size, self.zoom, self.focus);
+        let at = Rect::new(x, y, 1, 1);
+        if areas.tree.intersects(at) {
+            self.focus = Pane::Tree;
+        } else if areas.details.intersects(at) {
+            self.focus = Pane::Details;
+        }
+        self.step(if up { -3 } else { 3 });
+    }
+
+    // ----- the hand-off pane -----------------------------------------------------------------
+
+    fn rebuild_inspect(&mut self) {
+        let keep = self
+            .inspect
+            .items
+            .get(self.item)
+            .map(|it| (it.target, it.control));
+        let row = self.tree.rows().get(self.row);
+        self.inspect = inspect::build(
+            self.masked.as_ref().unwrap_or(&self.stack),
+            &self.report,
+            &self.what_if,
+            row,
+            self.theme,
+        );
+        if let Some(k) = keep
+            && let Some(i) = self
+                .inspect
+                .items
+                .iter()
+                .position(|it| (it.target, it.control) == k)
+        {
+            self.item = i;
+        }
+        self.item = self.item.min(self.inspect.items.len().saturating_sub(1));
+    }
+
+    fn toggle_presenter(&mut self) {
+        self.masked = match self.masked {
+            Some(_) => None,
+            None => Some(mask(&self.stack)),
+        };
+        self.rebuild_inspect();
+        if self.masked.is_some() {
+            self.info(
+                "presenter mode: party names masked as layer#number, key hints hidden; p ends it",
+            );
+        }
+    }
+
+    // ----- edits and what-ifs ----------------------------------------------------------------
+
+    /// The selected control, if the hand-off pane has the focus.
+    fn selected_item(&mut self) -> Option<(Target, ControlIdx)> {
+        if self.focus != Pane::Details {
+            self.info("edits apply to a control: press Tab to move to the hand-off pane");
+            return None;
+        }
+        let it = self
+            .inspect
+            .items
+            .get(self.item)
+            .map(|it| (it.target, it.control));
+        if it.is_none() {
+            self.info("no control here to edit");
+        }
+        it
+    }
+
+    fn cycle(&mut self, field: Field) {
+        let Some((target, _)) = self.selected_item() else {
+            return;
+        };
+        let Target::Entry { handoff, entry } = target else {
+            self.info("a requirement has no owner or evidence; edit it where a hand-off lists it, or press i");
+            return;
+        };
+        let e = &self.stack.handoff(handoff).entries[entry as usize];
+        let value = match field {
+            Field::Assumed => EntryValue::Assumed(edit::next_owner(e.assumed)),
+            Field::Agreed => EntryValue::Agreed(edit::next_owner(e.agreed)),
+            Field::Evidence => EntryValue::Evidence(edit::next_evidence(e.evidence)),
+        };
+        self.change(Setting::Entry {
+            handoff,
+            entry,
+            value,
+        });
+    }
+
+    fn implements(&mut self, side: Side) {
+        let Some((target, control)) = self.selected_item() else {
+            return;
+        };
+        let party = match target {
+            Target::Entry { handoff, .. } => {
+                let h = self.stack.handoff(handoff);
+                match side {
+                    Side::Provider => h.provider,
+                    Side::Consumer => h.consumer,
+                }
+            }
+            Target::Requirement { party } => party,
+        };
+        let on = !self.stack.party(party).implements_control(control);
+        self.change(Setting::Implements { party, control, on });
+    }
+
+    fn switch_off(&mut self) {
+        let Some(party) = self.tree.rows().get(self.row).map(|r| r.party) else {
+            return;
+        };
+        let off = !self.what_if.is_off(party);
+        self.change(Setting::Off { party, off });
+    }
+
+    /// Makes a change and records it for undo.
+    fn change(&mut self, after: Setting) {
+        let before = after.current(&self.stack, &self.what_if);
+        if before == after {
+            return;
+        }
+        let c = Change { before, after };
+        self.history.push(c);
+        self.set(after);
+        self.notice = Some(Notice::Info(self.describe(c)));
+    }
+
+    /// Puts a setting in force and recomputes what depends on it: one control for an edit,
+    /// everything for a what-if.
+    fn set(&mut self, s: Setting) {
+        let scope = s.apply(&mut self.stack, &mut self.what_if);
+        if let (true, Some(m)) = (s.is_edit(), self.masked.as_mut()) {
+            s.apply(m, &mut self.what_if);
+        }
+        match scope {
+            Scope::Control(c) => {
+                for f in &self.report.by_control[c as usize] {
+                    self.tally.count(f, false);
+                }
+                self.report.reanalyse_control(&self.stack, &self.what_if, c);
+                for f in &self.report.by_control[c as usize] {
+                    self.tally.count(f, true);
+                }
+                self.baseline
+                    .control(c, &self.report.by_control[c as usize]);
+            }
+            Scope::Everything => {
+                self.report = analyse(&self.stack, &self.what_if);
+                self.tally = Tally::new(&self.stack, &self.report);
+                self.baseline.all(&self.report);
+            }
+        }
+        match s {
+            Setting::Entry { handoff, entry, .. } => {
+                self.mark_edited(Edited::Entry(handoff, entry), s)
+            }
+            Setting::Implements { party, control, .. } => {
+                self.mark_edited(Edited::Implements(party, control), s)
+            }
+            Setting::Off { .. } | Setting::MinEvidence(_) | Setting::AsOf(_) => {}
+        }
+        if self.filter {
+            self.compute_reach();
+            self.refresh_tree();
+        } else {
+            self.rebuild_inspect();
+        }
+    }
+
+    fn mark_edited(&mut self, place: Edited, s: Setting) {
+        if s.matches(&self.stack, &self.saved_stack) {
+            self.edited.remove(&place);
+        } else {
+            self.edited.insert(place);
+        }
+    }
+
+    /// A change in words, for the status line.
+    fn describe(&self, c: Change) -> String {
+        let stack = self.shown();
+        let arrow = self.theme.arrow();
+        let unset = self.theme.unset();
+        let owner = |o: Option<crate::stack::Owner>| o.map_or(unset, |o| o.as_str());
+        let ev = |e: Option<crate::stack::Evidence>| e.map_or("default", |e| e.as_str());
+        let place = |h: HandoffIdx| {
+            let h = stack.handoff(h);
+            format!(
+                "{} {arrow} {}",
+                escape(&stack.party(h.consumer).id),
+                escape(&stack.party(h.provider).id)
+            )
+        };
+        match (c.before, c.after) {
+            (
+                Setting::Entry { value: before, .. },
+                Setting::Entry {
+                    handoff,
+                    entry,
+                    value: after,
+                },
+            ) => {
+                let control = stack.handoff(handoff).entries[entry as usize].control;
+                let (field, from, to) = match (before, after) {
+                    (EntryValue::Assumed(a), EntryValue::Assumed(b)) => {
+                        ("assumed", owner(a), owner(b))
+                    }
+                    (EntryValue::Agreed(a), EntryValue::Agreed(b)) => {
+                        ("agreed", owner(a), owner(b))
+                    }
+                    (EntryValue::Evidence(a), EntryValue::Evidence(b)) => {
+                        ("evidence", ev(a), ev(b))
+                    }
+                    _ => ("", "", ""),
+                };
+                format!(
+                    "{} at {}: {field} {from} {arrow} {to}",
+                    escape(&stack.control(control).id),
+                    place(handoff)
+                )
+            }
+            (_, Setting::Implements { party, control, on }) => format!(
+                "{} {} {}",
+                escape(&stack.party(party).id),
+                if on {
+                    "implements"
+                } else {
+                    "no longer implements"
+                },
+                escape(&stack.control(control).id)
+            ),
+            (_, Setting::Off { party, off }) => format!(
+                "what-if: {} switched {}",
+                escape(&stack.party(party).id),
+                if off { "off" } else { "on" }
+            ),
+            (_, Setting::MinEvidence(m)) => format!(
+                "what-if: minimum evidence {}",
+                m.map_or_else(
+                    || format!("{} (the stack's own)", self.stack.min_evidence),
+                    |m| m.to_string()
+                )
+            ),
+            (_, Setting::AsOf(d)) => format!("what-if: analysis date {d}"),
+            _ => String::new(),
+        }
+    }
+
+    // ----- files -----------------------------------------------------------------------------
+
+    fn save(&mut self) {
+        if self.read_only {
+            self.quit_after_save = false;
+            self.info("read-only (--read-only): saving is disabled");
+            return;
+        }
+        let Some(path) = self.path.clone() else {
+            self.mode = Mode::Ask(Question::SaveAs {
+                name: String::new(),
+            });
+            return;
+        };
+        if self.unsaved() == 0 {
+            self.info("no unsaved edits");
+            if self.quit_after_save {
+                self.quit = true;
+            }
+            return;
+        }
+        match save::changed_on_disk(&path, &self.saved_stack.source.sha256) {
+            Ok(false) => self.write(&path),
+            Ok(true) => self.mode = Mode::Ask(Question::Overwrite),
+            Err(e) => {
+                self.quit_after_save = false;
+                self.notice = Some(Notice::Error(format!(
+                    "cannot read {} to check it: {e}",
+                    escape(&path.display().to_string())
+                )));
+            }
+        }
+    }
+
+    fn save_as(&mut self, name: &str) {
+        if name.is_empty() {
+            self.notice = Some(Notice::Error("type a file name, or Esc".into()));
+            return;
+        }
+        let path = PathBuf::from(name);
+        if path.symlink_metadata().is_ok() {
+            self.notice = Some(Notice::Error(format!(
+                "{} exists: choose another name",
+                escape(name)
+            )));
+            return;
+        }
+        self.mode = Mode::Browse;
+        self.write(&path);
+    }
+
+    /// Writes the edits to `path`; on success that file becomes the baseline.
+    fn write(&mut self, path: &Path) {
+        let quit = std::mem::take(&mut self.quit_after_save);
+        let result = save::write_back(&self.saved_text, &self.saved_stack, &self.stack)
+            .and_then(|text| save::atomic_write(path, text.as_bytes()).map(|()| text));
+        match result {
+            Ok(text) => {
+                let sha = sha256_hex(text.as_bytes());
+                let name = path.display().to_string();
+                for s in [&mut self.stack, &mut self.saved_stack] {
+                    s.source.sha256 = sha.clone();
+                    s.source.name = name.clone();
+                }
+                let n = self.edited.len();
+                self.saved_stack = self.stack.clone();
+                self.saved_text = text;
+                self.edited.clear();
+                self.path = Some(path.to_path_buf());
+                self.notice = Some(Notice::Info(format!(
+                    "saved {} ({n} edited {})",
+                    escape(&name),
+                    if n == 1 { "place" } else { "places" }
+                )));
+                self.quit = quit;
+            }
+            Err(e) => self.notice = Some(Notice::Error(e.to_string())),
+        }
+    }
+
+    fn file_changed(&mut self) {
+        let Some(path) = self.path.clone() else {
+            return;
+        };
+        match save::changed_on_disk(&path, &self.saved_stack.source.sha256) {
+            Ok(true) => {}
+            Ok(false) | Err(_) => return,
+        }
+        if self.unsaved() == 0 {
+            self.reload();
+            if !matches!(self.notice, Some(Notice::Error(_))) {
+                self.info("the file changed on disk: reloaded");
+            }
+        } else if self.mode == Mode::Browse {
+            self.mode = Mode::Ask(Question::ExternalChange);
+        } else {
+            self.disk_changed = true;
+        }
+    }
+
+    /// Reloads the file; a file that fails to load leaves the last good stack in place.
+    fn reload(&mut self) {
+        let Some(path) = self.path.clone() else {
+            return;
+        };
+        match read_stack(&path) {
+            Ok((stack, text)) => {
+                self.replace_stack(stack, text);
+                self.info("reloaded from disk (a new undo history starts)");
+            }
+            Err(e) => {
+                let shown = e.lines().next().unwrap_or_default().to_string();
+                self.notice = Some(Notice::Error(format!(
+                    "{shown} (still showing the last good version)"
+                )));
+            }
+        }
+    }
+
+    /// Puts a freshly loaded stack in place, keeping the what-ifs, the expansion and the
+    /// selection wherever they still exist.
+    fn replace_stack(&mut self, stack: Stack, text: String) {
+        let selected =
+            (!self.tree.rows().is_empty()).then(|| stable(&self.stack, &self.tree.path(self.row)));
+        let expanded: Vec<StablePath> = self
+            .tree
+            .expanded_paths()
+            .map(|p| stable(&self.stack, p))
+            .collect();
+        let mut what_if = WhatIf::new(&stack, self.what_if.as_of);
+        what_if.min_evidence = self.what_if.min_evidence;
+        for p in self.what_if.without() {
+            if let Some(q) = stack.party_id(&self.stack.party(p).id) {
+                what_if.set_off(q, true);
+            }
+        }
+        self.report = analyse(&stack, &what_if);
+        self.tally = Tally::new(&stack, &self.report);
+        self.baseline = Baseline::new(&self.report);
+        self.tree = Tree::new(&stack);
+        for p in &expanded {
+            if let Some(path) = unstable(&stack, p) {
+                self.tree.set_expanded(path, true);
+            }
+        }
+        self.saved_stack = stack.clone();
+        self.masked = self.masked.as_ref().map(|_| mask(&stack));
+        self.stack = stack;
+        self.what_if = what_if;
+        self.saved_text = text;
+        self.history = History::default();
+        self.edited.clear();
+        self.matches.clear();
+        if self.filter {
+            self.compute_reach();
+        }
+        self.refresh_tree();
+        if let Some(path) = selected.and_then(|s| unstable(&self.stack, &s)) {
+            self.go_to(&path);
+        }
+    }
+}
+
+/// Whether the filter keeps a row: it has findings, or its party has some below it.
+fn keep(tally: &Tally, reach: &[bool], h: Option<HandoffIdx>, p: PartyIdx) -> bool {
+    h.is_some_and(|h| tally.at_handoff(h) != [0, 0])
+        || reach.get(p as usize).copied().unwrap_or(false)
+}
+
+fn stable(stack: &Stack, path: &[u32]) -> StablePath {
+    let root = path
+        .first()
+        .map(|&p| stack.party(p).id.clone())
+        .unwrap_or_default();
+    let hops = path
+        .iter()
+        .skip(1)
+        .map(|&h| {
+            let h = stack.handoff(h);
+            (
+                stack.party(h.consumer).id.clone(),
+                stack.party(h.provider).id.clone(),
+                h.service.clone(),
+            )
+        })
+        .collect();
+    (root, hops)
+}
+
+fn unstable(stack: &Stack, (root, hops): &StablePath) -> Option<RowPath> {
+    let mut path = vec![stack.party_id(root)?];
+    for (c, p, service) in hops {
+        let c = stack.party_id(c)?;
+        let p = stack.party_id(p)?;
+        let h = stack.index().consumes[c as usize]
+            .iter()
+            .copied()
+            .find(|&h| {
+                let ho = stack.handoff(h);
+                ho.provider == p && ho.service == *service
+            })?;
+        path.push(h);
+    }
+    Some(path)
+}
+
+/// A copy of the stack for screenshots: party ids and names become `layer#n`, and the free texts
+/// that name them (agreements, notes, the stack's name, accepted-risk details) are hidden. Its
+/// id lookups are stale, so it is only ever read by index.
+fn mask(stack: &Stack) -> Stack {
+    let mut m = stack.clone();
+    let mut counters: std::collections::HashMap<Option<u32>, u32> = Default::default();
+    for p in &mut m.parties {
+        let n = counters.entry(p.layer).or_default();
+        *n += 1;
+        let layer = p
+            .layer
+            .map_or("party", |l| stack.layers[l as usize].id.as_str());
+        p.id = format!("{layer}#{n}");
+        p.name = p.id.clone();
+        p.notes = None;
+    }
+    for h in &mut m.handoffs {
+        h.agreement = None;
+    }
+    for a in &mut m.accepts {
+        a.reason = "(hidden in presenter mode)".into();
+        a.by = None;
+        a.ticket = None;
+    }
+    m.name = "(presenter mode)".into();
+    m.description = None;
+    m
+}
+
+/// Reads and loads a stack file, keeping its text for format-preserving saves.
+pub fn read_stack(path: &Path) -> Result<(Stack, String), String> {
+    let bytes = read_bounded(path).map_err(|e| e.to_string())?;
+    let base = path.parent().unwrap_or(Path::new(""));
+    let stack =
+        load_bytes(&bytes, &path.display().to_string(), Some(base)).map_err(|e| e.to_string())?;
+    let text = String::from_utf8(bytes).map_err(|e| e.to_string())?;
+    Ok((stack, text))
+}

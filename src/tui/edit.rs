@@ -1,0 +1,256 @@
+//! Edits and what-ifs as reversible changes: each remembers the value before and after, so undo
+//! and redo replay one small operation instead of keeping copies of the stack.
+
+use crate::analysis::WhatIf;
+use crate::date::Date;
+use crate::stack::{ControlIdx, Evidence, HandoffIdx, Owner, PartyIdx, Stack};
+
+/// One field of one entry, with its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryValue {
+    /// `assumed`.
+    Assumed(Option<Owner>),
+    /// `agreed`.
+    Agreed(Option<Owner>),
+    /// `evidence` (`None`: the default).
+    Evidence(Option<Evidence>),
+}
+
+/// A value a change moves between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    /// An entry field (an edit of the file).
+    Entry {
+        /// The hand-off.
+        handoff: HandoffIdx,
+        /// The entry within it.
+        entry: u32,
+        /// The field and its value.
+        value: EntryValue,
+    },
+    /// Whether a party implements a control (an edit of the file).
+    Implements {
+        /// The party.
+        party: PartyIdx,
+        /// The control.
+        control: ControlIdx,
+        /// Implemented or not.
+        on: bool,
+    },
+    /// Whether a party is switched off (a what-if).
+    Off {
+        /// The party.
+        party: PartyIdx,
+        /// Switched off or not.
+        off: bool,
+    },
+    /// The minimum evidence override (a what-if).
+    MinEvidence(Option<Evidence>),
+    /// The analysis date (a what-if).
+    AsOf(Date),
+}
+
+/// What a setting touches, so only that is re-analysed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Only this control.
+    Control(ControlIdx),
+    /// Every control.
+    Everything,
+}
+
+impl Setting {
+    /// Puts the setting into the stack or the what-ifs.
+    pub fn apply(self, stack: &mut Stack, what_if: &mut WhatIf) -> Scope {
+        match self {
+            Setting::Entry {
+                handoff,
+                entry,
+                value,
+            } => {
+                let mut e = stack.entry_mut(handoff, entry);
+                match value {
+                    EntryValue::Assumed(o) => e.set_assumed(o),
+                    EntryValue::Agreed(o) => e.set_agreed(o),
+                    EntryValue::Evidence(v) => e.set_evidence(v),
+                }
+                Scope::Control(stack.handoff(handoff).entries[entry as usize].control)
+            }
+            Setting::Implements { party, control, on } => {
+                stack.set_implements(party, control, on);
+                Scope::Control(control)
+            }
+            Setting::Off { party, off } => {
+                what_if.set_off(party, off);
+                Scope::Everything
+            }
+            Setting::MinEvidence(m) => {
+                what_if.min_evidence = m;
+                Scope::Everything
+            }
+            Setting::AsOf(d) => {
+                what_if.as_of = d;
+                Scope::Everything
+            }
+        }
+    }
+
+    /// The same place's current value.
+    pub fn current(self, stack: &Stack, what_if: &WhatIf) -> Setting {
+        match self {
+            Setting::Entry {
+                handoff,
+                entry,
+                value,
+            } => {
+                let e = &stack.handoff(handoff).entries[entry as usize];
+                let value = match value {
+                    EntryValue::Assumed(_) => EntryValue::Assumed(e.assumed),
+                    EntryValue::Agreed(_) => EntryValue::Agreed(e.agreed),
+                    EntryValue::Evidence(_) => EntryValue::Evidence(e.evidence),
+                };
+                Setting::Entry {
+                    handoff,
+                    entry,
+                    value,
+                }
+            }
+            Setting::Implements { party, control, .. } => Setting::Implements {
+                party,
+                control,
+                on: stack.party(party).implements_control(control),
+            },
+            Setting::Off { party, .. } => Setting::Off {
+                party,
+                off: what_if.is_off(party),
+            },
+            Setting::MinEvidence(_) => Setting::MinEvidence(what_if.min_evidence),
+            Setting::AsOf(_) => Setting::AsOf(what_if.as_of),
+        }
+    }
+
+    /// Whether it changes the file (an edit) rather than the view (a what-if).
+    pub fn is_edit(self) -> bool {
+        matches!(self, Setting::Entry { .. } | Setting::Implements { .. })
+    }
+
+    /// Whether the stack holds the same value here as `baseline` (the file as last saved).
+    pub fn matches(self, stack: &Stack, baseline: &Stack) -> bool {
+        match self {
+            Setting::Entry { handoff, entry, .. } => {
+                let now = &stack.handoff(handoff).entries[entry as usize];
+                let then = &baseline.handoff(handoff).entries[entry as usize];
+                (now.agreed, now.assumed, now.evidence)
+                    == (then.agreed, then.assumed, then.evidence)
+            }
+            Setting::Implements { party, control, .. } => {
+                stack.party(party).implements_control(control)
+                    == baseline.party(party).implements_control(control)
+            }
+            Setting::Off { .. } | Setting::MinEvidence(_) | Setting::AsOf(_) => true,
+        }
+    }
+}
+
+/// One step of the history: the value before and after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    /// The value before the change.
+    pub before: Setting,
+    /// The value after the change.
+    pub after: Setting,
+}
+
+/// Undo and redo stacks; a reload starts a new one.
+#[derive(Debug, Default)]
+pub struct History {
+    done: Vec<Change>,
+    undone: Vec<Change>,
+}
+
+impl History {
+    /// Records a change just made; what was undone can no longer be redone.
+    pub fn push(&mut self, change: Change) {
+        self.done.push(change);
+        self.undone.clear();
+    }
+
+    /// The change to revert, moved to the redo stack.
+    pub fn undo(&mut self) -> Option<Change> {
+        let c = self.done.pop()?;
+        self.undone.push(c);
+        Some(c)
+    }
+
+    /// The change to replay, moved back to the undo stack.
+    pub fn redo(&mut self) -> Option<Change> {
+        let c = self.undone.pop()?;
+        self.done.push(c);
+        Some(c)
+    }
+}
+
+/// The next owner in the order SPEC §5 gives: provider → consumer → shared → unset → provider.
+pub fn next_owner(o: Option<Owner>) -> Option<Owner> {
+    match o {
+        Some(Owner::Provider) => Some(Owner::Consumer),
+        Some(Owner::Consumer) => Some(Owner::Shared),
+        Some(Owner::Shared) => None,
+        None => Some(Owner::Provider),
+    }
+}
+
+/// The next evidence: none → contract → attested → verified → default → none.
+pub fn next_evidence(e: Option<Evidence>) -> Option<Evidence> {
+    match e {
+        Some(Evidence::None) => Some(Evidence::Contract),
+        Some(Evidence::Contract) => Some(Evidence::Attested),
+        Some(Evidence::Attested) => Some(Evidence::Verified),
+        Some(Evidence::Verified) => None,
+        None => Some(Evidence::None),
+    }
+}
+
+/// The next minimum evidence override: the stack's own → none → … → verified → the stack's own.
+pub fn next_min_evidence(e: Option<Evidence>) -> Option<Evidence> {
+    match e {
+        None => Some(Evidence::None),
+        Some(Evidence::Verified) => None,
+        Some(e) => Evidence::ALL.into_iter().find(|&n| n > e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owners_and_evidence_cycle_through_every_value_and_back() {
+        let mut o = Some(Owner::Provider);
+        let mut seen = Vec::new();
+        for _ in 0..4 {
+            seen.push(o);
+            o = next_owner(o);
+        }
+        assert_eq!(o, Some(Owner::Provider));
+        assert_eq!(
+            seen,
+            [
+                Some(Owner::Provider),
+                Some(Owner::Consumer),
+                Some(Owner::Shared),
+                None
+            ]
+        );
+        let mut e = Some(Evidence::None);
+        for _ in 0..5 {
+            e = next_evidence(e);
+        }
+        assert_eq!(e, Some(Evidence::None));
+        let mut m = None;
+        for _ in 0..5 {
+            m = next_min_evidence(m);
+        }
+        assert_eq!(m, None);
+    }
+}

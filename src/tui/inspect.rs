@@ -1,0 +1,327 @@
+//! What the hand-off pane says about the selected row, derived in `update` whenever the row or
+//! the findings change: the hand-off's controls with their status and why (gaps first), then the
+//! party's own requirements. Every string from the stack is escaped here, once.
+
+use crate::analysis::{Finding, Place, Report, Severity, WhatIf, message};
+use crate::stack::{ControlIdx, Entry, HandoffIdx, Owner, PartyIdx, Stack};
+use crate::text::escape;
+
+use super::theme::Theme;
+use super::tree::Row;
+
+/// What a line of the pane lets the user edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A control listed at a hand-off.
+    Entry {
+        /// The hand-off.
+        handoff: HandoffIdx,
+        /// The entry's position in it.
+        entry: u32,
+    },
+    /// A control the party itself requires.
+    Requirement {
+        /// The party.
+        party: PartyIdx,
+    },
+}
+
+/// One control line of the pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// What editing it changes.
+    pub target: Target,
+    /// The control.
+    pub control: ControlIdx,
+    /// The control's id, escaped.
+    pub id: String,
+    /// The control's name, escaped.
+    pub name: String,
+    /// The worst finding here; `None` when covered.
+    pub severity: Option<Severity>,
+    /// The status in words (kind, side, accepted).
+    pub status: String,
+    /// `agreed`, or the unset mark.
+    pub agreed: String,
+    /// `assumed`, or the unset mark.
+    pub assumed: String,
+    /// The evidence: as written, `(default)` in parentheses, or `expired`.
+    pub evidence: String,
+    /// Why: one sentence per finding (or where it is handled), escaped.
+    pub why: Vec<String>,
+}
+
+/// The content of the hand-off pane.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inspect {
+    /// The first line: the hand-off or the party.
+    pub title: String,
+    /// Facts under the title: names and layers, agreement, notes.
+    pub facts: Vec<String>,
+    /// The controls of the hand-off, then the requirements of the party.
+    pub items: Vec<Item>,
+    /// Where the requirements start in `items`.
+    pub requirements_at: usize,
+    /// The heading of the requirements section.
+    pub requirements_heading: String,
+    /// The heading of the hand-off's controls; empty for a root row.
+    pub controls_heading: String,
+}
+
+fn owner(o: Option<Owner>, theme: Theme) -> String {
+    o.map_or(theme.unset(), Owner::as_str).to_string()
+}
+
+fn evidence(e: &Entry, as_of: crate::date::Date) -> String {
+    if e.is_expired(as_of) {
+        format!("expired ({})", e.stated_evidence())
+    } else if e.evidence.is_some() {
+        e.stated_evidence().to_string()
+    } else {
+        format!("({})", e.stated_evidence())
+    }
+}
+
+fn worst<'f>(fs: impl Iterator<Item = &'f Finding>) -> Option<Severity> {
+    fs.map(Finding::severity).min()
+}
+
+/// A finding's status word: its kind, its side when the entry is shared, and "accepted".
+fn status_of(f: &Finding, both_sides: bool) -> String {
+    let mut s = f.kind.as_str().to_string();
+    if let (true, Some(side)) = (both_sides, f.side()) {
+        s.push_str(&format!(" ({})", side.as_str()));
+    }
+    if f.accepted.is_some() {
+        s.push_str(", accepted");
+    }
+    s
+}
+
+fn why_of(
+    stack: &Stack,
+    report: &Report,
+    f: &Finding,
+    both_sides: bool,
+    theme: Theme,
+) -> Vec<String> {
+    // The engine's sentences use → and …; under --ascii they are spelled in ASCII.
+    let text = theme
+        .plain(&message(stack, f, report.min_evidence))
+        .into_owned();
+    let mut lines = vec![match (both_sides, f.side()) {
+        (true, Some(side)) => format!("{} side: {}", side.as_str(), escape(&text)),
+        _ => escape(&text).into_owned(),
+    }];
+    if let Some(a) = f.accepted.and_then(|i| stack.accepts.get(i as usize)) {
+        let until = a.until.map(|d| format!(" until {d}")).unwrap_or_default();
+        lines.push(format!("accepted{until}: {}", escape(&a.reason)));
+    }
+    lines
+}
+
+/// Builds the pane for a row (nothing for no row).
+pub fn build(
+    stack: &Stack,
+    report: &Report,
+    what_if: &WhatIf,
+    row: Option<&Row>,
+    theme: Theme,
+) -> Inspect {
+    let Some(row) = row else {
+        return Inspect::default();
+    };
+    let mut out = Inspect::default();
+    let party = row.party;
+    let layer_name = |p: PartyIdx| {
+        stack
+            .layer_of(p)
+            .map(|l| escape(&stack.layers[l as usize].id).into_owned())
+            .unwrap_or_else(|| "no layer".into())
+    };
+    let p = stack.party(party);
+    if let Some(h) = row.handoff {
+        let ho = stack.handoff(h);
+        let c = stack.party(ho.consumer);
+        out.title = format!(
+            "{} {} {}{}",
+            escape(&c.id),
+            theme.arrow(),
+            escape(&p.id),
+            ho.service
+                .as_deref()
+                .map(|s| format!(" {} {}", theme.dot(), escape(s)))
+                .unwrap_or_default()
+        );
+        out.facts.push(format!(
+            "{} ({}) {} {} ({})",
+            escape(&c.name),
+            layer_name(ho.consumer),
+            theme.arrow(),
+            escape(&p.name),
+            layer_name(party)
+        ));
+        if let Some(a) = &ho.agreement {
+            out.facts.push(format!("agreement: {}", escape(a)));
+        }
+        if let Some(m) = ho.model {
+            out.facts.push(format!("template: {}", m.as_str()));
+        }
+        if matches!((stack.layer_of(party), stack.layer_of(ho.consumer)), (Some(pl), Some(cl)) if stack.layers_declared && pl < cl)
+        {
+            out.facts
+                .push("note: layer inversion (the provider sits above its consumer)".into());
+        }
+        out.controls_heading = format!(
+            "Controls at this hand-off ({}), gaps first",
+            ho.entries.len()
+        );
+        let mut items: Vec<Item> = ho
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(ei, e)| entry_item(stack, report, what_if, h, ei as u32, e, theme))
+            .collect();
+        items.sort_by_key(|i| i.severity.map_or(2, |s| s as u8));
+        out.items = items;
+    } else {
+        out.title = escape(&p.id).into_owned();
+        out.facts
+            .push(format!("{} ({})", escape(&p.name), layer_name(party)));
+    }
+    if what_if.is_off(party) {
+        out.facts.push(format!(
+            "{} is switched off (what-if x): it delivers nothing",
+            escape(&p.id)
+        ));
+    }
+    if let Some(n) = &p.notes {
+        out.facts.push(format!("notes: {}", escape(n)));
+    }
+    out.requirements_at = out.items.len();
+    out.requirements_heading = format!("Requirements of {} ({})", escape(&p.id), p.requires.len());
+    for &c in &p.requires {
+        out.items
+            .push(requirement_item(stack, report, what_if, party, c, theme));
+    }
+    out
+}
+
+fn entry_item(
+    stack: &Stack,
+    report: &Report,
+    what_if: &WhatIf,
+    h: HandoffIdx,
+    ei: u32,
+    e: &Entry,
+    theme: Theme,
+) -> Item {
+    let findings: Vec<&Finding> = report.by_control[e.control as usize]
+        .iter()
+        .filter(|f| f.handoff() == Some(h))
+        .collect();
+    let both = findings.len() > 1;
+    let status = match findings.as_slice() {
+        [] => "covered".to_string(),
+        fs => fs
+            .iter()
+            .map(|f| status_of(f, both))
+            .collect::<Vec<_>>()
+            .join(" + "),
+    };
+    let control = stack.control(e.control);
+    Item {
+        target: Target::Entry {
+            handoff: h,
+            entry: ei,
+        },
+        control: e.control,
+        id: escape(&control.id).into_owned(),
+        name: escape(&control.name).into_owned(),
+        severity: worst(findings.iter().copied()),
+        status,
+        agreed: owner(e.agreed, theme),
+        assumed: owner(e.assumed, theme),
+        evidence: evidence(e, what_if.as_of),
+        why: findings
+            .iter()
+            .flat_map(|f| why_of(stack, report, f, both, theme))
+            .collect(),
+    }
+}
+
+fn requirement_item(
+    stack: &Stack,
+    report: &Report,
+    what_if: &WhatIf,
+    party: PartyIdx,
+    c: ControlIdx,
+    theme: Theme,
+) -> Item {
+    let control = stack.control(c);
+    let mut item = Item {
+        target: Target::Requirement { party },
+        control: c,
+        id: escape(&control.id).into_owned(),
+        name: escape(&control.name).into_owned(),
+        severity: None,
+        status: String::new(),
+        agreed: String::new(),
+        assumed: String::new(),
+        evidence: String::new(),
+        why: Vec::new(),
+    };
+    let own: Vec<&Finding> = report.by_control[c as usize]
+        .iter()
+        .filter(|f| f.place == Place::Party(party))
+        .collect();
+    if !own.is_empty() {
+        item.severity = worst(own.iter().copied());
+        item.status = own
+            .iter()
+            .map(|f| status_of(f, false))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        item.why = own
+            .iter()
+            .flat_map(|f| why_of(stack, report, f, false, theme))
+            .collect();
+        return item;
+    }
+    if stack.party(party).implements_control(c) && !what_if.is_off(party) {
+        item.status = "implements it".into();
+        item.why.push(format!(
+            "{} operates {} itself",
+            escape(&stack.party(party).id),
+            item.id
+        ));
+        return item;
+    }
+    let at: Vec<HandoffIdx> = stack.index().entries_of[c as usize]
+        .iter()
+        .map(|&(h, _)| h)
+        .filter(|&h| stack.handoff(h).consumer == party)
+        .collect();
+    let findings = report.by_control[c as usize]
+        .iter()
+        .filter(|f| f.handoff().is_some_and(|h| at.contains(&h)));
+    item.severity = worst(findings);
+    item.status = match item.severity {
+        None => "covered".into(),
+        Some(s) => format!("{} at hand-off", s.as_str()),
+    };
+    for h in at {
+        let ho = stack.handoff(h);
+        item.why.push(format!(
+            "listed at {} {} {}{}",
+            escape(&stack.party(ho.consumer).id),
+            theme.arrow(),
+            escape(&stack.party(ho.provider).id),
+            ho.service
+                .as_deref()
+                .map(|s| format!(" ({})", escape(s)))
+                .unwrap_or_default()
+        ));
+    }
+    item
+}

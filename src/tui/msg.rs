@@ -1,0 +1,269 @@
+//! Everything that can happen to the explorer, as messages, and the pure mapping from keys (in
+//! the current mode) to them: the one place to read to learn what a key does.
+
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
+};
+
+use super::app::{Mode, Question};
+use crate::stack::Side;
+
+/// An entry field that `a`, `o` and `e` cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Who the consumer believes is responsible (`a`).
+    Assumed,
+    /// Who the agreement makes responsible (`o`).
+    Agreed,
+    /// The evidence (`e`).
+    Evidence,
+}
+
+/// One thing that happened: a key, a resize, a file change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    /// Move the cursor of the focused pane (or scroll the help) up one line.
+    Up,
+    /// Move the cursor of the focused pane (or scroll the help) down one line.
+    Down,
+    /// Move up one page.
+    PageUp,
+    /// Move down one page.
+    PageDown,
+    /// Go to the first line.
+    Top,
+    /// Go to the last line.
+    Bottom,
+    /// Collapse the selected row, or go to its parent when it is collapsed.
+    Collapse,
+    /// Expand the selected row, or go to its first child when it is expanded.
+    Expand,
+    /// Expand or collapse the selected row.
+    Toggle,
+    /// Expand every row, up to a bound.
+    ExpandAll,
+    /// Collapse every row.
+    CollapseAll,
+    /// Move the focus to the other pane.
+    SwitchPane,
+    /// Show the focused pane on the whole screen, or stop doing so.
+    Zoom,
+    /// Presenter mode on or off: no key hints, party names masked.
+    Presenter,
+    /// Open the help overlay.
+    Help,
+    /// Close the overlay, prompt or message in front.
+    Close,
+    /// Start typing a search.
+    Search,
+    /// A character typed into the search or a prompt.
+    Input(char),
+    /// Delete the last character typed.
+    Backspace,
+    /// Confirm what was typed.
+    Submit,
+    /// Go to the next search match.
+    NextMatch,
+    /// Go to the previous search match.
+    PrevMatch,
+    /// Show only rows with findings (and their ancestors), or everything again.
+    Filter,
+    /// Cycle a field of the selected control.
+    Cycle(Field),
+    /// Toggle whether a side of the selected hand-off implements the selected control.
+    Implements(Side),
+    /// Switch the selected party off or on (what-if).
+    SwitchOff,
+    /// Cycle the minimum evidence that counts as assured (what-if).
+    MinEvidence,
+    /// Ask for the analysis date (what-if).
+    AsOf,
+    /// Undo the last edit or what-if.
+    Undo,
+    /// Redo what was undone.
+    Redo,
+    /// Save the edits to the file.
+    Save,
+    /// Reload the file from disk.
+    Reload,
+    /// Quit, asking first when edits are unsaved.
+    Quit,
+    /// Ctrl-c: like quit, but a second one quits without saving.
+    Interrupt,
+    /// Yes or no to the question asked.
+    Answer(bool),
+    /// The terminal has a new size (columns, rows).
+    Resize(u16, u16),
+    /// The stack file changed on disk.
+    FileChanged,
+    /// The stack file cannot be watched for changes made elsewhere (why).
+    WatchFailed(String),
+    /// A mouse click at (column, row).
+    Click(u16, u16),
+    /// The mouse wheel over (column, row): up (`true`) or down.
+    Wheel(bool, u16, u16),
+}
+
+/// What a key means in a mode; `None` for keys that mean nothing there.
+pub fn from_key(key: KeyEvent, mode: &Mode) -> Option<Msg> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl {
+        return match key.code {
+            KeyCode::Char('c') => Some(Msg::Interrupt),
+            KeyCode::Char('r') if *mode == Mode::Browse => Some(Msg::Redo),
+            _ => None,
+        };
+    }
+    match mode {
+        Mode::Browse => browse_key(key.code),
+        Mode::Help { .. } => match key.code {
+            KeyCode::Esc | KeyCode::Char('?' | 'q') => Some(Msg::Close),
+            KeyCode::Up | KeyCode::Char('k') => Some(Msg::Up),
+            KeyCode::Down | KeyCode::Char('j') => Some(Msg::Down),
+            KeyCode::PageUp => Some(Msg::PageUp),
+            KeyCode::PageDown | KeyCode::Char(' ') => Some(Msg::PageDown),
+            _ => None,
+        },
+        Mode::Search { .. } | Mode::Ask(Question::SaveAs { .. } | Question::AsOf { .. }) => {
+            match key.code {
+                KeyCode::Esc => Some(Msg::Close),
+                KeyCode::Enter => Some(Msg::Submit),
+                KeyCode::Backspace => Some(Msg::Backspace),
+                KeyCode::Down if matches!(mode, Mode::Search { .. }) => Some(Msg::NextMatch),
+                KeyCode::Up if matches!(mode, Mode::Search { .. }) => Some(Msg::PrevMatch),
+                KeyCode::Char(c) => Some(Msg::Input(c)),
+                _ => None,
+            }
+        }
+        Mode::Ask(_) => match key.code {
+            KeyCode::Char('y' | 'Y') => Some(Msg::Answer(true)),
+            KeyCode::Char('n' | 'N') => Some(Msg::Answer(false)),
+            KeyCode::Esc => Some(Msg::Close),
+            _ => None,
+        },
+    }
+}
+
+fn browse_key(code: KeyCode) -> Option<Msg> {
+    Some(match code {
+        KeyCode::Up | KeyCode::Char('k') => Msg::Up,
+        KeyCode::Down | KeyCode::Char('j') => Msg::Down,
+        KeyCode::Left | KeyCode::Char('h') => Msg::Collapse,
+        KeyCode::Right | KeyCode::Char('l') => Msg::Expand,
+        KeyCode::Enter | KeyCode::Char(' ') => Msg::Toggle,
+        KeyCode::Char('=' | '+') => Msg::ExpandAll,
+        KeyCode::Char('-') => Msg::CollapseAll,
+        KeyCode::Home | KeyCode::Char('g') => Msg::Top,
+        KeyCode::End | KeyCode::Char('G') => Msg::Bottom,
+        KeyCode::PageUp => Msg::PageUp,
+        KeyCode::PageDown => Msg::PageDown,
+        KeyCode::Tab | KeyCode::BackTab => Msg::SwitchPane,
+        KeyCode::Char('z') => Msg::Zoom,
+        KeyCode::Char('p') => Msg::Presenter,
+        KeyCode::Char('?') => Msg::Help,
+        KeyCode::Esc => Msg::Close,
+        KeyCode::Char('/') => Msg::Search,
+        KeyCode::Char('n') => Msg::NextMatch,
+        KeyCode::Char('N') => Msg::PrevMatch,
+        KeyCode::Char('f') => Msg::Filter,
+        KeyCode::Char('a') => Msg::Cycle(Field::Assumed),
+        KeyCode::Char('o') => Msg::Cycle(Field::Agreed),
+        KeyCode::Char('e') => Msg::Cycle(Field::Evidence),
+        KeyCode::Char('i') => Msg::Implements(Side::Provider),
+        KeyCode::Char('I') => Msg::Implements(Side::Consumer),
+        KeyCode::Char('x') => Msg::SwitchOff,
+        KeyCode::Char('m') => Msg::MinEvidence,
+        KeyCode::Char('d') => Msg::AsOf,
+        KeyCode::Char('u') => Msg::Undo,
+        KeyCode::Char('w') => Msg::Save,
+        KeyCode::Char('r') => Msg::Reload,
+        KeyCode::Char('q') => Msg::Quit,
+        _ => return None,
+    })
+}
+
+/// What a mouse event means (only delivered with `--mouse`).
+pub fn from_mouse(mouse: MouseEvent) -> Option<Msg> {
+    match mouse.kind {
+        MouseEventKind::Down(_) => Some(Msg::Click(mouse.column, mouse.row)),
+        MouseEventKind::ScrollUp => Some(Msg::Wheel(true, mouse.column, mouse.row)),
+        MouseEventKind::ScrollDown => Some(Msg::Wheel(false, mouse.column, mouse.row)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn keys_mean_what_the_help_says_in_each_mode() {
+        let typing = Mode::Search {
+            query: String::new(),
+        };
+        let asking = Mode::Ask(Question::Quit);
+        let cases = [
+            (Mode::Browse, key(KeyCode::Char('j')), Some(Msg::Down)),
+            (
+                Mode::Browse,
+                key(KeyCode::Char('a')),
+                Some(Msg::Cycle(Field::Assumed)),
+            ),
+            (
+                Mode::Browse,
+                key(KeyCode::Char('I')),
+                Some(Msg::Implements(Side::Consumer)),
+            ),
+            (Mode::Browse, key(KeyCode::Char('Z')), None),
+            (
+                typing.clone(),
+                key(KeyCode::Char('j')),
+                Some(Msg::Input('j')),
+            ),
+            (
+                typing.clone(),
+                key(KeyCode::Char('q')),
+                Some(Msg::Input('q')),
+            ),
+            (typing, key(KeyCode::Esc), Some(Msg::Close)),
+            (
+                asking.clone(),
+                key(KeyCode::Char('y')),
+                Some(Msg::Answer(true)),
+            ),
+            (asking.clone(), key(KeyCode::Char('j')), None),
+            (
+                asking,
+                KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                Some(Msg::Interrupt),
+            ),
+            (
+                Mode::Browse,
+                KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL),
+                Some(Msg::Redo),
+            ),
+            (
+                Mode::Help { scroll: 0 },
+                key(KeyCode::Char('q')),
+                Some(Msg::Close),
+            ),
+        ];
+        for (mode, k, want) in cases {
+            assert_eq!(from_key(k, &mode), want, "{k:?} in {mode:?}");
+        }
+    }
+
+    #[test]
+    fn key_releases_are_ignored() {
+        let mut k = key(KeyCode::Char('j'));
+        k.kind = KeyEventKind::Release;
+        assert_eq!(from_key(k, &Mode::Browse), None);
+    }
+}

@@ -1,0 +1,697 @@
+//! The explorer as a user meets it: messages fed to `update`, screens drawn into a `TestBackend`
+//! and compared with committed snapshots (at 80×24 and 120×40), files saved and reloaded.
+
+use std::path::{Path, PathBuf};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::app::{App, Mode, Notice, Pane, Question};
+use super::msg::{Field, Msg};
+use super::theme::Theme;
+use super::view;
+use crate::analysis::{Place, WhatIf, analyse};
+use crate::date::Date;
+use crate::stack::load::DEMO;
+use crate::stack::{Side, Stack, load_demo};
+
+const PLAIN: Theme = Theme {
+    color: false,
+    ascii: false,
+};
+
+fn as_of() -> Date {
+    Date::parse("2026-11-28").expect("a valid date")
+}
+
+fn app_on(stack: Stack, text: String, path: Option<PathBuf>) -> App {
+    let what_if = WhatIf::new(&stack, as_of());
+    let mut app = App::new(stack, text, path, what_if, false, PLAIN);
+    app.update(Msg::Resize(120, 40));
+    app
+}
+
+fn demo() -> App {
+    app_on(load_demo(), DEMO.to_string(), None)
+}
+
+/// The demo copied to a temporary folder and opened from there.
+fn demo_file() -> (tempfile::TempDir, PathBuf, App) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("demo.toml");
+    std::fs::write(&path, DEMO).expect("writable temporary folder");
+    let (stack, text) = super::app::read_stack(&path).expect("the demo loads");
+    let app = app_on(stack, text, Some(path.clone()));
+    (dir, path, app)
+}
+
+fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) {
+    for m in msgs {
+        app.update(m);
+    }
+}
+
+fn typed(text: &str) -> Vec<Msg> {
+    text.chars().map(Msg::Input).collect()
+}
+
+fn draw(app: &App, w: u16, h: u16) -> TestBackend {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("a test terminal");
+    terminal
+        .draw(|f| view::draw(f, app))
+        .expect("drawing into a test backend");
+    terminal.backend().clone()
+}
+
+fn text_of(backend: &TestBackend) -> String {
+    backend.to_string()
+}
+
+/// The incremental findings must always equal a full analysis of the same stack.
+fn assert_consistent(app: &App) {
+    let fresh = analyse(app.shown(), app.what_if());
+    assert_eq!(app.report().by_control, fresh.by_control);
+    assert_eq!(app.report().counts(), fresh.counts());
+    for row in app.tree().rows() {
+        let want = match row.handoff {
+            Some(h) => fresh
+                .by_control
+                .iter()
+                .flatten()
+                .filter(|f| f.handoff() == Some(h))
+                .fold([0, 0], |mut n, f| {
+                    n[f.severity() as usize] += 1;
+                    n
+                }),
+            None => fresh
+                .by_control
+                .iter()
+                .flatten()
+                .filter(|f| f.place == Place::Party(row.party))
+                .fold([0, 0], |mut n, f| {
+                    n[f.severity() as usize] += 1;
+                    n
+                }),
+        };
+        assert_eq!(app.tally().of_row(row), want);
+    }
+}
+
+fn select_control(app: &mut App, id: &str) {
+    if app.focus() == Pane::Tree {
+        app.update(Msg::SwitchPane);
+    }
+    app.update(Msg::Top);
+    for _ in 0..app.inspect().items.len() {
+        if app.inspect().items[app.item()].id == id {
+            return;
+        }
+        app.update(Msg::Down);
+    }
+    panic!("no control {id} in the hand-off pane");
+}
+
+// ----- snapshots ---------------------------------------------------------------------------
+
+/// The screens the issue lists, at both sizes.
+fn scenarios() -> Vec<(&'static str, Vec<Msg>)> {
+    vec![
+        ("start", vec![]),
+        ("broken_chain", vec![Msg::SwitchPane, Msg::Down]),
+        ("help", vec![Msg::Help]),
+        ("search", [vec![Msg::Search], typed("bucket")].concat()),
+        ("filter", vec![Msg::Filter, Msg::Down, Msg::Down]),
+        ("edit", vec![Msg::SwitchPane, Msg::Cycle(Field::Assumed)]),
+        (
+            "undo",
+            vec![Msg::SwitchPane, Msg::Cycle(Field::Assumed), Msg::Undo],
+        ),
+    ]
+}
+
+#[test]
+fn screens_match_their_snapshots() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        for (name, msgs) in scenarios() {
+            let mut app = demo();
+            app.update(Msg::Resize(w, h));
+            send(&mut app, msgs);
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(&app, w, h));
+        }
+    }
+}
+
+#[test]
+fn the_broken_chain_screen_names_the_root_cause() {
+    let mut app = demo();
+    send(&mut app, [Msg::SwitchPane, Msg::Down]);
+    let screen = text_of(&draw(&app, 120, 40));
+    assert!(screen.contains("broken-chain"), "{screen}");
+    assert!(screen.contains("ends at stratoline"), "{screen}");
+    assert!(screen.contains("root cause"), "{screen}");
+}
+
+// ----- update ------------------------------------------------------------------------------
+
+#[test]
+fn starts_on_the_first_handoff_with_the_demo_totals() {
+    let app = demo();
+    assert_eq!(app.report().counts().gaps, 10);
+    assert_eq!(app.report().counts().warnings, 4);
+    let (row, _) = app.row();
+    let r = &app.tree().rows()[row];
+    assert!(r.handoff.is_some());
+    assert!(app.inspect().title.starts_with("northwind → brightpath"));
+    assert_consistent(&app);
+}
+
+#[test]
+fn an_edit_recomputes_counts_everywhere_and_undo_redo_replay_it() {
+    let mut app = demo();
+    let before = app.report().clone();
+    select_control(&mut app, "BACKUP");
+    // agreed consumer → shared: brightpath must now deliver backups too.
+    app.update(Msg::Cycle(Field::Agreed));
+    assert_consistent(&app);
+    assert_eq!(app.unsaved(), 1);
+    assert_ne!(app.report().by_control, before.by_control);
+    let item = &app.inspect().items[app.item()];
+    assert_eq!(item.id, "BACKUP", "the cursor follows the edited control");
+    assert_eq!(item.agreed, "shared");
+    app.update(Msg::Undo);
+    assert_eq!(app.report().by_control, before.by_control);
+    assert_eq!(
+        app.unsaved(),
+        0,
+        "undoing back to the file leaves nothing unsaved"
+    );
+    assert_eq!(app.delta(), [[0, 0], [0, 0]]);
+    app.update(Msg::Redo);
+    assert_consistent(&app);
+    assert_eq!(app.unsaved(), 1);
+}
+
+#[test]
+fn every_field_and_implements_edit_stays_consistent_with_a_full_analysis() {
+    let mut app = demo();
+    select_control(&mut app, "BREACH-NOTIFY");
+    for m in [
+        Msg::Cycle(Field::Assumed),
+        Msg::Cycle(Field::Agreed),
+        Msg::Cycle(Field::Evidence),
+        Msg::Implements(Side::Provider),
+        Msg::Implements(Side::Consumer),
+        Msg::Cycle(Field::Agreed),
+        Msg::Cycle(Field::Evidence),
+    ] {
+        app.update(m);
+        assert_consistent(&app);
+    }
+    for _ in 0..7 {
+        app.update(Msg::Undo);
+        assert_consistent(&app);
+    }
+    assert_eq!(app.unsaved(), 0);
+    assert_eq!(app.report().counts(), demo().report().counts());
+}
+
+#[test]
+fn implementing_the_missing_control_closes_the_broken_chain() {
+    let mut app = demo();
+    // Go to brightpath → stratoline and let stratoline implement BREACH-NOTIFY.
+    let row = app
+        .tree()
+        .rows()
+        .iter()
+        .position(|r| app.shown().party(r.party).id == "stratoline")
+        .expect("stratoline is shown");
+    app.update(Msg::Top);
+    for _ in 0..row {
+        app.update(Msg::Down);
+    }
+    select_control(&mut app, "BREACH-NOTIFY");
+    let gaps = app.report().counts().gaps;
+    app.update(Msg::Implements(Side::Provider));
+    assert_consistent(&app);
+    // Both the not-delivered here and the broken chain above it are gone.
+    assert_eq!(app.report().counts().gaps, gaps - 2);
+    assert_eq!(app.delta()[1][0], 2, "two gaps removed since loading");
+    let status = text_of(&draw(&app, 120, 40));
+    assert!(status.contains("8 gaps (+0 −2)"), "{status}");
+}
+
+#[test]
+fn edits_need_the_handoff_pane() {
+    let mut app = demo();
+    assert_eq!(app.focus(), Pane::Tree);
+    app.update(Msg::Cycle(Field::Assumed));
+    assert_eq!(app.unsaved(), 0);
+    assert!(matches!(app.notice(), Some(Notice::Info(t)) if t.contains("Tab")));
+}
+
+#[test]
+fn switching_a_party_off_is_a_what_if_that_undo_covers() {
+    let mut app = demo();
+    let gaps = app.report().counts().gaps;
+    // The row of bucketwise.
+    let row = app
+        .tree()
+        .rows()
+        .iter()
+        .position(|r| app.shown().party(r.party).id == "bucketwise")
+        .expect("bucketwise is shown");
+    app.update(Msg::Top);
+    for _ in 0..row {
+        app.update(Msg::Down);
+    }
+    app.update(Msg::SwitchOff);
+    assert_consistent(&app);
+    assert!(app.what_if().is_off(row_party(&app)));
+    assert!(app.report().counts().gaps > gaps);
+    assert_eq!(app.unsaved(), 0, "a what-if is not an edit of the file");
+    let screen = text_of(&draw(&app, 120, 40));
+    assert!(screen.contains("without bucketwise"), "{screen}");
+    assert!(screen.contains("(off)"), "{screen}");
+    app.update(Msg::Undo);
+    assert_eq!(app.report().counts().gaps, gaps);
+    app.update(Msg::MinEvidence);
+    assert_consistent(&app);
+    app.update(Msg::AsOf);
+    send(&mut app, std::iter::repeat_n(Msg::Backspace, 10));
+    send(&mut app, typed("2030-01-01"));
+    app.update(Msg::Submit);
+    assert_eq!(
+        app.what_if().as_of,
+        Date::parse("2030-01-01").expect("date")
+    );
+    assert_consistent(&app);
+    send(&mut app, [Msg::Undo, Msg::Undo]);
+    assert_eq!(app.what_if().min_evidence, None);
+    assert_eq!(app.what_if().as_of, as_of());
+}
+
+fn row_party(app: &App) -> u32 {
+    app.tree().rows()[app.row().0].party
+}
+
+#[test]
+fn quitting_asks_only_when_edits_are_unsaved() {
+    let mut app = demo();
+    app.update(Msg::Quit);
+    assert!(app.should_quit());
+
+    let mut app = demo();
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    app.update(Msg::Quit);
+    assert_eq!(*app.mode(), Mode::Ask(Question::Quit));
+    assert!(!app.should_quit());
+    app.update(Msg::Close);
+    assert_eq!(*app.mode(), Mode::Browse);
+    app.update(Msg::Interrupt);
+    assert_eq!(*app.mode(), Mode::Ask(Question::Quit));
+    app.update(Msg::Interrupt);
+    assert!(app.should_quit(), "a second Ctrl-c quits without saving");
+
+    let mut app = demo();
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    send(&mut app, [Msg::Quit, Msg::Answer(false)]);
+    assert!(app.should_quit());
+}
+
+#[test]
+fn saving_the_demo_asks_for_a_new_file_and_never_overwrites_one() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let taken = dir.path().join("taken.toml");
+    std::fs::write(&taken, "keep me").expect("writable");
+    let mut app = demo();
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    app.update(Msg::Save);
+    assert!(matches!(app.mode(), Mode::Ask(Question::SaveAs { .. })));
+    send(&mut app, typed(&taken.display().to_string()));
+    app.update(Msg::Submit);
+    assert!(matches!(app.notice(), Some(Notice::Error(e)) if e.contains("exists")));
+    assert_eq!(
+        std::fs::read_to_string(&taken).expect("still there"),
+        "keep me"
+    );
+    send(&mut app, std::iter::repeat_n(Msg::Backspace, 10));
+    send(&mut app, typed("new.toml"));
+    let name = match app.mode() {
+        Mode::Ask(Question::SaveAs { name }) => name.clone(),
+        m => panic!("still asking, not {m:?}"),
+    };
+    assert!(name.ends_with("new.toml"));
+    app.update(Msg::Submit);
+    let saved = PathBuf::from(&name);
+    assert_eq!(app.path(), Some(saved.as_path()), "{:?}", app.notice());
+    assert_eq!(app.unsaved(), 0);
+    assert_reanalyses_to(&saved, &app);
+}
+
+fn assert_reanalyses_to(path: &Path, app: &App) {
+    let (stack, _) = super::app::read_stack(path).expect("the saved file loads");
+    let mut what_if = WhatIf::new(&stack, app.what_if().as_of);
+    what_if.min_evidence = app.what_if().min_evidence;
+    for p in app.what_if().without() {
+        what_if.set_off(p, true);
+    }
+    let again = analyse(&stack, &what_if);
+    assert_eq!(again.by_control, app.report().by_control);
+}
+
+#[test]
+fn saving_writes_only_the_edit_and_asks_when_the_file_changed_on_disk() {
+    let (_dir, path, mut app) = demo_file();
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    app.update(Msg::Save);
+    assert_eq!(app.unsaved(), 0, "{:?}", app.notice());
+    let after = std::fs::read_to_string(&path).expect("saved");
+    let changed: Vec<(&str, &str)> = DEMO
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].1.contains("BACKUP"), "{changed:?}");
+    assert_eq!(DEMO.lines().count(), after.lines().count());
+    assert_reanalyses_to(&path, &app);
+
+    // Someone else edits the file; our next save asks first.
+    std::fs::write(&path, format!("{after}\n# edited elsewhere\n")).expect("writable");
+    app.update(Msg::Cycle(Field::Assumed));
+    app.update(Msg::Save);
+    assert_eq!(*app.mode(), Mode::Ask(Question::Overwrite));
+    app.update(Msg::Answer(false));
+    assert_eq!(app.unsaved(), 1);
+    assert!(
+        std::fs::read_to_string(&path)
+            .expect("there")
+            .contains("# edited elsewhere")
+    );
+    app.update(Msg::Save);
+    app.update(Msg::Answer(true));
+    assert_eq!(app.unsaved(), 0, "{:?}", app.notice());
+    assert_reanalyses_to(&path, &app);
+}
+
+#[test]
+fn read_only_refuses_to_save() {
+    let (_dir, path, app) = demo_file();
+    let stack = app.shown().clone();
+    let what_if = WhatIf::new(&stack, as_of());
+    let mut app = App::new(stack, DEMO.into(), Some(path.clone()), what_if, true, PLAIN);
+    app.update(Msg::Resize(120, 40));
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    app.update(Msg::Save);
+    assert!(matches!(app.notice(), Some(Notice::Info(t)) if t.contains("read-only")));
+    assert_eq!(std::fs::read_to_string(&path).expect("there"), DEMO);
+}
+
+#[test]
+fn outside_changes_reload_live_keeping_the_selection_or_ask_over_edits() {
+    let (_dir, path, mut app) = demo_file();
+    let title = app.inspect().title.clone();
+    // An outside edit: brightpath starts backing up customer data.
+    let edited = DEMO.replace(
+        "implements = [\"IAM-SSO\", \"LOG-AUDIT\", \"PATCH-APP\", \"CHANGE-MGMT\"]",
+        "implements = [\"IAM-SSO\", \"LOG-AUDIT\", \"PATCH-APP\", \"CHANGE-MGMT\", \"BREACH-NOTIFY\"]",
+    );
+    assert_ne!(edited, DEMO);
+    std::fs::write(&path, &edited).expect("writable");
+    app.update(Msg::FileChanged);
+    assert_eq!(app.inspect().title, title, "selection kept");
+    assert!(app.report().counts().gaps < 10);
+    assert_consistent(&app);
+
+    // With unsaved edits, it asks instead.
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    std::fs::write(&path, DEMO).expect("writable");
+    app.update(Msg::FileChanged);
+    assert_eq!(*app.mode(), Mode::Ask(Question::ExternalChange));
+    app.update(Msg::Answer(false));
+    assert_eq!(app.unsaved(), 1);
+
+    // A broken file keeps the last good stack and says where it is broken.
+    app.update(Msg::Undo);
+    std::fs::write(&path, "[stack]\nname = \"x\"\nbogus = 1\n").expect("writable");
+    app.update(Msg::FileChanged);
+    match app.notice() {
+        Some(Notice::Error(e)) => assert!(e.contains(":3:1"), "{e}"),
+        other => panic!("no error shown: {other:?}"),
+    }
+    assert!(app.report().counts().gaps > 0, "the last good stack stays");
+}
+
+#[test]
+fn reload_asks_over_unsaved_edits_and_starts_a_new_history() {
+    let (_dir, _path, mut app) = demo_file();
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    app.update(Msg::Reload);
+    assert_eq!(*app.mode(), Mode::Ask(Question::Reload));
+    app.update(Msg::Answer(true));
+    assert_eq!(app.unsaved(), 0);
+    app.update(Msg::Undo);
+    assert!(matches!(app.notice(), Some(Notice::Info(t)) if t.contains("nothing to undo")));
+}
+
+#[test]
+fn search_reveals_the_match_and_esc_goes_back() {
+    let mut app = demo();
+    send(&mut app, [Msg::CollapseAll]);
+    assert_eq!(app.tree().rows().len(), 1);
+    app.update(Msg::Search);
+    send(&mut app, typed("keystone"));
+    let row = &app.tree().rows()[app.row().0];
+    assert_eq!(app.shown().party(row.party).id, "keystoneid");
+    let (_, n) = app.search_position();
+    assert!(n >= 2, "the party and its hand-offs match");
+    app.update(Msg::NextMatch);
+    assert_eq!(app.search_position().0, 1);
+    app.update(Msg::Close);
+    assert_eq!(app.row().0, 0, "Esc returns to where the search started");
+    app.update(Msg::Search);
+    send(&mut app, typed("KEY-BYOK"));
+    app.update(Msg::Submit);
+    assert_eq!(*app.mode(), Mode::Browse);
+    assert_eq!(app.inspect().items[app.item()].id, "KEY-BYOK");
+}
+
+#[test]
+fn the_filter_keeps_rows_with_findings_and_their_ancestors() {
+    let mut app = demo();
+    let all = app.tree().rows().len();
+    app.update(Msg::Filter);
+    let rows = app.tree().rows();
+    assert!(rows.len() < all);
+    for (i, r) in rows.iter().enumerate() {
+        let own = app.tally().of_row(r) != [0, 0];
+        let has_child_shown = rows
+            .get(i + 1)
+            .is_some_and(|next| next.parent == Some(i as u32));
+        assert!(
+            own || has_child_shown,
+            "row {i} has no finding and nothing below it"
+        );
+    }
+    app.update(Msg::Filter);
+    assert_eq!(app.tree().rows().len(), all);
+}
+
+#[test]
+fn rows_expand_collapse_and_navigate() {
+    let mut app = demo();
+    let all = app.tree().rows().len();
+    send(&mut app, [Msg::Top, Msg::Collapse]);
+    assert_eq!(app.tree().rows().len(), 1);
+    app.update(Msg::Expand);
+    assert!(app.tree().rows().len() > 1);
+    app.update(Msg::Expand);
+    assert_eq!(
+        app.row().0,
+        1,
+        "expand on an expanded row moves to its first child"
+    );
+    app.update(Msg::Collapse);
+    app.update(Msg::Collapse);
+    assert_eq!(
+        app.row().0,
+        0,
+        "collapse on a collapsed row moves to its parent"
+    );
+    send(&mut app, [Msg::ExpandAll, Msg::Bottom]);
+    assert_eq!(app.tree().rows().len(), all);
+    assert_eq!(app.row().0, all - 1);
+    send(&mut app, [Msg::PageUp, Msg::Toggle]);
+    app.update(Msg::CollapseAll);
+    assert_eq!(app.tree().rows().len(), 1);
+}
+
+#[test]
+fn zoom_presenter_and_help_change_the_screen() {
+    let mut app = demo();
+    app.update(Msg::Presenter);
+    let screen = text_of(&draw(&app, 120, 40));
+    for secret in ["northwind", "brightpath", "Northwind", "MSA 2025"] {
+        assert!(
+            !screen.contains(secret),
+            "{secret} visible in presenter mode:\n{screen}"
+        );
+    }
+    assert!(screen.contains("customer#1"), "{screen}");
+    assert!(!screen.contains("? help"), "no key hints in presenter mode");
+    // Edits keep working while masked.
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Agreed));
+    assert_eq!(app.unsaved(), 1);
+    app.update(Msg::Presenter);
+    assert_consistent(&app);
+
+    app.update(Msg::Resize(80, 24));
+    app.update(Msg::Zoom);
+    let zoomed = text_of(&draw(&app, 80, 24));
+    assert!(
+        !zoomed.contains(" rows "),
+        "only the focused pane:\n{zoomed}"
+    );
+    app.update(Msg::Help);
+    for _ in 0..100 {
+        app.update(Msg::Down);
+    }
+    let help = text_of(&draw(&app, 80, 24));
+    assert!(help.contains("kind counts once each way"), "{help}");
+    app.update(Msg::Close);
+    assert_eq!(*app.mode(), Mode::Browse);
+}
+
+#[test]
+fn no_color_and_ascii_draw_without_colour_or_unicode_symbols() {
+    let stack = load_demo();
+    let what_if = WhatIf::new(&stack, as_of());
+    let theme = Theme {
+        color: false,
+        ascii: true,
+    };
+    let mut app = App::new(stack, DEMO.into(), None, what_if, false, theme);
+    app.update(Msg::Resize(120, 40));
+    let backend = draw(&app, 120, 40);
+    for cell in backend.buffer().content() {
+        assert_eq!(cell.fg, ratatui::style::Color::Reset);
+        assert_eq!(cell.bg, ratatui::style::Color::Reset);
+    }
+    let screen = text_of(&backend);
+    // Stack text (names, agreements) may hold any character; the explorer's own may not.
+    for symbol in ["╭", "│", "▾", "▶", "✗", "✓", "·", "→"] {
+        assert!(
+            !screen.contains(symbol),
+            "{symbol} drawn under --ascii:\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn colours_never_set_a_background() {
+    let stack = load_demo();
+    let what_if = WhatIf::new(&stack, as_of());
+    let theme = Theme {
+        color: true,
+        ascii: false,
+    };
+    let mut app = App::new(stack, DEMO.into(), None, what_if, false, theme);
+    send(&mut app, [Msg::Resize(120, 40), Msg::Help]);
+    for cell in draw(&app, 120, 40).buffer().content() {
+        assert_eq!(cell.bg, ratatui::style::Color::Reset);
+    }
+}
+
+#[test]
+fn stack_text_cannot_reach_the_terminal_unescaped() {
+    // TOML escapes, so the loaded names hold the raw control characters.
+    let text = DEMO
+        .replace(
+            "name = \"Brightpath CRM\"",
+            r#"name = "Bright\u001b]0;pwned\u0007path\u202e""#,
+        )
+        .replace("service = \"CRM\"", r#"service = "C\u001b[2JRM""#);
+    let stack = crate::stack::load_str(&text, "evil.toml", None).expect("names may hold anything");
+    let mut app = app_on(stack, text, None);
+    app.update(Msg::Search);
+    send(&mut app, typed("brightpath"));
+    app.update(Msg::Submit);
+    let screen = text_of(&draw(&app, 120, 40));
+    for c in screen.chars() {
+        assert!(
+            !crate::text::needs_escape(c) || c == '\n',
+            "{c:?} reached the screen"
+        );
+    }
+    assert!(screen.contains("\\u{001B}"), "{screen}");
+}
+
+// ----- odd sizes ---------------------------------------------------------------------------
+
+#[test]
+fn every_tiny_size_renders_without_panic() {
+    let mut app = demo();
+    for w in 0..=20 {
+        for h in 0..=5 {
+            app.update(Msg::Resize(w, h));
+            let backend = draw(&app, w, h);
+            // TestBackend cannot print a zero-width buffer; drawing into it is what is tested.
+            let screen = if w > 0 {
+                text_of(&backend)
+            } else {
+                String::new()
+            };
+            if w >= 20 && h >= 5 {
+                assert!(screen.contains("too small"), "{screen}");
+            }
+        }
+    }
+    for mode in [Msg::Help, Msg::Close, Msg::Search] {
+        app.update(mode);
+        for (w, h) in [(0, 0), (1, 1), (20, 5), (39, 11), (40, 12)] {
+            app.update(Msg::Resize(w, h));
+            draw(&app, w, h);
+        }
+    }
+}
+
+#[test]
+fn a_resize_storm_with_keys_in_between_never_panics() {
+    let mut app = demo();
+    let mut terminal = Terminal::new(TestBackend::new(1, 1)).expect("a test terminal");
+    let keys = [
+        Msg::Down,
+        Msg::SwitchPane,
+        Msg::Down,
+        Msg::Zoom,
+        Msg::Help,
+        Msg::Close,
+        Msg::ExpandAll,
+        Msg::Bottom,
+        Msg::Filter,
+    ];
+    // A deterministic walk through sizes, small and large, including the layout thresholds.
+    let mut seed: u32 = 7;
+    for step in 0..400 {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let w = ((seed >> 8) % 220) as u16;
+        let h = ((seed >> 20) % 70) as u16;
+        terminal.backend_mut().resize(w, h);
+        app.update(Msg::Resize(w, h));
+        app.update(keys[step % keys.len()].clone());
+        terminal.draw(|f| view::draw(f, &app)).expect("drawing");
+    }
+    for (w, h) in [(99, 30), (100, 30), (40, 12), (39, 12), (40, 11)] {
+        terminal.backend_mut().resize(w, h);
+        app.update(Msg::Resize(w, h));
+        terminal.draw(|f| view::draw(f, &app)).expect("drawing");
+    }
+}

@@ -1,0 +1,466 @@
+//! The provider tree of SPEC §5, built lazily: a stack is a graph, so a row is identified by its
+//! path of hand-offs from a root, only expanded paths are remembered, and the flattened list of
+//! visible rows is rebuilt only when expansion, the filter or the data change.
+
+use std::collections::{HashSet, VecDeque};
+
+use crate::stack::{HandoffIdx, PartyIdx, Stack};
+
+/// How many rows "expand all" (and the filter's automatic expansion) may reveal.
+pub const EXPAND_LIMIT: usize = 10_000;
+
+/// How many rows a flattened tree may hold at all, whatever was expanded by hand.
+const ROW_LIMIT: usize = 200_000;
+
+/// A row's identity: the root party, then the hand-offs followed from it.
+pub type RowPath = Vec<u32>;
+
+/// One visible line of the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// Depth below the root (0 for a root).
+    pub depth: u16,
+    /// The party the row shows: a root, or the provider of `handoff`.
+    pub party: PartyIdx,
+    /// The hand-off the row stands for; `None` for a root.
+    pub handoff: Option<HandoffIdx>,
+    /// Index of the parent row in [`Tree::rows`].
+    pub parent: Option<u32>,
+    /// Whether the row can be expanded (its party consumes something and it is not a cut cycle).
+    pub has_children: bool,
+    /// Whether it is expanded.
+    pub expanded: bool,
+    /// The party already appears above on this path: the cycle is cut here.
+    pub cycle: bool,
+}
+
+/// What the tree keeps between rebuilds.
+#[derive(Debug, Default)]
+pub struct Tree {
+    roots: Vec<PartyIdx>,
+    shared: Vec<bool>,
+    expanded: HashSet<RowPath>,
+    rows: Vec<Row>,
+    truncated: bool,
+}
+
+impl Tree {
+    /// The tree of a stack with nothing expanded yet.
+    pub fn new(stack: &Stack) -> Tree {
+        let ix = stack.index();
+        let shared = (0..stack.parties.len())
+            .map(|p| {
+                let mut consumers = ix.provides[p].iter().map(|&h| stack.handoff(h).consumer);
+                let first = consumers.next();
+                consumers.any(|c| Some(c) != first)
+            })
+            .collect();
+        Tree {
+            roots: roots(stack),
+            shared,
+            ..Tree::default()
+        }
+    }
+
+    /// The visible rows, top to bottom.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// Whether the last rebuild or expand-all stopped at a bound.
+    pub fn truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// Whether a party is consumed by more than one consumer (so it repeats in the tree).
+    pub fn is_shared(&self, party: PartyIdx) -> bool {
+        self.shared.get(party as usize).copied().unwrap_or(false)
+    }
+
+    /// The path that identifies a visible row.
+    pub fn path(&self, row: usize) -> RowPath {
+        let mut path = Vec::new();
+        let mut at = Some(row);
+        while let Some(i) = at {
+            let r = &self.rows[i];
+            path.push(r.handoff.unwrap_or(r.party));
+            at = r.parent.map(|p| p as usize);
+        }
+        path.reverse();
+        path
+    }
+
+    /// Expands or collapses one path.
+    pub fn set_expanded(&mut self, path: RowPath, on: bool) {
+        if on {
+            self.expanded.insert(path);
+        } else {
+            self.expanded.remove(&path);
+        }
+    }
+
+    /// Collapses everything.
+    pub fn collapse_all(&mut self) {
+        self.expanded.clear();
+    }
+
+    /// The expanded paths, for carrying them over a reload.
+    pub fn expanded_paths(&self) -> impl Iterator<Item = &RowPath> {
+        self.expanded.iter()
+    }
+
+    /// Expands, breadth first from the roots, every row that `keep` accepts, until `limit` rows
+    /// would be visible; returns whether it stopped at the limit.
+    pub fn expand_all(
+        &mut self,
+        stack: &Stack,
+        limit: usize,
+        keep: &dyn Fn(Option<HandoffIdx>, PartyIdx) -> bool,
+    ) -> bool {
+        self.expanded.clear();
+        let mut queue: VecDeque<(RowPath, Vec<PartyIdx>)> = VecDeque::new();
+        let mut shown = 0usize;
+        for &r in &self.roots {
+            if keep(None, r) {
+                shown += 1;
+                queue.push_back((vec![r], vec![r]));
+            }
+        }
+        while let Some((path, parties)) = queue.pop_front() {
+            let party = parties[parties.len() - 1];
+            let children: Vec<(HandoffIdx, PartyIdx)> = stack.index().consumes[party as usize]
+                .iter()
+                .map(|&h| (h, stack.handoff(h).provider))
+                .filter(|&(h, p)| keep(Some(h), p))
+                .collect();
+            if children.is_empty() {
+                continue;
+            }
+            if shown + children.len() > limit {
+                return true;
+            }
+            shown += children.len();
+            for (h, p) in children {
+                if parties.contains(&p) {
+                    continue;
+                }
+                let mut child_path = path.clone();
+                child_path.push(h);
+                let mut child_parties = parties.clone();
+                child_parties.push(p);
+                queue.push_back((child_path, child_parties));
+            }
+            self.expanded.insert(path);
+        }
+        false
+    }
+
+    /// Expands every row on the way to `path` (not `path` itself).
+    pub fn reveal(&mut self, path: &[u32]) {
+        for end in 1..path.len() {
+            self.expanded.insert(path[..end].to_vec());
+        }
+    }
+
+    /// Rebuilds the visible rows from the expanded paths, showing only rows `keep` accepts.
+    pub fn rebuild(&mut self, stack: &Stack, keep: &dyn Fn(Option<HandoffIdx>, PartyIdx) -> bool) {
+        self.rows.clear();
+        self.truncated = false;
+        let mut path: RowPath = Vec::new();
+        // Depth-first without recursion: (parent row, depth, hand-off, party), pushed in reverse.
+        let mut todo: Vec<(Option<u32>, u16, Option<HandoffIdx>, PartyIdx)> = self
+            .roots
+            .iter()
+            .rev()
+            .filter(|&&r| keep(None, r))
+            .map(|&r| (None, 0, None, r))
+            .collect();
+        let mut on_path: Vec<PartyIdx> = Vec::new();
+        while let Some((parent, depth, handoff, party)) = todo.pop() {
+            if self.rows.len() >= ROW_LIMIT {
+                self.truncated = true;
+                break;
+            }
+            path.truncate(depth as usize);
+            on_path.truncate(depth as usize);
+            path.push(handoff.unwrap_or(party));
+            let cycle = on_path.contains(&party);
+            on_path.push(party);
+            let consumes = &stack.index().consumes[party as usize];
+            let has_children = !cycle && !consumes.is_empty();
+            let expanded = has_children && self.expanded.contains(&path);
+            let me = self.rows.len() as u32;
+            self.rows.push(Row {
+                depth,
+                party,
+                handoff,
+                parent,
+                has_children,
+                expanded,
+                cycle,
+            });
+            if expanded {
+                for &h in consumes.iter().rev() {
+                    let p = stack.handoff(h).provider;
+                    if keep(Some(h), p) {
+                        todo.push((Some(me), depth + 1, Some(h), p));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The visible row with this path, if there is one.
+    pub fn find(&self, path: &[u32]) -> Option<usize> {
+        let (&root, rest) = path.split_first()?;
+        let mut at = self
+            .rows
+            .iter()
+            .position(|r| r.depth == 0 && r.party == root)?;
+        for &h in rest {
+            let depth = self.rows[at].depth;
+            at = self.rows[at + 1..]
+                .iter()
+                .take_while(|r| r.depth > depth)
+                .position(|r| r.depth == depth + 1 && r.handoff == Some(h))
+                .map(|i| at + 1 + i)?;
+        }
+        Some(at)
+    }
+
+    /// The shortest path from a root to a row showing `party`, or standing for `handoff`.
+    pub fn path_to(&self, stack: &Stack, party: PartyIdx, handoff: Option<HandoffIdx>) -> RowPath {
+        let target = handoff.map_or(party, |h| stack.handoff(h).consumer);
+        let n = stack.parties.len();
+        let mut via: Vec<Option<HandoffIdx>> = vec![None; n];
+        let mut seen = vec![false; n];
+        let mut root_of = vec![0u32; n];
+        let mut queue = VecDeque::new();
+        for &r in &self.roots {
+            seen[r as usize] = true;
+            root_of[r as usize] = r;
+            queue.push_back(r);
+        }
+        while let Some(p) = queue.pop_front() {
+            if p == target {
+                break;
+            }
+            for &h in &stack.index().consumes[p as usize] {
+                let q = stack.handoff(h).provider;
+                if !seen[q as usize] {
+                    seen[q as usize] = true;
+                    via[q as usize] = Some(h);
+                    root_of[q as usize] = root_of[p as usize];
+                    queue.push_back(q);
+                }
+            }
+        }
+        let mut hops = Vec::new();
+        let mut at = target;
+        while let Some(h) = via[at as usize] {
+            hops.push(h);
+            at = stack.handoff(h).consumer;
+        }
+        hops.reverse();
+        let mut path = vec![root_of[target as usize]];
+        path.extend(hops);
+        path.extend(handoff);
+        path
+    }
+}
+
+/// The roots of SPEC §5: parties nobody consumes, and for each group of parties that only
+/// consume each other, its smallest id. Found as the strongly connected components (iterative
+/// Kosaraju) that no hand-off enters from outside.
+fn roots(stack: &Stack) -> Vec<PartyIdx> {
+    let n = stack.parties.len();
+    let ix = stack.index();
+    let provider = |p: usize, i: usize| {
+        ix.consumes[p]
+            .get(i)
+            .map(|&h| stack.handoff(h).provider as usize)
+    };
+    let inn = |p: usize| {
+        ix.provides[p]
+            .iter()
+            .map(|&h| stack.handoff(h).consumer as usize)
+    };
+    // Pass 1: finishing order of a depth-first search along hand-offs.
+    let mut order = Vec::with_capacity(n);
+    let mut seen = vec![false; n];
+    for start in 0..n {
+        if seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut todo: Vec<(usize, usize)> = vec![(start, 0)];
+        while let Some(top) = todo.last_mut() {
+            let (p, next) = *top;
+            if let Some(q) = provider(p, next) {
+                top.1 += 1;
+                if !seen[q] {
+                    seen[q] = true;
+                    todo.push((q, 0));
+                }
+            } else {
+                order.push(p);
+                todo.pop();
+            }
+        }
+    }
+    // Pass 2: components on the reversed graph, in reverse finishing order.
+    let mut component = vec![usize::MAX; n];
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    for &start in order.iter().rev() {
+        if component[start] != usize::MAX {
+            continue;
+        }
+        let c = members.len();
+        members.push(Vec::new());
+        component[start] = c;
+        let mut todo = vec![start];
+        while let Some(p) = todo.pop() {
+            members[c].push(p);
+            for q in inn(p) {
+                if component[q] == usize::MAX {
+                    component[q] = c;
+                    todo.push(q);
+                }
+            }
+        }
+    }
+    let mut roots: Vec<PartyIdx> = members
+        .iter()
+        .enumerate()
+        .filter(|(c, ms)| ms.iter().all(|&p| inn(p).all(|q| component[q] == *c)))
+        .filter_map(|(_, ms)| {
+            ms.iter().copied().min_by(|&a, &b| {
+                stack.parties[a]
+                    .id
+                    .as_bytes()
+                    .cmp(stack.parties[b].id.as_bytes())
+            })
+        })
+        .map(|p| p as PartyIdx)
+        .collect();
+    roots.sort_unstable();
+    roots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stack(handoffs: &[(&str, &str)], parties: &[&str]) -> Stack {
+        let mut text = String::from(
+            "[stack]\nname = \"t\"\ncatalog = \"none\"\n[[control]]\nid = \"C\"\nname = \"c\"\n",
+        );
+        for p in parties {
+            text.push_str(&format!("[[party]]\nid = \"{p}\"\n"));
+        }
+        for (c, p) in handoffs {
+            text.push_str(&format!(
+                "[[handoff]]\nconsumer = \"{c}\"\nprovider = \"{p}\"\ncontrols = {{ C = \"provider\" }}\n"
+            ));
+        }
+        crate::stack::load_str(&text, "t.toml", None).expect("test stack loads")
+    }
+
+    fn ids(stack: &Stack, ps: &[PartyIdx]) -> Vec<String> {
+        ps.iter().map(|&p| stack.party(p).id.clone()).collect()
+    }
+
+    #[test]
+    fn roots_are_unconsumed_parties_and_the_smallest_id_of_closed_cycles() {
+        // top → mid; z ⇄ y (a cycle nobody outside uses) → mid; c ⇄ d used by y: not a root.
+        let s = stack(
+            &[
+                ("top", "mid"),
+                ("z", "y"),
+                ("y", "z"),
+                ("y", "c"),
+                ("c", "d"),
+                ("d", "c"),
+            ],
+            &["top", "mid", "z", "y", "c", "d"],
+        );
+        assert_eq!(ids(&s, &roots(&s)), ["top", "y"]);
+    }
+
+    #[test]
+    fn cycles_are_cut_and_shared_parties_marked() {
+        let s = stack(
+            &[("a", "b"), ("a", "c"), ("b", "c"), ("c", "b")],
+            &["a", "b", "c"],
+        );
+        let mut t = Tree::new(&s);
+        assert!(!t.expand_all(&s, EXPAND_LIMIT, &|_, _| true));
+        t.rebuild(&s, &|_, _| true);
+        let shown: Vec<(u16, String, bool)> = t
+            .rows()
+            .iter()
+            .map(|r| (r.depth, s.party(r.party).id.clone(), r.cycle))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (0, "a".into(), false),
+                (1, "b".into(), false),
+                (2, "c".into(), false),
+                (3, "b".into(), true),
+                (1, "c".into(), false),
+                (2, "b".into(), false),
+                (3, "c".into(), true),
+            ]
+        );
+        assert!(t.is_shared(s.party_id("b").expect("b")));
+        assert!(!t.is_shared(s.party_id("a").expect("a")));
+    }
+
+    #[test]
+    fn expand_all_stops_at_its_bound_and_says_so() {
+        // A ladder: each level has two parties, each consuming both of the next level, so the
+        // number of paths doubles per level.
+        let mut parties = vec!["root".to_string()];
+        let mut handoffs = Vec::new();
+        for level in 0..20 {
+            for side in ["l", "r"] {
+                parties.push(format!("{side}{level}"));
+            }
+        }
+        handoffs.push(("root".to_string(), "l0".to_string()));
+        handoffs.push(("root".to_string(), "r0".to_string()));
+        for level in 0..19 {
+            for a in ["l", "r"] {
+                for b in ["l", "r"] {
+                    handoffs.push((format!("{a}{level}"), format!("{b}{}", level + 1)));
+                }
+            }
+        }
+        let h: Vec<(&str, &str)> = handoffs
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let p: Vec<&str> = parties.iter().map(String::as_str).collect();
+        let s = stack(&h, &p);
+        let mut t = Tree::new(&s);
+        assert!(t.expand_all(&s, 1000, &|_, _| true));
+        t.rebuild(&s, &|_, _| true);
+        assert!(t.rows().len() <= 1000, "{} rows", t.rows().len());
+        assert!(t.rows().len() > 500);
+    }
+
+    #[test]
+    fn paths_find_rows_and_reveal_them() {
+        let s = stack(&[("a", "b"), ("b", "c")], &["a", "b", "c"]);
+        let mut t = Tree::new(&s);
+        let c = s.party_id("c").expect("c");
+        let path = t.path_to(&s, c, None);
+        assert_eq!(path.len(), 3);
+        t.reveal(&path);
+        t.rebuild(&s, &|_, _| true);
+        let row = t.find(&path).expect("revealed");
+        assert_eq!(t.rows()[row].party, c);
+        assert_eq!(t.path(row), path);
+    }
+}

@@ -1,0 +1,200 @@
+//! The hand-off pane: the selected hand-off's controls (status, agreed, assumed, evidence, why),
+//! gaps first, then the selected party's requirements. The selected control shows its full
+//! explanation; the others one line of it.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::tree::frame;
+use super::{fit, pad, put_lines, width, wrap};
+use crate::tui::app::{App, Pane};
+use crate::tui::inspect::Item;
+
+/// The hand-off pane.
+pub struct DetailsView<'a>(pub &'a App);
+
+/// The pane's lines for a width, each with the item it belongs to.
+fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
+    let theme = app.theme();
+    let ell = theme.ellipsis();
+    let ins = app.inspect();
+    let focused = app.focus() == Pane::Details;
+    let mut out: Vec<(Line<'static>, Option<usize>)> = Vec::new();
+    if ins.title.is_empty() {
+        return out;
+    }
+    for fact in &ins.facts {
+        for l in wrap(fact, w).into_iter().take(2) {
+            out.push((Line::styled(l, theme.dim()), None));
+        }
+    }
+    let status_w = ins
+        .items
+        .iter()
+        .map(|i| width(&i.status))
+        .max()
+        .unwrap_or(0)
+        .clamp(8, 26);
+    let id_w = ins
+        .items
+        .iter()
+        .map(|i| width(&i.id))
+        .max()
+        .unwrap_or(0)
+        .clamp(7, 18);
+    let heading = |out: &mut Vec<(Line<'static>, Option<usize>)>, text: &str, columns: bool| {
+        out.push((Line::raw(""), None));
+        out.push((Line::styled(fit(text, w, ell), theme.heading()), None));
+        if columns {
+            let head = format!(
+                "    {} {} {:<9}{:<9}EVIDENCE",
+                pad("STATUS", status_w, ell),
+                pad("CONTROL", id_w, ell),
+                "AGREED",
+                "ASSUMED"
+            );
+            out.push((Line::styled(fit(&head, w, ell), theme.dim()), None));
+        }
+    };
+    for (i, item) in ins.items.iter().enumerate() {
+        if i == 0 && !ins.controls_heading.is_empty() {
+            heading(&mut out, &ins.controls_heading, true);
+        }
+        if i == ins.requirements_at {
+            heading(&mut out, &ins.requirements_heading, false);
+        }
+        let selected = i == app.item();
+        let style = if selected {
+            theme.selected(focused)
+        } else {
+            Style::new()
+        };
+        let cursor = if selected { theme.cursor() } else { " " };
+        let mut spans = vec![
+            Span::raw(format!("{cursor} ")),
+            Span::styled(
+                format!(
+                    "{} {}",
+                    theme.mark(item.severity),
+                    pad(&item.status, status_w, ell)
+                ),
+                theme.severity(item.severity),
+            ),
+            Span::raw(format!(" {}", pad(&item.id, id_w, ell))),
+        ];
+        if i < ins.requirements_at {
+            spans.push(Span::raw(format!(
+                " {}{}{}",
+                pad(&item.agreed, 9, ell),
+                pad(&item.assumed, 9, ell),
+                item.evidence
+            )));
+        }
+        out.push((Line::from(spans).style(style), Some(i)));
+        why_lines(&mut out, item, i, selected, w, app);
+    }
+    if ins.items.len() == ins.requirements_at {
+        heading(&mut out, &ins.requirements_heading, false);
+        out.push((Line::styled("  (none)", theme.dim()), None));
+    }
+    out
+}
+
+fn why_lines(
+    out: &mut Vec<(Line<'static>, Option<usize>)>,
+    item: &Item,
+    i: usize,
+    selected: bool,
+    w: usize,
+    app: &App,
+) {
+    let theme = app.theme();
+    let indent = "    ";
+    let room = w.saturating_sub(indent.len());
+    if selected {
+        out.push((
+            Line::styled(
+                fit(&format!("{indent}{}", item.name), w, theme.ellipsis()),
+                theme.dim(),
+            ),
+            Some(i),
+        ));
+        for why in &item.why {
+            for l in wrap(why, room) {
+                out.push((Line::raw(format!("{indent}{l}")), Some(i)));
+            }
+        }
+    } else if let Some(first) = item.why.first() {
+        out.push((
+            Line::styled(
+                fit(&format!("{indent}{first}"), w, theme.ellipsis()),
+                theme.dim(),
+            ),
+            Some(i),
+        ));
+    }
+}
+
+/// The first line to show so the selected item is in view (its head first, then as much of its
+/// explanation as fits).
+fn offset(lines: &[(Line<'static>, Option<usize>)], selected: usize, height: usize) -> usize {
+    let first = lines.iter().position(|(_, i)| *i == Some(selected));
+    let last = lines.iter().rposition(|(_, i)| *i == Some(selected));
+    match (first, last) {
+        (Some(first), Some(last)) => {
+            if last < height {
+                0
+            } else {
+                (last + 1 - height).min(first)
+            }
+        }
+        _ => 0,
+    }
+}
+
+/// The item under a screen row of the pane at `area`, for mouse clicks.
+pub fn item_at(app: &App, area: Rect, y: u16) -> Option<usize> {
+    // Inside the border, below the title line that stays put.
+    let body_height = area.height.saturating_sub(3) as usize;
+    let all = lines(app, area.width.saturating_sub(2) as usize);
+    let top = offset(&all, app.item(), body_height);
+    let at = top + y.checked_sub(area.y + 2)? as usize;
+    all.get(at).and_then(|(_, i)| *i)
+}
+
+impl Widget for DetailsView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.is_empty() {
+            return;
+        }
+        let app = self.0;
+        let block = frame(app, Pane::Details, "Hand-off".into());
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.is_empty() {
+            return;
+        }
+        // The title stays put; the rest scrolls to keep the selected control in view.
+        let theme = app.theme();
+        let title = fit(&app.inspect().title, inner.width as usize, theme.ellipsis());
+        buf.set_stringn(
+            inner.x,
+            inner.y,
+            title,
+            inner.width as usize,
+            theme.heading(),
+        );
+        let body = Rect {
+            y: inner.y + 1,
+            height: inner.height - 1,
+            ..inner
+        };
+        let all = lines(app, body.width as usize);
+        let top = offset(&all, app.item(), body.height as usize);
+        let shown: Vec<Line<'static>> = all.into_iter().skip(top).map(|(l, _)| l).collect();
+        put_lines(&shown, body, buf);
+    }
+}

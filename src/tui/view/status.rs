@@ -1,0 +1,251 @@
+//! The status bar (totals and their change since loading, the what-ifs in force, unsaved state,
+//! then a message, the search line or key hints) and the dialog of a question being asked.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Widget};
+
+use super::{fit, put_lines, wrap};
+use crate::analysis::Severity;
+use crate::text::escape;
+use crate::tui::app::{App, Mode, Notice, Pane, Question};
+
+/// Key hints for the tree pane.
+const TREE_HINTS: &str = "j/k move · h/l fold · Tab controls · / search · f filter · = expand all · x off · z zoom · ? help · q quit";
+/// Key hints for the hand-off pane.
+const DETAILS_HINTS: &str = "j/k control · a assumed · o agreed · e evidence · i/I implements · u undo · w save · Tab tree · ? help";
+
+/// The two status lines.
+pub struct StatusBar<'a>(pub &'a App);
+
+fn delta(app: &App, which: usize) -> String {
+    let d = app.delta();
+    let (added, removed) = (d[0][which], d[1][which]);
+    if added == 0 && removed == 0 {
+        String::new()
+    } else {
+        format!(" (+{added} {}{removed})", app.theme().minus())
+    }
+}
+
+/// The file (or demo) and the what-ifs in force, as words.
+fn context(app: &App) -> String {
+    let stack = app.shown();
+    let w = app.what_if();
+    let mut parts = Vec::new();
+    let off: Vec<String> = w
+        .without()
+        .map(|p| escape(&stack.party(p).id).into_owned())
+        .collect();
+    if !off.is_empty() {
+        parts.push(format!("what-if: without {}", off.join(", ")));
+    }
+    if let Some(m) = w.min_evidence {
+        parts.push(format!("min evidence {m}"));
+    }
+    parts.push(format!("as of {}", w.as_of));
+    if app.read_only() {
+        parts.push("read-only".into());
+    }
+    if !app.presenter() {
+        let file = app.path().map_or_else(
+            || "built-in demo".to_string(),
+            |p| escape(&p.display().to_string()).into_owned(),
+        );
+        parts.push(file);
+    }
+    parts.join(app.theme().sep())
+}
+
+impl Widget for StatusBar<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.is_empty() {
+            return;
+        }
+        let app = self.0;
+        let theme = app.theme();
+        let counts = app.report().counts();
+        let mut first = vec![
+            Span::styled(
+                format!(
+                    "{} {} gaps{}",
+                    theme.mark(Some(Severity::Gap)),
+                    counts.gaps,
+                    delta(app, 0)
+                ),
+                theme.severity(Some(Severity::Gap)),
+            ),
+            Span::raw(theme.sep()),
+            Span::styled(
+                format!(
+                    "{} {} warnings{}",
+                    theme.mark(Some(Severity::Warning)),
+                    counts.warnings,
+                    delta(app, 1)
+                ),
+                theme.severity(Some(Severity::Warning)),
+            ),
+        ];
+        if counts.accepted > 0 {
+            first.push(Span::raw(format!(
+                "{}{} accepted",
+                theme.sep(),
+                counts.accepted
+            )));
+        }
+        if app.unsaved() > 0 {
+            first.push(Span::raw(theme.sep()));
+            first.push(Span::styled(
+                format!(
+                    "{} unsaved edit{}",
+                    app.unsaved(),
+                    if app.unsaved() == 1 { "" } else { "s" }
+                ),
+                theme.prompt(),
+            ));
+        }
+        first.push(Span::styled(
+            format!("{}{}", theme.sep(), context(app)),
+            theme.dim(),
+        ));
+        let w = area.width as usize;
+        let second = match (app.mode(), app.notice()) {
+            (Mode::Search { query }, _) => {
+                let (at, n) = app.search_position();
+                let found = if n == 0 {
+                    if query.is_empty() {
+                        String::new()
+                    } else {
+                        "  no match".into()
+                    }
+                } else {
+                    format!(
+                        "  {}/{n}{}Up/Down next{}Enter keep{}Esc back",
+                        at + 1,
+                        theme.sep(),
+                        theme.sep(),
+                        theme.sep()
+                    )
+                };
+                Line::from(vec![
+                    Span::styled(format!("/{}_", escape(query)), theme.prompt()),
+                    Span::raw(found),
+                ])
+            }
+            (_, Some(Notice::Error(e))) => Line::from(Span::styled(
+                fit(&theme.plain(&format!("error: {e}")), w, theme.ellipsis()),
+                theme.error(),
+            )),
+            (_, Some(Notice::Info(i))) => Line::raw(fit(&theme.plain(i), w, theme.ellipsis())),
+            _ if app.presenter() => Line::raw(""),
+            _ => {
+                let hints = match app.focus() {
+                    Pane::Tree => TREE_HINTS,
+                    Pane::Details => DETAILS_HINTS,
+                };
+                Line::styled(fit(&theme.plain(hints), w, theme.ellipsis()), theme.dim())
+            }
+        };
+        put_lines(&[Line::from(first), second], area, buf);
+    }
+}
+
+/// A question in a box in the middle of the screen.
+pub struct Dialog<'a>(pub &'a App);
+
+fn question_text(app: &App, q: &Question) -> (Vec<String>, String) {
+    let n = app.unsaved();
+    let edits = format!("{n} unsaved edit{}", if n == 1 { "" } else { "s" });
+    let file = app.path().map_or_else(
+        || "the file".to_string(),
+        |p| escape(&p.display().to_string()).into_owned(),
+    );
+    match q {
+        Question::Quit if app.read_only() => (
+            vec![format!(
+                "{edits} will be lost: this stack is open read-only."
+            )],
+            "y quit · n or Esc stay".into(),
+        ),
+        Question::Quit => (
+            vec![format!("{edits}. Save before quitting?")],
+            "y save and quit · n quit without saving · Esc stay (Ctrl-c again: quit)".into(),
+        ),
+        Question::Overwrite => (
+            vec![format!(
+                "{file} changed on disk since it was loaded. Overwrite it with your edits?"
+            )],
+            "y overwrite · n or Esc don't save (r reloads it)".into(),
+        ),
+        Question::Reload => (
+            vec![format!("Reload {file} from disk and discard {edits}?")],
+            "y reload · n or Esc keep editing".into(),
+        ),
+        Question::ExternalChange => (
+            vec![format!(
+                "{file} changed on disk, and you have {edits}. Reload it and discard them?"
+            )],
+            "y reload · n keep my edits".into(),
+        ),
+        Question::SaveAs { name } => (
+            vec![
+                "Save as: type a file name (an existing file is never overwritten).".into(),
+                format!("> {}_", escape(name)),
+            ],
+            "Enter save · Esc cancel".into(),
+        ),
+        Question::AsOf { text } => (
+            vec![
+                "Analysis date (YYYY-MM-DD): evidence that expired before it counts as none."
+                    .into(),
+                format!("> {}_", escape(text)),
+            ],
+            "Enter apply · Esc cancel".into(),
+        ),
+    }
+}
+
+impl Widget for Dialog<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.0;
+        let Mode::Ask(q) = app.mode() else {
+            return;
+        };
+        let theme = app.theme();
+        let (text, keys) = question_text(app, q);
+        let keys = theme.plain(&keys).into_owned();
+        let width = area.width.saturating_sub(4).min(72);
+        let inner_w = width.saturating_sub(4) as usize;
+        let mut lines: Vec<Line> = text
+            .iter()
+            .flat_map(|t| wrap(t, inner_w))
+            .map(Line::raw)
+            .collect();
+        lines.push(Line::raw(""));
+        lines.extend(
+            wrap(&keys, inner_w)
+                .into_iter()
+                .map(|k| Line::styled(k, theme.prompt())),
+        );
+        let height = (lines.len() as u16 + 2).min(area.height);
+        let rect = Rect {
+            x: area.x + (area.width - width) / 2,
+            y: area.y + (area.height - height) / 3,
+            width,
+            height,
+        };
+        Clear.render(rect, buf);
+        let block = Block::bordered()
+            .border_set(theme.border())
+            .title(Span::styled(" Question ", theme.prompt()));
+        let inner = block.inner(rect);
+        block.render(rect, buf);
+        let inner = Rect {
+            x: inner.x + 1,
+            width: inner.width.saturating_sub(2),
+            ..inner
+        };
+        put_lines(&lines, inner, buf);
+    }
+}

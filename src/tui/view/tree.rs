@@ -1,0 +1,174 @@
+//! The tree pane: only the rows that fit are drawn; each shows its party, the service of its
+//! hand-off, its layer (as a word and a colour) and the gap / warning counts it stands for.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Widget};
+
+use super::{fit, pad, width};
+use crate::text::escape;
+use crate::tui::app::{App, Pane};
+
+/// Cells kept for the counts column (`✗99 !99`).
+const COUNTS_WIDTH: usize = 7;
+
+/// The tree pane.
+pub struct TreeView<'a>(pub &'a App);
+
+/// A pane's frame: the focused one says so in its title (not by colour alone).
+pub fn frame(app: &App, pane: Pane, title: String) -> Block<'static> {
+    let theme = app.theme();
+    let focused = app.focus() == pane;
+    let title = if focused {
+        Span::styled(format!(" {title} "), theme.prompt())
+    } else {
+        Span::styled(format!(" {title} "), theme.dim())
+    };
+    Block::bordered().border_set(theme.border()).title(title)
+}
+
+/// The counts of a row as text and style: `✗2 !1`, or `✓` when clean.
+pub fn counts(app: &App, [gaps, warnings]: [u32; 2]) -> Vec<Span<'static>> {
+    use crate::analysis::Severity;
+    let theme = app.theme();
+    let mut out = Vec::new();
+    if gaps > 0 {
+        out.push(Span::styled(
+            format!("{}{gaps}", theme.mark(Some(Severity::Gap))),
+            theme.severity(Some(Severity::Gap)),
+        ));
+    }
+    if warnings > 0 {
+        if !out.is_empty() {
+            out.push(Span::raw(" "));
+        }
+        out.push(Span::styled(
+            format!("{}{warnings}", theme.mark(Some(Severity::Warning))),
+            theme.severity(Some(Severity::Warning)),
+        ));
+    }
+    if out.is_empty() {
+        out.push(Span::styled(theme.mark(None), theme.severity(None)));
+    }
+    out
+}
+
+impl Widget for TreeView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.is_empty() {
+            return;
+        }
+        let app = self.0;
+        let theme = app.theme();
+        let stack = app.shown();
+        let rows = app.tree().rows();
+        let (selected, offset) = app.row();
+        let ell = theme.ellipsis();
+        let mut suffix = format!("{}{} rows", theme.sep(), rows.len());
+        if app.filtered() {
+            suffix.push_str(&format!("{}filter", theme.sep()));
+        }
+        let room = (area.width as usize).saturating_sub(width(&suffix) + 6);
+        let title = format!("{}{suffix}", fit(&escape(&stack.name), room, ell));
+        let block = frame(app, Pane::Tree, title);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let focused = app.focus() == Pane::Tree;
+        let layer_w = stack
+            .layers
+            .iter()
+            .map(|l| width(&escape(&l.id)))
+            .max()
+            .unwrap_or(1)
+            .min(12);
+        for (i, y) in (offset..rows.len()).zip(inner.top()..inner.bottom()) {
+            let row = &rows[i];
+            let party = stack.party(row.party);
+            // Right: layer and counts in fixed columns, always visible.
+            let layer = party.layer.map_or_else(
+                || "-".to_string(),
+                |l| escape(&stack.layers[l as usize].id).into_owned(),
+            );
+            let mut right = vec![
+                Span::styled(
+                    pad(
+                        &format!("[{}]", fit(&layer, layer_w, ell)),
+                        layer_w + 2,
+                        ell,
+                    ),
+                    theme.layer(party.layer),
+                ),
+                Span::raw(" "),
+            ];
+            let tally = counts(app, app.tally().of_row(row));
+            let tally_w: usize = tally.iter().map(|s| width(&s.content)).sum();
+            right.extend(tally);
+            right.push(Span::raw(" ".repeat(COUNTS_WIDTH.saturating_sub(tally_w))));
+            let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
+            // Left, by priority: cursor, indentation, expander and party id; then the markers;
+            // then the hand-off's service in whatever room is left.
+            let room = (inner.width as usize).saturating_sub(right_w + 1);
+            let indent = (row.depth as usize * 2).min(room.saturating_sub(8) / 2 * 2);
+            let expander = if row.expanded {
+                theme.open()
+            } else if row.has_children {
+                theme.closed()
+            } else {
+                " "
+            };
+            let cursor = if i == selected { theme.cursor() } else { " " };
+            let head = fit(
+                &format!(
+                    "{cursor}{}{expander} {}",
+                    " ".repeat(indent),
+                    escape(&party.id)
+                ),
+                room,
+                ell,
+            );
+            let mut marks = String::new();
+            if row.cycle {
+                marks.push_str(&format!(" {}", theme.cycle()));
+            }
+            if app.what_if().is_off(row.party) {
+                marks.push_str(" (off)");
+            }
+            if app.tree().is_shared(row.party) && row.handoff.is_some() && !row.cycle {
+                marks.push_str(" (shared)");
+            }
+            let marks = fit(&marks, room.saturating_sub(width(&head)), ell);
+            let left_room = room.saturating_sub(width(&head) + width(&marks));
+            let service = row
+                .handoff
+                .and_then(|h| stack.handoff(h).service.as_deref())
+                .filter(|_| left_room >= 6)
+                .map(|s| fit(&format!(" {} {}", theme.dot(), escape(s)), left_room, ell))
+                .unwrap_or_default();
+            let style = if i == selected {
+                theme.selected(focused)
+            } else {
+                Style::new()
+            };
+            let line = Line::from(vec![
+                Span::raw(head),
+                Span::styled(marks, theme.dim()),
+                Span::styled(service, theme.dim()),
+            ])
+            .style(style);
+            buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
+            buf.set_line(inner.x, y, &line, inner.width);
+            let rx = inner.right().saturating_sub(right_w as u16);
+            buf.set_line(rx.max(inner.x), y, &Line::from(right), inner.width);
+        }
+        if rows.is_empty() && inner.height > 0 {
+            let text = if app.filtered() {
+                "no findings: nothing to show under the filter (f)"
+            } else {
+                "no parties"
+            };
+            buf.set_stringn(inner.x, inner.y, text, inner.width as usize, theme.dim());
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! The real `stackgap` binary in a real terminal (tmux): open a copy of a sample stack, edit one
+//! control, save, quit, and check what a reviewer would check — the file changed in that entry
+//! only, comments survived, it re-analyses to what the screen showed, and the exit code.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use stackgap::analysis::{WhatIf, analyse};
+use stackgap::date::Date;
+
+const AS_OF: &str = "2026-11-28";
+
+/// A tmux server of our own, killed when the test ends (also when it fails).
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Starts `command` in a detached 120×40 session; `None` when tmux is not installed.
+    fn start(command: &str, dir: &Path) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            return None;
+        }
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let tmux = Tmux {
+            socket: format!("stackgap-e2e-{}-{nanos}", std::process::id()),
+        };
+        let dir = dir.to_str().expect("a UTF-8 temporary path");
+        tmux.run(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-c",
+            dir,
+            command,
+        ]);
+        Some(tmux)
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    /// Polls the screen until `want` appears (rather than sleeping a guessed time).
+    fn wait_for(&self, want: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(want) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "waited 30 s for {want:?}; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+fn quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', r"'\''"))
+}
+
+/// A copy of a sample stack in a fresh folder.
+fn sample(name: &str) -> (tempfile::TempDir, PathBuf, String) {
+    let original = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-stacks")
+            .join(name),
+    )
+    .expect("the sample stack");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join(name);
+    std::fs::write(&path, &original).expect("writable temporary folder");
+    (dir, path, original)
+}
+
+/// Starts the explorer on `path`; the shell writes its exit code next to it.
+fn explore(dir: &Path, path: &Path) -> Option<(Tmux, PathBuf)> {
+    let exit = dir.join("exit-code");
+    let command = format!(
+        "{} {} --as-of {AS_OF}; echo $? > {}",
+        quote(Path::new(env!("CARGO_BIN_EXE_stackgap"))),
+        quote(path),
+        quote(&exit)
+    );
+    let tmux = Tmux::start(&command, dir)?;
+    Some((tmux, exit))
+}
+
+fn exit_code(file: &Path) -> i32 {
+    let start = Instant::now();
+    loop {
+        if let Ok(text) = std::fs::read_to_string(file)
+            && let Ok(code) = text.trim().parse()
+        {
+            return code;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the explorer did not exit"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The number just before `word` on the status line (e.g. `✗ 7 gaps`).
+fn count_before(screen: &str, word: &str) -> usize {
+    let line = screen
+        .lines()
+        .find(|l| l.contains(word) && l.contains("warnings"))
+        .unwrap_or_else(|| panic!("no status line in:\n{screen}"));
+    let before = &line[..line.find(word).expect("the word")];
+    before
+        .split_whitespace()
+        .last()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count before {word:?} in {line:?}"))
+}
+
+#[test]
+fn edit_save_and_quit_change_only_that_entry() {
+    let (dir, path, original) = sample("fintech-payments.toml");
+    let Some((tmux, exit)) = explore(dir.path(), &path) else {
+        println!("skipped: tmux is not installed (CI installs it)");
+        return;
+    };
+    tmux.wait_for("warnings");
+    // The first hand-off is selected; Tab to its controls, cycle the agreed owner of the first
+    // (a gap, listed first), and save.
+    tmux.keys(&["Tab", "o"]);
+    let screen = tmux.wait_for("1 unsaved edit");
+    let gaps = count_before(&screen, " gaps");
+    let warnings = count_before(&screen, " warnings");
+    tmux.keys(&["w"]);
+    tmux.wait_for("saved");
+    tmux.keys(&["q"]);
+    assert_eq!(exit_code(&exit), 0, "{}", tmux.screen());
+
+    let saved = std::fs::read_to_string(&path).expect("the saved file");
+    let changed: Vec<(&str, &str)> = original
+        .lines()
+        .zip(saved.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(original.lines().count(), saved.lines().count());
+    assert_eq!(changed.len(), 1, "{changed:#?}");
+    let (before, after) = changed[0];
+    assert!(
+        after.contains("BCP-RESILIENCE = { agreed = \"consumer\""),
+        "{after}"
+    );
+    assert_eq!(
+        before.replace(
+            "agreed = \"provider\", assumed",
+            "agreed = \"consumer\", assumed"
+        ),
+        after,
+        "only that value changed"
+    );
+    let comments = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.trim_start().starts_with('#'))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(comments(&original), comments(&saved));
+    let mut files: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("the folder")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        ["exit-code", "fintech-payments.toml"],
+        "no temporary file left behind"
+    );
+
+    let stack = stackgap::stack::load_path(&path).expect("the saved file loads");
+    let report = analyse(
+        &stack,
+        &WhatIf::new(&stack, Date::parse(AS_OF).expect("a date")),
+    );
+    assert_eq!(report.counts().gaps, gaps, "the screen showed {gaps} gaps");
+    assert_eq!(report.counts().warnings, warnings);
+}
+
+#[test]
+fn ctrl_c_asks_over_unsaved_edits_and_twice_quits_without_saving() {
+    let (dir, path, original) = sample("fintech-payments.toml");
+    let Some((tmux, exit)) = explore(dir.path(), &path) else {
+        println!("skipped: tmux is not installed (CI installs it)");
+        return;
+    };
+    tmux.wait_for("warnings");
+    tmux.keys(&["Tab", "a"]);
+    tmux.wait_for("1 unsaved edit");
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("Save before quitting?");
+    tmux.keys(&["C-c"]);
+    assert_eq!(exit_code(&exit), 0);
+    assert_eq!(std::fs::read_to_string(&path).expect("the file"), original);
+}
