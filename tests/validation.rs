@@ -560,17 +560,38 @@ fn unknown_without_party_suggests_the_closest() {
 }
 
 #[test]
-fn accept_naming_a_handoff_that_does_not_exist() {
-    // A documented decision (README): an accept without `service` names the hand-off without
-    // one; when only `a → b (crm)` exists, that reference is unknown.
-    load_error(
+fn accept_naming_a_handoff_that_does_not_exist_loads_and_is_stale() {
+    // SPEC §6: an accept without `service` matches only a hand-off without one. When only
+    // `a → b (crm)` exists, the accept matches nothing: the file loads and the accept is a
+    // `stale-accept` note, not an error.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stack.toml");
+    std::fs::write(
+        &path,
         "[stack]\nname = \"x\"\n[[party]]\nid = \"a\"\n[[party]]\nid = \"b\"\n[[handoff]]\n\
          consumer = \"a\"\nprovider = \"b\"\nservice = \"crm\"\n[[accept]]\ncontrol = \"BACKUP\"\n\
          kind = \"not-delivered\"\nconsumer = \"a\"\nprovider = \"b\"\nreason = \"r\"\n",
-        14,
-        12,
-        &["hand-off that does not exist"],
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stackgap"))
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = json["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["stale-accept"]);
 }
 
 #[test]

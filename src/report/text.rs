@@ -28,10 +28,12 @@ pub fn render(ctx: &Context, color: bool) -> String {
     let without = ctx.without_ids();
     let _ = writeln!(
         out,
-        "{} — {} parties, {} hand-offs, as of {}, min evidence {}{}",
+        "{} — {} part{}, {} hand-off{}, as of {}, min evidence {}{}",
         paint(BOLD, &escape(&stack.name)),
         stack.parties.len(),
+        if stack.parties.len() == 1 { "y" } else { "ies" },
         stack.handoffs.len(),
+        plural(stack.handoffs.len()),
         report.as_of,
         report.min_evidence,
         if without.is_empty() {

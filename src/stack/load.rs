@@ -250,6 +250,7 @@ pub fn load_str(text: &str, name: &str, base_dir: Option<&Path>) -> Result<Stack
     })?;
     let mut v = Validator {
         text,
+        line_starts: line_starts(text),
         diags: Vec::new(),
     };
     let stack = v.stack(raw, base_dir);
@@ -326,7 +327,22 @@ fn diagnostic(text: &str, at: usize, message: String, help: Option<String>) -> D
 
 struct Validator<'t> {
     text: &'t str,
+    /// Byte offset where each line starts, so a span's line is a binary search: counting
+    /// newlines from the start for every entry made loading quadratic in the file size.
+    line_starts: Vec<usize>,
     diags: Vec<Diagnostic>,
+}
+
+/// Byte offsets of the starts of the text's lines.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
+        .collect()
 }
 
 impl Validator<'_> {
@@ -335,11 +351,7 @@ impl Validator<'_> {
     }
 
     fn line(&self, at: usize) -> u32 {
-        self.text[..at.min(self.text.len())]
-            .bytes()
-            .filter(|&b| b == b'\n')
-            .count() as u32
-            + 1
+        self.line_starts.partition_point(|&start| start <= at) as u32
     }
 
     fn check_id(&mut self, what: &str, id: &SpannedStr) {
@@ -676,28 +688,23 @@ impl Validator<'_> {
                 &Kind::ALL.map(Kind::as_str),
             );
             let until = a.until.as_ref().and_then(|u| self.date(u, "until"));
-            let place = match (&a.party, &a.consumer, &a.provider) {
+            // Outer None: the accept is malformed (an error was reported). Inner None: it names
+            // a hand-off that does not exist, so it can match nothing and shows as stale.
+            let place: Option<Option<AcceptPlace>> = match (&a.party, &a.consumer, &a.provider) {
                 (Some(p), None, None) if a.service.is_none() => self
                     .reference("party", p, &party_ids)
-                    .map(AcceptPlace::Party),
+                    .map(|p| Some(AcceptPlace::Party(p))),
                 (None, Some(c), Some(p)) => {
                     let (c, p) = (
                         self.reference("party", c, &party_ids),
                         self.reference("party", p, &party_ids),
                     );
                     match (c, p) {
-                        (Some(c), Some(p)) => match handoff_at.get(&(
-                            c,
-                            p,
-                            a.service.as_ref().map(|s| s.get_ref().as_str()),
-                        )) {
-                            Some(&h) => Some(AcceptPlace::Handoff(h)),
-                            None => {
-                                let at = a.consumer.as_ref().map_or(header_at, |c| c.span().start);
-                                self.error(at, "this accept names a hand-off that does not exist".into(), Some("check consumer, provider and service (an accept without `service` matches only a hand-off without one)".into()));
-                                None
-                            }
-                        },
+                        (Some(c), Some(p)) => Some(
+                            handoff_at
+                                .get(&(c, p, a.service.as_ref().map(|s| s.get_ref().as_str())))
+                                .map(|&h| AcceptPlace::Handoff(h)),
+                        ),
                         _ => None,
                     }
                 }
@@ -710,7 +717,7 @@ impl Validator<'_> {
                 accepts.push(Accept {
                     control,
                     kind,
-                    place: Some(place),
+                    place,
                     reason: a.reason.into_inner(),
                     until,
                     by: a.by.map(Spanned::into_inner),
