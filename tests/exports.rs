@@ -1,0 +1,1292 @@
+//! Issue 6 through the real binary: `export` in every format (Markdown with its Mermaid diagram,
+//! JSON, Graphviz, one self-contained HTML page), SARIF located at the stack's lines, the JSON
+//! Schema checked against every sample stack, `diff`, provenance in every report, `check
+//! --control`, and the command-line conventions (help with examples, completions, man page).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+const AS_OF: &str = "2026-11-28";
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn stackgap(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackgap"));
+    cmd.args(args).env_remove("NO_COLOR");
+    cmd
+}
+
+fn run(args: &[&str]) -> Output {
+    stackgap(args).output().expect("stackgap runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("output is UTF-8")
+}
+
+/// Runs and insists on an exit code, showing standard error when it differs.
+fn run_ok(args: &[&str], code: i32) -> String {
+    let out = run(args);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stackgap {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+fn json(args: &[&str], code: i32) -> Value {
+    serde_json::from_str(&run_ok(args, code)).expect("output is JSON")
+}
+
+fn write(dir: &Path, name: &str, content: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("write file");
+    path.display().to_string()
+}
+
+fn sample(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-stacks")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn sample_stacks() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-stacks");
+    let mut stacks: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("sample-stacks exists")
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    stacks.sort();
+    assert!(stacks.len() >= 4, "only {} sample stacks", stacks.len());
+    stacks
+}
+
+fn sha256_of(path: &str) -> String {
+    Sha256::digest(std::fs::read(path).expect("read stack"))
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// 1-based line of the only line of `text` that starts with `start` (after indentation).
+fn line_of(text: &str, start: &str) -> u64 {
+    let lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with(start))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(lines.len(), 1, "{start:?} must start exactly one line");
+    lines[0] as u64
+}
+
+/// A stack with one of everything that reports can get wrong: a gap, a warning, a party
+/// finding, an accepted gap, a service, and two layers.
+const SMALL: &str = r#"[stack]
+name = "small"
+catalog = "none"
+
+[[layer]]
+id = "customer"
+name = "Customer"
+
+[[layer]]
+id = "cloud"
+name = "Cloud"
+
+[[control]]
+id = "BK"
+name = "Backups"
+
+[[control]]
+id = "ENC"
+name = "Encryption"
+
+[[control]]
+id = "IAM"
+name = "Access reviews"
+
+[[control]]
+id = "LOG"
+name = "Logging"
+
+[[party]]
+id = "shop"
+layer = "customer"
+requires = ["LOG"]
+
+[[party]]
+id = "saas"
+layer = "cloud"
+
+[[party]]
+id = "iaas"
+layer = "cloud"
+implements = ["ENC"]
+
+[[handoff]]
+consumer = "shop"
+provider = "saas"
+service = "CRM"
+agreement = "MSA 2025"
+
+[handoff.controls]
+IAM = "provider"
+BK = "provider"
+
+[[handoff]]
+consumer = "shop"
+provider = "iaas"
+controls = { ENC = { assumed = "provider" } }
+
+[[handoff]]
+consumer = "saas"
+provider = "iaas"
+controls = { ENC = { agreed = "provider", evidence = "attested" } }
+
+[[accept]]
+control = "BK"
+kind = "not-delivered"
+reason = "backups move to the new vendor in Q3"
+consumer = "shop"
+provider = "saas"
+service = "CRM"
+"#;
+
+/// The hand-offs of a stack file in declaration order: (consumer, provider, service).
+fn handoffs_of(path: &str) -> Vec<(String, String, Option<String>)> {
+    let table: toml::Table = std::fs::read_to_string(path)
+        .expect("read stack")
+        .parse()
+        .expect("stack is TOML");
+    let Some(handoffs) = table.get("handoff").and_then(|h| h.as_array()) else {
+        return Vec::new();
+    };
+    handoffs
+        .iter()
+        .map(|h| {
+            let s = |k: &str| h.get(k).and_then(|v| v.as_str()).map(str::to_string);
+            (
+                s("consumer").expect("consumer"),
+                s("provider").expect("provider"),
+                s("service"),
+            )
+        })
+        .collect()
+}
+
+/// The declared layers of a stack file, in order: (id, name).
+fn layers_of(path: &str) -> Vec<(String, String)> {
+    let table: toml::Table = std::fs::read_to_string(path)
+        .expect("read stack")
+        .parse()
+        .expect("stack is TOML");
+    table
+        .get("layer")
+        .and_then(|l| l.as_array())
+        .map(|layers| {
+            layers
+                .iter()
+                .map(|l| {
+                    let id = l["id"].as_str().expect("layer id").to_string();
+                    let name = l.get("name").and_then(|n| n.as_str()).unwrap_or(&id);
+                    (id.clone(), name.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The worst unaccepted severity at each hand-off, from `check --format json`: what a diagram
+/// must colour it by ("ok" when there is none).
+fn worst_by_handoff(report: &Value) -> HashMap<(String, String, Option<String>), &'static str> {
+    let mut worst = HashMap::new();
+    for f in report["findings"].as_array().expect("findings") {
+        if f["consumer"].is_null() || f["accepted"] == true {
+            continue;
+        }
+        let key = (
+            f["consumer"].as_str().expect("consumer").to_string(),
+            f["provider"].as_str().expect("provider").to_string(),
+            f["service"].as_str().map(str::to_string),
+        );
+        let entry = worst.entry(key).or_insert("warning");
+        if f["severity"] == "gap" {
+            *entry = "gap";
+        }
+    }
+    worst
+}
+
+// ---------------------------------------------------------------------------------------------
+// export markdown, mermaid, json
+
+#[test]
+fn markdown_has_the_summary_a_table_per_handoff_and_root_cause_chains() {
+    let demo = sample("demo.toml");
+    let md = run_ok(&["export", &demo, "--as-of", AS_OF], 0);
+    let report = json(&["check", &demo, "--format", "json", "--as-of", AS_OF], 1);
+    let summary = &report["summary"];
+
+    assert!(md.starts_with("# stackgap review: Northwind Logistics"));
+    for (row, key) in [
+        ("Parties", "parties"),
+        ("Hand-offs", "handoffs"),
+        ("Gaps", "gaps"),
+        ("Warnings", "warnings"),
+        ("Accepted", "accepted"),
+    ] {
+        let want = format!("| {row} | {} |", summary[key]);
+        assert!(md.contains(&want), "summary lacks {want:?}");
+    }
+
+    // One table per hand-off that has findings, each finding a row with its why.
+    let findings = report["findings"].as_array().expect("findings");
+    let mut places: Vec<String> = Vec::new();
+    for f in findings {
+        let s = |k: &str| f[k].as_str().unwrap_or_default();
+        let heading = match f["party"].as_str() {
+            Some(p) => format!("## {p} — own requirements"),
+            None if f["service"].is_null() => format!("## {} → {}", s("consumer"), s("provider")),
+            None => format!(
+                "## {} → {} ({})",
+                s("consumer"),
+                s("provider"),
+                s("service")
+            ),
+        };
+        if !places.contains(&heading) {
+            places.push(heading);
+        }
+    }
+    for heading in &places {
+        assert_eq!(
+            md.lines()
+                .filter(|l| *l == heading || l.starts_with(&format!("{heading} — ")))
+                .count(),
+            1,
+            "one table headed {heading:?}"
+        );
+    }
+    assert_eq!(
+        md.matches("| Severity | Kind | Control | Side | Why |")
+            .count(),
+        places.len(),
+        "one table per place with findings"
+    );
+    let rows: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("| gap") || l.starts_with("| warning"))
+        .collect();
+    assert_eq!(rows.len(), findings.len(), "one row per finding");
+    for (row, f) in rows.iter().zip(findings) {
+        let control = f["control"].as_str().expect("control");
+        assert!(
+            row.contains(&format!(
+                "| {} | {control} |",
+                f["kind"].as_str().expect("kind")
+            )),
+            "row {row:?} is not {control}"
+        );
+        let why = row.rsplit(" | ").next().expect("why cell");
+        assert!(why.len() > 20, "row {row:?} has no why");
+    }
+
+    // The broken chain names its chain and its root cause.
+    let chain = rows
+        .iter()
+        .find(|r| r.contains("broken-chain") && r.contains("BREACH-NOTIFY"))
+        .expect("BREACH-NOTIFY broken chain row");
+    assert!(chain.contains("brightpath → stratoline"), "{chain}");
+    assert!(chain.contains("root cause"), "{chain}");
+    assert!(md.contains("## Notes"), "cycle and inversion notes");
+}
+
+/// The Mermaid flowchart: (subgraph labels, node id → party id, edges as (from, to, label),
+/// linkStyle colours by index).
+struct Mermaid {
+    subgraphs: Vec<String>,
+    nodes: HashMap<String, String>,
+    edges: Vec<(String, String)>,
+    link_colours: Vec<(usize, String)>,
+}
+
+fn parse_mermaid(src: &str) -> Mermaid {
+    let mut m = Mermaid {
+        subgraphs: Vec::new(),
+        nodes: HashMap::new(),
+        edges: Vec::new(),
+        link_colours: Vec::new(),
+    };
+    assert!(src.starts_with("flowchart "), "not a flowchart: {src}");
+    for line in src.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("subgraph ") {
+            let label = rest.split_once("[\"").expect("subgraph label").1;
+            m.subgraphs.push(label.trim_end_matches("\"]").to_string());
+        } else if let Some(rest) = line.strip_prefix("linkStyle ") {
+            let (index, style) = rest.split_once(' ').expect("linkStyle index");
+            let colour = style
+                .split(',')
+                .find_map(|s| s.strip_prefix("stroke:"))
+                .expect("stroke colour");
+            m.link_colours
+                .push((index.parse().expect("index"), colour.to_string()));
+        } else if line.contains(" -->") {
+            let from = line.split(' ').next().expect("from");
+            let to = line.rsplit(' ').next().expect("to");
+            m.edges.push((from.to_string(), to.to_string()));
+        } else if let Some((node, label)) = line.split_once("[\"") {
+            let id = label
+                .rsplit_once('(')
+                .expect("party id in the node label")
+                .1
+                .trim_end_matches(")\"]");
+            m.nodes.insert(node.to_string(), id.to_string());
+        }
+    }
+    m
+}
+
+#[test]
+fn mermaid_draws_one_subgraph_per_layer_and_one_coloured_edge_per_handoff() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut stacks: Vec<String> = sample_stacks()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    stacks.push(write(dir.path(), "small.toml", SMALL));
+    for path in &stacks {
+        let standalone = run_ok(
+            &["export", path, "--format", "mermaid", "--as-of", AS_OF],
+            0,
+        );
+        let md = run_ok(&["export", path, "--as-of", AS_OF], 0);
+        assert!(
+            md.contains(&format!("```mermaid\n{standalone}```\n")),
+            "{path}: the Markdown embeds the Mermaid diagram in a ```mermaid block"
+        );
+        let m = parse_mermaid(&standalone);
+
+        let layers = layers_of(path);
+        let names: Vec<String> = layers.iter().map(|l| l.1.replace('&', "#amp;")).collect();
+        assert_eq!(
+            m.subgraphs, names,
+            "{path}: one subgraph per layer, in order"
+        );
+
+        let handoffs = handoffs_of(path);
+        assert_eq!(
+            m.edges.len(),
+            handoffs.len(),
+            "{path}: one edge per hand-off"
+        );
+        let report = json(
+            &[
+                "check",
+                path,
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+                "--fail-on",
+                "never",
+            ],
+            0,
+        );
+        let worst = worst_by_handoff(&report);
+        assert_eq!(m.link_colours.len(), handoffs.len(), "{path}: linkStyles");
+        for (i, ((from, to), h)) in m.edges.iter().zip(&handoffs).enumerate() {
+            assert_eq!(
+                (&m.nodes[from], &m.nodes[to]),
+                (&h.0, &h.1),
+                "{path}: edge {i} is hand-off {i}"
+            );
+            let want = match worst.get(h).copied() {
+                Some("gap") => "#d62728",
+                Some(_) => "#e6a700",
+                None => "#2ca02c",
+            };
+            assert_eq!(m.link_colours[i], (i, want.to_string()), "{path}: {h:?}");
+        }
+    }
+}
+
+#[test]
+fn export_json_is_check_json() {
+    let demo = sample("demo.toml");
+    for opts in [
+        &[][..],
+        &["--without", "stratoline", "--min-evidence", "attested"][..],
+    ] {
+        let mut check = vec!["check", &demo, "--format", "json", "--as-of", AS_OF];
+        check.extend_from_slice(opts);
+        let mut export = vec!["export", &demo, "--format", "json", "--as-of", AS_OF];
+        export.extend_from_slice(opts);
+        assert_eq!(
+            run_ok(&export, 0),
+            run_ok(&check, 1),
+            "export json {opts:?} differs from check json"
+        );
+    }
+}
+
+/// Names that break naive quoting in DOT, HTML and Mermaid.
+const HOSTILE: &str = r#"[stack]
+name = "<script>alert(\"stack\")</script> & 'quotes'"
+description = "<img src=x onerror=alert(1)> \"described\""
+catalog = "none"
+
+[[layer]]
+id = "top"
+name = "Top \"layer\" <b>bold</b> \\ back"
+
+[[control]]
+id = "BK"
+name = "Backups <script>"
+
+[[party]]
+id = "shop"
+name = "<script>alert('party')</script>"
+layer = "top"
+
+[[party]]
+id = "saas"
+name = "Quote \" and backslash \\ and brace {"
+layer = "top"
+
+[[handoff]]
+consumer = "shop"
+provider = "saas"
+service = "<script>svc</script> \"quoted\""
+agreement = "<a href=\"https://evil.example\">MSA</a>"
+controls = { BK = "provider" }
+"#;
+
+// ---------------------------------------------------------------------------------------------
+// dot
+
+#[test]
+fn dot_renders_with_graphviz() {
+    let has_dot = Command::new("dot")
+        .arg("-V")
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_dot {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "graphviz `dot` is missing; .ci/run installs it"
+        );
+        eprintln!("skipping dot_renders_with_graphviz: graphviz `dot` is not on PATH");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut stacks: Vec<String> = sample_stacks()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    stacks.push(write(dir.path(), "small.toml", SMALL));
+    stacks.push(write(dir.path(), "hostile.toml", HOSTILE));
+    for path in &stacks {
+        let source = run_ok(&["export", path, "--format", "dot", "--as-of", AS_OF], 0);
+        assert!(source.starts_with("digraph "), "{path}");
+        assert_eq!(
+            source.matches("subgraph cluster_").count(),
+            layers_of(path).len(),
+            "{path}: one cluster per layer"
+        );
+        assert_eq!(
+            source.matches(" -> ").count(),
+            handoffs_of(path).len(),
+            "{path}: one edge per hand-off"
+        );
+        let mut dot = Command::new("dot")
+            .arg("-Tsvg")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("dot starts");
+        std::io::Write::write_all(&mut dot.stdin.take().expect("stdin"), source.as_bytes())
+            .expect("feed dot");
+        let out = dot.wait_with_output().expect("dot runs");
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{path}: dot -Tsvg failed: {}\n{source}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text(&out.stdout).contains("<svg"), "{path}: no SVG");
+    }
+}
+
+#[test]
+fn dot_colours_and_labels_each_handoff_by_its_worst_finding() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let small = write(dir.path(), "small.toml", SMALL);
+    let dot = run_ok(&["export", &small, "--format", "dot", "--as-of", AS_OF], 0);
+    let edges: Vec<&str> = dot.lines().filter(|l| l.contains(" -> ")).collect();
+    // shop → saas: BK's gap is accepted, but IAM is not delivered: still a gap.
+    assert!(edges[0].contains("CRM\\n1 gap\"") && edges[0].contains("color=red3"));
+    // shop → iaas: ENC only assumed: a warning.
+    assert!(edges[1].contains("1 warning") && edges[1].contains("color=orange"));
+    // saas → iaas: covered, attested.
+    assert!(edges[2].contains("label=\"ok\"") && edges[2].contains("color=forestgreen"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// html
+
+#[test]
+fn html_is_one_self_contained_page_with_the_diagram_and_the_tables() {
+    let demo = sample("demo.toml");
+    let html = run_ok(&["export", &demo, "--format", "html", "--as-of", AS_OF], 0);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.trim_end().ends_with("</html>"));
+    for fetch in [
+        "<script", "<link", "src=", "@import", "<iframe", "<object", "<img",
+    ] {
+        assert!(!html.contains(fetch), "the page contains {fetch:?}");
+    }
+    for scheme in ["http://", "https://"] {
+        for (at, _) in html.match_indices(scheme) {
+            assert!(
+                html[at..].starts_with("http://www.w3.org/2000/svg\""),
+                "a URL other than the SVG namespace: {}",
+                &html[at..(at + 60).min(html.len())]
+            );
+        }
+    }
+    for url in html.split("url(").skip(1) {
+        assert!(url.starts_with('#'), "url() not local: {url:.40}");
+    }
+    assert!(html.contains("<svg"), "the diagram");
+    assert!(html.contains("@media print"), "styles for print");
+
+    let report = json(&["check", &demo, "--format", "json", "--as-of", AS_OF], 1);
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(
+        html.matches("<tr class=").count(),
+        findings.len(),
+        "one table row per finding"
+    );
+    assert!(
+        html.contains("<th>Severity</th><th>Kind</th><th>Control</th><th>Side</th><th>Why</th>")
+    );
+    assert_eq!(
+        html.matches("<line ").count(),
+        handoffs_of(&demo).len(),
+        "one arrow per hand-off"
+    );
+}
+
+#[test]
+fn html_markdown_and_mermaid_escape_what_the_stack_says() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let hostile = write(dir.path(), "hostile.toml", HOSTILE);
+    let html = run_ok(
+        &["export", &hostile, "--format", "html", "--as-of", AS_OF],
+        0,
+    );
+    for raw in ["<script", "<img", "<b>", "<a href", "\"quoted\"", "'party'"] {
+        assert!(!html.contains(raw), "raw {raw:?} in the HTML");
+    }
+    for escaped in [
+        "&lt;script&gt;alert(&quot;stack&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;",
+        "&lt;img src=x onerror=alert(1)&gt;",
+        "&lt;script&gt;svc&lt;/script&gt; &quot;quoted&quot;",
+        "&lt;a href=&quot;https://evil.example&quot;&gt;MSA&lt;/a&gt;",
+    ] {
+        assert!(html.contains(escaped), "{escaped:?} not in the HTML");
+    }
+
+    let md = run_ok(&["export", &hostile, "--as-of", AS_OF], 0);
+    let (before, rest) = md.split_once("```mermaid\n").expect("mermaid block");
+    let (mermaid, after) = rest.split_once("```").expect("the block closes");
+    for part in [before, after] {
+        for (at, _) in part.match_indices('<') {
+            assert!(
+                part[..at].ends_with('\\'),
+                "an unescaped < in the Markdown: {}",
+                &part[at..(at + 30).min(part.len())]
+            );
+        }
+    }
+    assert!(
+        !mermaid.contains("<script"),
+        "raw HTML in the Mermaid block"
+    );
+    for line in mermaid.lines().filter(|l| l.contains('"')) {
+        // A quote inside a label would end it early.
+        assert_eq!(line.matches('"').count(), 2, "label quoting in {line:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// -o, exit codes
+
+#[test]
+fn export_to_a_file_prints_nothing_and_exits_0_despite_gaps() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let demo = sample("demo.toml");
+    for format in ["markdown", "json", "dot", "mermaid", "html", "sarif"] {
+        let shown = run_ok(&["export", &demo, "--format", format, "--as-of", AS_OF], 0);
+        let out = dir.path().join(format!("review.{format}"));
+        let out = out.display().to_string();
+        let printed = run_ok(
+            &[
+                "export", &demo, "--format", format, "--as-of", AS_OF, "-o", &out,
+            ],
+            0,
+        );
+        assert_eq!(printed, "", "{format}: -o prints nothing");
+        assert_eq!(
+            std::fs::read_to_string(&out).expect("written"),
+            shown,
+            "{format}: the file holds what stdout would"
+        );
+    }
+}
+
+#[test]
+fn export_never_overwrites_the_stack_it_reads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("sub")).expect("sub dir");
+    write(dir.path(), "stack.toml", SMALL);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("stack.toml", dir.path().join("link.toml")).expect("symlink");
+    let mut targets = vec!["stack.toml", "./sub/../stack.toml"];
+    if cfg!(unix) {
+        targets.push("link.toml");
+    }
+    for target in targets {
+        let out = stackgap(&["export", "stack.toml", "--format", "html", "-o", target])
+            .current_dir(dir.path())
+            .output()
+            .expect("stackgap runs");
+        assert_eq!(out.status.code(), Some(2), "-o {target}");
+        assert!(out.stdout.is_empty(), "-o {target}: stdout");
+        assert!(
+            text(&out.stderr).contains("stack file itself"),
+            "-o {target}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("stack.toml")).expect("stack"),
+            SMALL,
+            "-o {target} changed the stack"
+        );
+    }
+    #[cfg(unix)]
+    assert!(
+        std::fs::symlink_metadata(dir.path().join("link.toml"))
+            .expect("link")
+            .file_type()
+            .is_symlink(),
+        "the link is still a link"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// sarif
+
+#[test]
+fn sarif_locates_every_finding_at_its_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let small = write(dir.path(), "small.toml", SMALL);
+    let check = run_ok(&["check", &small, "--format", "sarif", "--as-of", AS_OF], 1);
+    let export = run_ok(
+        &["export", &small, "--format", "sarif", "--as-of", AS_OF],
+        0,
+    );
+    assert_eq!(check, export, "check and export write the same SARIF");
+    let sarif: Value = serde_json::from_str(&check).expect("SARIF is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(
+        sarif["$schema"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("https://") && s.contains("sarif")),
+        "$schema: {}",
+        sarif["$schema"]
+    );
+    let run = &sarif["runs"][0];
+    let report = json(&["check", &small, "--format", "json", "--as-of", AS_OF], 1);
+    let findings = report["findings"].as_array().expect("findings");
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), findings.len(), "one result per finding");
+
+    // Where each finding must point: the line its control is written on at that hand-off, or
+    // the [[party]] header of the party.
+    let at_saas = |c: &str| line_of(SMALL, &format!("{c} = \"provider\""));
+    let at_iaas = line_of(SMALL, "controls = { ENC = { assumed");
+    let shop_header = line_of(SMALL, "id = \"shop\"") - 1;
+    assert_eq!(
+        SMALL.lines().nth(shop_header as usize - 1),
+        Some("[[party]]")
+    );
+    // Report order: hand-offs by consumer, provider (iaas before saas), then control; IAM is
+    // written before BK, so a line taken by position would be wrong.
+    let expected: Vec<(&str, &str, u64, bool)> = vec![
+        ("ENC", "shop>iaas", at_iaas, false),
+        ("BK", "shop>saas", at_saas("BK"), true),
+        ("IAM", "shop>saas", at_saas("IAM"), false),
+        ("LOG", "party:shop", shop_header, false),
+    ];
+    assert_eq!(results.len(), expected.len(), "{check}");
+    for (r, (control, place, line, accepted)) in results.iter().zip(expected) {
+        assert_eq!(r["properties"]["control"], control);
+        let location = &r["locations"][0];
+        assert!(
+            location["logicalLocations"][0]["name"]
+                .as_str()
+                .is_some_and(|n| n.starts_with(place)),
+            "{control}: {location}"
+        );
+        assert_eq!(
+            location["physicalLocation"]["region"]["startLine"], line,
+            "{control} at {place}"
+        );
+        assert_eq!(
+            location["physicalLocation"]["artifactLocation"]["uri"],
+            small.as_str()
+        );
+        assert_eq!(
+            r["suppressions"].is_array(),
+            accepted,
+            "{control} at {place}"
+        );
+        if accepted {
+            assert_eq!(r["suppressions"][0]["kind"], "external");
+            assert_eq!(
+                r["suppressions"][0]["justification"],
+                "backups move to the new vendor in Q3"
+            );
+        }
+        assert!(
+            r["ruleId"]
+                .as_str()
+                .is_some_and(|id| run["tool"]["driver"]["rules"]
+                    .as_array()
+                    .expect("rules")
+                    .iter()
+                    .any(|rule| rule["id"] == id)),
+            "{control}: ruleId is a declared rule"
+        );
+        let level = if control == "ENC" { "warning" } else { "error" };
+        assert_eq!(r["level"], level, "{control} at {place}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// provenance
+
+#[test]
+fn every_report_carries_its_provenance() {
+    let demo = sample("demo.toml");
+    let sha = sha256_of(&demo);
+    let opts = [
+        "--as-of",
+        AS_OF,
+        "--without",
+        "stratoline",
+        "--min-evidence",
+        "attested",
+    ];
+    let export = |format: &str| {
+        let mut args = vec!["export", demo.as_str(), "--format", format];
+        args.extend_from_slice(&opts);
+        run_ok(&args, 0)
+    };
+
+    let md = export("markdown");
+    for row in [
+        format!("| stackgap | {VERSION} |"),
+        format!("| Input SHA-256 | `{sha}` |"),
+        format!("| Analysis date | {AS_OF} |"),
+        "| Minimum evidence | attested |".to_string(),
+        "| Switched off | stratoline |".to_string(),
+    ] {
+        assert!(md.contains(&row), "Markdown lacks {row:?}");
+    }
+
+    let html = export("html");
+    for row in [
+        format!("<td>stackgap</td><td>{VERSION}</td>"),
+        format!("<td>Input SHA-256</td><td>{sha}</td>"),
+        format!("<td>Analysis date</td><td>{AS_OF}</td>"),
+        "<td>Minimum evidence</td><td>attested</td>".to_string(),
+        "<td>Switched off</td><td>stratoline</td>".to_string(),
+    ] {
+        assert!(html.contains(&row), "HTML lacks {row:?}");
+    }
+
+    let sarif: Value = serde_json::from_str(&export("sarif")).expect("SARIF");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "stackgap");
+    assert_eq!(run["tool"]["driver"]["version"], VERSION);
+    let props = &run["properties"];
+    assert_eq!(props["input_sha256"], sha.as_str());
+    assert_eq!(props["as_of"], AS_OF);
+    assert_eq!(props["min_evidence"], "attested");
+    assert_eq!(props["without"], serde_json::json!(["stratoline"]));
+
+    let report: Value = serde_json::from_str(&export("json")).expect("JSON");
+    assert_eq!(report["version"], VERSION);
+    assert_eq!(report["input_sha256"], sha.as_str());
+    assert_eq!(report["as_of"], AS_OF);
+    assert_eq!(report["min_evidence"], "attested");
+    assert_eq!(report["without"], serde_json::json!(["stratoline"]));
+
+    // Without what-ifs, the reports say so.
+    let md = run_ok(&["export", &demo, "--as-of", AS_OF], 0);
+    assert!(md.contains("| Switched off | none |"));
+    assert!(md.contains("| Minimum evidence | contract |"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// schema
+
+/// TOML → JSON as editors see it: a local date becomes its string (serde_json would otherwise
+/// show toml's private datetime wrapper).
+fn toml_to_json(v: toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => i.into(),
+        toml::Value::Float(f) => f.into(),
+        toml::Value::Boolean(b) => b.into(),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
+    }
+}
+
+fn stack_as_json(toml_text: &str) -> Value {
+    let table: toml::Table = toml_text.parse().expect("stack is TOML");
+    toml_to_json(toml::Value::Table(table))
+}
+
+fn schema_validator() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(&run_ok(&["schema"], 0)).expect("schema is JSON");
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert!(
+        jsonschema::meta::is_valid(&schema),
+        "the schema is not a valid draft 2020-12 schema"
+    );
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the schema compiles")
+}
+
+fn errors(validator: &jsonschema::Validator, stack: &Value) -> Vec<String> {
+    validator
+        .iter_errors(stack)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn schema_accepts_every_sample_stack() {
+    let validator = schema_validator();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut stacks: Vec<String> = sample_stacks()
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("read sample"))
+        .collect();
+    stacks.push(SMALL.to_string());
+    stacks.push(HOSTILE.to_string());
+    for (i, stack) in stacks.iter().enumerate() {
+        let path = write(dir.path(), &format!("{i}.toml"), stack);
+        let loads = run(&["check", &path, "--fail-on", "never"]);
+        assert_eq!(loads.status.code(), Some(0), "stack {i} loads");
+        let problems = errors(&validator, &stack_as_json(stack));
+        assert!(problems.is_empty(), "stack {i}: {problems:#?}");
+    }
+}
+
+/// Turns a valid stack into a broken one.
+type Breakage = fn(&mut Value);
+
+#[test]
+fn schema_rejects_what_the_loader_rejects() {
+    let validator = schema_validator();
+    let base = stack_as_json(SMALL);
+    assert!(errors(&validator, &base).is_empty());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let broken: Vec<(&str, Breakage)> = vec![
+        ("unknown top-level key", |s| s["colour"] = "red".into()),
+        ("unknown key in [stack]", |s| {
+            s["stack"]["owner"] = "me".into()
+        }),
+        ("unknown key in a party", |s| {
+            s["party"][0]["colour"] = "red".into()
+        }),
+        ("unknown key in an entry", |s| {
+            s["handoff"][1]["controls"]["ENC"]["agred"] = "provider".into()
+        }),
+        ("bad owner, shorthand", |s| {
+            s["handoff"][0]["controls"]["BK"] = "vendor".into()
+        }),
+        ("bad owner, table", |s| {
+            s["handoff"][1]["controls"]["ENC"]["assumed"] = "nobody".into()
+        }),
+        ("bad evidence", |s| {
+            s["handoff"][2]["controls"]["ENC"]["evidence"] = "audited".into()
+        }),
+        ("bad min_evidence", |s| {
+            s["stack"]["min_evidence"] = "strong".into()
+        }),
+        ("bad model", |s| s["handoff"][0]["model"] = "faas".into()),
+        ("bad accept kind", |s| s["accept"][0]["kind"] = "gap".into()),
+        ("missing stack name", |s| {
+            s["stack"].as_object_mut().expect("stack").remove("name");
+        }),
+        ("id with a space", |s| {
+            s["party"][0]["id"] = "the shop".into()
+        }),
+        ("id with a bidi override", |s| {
+            s["party"][0]["id"] = "sh\u{202e}op".into()
+        }),
+        ("accept on a party and a hand-off", |s| {
+            s["accept"][0]["party"] = "shop".into()
+        }),
+    ];
+    for (what, break_it) in broken {
+        let mut stack = base.clone();
+        break_it(&mut stack);
+        assert!(
+            !errors(&validator, &stack).is_empty(),
+            "the schema accepts a stack with {what}"
+        );
+        // The loader refuses it too: the schema flags nothing that loads, in these cases.
+        let toml_text = toml::to_string(&stack).expect("back to TOML");
+        let path = write(dir.path(), "broken.toml", &toml_text);
+        assert_eq!(
+            run(&["check", &path]).status.code(),
+            Some(2),
+            "the loader accepts a stack with {what}:\n{toml_text}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// diff
+
+/// A gap (shop → saas BK, not delivered) and a warning (shop → iaas ENC, only assumed).
+const DIFF_OLD: &str = r#"[stack]
+name = "diff base"
+catalog = "none"
+[[control]]
+id = "BK"
+name = "Backups"
+[[control]]
+id = "ENC"
+name = "Encryption"
+[[control]]
+id = "LOG"
+name = "Logging"
+[[party]]
+id = "shop"
+[[party]]
+id = "saas"
+implements = []
+[[party]]
+id = "iaas"
+implements = ["ENC"]
+[[handoff]]
+consumer = "shop"
+provider = "saas"
+controls = { BK = "provider" }
+[[handoff]]
+consumer = "shop"
+provider = "iaas"
+controls = { ENC = { assumed = "provider" } }
+"#;
+
+/// saas now backs up (BK removed).
+fn fixed() -> String {
+    DIFF_OLD.replace("implements = []", "implements = [\"BK\"]")
+}
+/// iaas no longer encrypts: ENC at shop → iaas turns from unconfirmed (a warning) into
+/// not-delivered (a gap).
+fn turned() -> String {
+    DIFF_OLD.replace("implements = [\"ENC\"]", "implements = []")
+}
+/// LOG now in scope at shop → saas and not delivered: a new gap.
+fn added() -> String {
+    DIFF_OLD.replace(
+        "{ BK = \"provider\" }",
+        "{ BK = \"provider\", LOG = \"provider\" }",
+    )
+}
+const ACCEPT_LOG: &str = "[[accept]]\ncontrol = \"LOG\"\nkind = \"not-delivered\"\n\
+    reason = \"logging moves in-house next quarter\"\nconsumer = \"shop\"\nprovider = \"saas\"\n";
+
+#[test]
+fn diff_lists_added_removed_and_changed_in_every_format() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old = write(dir.path(), "old.toml", DIFF_OLD);
+    let all = fixed()
+        .replace("implements = [\"ENC\"]", "implements = []")
+        .replace(
+            "{ BK = \"provider\" }",
+            "{ BK = \"provider\", LOG = \"provider\" }",
+        );
+    let new = write(dir.path(), "new.toml", &all);
+
+    let text_out = run_ok(&["diff", &old, &new, "--as-of", AS_OF], 1);
+    let lines: Vec<&str> = text_out.lines().collect();
+    assert_eq!(lines.len(), 4, "{text_out}");
+    // In place order: shop → iaas before shop → saas, then by control.
+    assert!(
+        lines[0].starts_with("~ changed")
+            && lines[0].contains("ENC unconfirmed → not-delivered at shop → iaas"),
+        "{text_out}"
+    );
+    assert!(
+        lines[1].starts_with("- removed") && lines[1].contains("BK not-delivered at shop → saas"),
+        "{text_out}"
+    );
+    assert!(
+        lines[2].starts_with("+ added") && lines[2].contains("LOG not-delivered at shop → saas"),
+        "{text_out}"
+    );
+    assert_eq!(
+        lines[3],
+        "1 added, 1 removed, 1 changed; 2 new unaccepted gap(s)"
+    );
+
+    let md = run_ok(
+        &["diff", &old, &new, "--as-of", AS_OF, "--format", "markdown"],
+        1,
+    );
+    for row in [
+        "| removed | BK | shop → saas, provider side | not-delivered | — |",
+        "| added | LOG | shop → saas, provider side | — | not-delivered |",
+        "| changed | ENC | shop → iaas, provider side | unconfirmed | not-delivered |",
+    ] {
+        assert!(md.contains(row), "Markdown lacks {row:?}:\n{md}");
+    }
+
+    let doc = json(
+        &["diff", &old, &new, "--as-of", AS_OF, "--format", "json"],
+        1,
+    );
+    let summary =
+        serde_json::json!({"added": 1, "removed": 1, "changed": 1, "new_unaccepted_gaps": 2});
+    assert_eq!(doc["summary"], summary);
+    let changes: Vec<(&str, &str, Value, Value)> = doc["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| {
+            (
+                c["change"].as_str().expect("change"),
+                c["control"].as_str().expect("control"),
+                c["old"]["kind"].clone(),
+                c["new"]["kind"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            (
+                "changed",
+                "ENC",
+                "unconfirmed".into(),
+                "not-delivered".into()
+            ),
+            ("removed", "BK", "not-delivered".into(), Value::Null),
+            ("added", "LOG", Value::Null, "not-delivered".into()),
+        ]
+    );
+    // Both sides' provenance.
+    assert_eq!(doc["version"], VERSION);
+    for (side, path) in [("old", &old), ("new", &new)] {
+        assert_eq!(
+            doc[side]["input_sha256"],
+            sha256_of(path).as_str(),
+            "{side}"
+        );
+        assert_eq!(doc[side]["as_of"], AS_OF, "{side}");
+        assert_eq!(doc[side]["min_evidence"], "contract", "{side}");
+        assert_eq!(doc[side]["without"], serde_json::json!([]), "{side}");
+        assert_eq!(doc[side]["stack"], "diff base", "{side}");
+    }
+}
+
+#[test]
+fn diff_exits_1_only_when_an_unaccepted_gap_comes_in() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old = write(dir.path(), "old.toml", DIFF_OLD);
+    let cases = [
+        ("a gap removed", fixed(), 0),
+        ("a warning turned gap", turned(), 1),
+        ("a gap added", added(), 1),
+        ("an accepted gap added", added() + ACCEPT_LOG, 0),
+        ("nothing changed", DIFF_OLD.to_string(), 0),
+    ];
+    for (what, new_text, code) in cases {
+        let new = write(dir.path(), "new.toml", &new_text);
+        let out = run(&["diff", &old, &new, "--as-of", AS_OF]);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{what}: {}",
+            text(&out.stdout)
+        );
+    }
+    // The other way round: a gap turned warning is no new gap.
+    let was_gap = write(dir.path(), "turned.toml", &turned());
+    let out = run(&["diff", &was_gap, &old, "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("~ changed"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// check --control
+
+#[test]
+fn check_control_keeps_only_that_controls_findings() {
+    let demo = sample("demo.toml");
+    let all = json(&["check", &demo, "--format", "json", "--as-of", AS_OF], 1);
+    let want: Vec<&Value> = all["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["control"] == "BREACH-NOTIFY")
+        .collect();
+    assert!(!want.is_empty());
+    let only = json(
+        &[
+            "check",
+            &demo,
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            "--control",
+            "BREACH-NOTIFY",
+        ],
+        1,
+    );
+    let got: Vec<&Value> = only["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .collect();
+    assert_eq!(got, want);
+    // A control with no finding passes.
+    let clean = json(
+        &[
+            "check",
+            &demo,
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+            "--control",
+            "LOG-AUDIT",
+        ],
+        0,
+    );
+    assert_eq!(clean["findings"], serde_json::json!([]));
+
+    let out = run(&["check", &demo, "--control", "BREACH-NOTIFI"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("did you mean `BREACH-NOTIFY`?"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// command-line conventions
+
+const SUBCOMMANDS: [&str; 7] = [
+    "check",
+    "export",
+    "diff",
+    "schema",
+    "catalog",
+    "completions",
+    "man",
+];
+
+fn help(args: &[&str]) -> String {
+    let out = stackgap(args).env("COLUMNS", "100").output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{args:?}");
+    text(&out.stdout)
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    let root = help(&["--help"]);
+    assert!(root.contains("\nExample"), "root --help has no example");
+    for sub in SUBCOMMANDS {
+        assert!(root.contains(sub), "root --help does not list {sub}");
+        let text = help(&[sub, "--help"]);
+        assert!(
+            text.contains("\nExample"),
+            "{sub} --help has no example:\n{text}"
+        );
+        assert!(text.contains(&format!("stackgap {sub}")), "{sub} example");
+    }
+    for (sub, words) in [
+        ("check", &["Exit codes", "1", "2"][..]),
+        ("export", &["Exit codes"][..]),
+        ("diff", &["Exit codes"][..]),
+    ] {
+        let text = help(&[sub, "--help"]);
+        for w in words {
+            assert!(text.contains(w), "{sub} --help lacks {w:?}");
+        }
+    }
+}
+
+#[test]
+fn version_completions_and_man_page() {
+    assert_eq!(run_ok(&["--version"], 0), format!("stackgap {VERSION}\n"));
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef stackgap"),
+        ("fish", "complete -c stackgap"),
+    ] {
+        let script = run_ok(&["completions", shell], 0);
+        assert!(script.contains("stackgap"), "{shell}: names stackgap");
+        assert!(script.contains(marker), "{shell}: {marker:?}");
+        for sub in ["check", "export", "diff"] {
+            assert!(script.contains(sub), "{shell}: completes {sub}");
+        }
+    }
+    let man = run_ok(&["man"], 0);
+    assert!(
+        man.lines().any(|l| l.starts_with(".TH stackgap")),
+        "roff with a .TH header"
+    );
+    assert!(man.contains(".SH"), "man page sections");
+}
+
+#[test]
+fn help_text_snapshots() {
+    insta::assert_snapshot!("help_root", help(&["--help"]));
+    insta::assert_snapshot!("help_check", help(&["check", "--help"]));
+    insta::assert_snapshot!("help_export", help(&["export", "--help"]));
+    insta::assert_snapshot!("help_diff", help(&["diff", "--help"]));
+}
