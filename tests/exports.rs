@@ -756,7 +756,8 @@ fn sarif_locates_every_finding_at_its_line() {
         );
         assert_eq!(
             location["physicalLocation"]["artifactLocation"]["uri"],
-            small.as_str()
+            format!("file://{small}").as_str(),
+            "an absolute path is a file: URI"
         );
         assert_eq!(
             r["suppressions"].is_array(),
@@ -783,6 +784,19 @@ fn sarif_locates_every_finding_at_its_line() {
         let level = if control == "ENC" { "warning" } else { "error" };
         assert_eq!(r["level"], level, "{control} at {place}");
     }
+
+    // A relative path stays relative, so code scanning resolves it in the repository; what is
+    // not allowed in a URI is percent-encoded.
+    write(dir.path(), "my stack#2.toml", SMALL);
+    let out = stackgap(&["check", "my stack#2.toml", "--format", "sarif"])
+        .current_dir(dir.path())
+        .output()
+        .expect("stackgap runs");
+    let sarif: Value = serde_json::from_slice(&out.stdout).expect("SARIF");
+    assert_eq!(
+        sarif["runs"][0]["artifacts"][0]["location"]["uri"],
+        "my%20stack%232.toml"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

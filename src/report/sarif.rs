@@ -11,11 +11,7 @@ use crate::analysis::{Kind, Place, Severity, message};
 pub fn render(ctx: &Context) -> String {
     let stack = ctx.stack;
     let report = ctx.report;
-    let uri = if stack.source.name == "-" {
-        "stdin.toml".to_string()
-    } else {
-        stack.source.name.replace('\\', "/")
-    };
+    let uri = artifact_uri(&stack.source.name);
     let rules: Vec<Value> = Kind::ALL
         .iter()
         .map(|k| {
@@ -99,6 +95,36 @@ pub fn render(ctx: &Context) -> String {
     super::json::escape_invisible(text)
 }
 
+/// The stack file as a SARIF `uri`, which must be a URI reference: a relative path stays
+/// relative (code-scanning tools resolve it against the repository), an absolute one becomes a
+/// `file:` URI, and anything outside the unreserved characters is percent-encoded, so a space,
+/// `#` or `%` in a file name cannot turn into a fragment or a broken escape.
+fn artifact_uri(name: &str) -> String {
+    if name == "-" {
+        return "stdin.toml".into();
+    }
+    let path = name.replace('\\', "/");
+    let drive =
+        path.len() >= 3 && path.as_bytes()[0].is_ascii_alphabetic() && path[1..].starts_with(":/");
+    let (prefix, keep_colon) = if path.starts_with('/') {
+        ("file://", true)
+    } else if drive {
+        ("file:///", true)
+    } else {
+        // In a relative reference, a `:` in the first segment would read as a scheme.
+        ("", false)
+    };
+    let mut uri = String::from(prefix);
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) || (keep_colon && b == b':') {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
+}
+
 fn level(s: Severity) -> &'static str {
     match s {
         Severity::Gap => "error",
@@ -117,5 +143,26 @@ fn rule_text(k: Kind) -> &'static str {
         Kind::Misunderstanding => "Covered, but not by whom the consumer believes",
         Kind::Unconfirmed => "Covered only by assumption: no agreement says so",
         Kind::WeakAssurance => "Covered, but with assurance below the minimum evidence",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::artifact_uri;
+
+    #[test]
+    fn artifact_uris_are_uri_references() {
+        for (name, uri) in [
+            ("-", "stdin.toml"),
+            ("stacks/demo.toml", "stacks/demo.toml"),
+            ("./my stack#2.toml", "./my%20stack%232.toml"),
+            ("100%.toml", "100%25.toml"),
+            ("a:b.toml", "a%3Ab.toml"),
+            ("/srv/stacks/vendor.toml", "file:///srv/stacks/vendor.toml"),
+            ("C:\\stacks\\vendor.toml", "file:///C:/stacks/vendor.toml"),
+            ("stacks/émile.toml", "stacks/%C3%A9mile.toml"),
+        ] {
+            assert_eq!(artifact_uri(name), uri, "{name}");
+        }
     }
 }
