@@ -1067,15 +1067,17 @@ fn diff_lists_added_removed_and_changed_in_every_format() {
     // In place order: shop → iaas before shop → saas, then by control.
     assert!(
         lines[0].starts_with("~ changed")
-            && lines[0].contains("ENC unconfirmed → not-delivered at shop → iaas"),
+            && lines[0].contains("ENC unconfirmed (warning) → not-delivered (gap) at shop → iaas"),
         "{text_out}"
     );
     assert!(
-        lines[1].starts_with("- removed") && lines[1].contains("BK not-delivered at shop → saas"),
+        lines[1].starts_with("- removed")
+            && lines[1].contains("BK not-delivered (gap) at shop → saas"),
         "{text_out}"
     );
     assert!(
-        lines[2].starts_with("+ added") && lines[2].contains("LOG not-delivered at shop → saas"),
+        lines[2].starts_with("+ added")
+            && lines[2].contains("LOG not-delivered (gap) at shop → saas"),
         "{text_out}"
     );
     assert_eq!(
@@ -1088,9 +1090,9 @@ fn diff_lists_added_removed_and_changed_in_every_format() {
         1,
     );
     for row in [
-        "| removed | BK | shop → saas, provider side | not-delivered | — |",
-        "| added | LOG | shop → saas, provider side | — | not-delivered |",
-        "| changed | ENC | shop → iaas, provider side | unconfirmed | not-delivered |",
+        "| removed | BK | shop → saas, provider side | not-delivered (gap) | — |",
+        "| added | LOG | shop → saas, provider side | — | not-delivered (gap) |",
+        "| changed | ENC | shop → iaas, provider side | unconfirmed (warning) | not-delivered (gap) |",
     ] {
         assert!(md.contains(row), "Markdown lacks {row:?}:\n{md}");
     }
@@ -1146,29 +1148,85 @@ fn diff_lists_added_removed_and_changed_in_every_format() {
 #[test]
 fn diff_exits_1_only_when_an_unaccepted_gap_comes_in() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let old = write(dir.path(), "old.toml", DIFF_OLD);
+    let base = DIFF_OLD.to_string();
+    let accepted = added() + ACCEPT_LOG;
+    // (what, old, new, exit code, the one change listed)
     let cases = [
-        ("a gap removed", fixed(), 0),
-        ("a warning turned gap", turned(), 1),
-        ("a gap added", added(), 1),
-        ("an accepted gap added", added() + ACCEPT_LOG, 0),
-        ("nothing changed", DIFF_OLD.to_string(), 0),
+        ("nothing changed", &base, &base, 0, None),
+        (
+            "a gap removed",
+            &base,
+            &fixed(),
+            0,
+            Some("- removed  BK not-delivered (gap)"),
+        ),
+        (
+            "a warning turned gap",
+            &base,
+            &turned(),
+            1,
+            Some("~ changed  ENC unconfirmed (warning) → not-delivered (gap)"),
+        ),
+        (
+            "a gap turned warning",
+            &turned(),
+            &base,
+            0,
+            Some("~ changed  ENC not-delivered (gap) → unconfirmed (warning)"),
+        ),
+        (
+            "a gap added",
+            &base,
+            &added(),
+            1,
+            Some("+ added    LOG not-delivered (gap) "),
+        ),
+        (
+            "an accepted gap added",
+            &base,
+            &accepted,
+            0,
+            Some("+ added    LOG not-delivered (gap, accepted)"),
+        ),
+        // Accepting a known gap, or dropping its acceptance, is a change a reviewer must see.
+        (
+            "an accept added",
+            &added(),
+            &accepted,
+            0,
+            Some("~ changed  LOG not-delivered (gap) → not-delivered (gap, accepted)"),
+        ),
+        (
+            "an accept dropped",
+            &accepted,
+            &added(),
+            1,
+            Some("~ changed  LOG not-delivered (gap, accepted) → not-delivered (gap)"),
+        ),
     ];
-    for (what, new_text, code) in cases {
-        let new = write(dir.path(), "new.toml", &new_text);
+    for (what, old_text, new_text, code, change) in cases {
+        let old = write(dir.path(), "old.toml", old_text);
+        let new = write(dir.path(), "new.toml", new_text);
         let out = run(&["diff", &old, &new, "--as-of", AS_OF]);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "{what}: {}",
-            text(&out.stdout)
-        );
+        let shown = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(code), "{what}: {shown}");
+        let lines: Vec<&str> = shown.lines().collect();
+        match change {
+            None => assert_eq!(lines.len(), 1, "{what}: {shown}"),
+            Some(start) => {
+                assert_eq!(lines.len(), 2, "{what}: {shown}");
+                assert!(lines[0].starts_with(start), "{what}: {shown}");
+            }
+        }
     }
-    // The other way round: a gap turned warning is no new gap.
-    let was_gap = write(dir.path(), "turned.toml", &turned());
-    let out = run(&["diff", &was_gap, &old, "--as-of", AS_OF]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).contains("~ changed"));
+    // The reason of an acceptance is shown where it comes in.
+    let old = write(dir.path(), "old.toml", &added());
+    let new = write(dir.path(), "new.toml", &accepted);
+    let shown = run_ok(&["diff", &old, &new, "--as-of", AS_OF], 0);
+    assert!(
+        shown.contains("accepted: logging moves in-house next quarter"),
+        "{shown}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 //! `stackgap diff OLD NEW`: findings added, removed and changed between two versions of a stack,
 //! for reviewing a change in a pull request. A place is (control, consumer, provider, service,
-//! party, side) by id, as SPEC §6 defines it; a change is the same place with another kind.
+//! party, side) by id, as SPEC §6 defines it; a change is the same place with another kind, or
+//! the same kind accepted in one version and not in the other: a pull request that adds or drops
+//! an `[[accept]]` is exactly what its reviewer must see.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -37,8 +39,23 @@ pub struct Seen {
     pub severity: &'static str,
     /// Whether an `[[accept]]` covers it.
     pub accepted: bool,
+    /// The reviewer's reason, when accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted_reason: Option<String>,
     /// Why.
     pub message: String,
+}
+
+impl Seen {
+    fn unaccepted_gap(&self) -> bool {
+        self.severity == Severity::Gap.as_str() && !self.accepted
+    }
+
+    /// `not-delivered (gap, accepted)`: the kind, what it weighs and whether it is accepted.
+    fn label(&self) -> String {
+        let accepted = if self.accepted { ", accepted" } else { "" };
+        format!("{} ({}{accepted})", self.kind, self.severity)
+    }
 }
 
 /// One difference between the two versions.
@@ -56,18 +73,11 @@ pub struct Change {
 }
 
 impl Change {
-    /// Whether this change brings in a gap that is not accepted: a new gap, or a place that
-    /// was a warning and is now a gap.
+    /// Whether this change brings in a gap that is not accepted: a new gap, a place that was a
+    /// warning and is now a gap, or a gap whose acceptance was dropped.
     pub fn adds_unaccepted_gap(&self) -> bool {
-        let new_gap = self
-            .new
-            .as_ref()
-            .is_some_and(|n| n.severity == Severity::Gap.as_str() && !n.accepted);
-        let was_gap = self
-            .old
-            .as_ref()
-            .is_some_and(|o| o.severity == Severity::Gap.as_str());
-        new_gap && !was_gap
+        self.new.as_ref().is_some_and(Seen::unaccepted_gap)
+            && !self.old.as_ref().is_some_and(Seen::unaccepted_gap)
     }
 }
 
@@ -102,6 +112,9 @@ fn seen(ctx: &Context, f: &Finding) -> Seen {
         kind: f.kind.as_str(),
         severity: f.severity().as_str(),
         accepted: f.accepted.is_some(),
+        accepted_reason: f
+            .accepted
+            .map(|a| ctx.stack.accepts[a as usize].reason.clone()),
         message: message(ctx.stack, f, ctx.report.min_evidence),
     }
 }
@@ -128,7 +141,7 @@ pub fn diff(old: &Context, new: &Context) -> Vec<Change> {
                 old: Some(was),
                 new: None,
             }),
-            Some((k, now)) if k != kind => out.push(Change {
+            Some((k, now)) if k != kind || now.accepted != was.accepted => out.push(Change {
                 change: "changed",
                 place,
                 old: Some(was),
@@ -173,24 +186,19 @@ pub fn text(changes: &[Change]) -> String {
             _ => "~",
         };
         let kinds = match (&c.old, &c.new) {
-            (Some(o), Some(n)) => format!("{} → {}", o.kind, n.kind),
-            (Some(o), None) => o.kind.to_string(),
-            (None, Some(n)) => n.kind.to_string(),
+            (Some(o), Some(n)) => format!("{} → {}", o.label(), n.label()),
+            (Some(o), None) => o.label(),
+            (None, Some(n)) => n.label(),
             (None, None) => String::new(),
         };
-        let why = c
-            .new
-            .as_ref()
-            .or(c.old.as_ref())
-            .map(|s| s.message.as_str())
-            .unwrap_or("");
+        let why = why(c);
         let _ = writeln!(
             out,
             "{sign} {:<8} {} {kinds} at {}: {}",
             c.change,
             escape(&c.place.control),
             escape(&where_(&c.place)),
-            escape(why)
+            escape(&why)
         );
     }
     let count = |w: &str| changes.iter().filter(|c| c.change == w).count();
@@ -205,6 +213,17 @@ pub fn text(changes: &[Change]) -> String {
     out
 }
 
+/// The finding's message, in its newest version, with the reason when it is accepted.
+fn why(c: &Change) -> String {
+    let Some(s) = c.new.as_ref().or(c.old.as_ref()) else {
+        return String::new();
+    };
+    match &s.accepted_reason {
+        Some(reason) => format!("{} — accepted: {reason}", s.message),
+        None => s.message.clone(),
+    }
+}
+
 /// Markdown: one table.
 pub fn markdown(changes: &[Change]) -> String {
     let md = super::markdown::md;
@@ -212,21 +231,15 @@ pub fn markdown(changes: &[Change]) -> String {
         "| Change | Control | Where | Before | After | Why |\n|---|---|---|---|---|---|\n",
     );
     for c in changes {
-        let why = c
-            .new
-            .as_ref()
-            .or(c.old.as_ref())
-            .map(|s| s.message.as_str())
-            .unwrap_or("");
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
             c.change,
             md(&c.place.control),
             md(&where_(&c.place)),
-            c.old.as_ref().map_or("—", |s| s.kind),
-            c.new.as_ref().map_or("—", |s| s.kind),
-            md(why)
+            c.old.as_ref().map_or("—".into(), Seen::label),
+            c.new.as_ref().map_or("—".into(), Seen::label),
+            md(&why(c))
         );
     }
     if changes.is_empty() {
