@@ -215,7 +215,7 @@ fn diff(args: cli::DiffArgs) -> anyhow::Result<ExitCode> {
     let out = match args.format {
         DiffFormat::Text => report::diff::text(&changes),
         DiffFormat::Json => report::diff::json(&old_ctx, &new_ctx, &changes),
-        DiffFormat::Markdown => report::diff::markdown(&changes),
+        DiffFormat::Markdown => report::diff::markdown(&old_ctx, &new_ctx, &changes),
     };
     print_out(&out)?;
     let worse = changes.iter().any(|c| c.adds_unaccepted_gap());

@@ -965,6 +965,9 @@ fn schema_rejects_what_the_loader_rejects() {
         }),
         ("bad model", |s| s["handoff"][0]["model"] = "faas".into()),
         ("bad accept kind", |s| s["accept"][0]["kind"] = "gap".into()),
+        ("an expiry that is not a date", |s| {
+            s["handoff"][2]["controls"]["ENC"]["expires"] = "next year".into()
+        }),
         ("missing stack name", |s| {
             s["stack"].as_object_mut().expect("stack").remove("name");
         }),
@@ -1096,6 +1099,35 @@ fn diff_lists_added_removed_and_changed_in_every_format() {
     ] {
         assert!(md.contains(row), "Markdown lacks {row:?}:\n{md}");
     }
+    // Where both versions came from.
+    for row in [
+        format!(
+            "| Input SHA-256 | `{}` | `{}` |",
+            sha256_of(&old),
+            sha256_of(&new)
+        ),
+        format!("| Analysis date | {AS_OF} | {AS_OF} |"),
+        "| Minimum evidence | contract | contract |".to_string(),
+        "| Switched off | none | none |".to_string(),
+        format!("\nstackgap {VERSION}\n"),
+    ] {
+        assert!(md.contains(&row), "Markdown lacks {row:?}:\n{md}");
+    }
+    let md = run_ok(
+        &[
+            "diff",
+            &old,
+            &new,
+            "--as-of",
+            AS_OF,
+            "--format",
+            "markdown",
+            "--without",
+            "saas",
+        ],
+        1,
+    );
+    assert!(md.contains("| Switched off | saas | saas |"), "{md}");
 
     let doc = json(
         &["diff", &old, &new, "--as-of", AS_OF, "--format", "json"],

@@ -224,8 +224,9 @@ fn why(c: &Change) -> String {
     }
 }
 
-/// Markdown: one table.
-pub fn markdown(changes: &[Change]) -> String {
+/// Markdown: one table of changes, then where both versions came from (a pull request comment
+/// must say which files, which date and which what-ifs it compared).
+pub fn markdown(old: &Context, new: &Context, changes: &[Change]) -> String {
     let md = super::markdown::md;
     let mut out = String::from(
         "| Change | Control | Where | Before | After | Why |\n|---|---|---|---|---|---|\n",
@@ -245,6 +246,38 @@ pub fn markdown(changes: &[Change]) -> String {
     if changes.is_empty() {
         out.push_str("\nNo findings added, removed or changed.\n");
     }
+    let without = |c: &Context| {
+        let ids = c.without_ids();
+        if ids.is_empty() {
+            "none".to_string()
+        } else {
+            md(&ids.join(", "))
+        }
+    };
+    let _ = writeln!(out, "\n| | Before | After |\n|---|---|---|");
+    let rows = [
+        ("Stack", md(&old.stack.name), md(&new.stack.name)),
+        (
+            "Input SHA-256",
+            format!("`{}`", old.stack.source.sha256),
+            format!("`{}`", new.stack.source.sha256),
+        ),
+        (
+            "Analysis date",
+            old.report.as_of.to_string(),
+            new.report.as_of.to_string(),
+        ),
+        (
+            "Minimum evidence",
+            old.report.min_evidence.to_string(),
+            new.report.min_evidence.to_string(),
+        ),
+        ("Switched off", without(old), without(new)),
+    ];
+    for (k, before, after) in rows {
+        let _ = writeln!(out, "| {k} | {before} | {after} |");
+    }
+    let _ = writeln!(out, "\nstackgap {}", super::VERSION);
     out
 }
 
