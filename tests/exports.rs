@@ -311,8 +311,8 @@ fn markdown_has_the_summary_a_table_per_handoff_and_root_cause_chains() {
     assert!(md.contains("## Notes"), "cycle and inversion notes");
 }
 
-/// The Mermaid flowchart: (subgraph labels, node id → party id, edges as (from, to, label),
-/// linkStyle colours by index).
+/// What a test needs of a Mermaid flowchart: subgraph labels, node id → party id, edges as
+/// (from node, to node) in order, and each linkStyle's (index, stroke colour).
 struct Mermaid {
     subgraphs: Vec<String>,
     nodes: HashMap<String, String>,
