@@ -12,9 +12,21 @@ const EXAMPLES: &str = "\
 Examples:
   stackgap                              open the built-in demo stack
   stackgap stack.toml                   explore a stack
+  stackgap stack.toml --read-only       triage without the risk of saving
   stackgap check stack.toml             list the gaps; exit 1 if there are any
-  stackgap check - --format json < stack.toml
+  stackgap export stack.toml -o review.md
+  stackgap diff old.toml new.toml       what a change to a stack adds or removes
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 error.";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  stackgap check stack.toml
+  stackgap check stack.toml --format json > findings.json
+  stackgap check - --format sarif < stack.toml > stackgap.sarif
+  stackgap check stack.toml --control BREACH-NOTIFY
   stackgap check stack.toml --without cloudstore --min-evidence attested
+  stackgap check stack.toml --as-of 2027-04-01 --fail-on warning
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 error.";
 
@@ -95,7 +107,7 @@ fn parse_date(s: &str) -> Result<Date, String> {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyse a stack and report its gaps; the exit code says whether any were found.
-    #[command(after_help = EXAMPLES)]
+    #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// Write a report or a diagram of a stack (stdout, or a file with -o).
     #[command(after_help = EXPORT_EXAMPLES)]
@@ -139,7 +151,8 @@ Exit codes: 0 written, 2 error (findings never fail an export).";
 const DIFF_EXAMPLES: &str = "\
 Examples:
   stackgap diff old.toml new.toml
-  git show main:stack.toml > /tmp/old.toml && stackgap diff /tmp/old.toml stack.toml --format markdown
+  git show main:stack.toml > old.toml
+  stackgap diff old.toml stack.toml --format markdown
 
 Exit codes: 0 no new unaccepted gap, 1 a change adds an unaccepted gap, 2 error.";
 
@@ -175,7 +188,7 @@ pub struct ExportArgs {
 pub enum ExportFormat {
     /// Summary, tables per hand-off and a Mermaid diagram.
     Markdown,
-    /// SPEC §4 JSON, as `check --format json`.
+    /// The JSON report, as `check --format json`.
     Json,
     /// Graphviz source.
     Dot,
@@ -237,7 +250,7 @@ pub struct CatalogArgs {
 pub enum Format {
     /// Grouped by hand-off, for people.
     Text,
-    /// SPEC §4 JSON, for tools.
+    /// The JSON report (fields in the README), for tools.
     Json,
     /// Tables, for review documents and pull requests.
     Markdown,

@@ -449,6 +449,8 @@ fn reference(g: &GenStack) -> (BTreeSet<String>, BTreeSet<String>) {
     for h in &g.handoffs {
         reach[h.consumer][h.provider] = true;
     }
+    // Warshall's transitive closure, by index: the reference is meant to read like the textbook.
+    #[allow(clippy::needless_range_loop)]
     for k in 0..n {
         for i in 0..n {
             for j in 0..n {
@@ -653,8 +655,11 @@ fn evidence_now(e: &GenEntry, as_of: Date) -> Evidence {
     }
 }
 
+/// The SPEC §4 sort key of a finding: (group, consumer or party, provider, service, control, side).
+type OrderKey = (u8, Vec<u8>, Vec<u8>, Option<Vec<u8>>, Vec<u8>, u8);
+
 /// The SPEC §4 sort key of a finding, from its ids.
-fn order_key(stack: &Stack, f: &Finding) -> (u8, Vec<u8>, Vec<u8>, Option<Vec<u8>>, Vec<u8>, u8) {
+fn order_key(stack: &Stack, f: &Finding) -> OrderKey {
     let control = stack.control(f.control).id.as_bytes().to_vec();
     match f.place {
         Place::Handoff { handoff, side } => {
