@@ -36,3 +36,31 @@ pub mod save;
 pub mod stack;
 pub mod text;
 pub mod tui;
+
+/// Loads bytes as a stack file and, when they load, analyses them and renders every report:
+/// the path hostile input takes. Shared by the fuzz target and the bounded fuzz test.
+#[doc(hidden)]
+pub fn exercise(bytes: &[u8]) {
+    let Ok(stack) = stack::load_bytes(bytes, "fuzz.toml", None) else {
+        return;
+    };
+    let what_if = analysis::WhatIf::new(
+        &stack,
+        date::Date::new(2026, 11, 28).unwrap_or(date::Date::today()),
+    );
+    let report = analysis::analyse(&stack, &what_if);
+    let blast =
+        (stack.parties.len() <= 64).then(|| analysis::blast_radius(&stack, &what_if, &report));
+    let ctx = report::Context {
+        stack: &stack,
+        report: &report,
+        what_if: &what_if,
+        blast: blast.as_deref(),
+    };
+    let _ = report::text::render(&ctx, true);
+    let _ = report::json::render(&ctx);
+    let _ = report::markdown::render(&ctx);
+    let _ = report::sarif::render(&ctx);
+    let _ = report::html::render(&ctx);
+    let _ = report::dot::render(&ctx);
+}
