@@ -228,6 +228,23 @@ fn ctrl_c_asks_over_unsaved_edits_and_twice_quits_without_saving() {
         return;
     };
     tmux.wait_for("warnings");
+    // Idle, it writes nothing to the terminal.
+    let written = dir.path().join("written");
+    tmux.run(&[
+        "pipe-pane",
+        "-o",
+        "-t",
+        "e2e",
+        &format!("cat >> {}", quote(&written)),
+    ]);
+    std::thread::sleep(Duration::from_millis(1500));
+    tmux.run(&["pipe-pane", "-t", "e2e"]);
+    let idle = std::fs::metadata(&written).map_or(0, |m| m.len());
+    assert_eq!(idle, 0, "an idle explorer wrote {idle} bytes");
+    // Narrower than 100 columns, the panes stack: the hand-off pane starts at the left edge.
+    tmux.run(&["resize-window", "-t", "e2e", "-x", "80", "-y", "24"]);
+    let screen = tmux.wait_for("\n╭ Hand-off");
+    assert!(screen.lines().all(|l| l.chars().count() <= 80), "{screen}");
     tmux.keys(&["Tab", "a"]);
     tmux.wait_for("1 unsaved edit");
     tmux.keys(&["C-c"]);

@@ -221,6 +221,7 @@ pub struct App {
     row: usize,
     row_offset: usize,
     item: usize,
+    searcher: Option<search::Searcher>,
     matches: Vec<search::Target>,
     match_at: usize,
     search_from: Option<RowPath>,
@@ -266,6 +267,7 @@ impl App {
             row: 0,
             row_offset: 0,
             item: 0,
+            searcher: None,
             matches: Vec::new(),
             match_at: 0,
             search_from: None,
@@ -576,7 +578,11 @@ impl App {
             Msg::PrevMatch => return self.next_match(-1),
             _ => return,
         }
-        self.matches = search::find(self.shown(), &query);
+        let shown = self.masked.as_ref().unwrap_or(&self.stack);
+        self.matches = self
+            .searcher
+            .get_or_insert_with(|| search::Searcher::new(shown))
+            .find(&query);
         self.match_at = 0;
         if let Some(&t) = self.matches.first() {
             self.jump(t);
@@ -626,6 +632,7 @@ impl App {
             },
             (q, Msg::Close | Msg::Answer(false)) if q != Question::Quit => {
                 self.mode = Mode::Browse;
+                self.quit_after_save = false;
                 if q == Question::ExternalChange {
                     self.info(
                         "kept your edits; the file on disk differs, so saving will ask first",
@@ -773,7 +780,8 @@ impl App {
             return;
         }
         let on = !row.expanded;
-        self.tree.set_expanded(self.tree.path(self.row), on);
+        let path = self.tree.path(self.row);
+        self.tree.set_expanded(&path, on);
         self.refresh_tree();
     }
 
@@ -787,7 +795,8 @@ impl App {
         self.refresh_tree();
         if stopped {
             self.info(&format!(
-                "expand all stopped at {EXPAND_LIMIT} rows; expand further rows one by one (l)"
+                "expand all stopped at {} rows; expand further rows one by one (l)",
+                thousands(EXPAND_LIMIT)
             ));
         }
     }
@@ -988,6 +997,7 @@ impl App {
     }
 
     fn toggle_presenter(&mut self) {
+        self.searcher = None;
         self.masked = match self.masked {
             Some(_) => None,
             None => Some(mask(&self.stack)),
@@ -1325,6 +1335,7 @@ impl App {
         let expanded: Vec<StablePath> = self
             .tree
             .expanded_paths()
+            .iter()
             .map(|p| stable(&self.stack, p))
             .collect();
         let mut what_if = WhatIf::new(&stack, self.what_if.as_of);
@@ -1340,11 +1351,12 @@ impl App {
         self.tree = Tree::new(&stack);
         for p in &expanded {
             if let Some(path) = unstable(&stack, p) {
-                self.tree.set_expanded(path, true);
+                self.tree.set_expanded(&path, true);
             }
         }
         self.saved_stack = stack.clone();
         self.masked = self.masked.as_ref().map(|_| mask(&stack));
+        self.searcher = None;
         self.stack = stack;
         self.what_if = what_if;
         self.saved_text = text;
@@ -1359,6 +1371,19 @@ impl App {
             self.go_to(&path);
         }
     }
+}
+
+/// A count with thousands separated by commas, as people write it.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Whether the filter keeps a row: it has findings, or its party has some below it.

@@ -83,14 +83,15 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         }
     };
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut app = App::new(
+    let options = Options {
         stack,
-        text,
         path,
         what_if,
+        ascii,
+        mouse,
         read_only,
-        Theme { color, ascii },
-    );
+    };
+    let Explorer(mut app) = Explorer::new(options, text, color);
     add_panic_note(mouse);
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
@@ -112,6 +113,51 @@ pub fn run(options: Options) -> anyhow::Result<()> {
     result
 }
 
+/// The explorer without a terminal: driven by keys and drawn into any ratatui backend, for
+/// benchmarks and scripted checks. [`run`] is this plus a terminal and an event loop.
+pub struct Explorer(App);
+
+impl Explorer {
+    /// An explorer as [`run`] opens it; `text` is the stack file as read (the baseline for
+    /// saving) and `color` whether colours may be used.
+    pub fn new(options: Options, text: String, color: bool) -> Explorer {
+        let theme = Theme {
+            color,
+            ascii: options.ascii,
+        };
+        Explorer(App::new(
+            options.stack,
+            text,
+            options.path,
+            options.what_if,
+            options.read_only,
+            theme,
+        ))
+    }
+
+    /// Handles a key as the explorer would (saving included, on `w`).
+    pub fn key(&mut self, key: event::KeyEvent) {
+        if let Some(msg) = msg::from_key(key, self.0.mode()) {
+            self.0.update(msg);
+        }
+    }
+
+    /// Tells it the terminal's size.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.0.update(Msg::Resize(width, height));
+    }
+
+    /// Draws the current screen into a frame.
+    pub fn draw(&self, frame: &mut ratatui::Frame) {
+        view::draw(frame, &self.0);
+    }
+
+    /// Whether the user asked to quit (and nothing is left to ask).
+    pub fn should_quit(&self) -> bool {
+        self.0.should_quit()
+    }
+}
+
 /// After ratatui's hook has restored the terminal, a panic also says it is a bug worth reporting.
 fn add_panic_note(mouse: bool) {
     let previous = std::panic::take_hook();
@@ -121,8 +167,10 @@ fn add_panic_note(mouse: bool) {
         }
         previous(info);
         eprintln!(
-            "stackgap: the explorer crashed; this is a bug. Please report it with the message above, \
-             the steps that led to it and, if you can, the stack file (presenter mode `p` masks names)."
+            "stackgap {}: the explorer crashed; this is a bug. Please report it to the stackgap \
+             maintainers with the message above, the steps that led to it and, if you can, the \
+             stack file (presenter mode `p` masks party names).",
+            env!("CARGO_PKG_VERSION")
         );
     }));
 }

@@ -26,45 +26,75 @@ fn score(matcher: &SkimMatcherV2, text: &str, query: &str) -> Option<i64> {
     matcher.fuzzy_match(text, query)
 }
 
-/// Everything that matches `query`, best first (ties in stack order); nothing for an empty query.
-pub fn find(stack: &Stack, query: &str) -> Vec<Target> {
-    if query.trim().is_empty() {
-        return Vec::new();
-    }
-    let matcher = SkimMatcherV2::default().ignore_case();
-    let mut found: Vec<(i64, usize, Target)> = Vec::new();
-    let mut consider = |text: &str, target: Target| {
-        if let Some(s) = score(&matcher, text, query) {
-            found.push((s, found.len(), target));
+/// What can be searched in one stack, built once, and the hits of the last query, so typing
+/// one more character only re-scores what still matched.
+#[derive(Debug, Default)]
+pub struct Searcher {
+    candidates: Vec<(String, Target)>,
+    last_query: String,
+    last_hits: Vec<u32>,
+}
+
+impl Searcher {
+    /// The parties, hand-offs and controls (those in use) of a stack, as searchable text.
+    pub fn new(stack: &Stack) -> Searcher {
+        let mut candidates = Vec::with_capacity(stack.parties.len() + stack.handoffs.len());
+        for (i, p) in stack.parties.iter().enumerate() {
+            candidates.push((format!("{} {}", p.id, p.name), Target::Party(i as PartyIdx)));
         }
-    };
-    for (i, p) in stack.parties.iter().enumerate() {
-        consider(
-            &format!("{} {}", p.id, p.name),
-            Target::Party(i as PartyIdx),
-        );
-    }
-    for (i, h) in stack.handoffs.iter().enumerate() {
-        let text = format!(
-            "{} → {} {}",
-            stack.party(h.consumer).id,
-            stack.party(h.provider).id,
-            h.service.as_deref().unwrap_or("")
-        );
-        consider(&text, Target::Handoff(i as HandoffIdx));
-    }
-    let ix = stack.index();
-    for (i, c) in stack.controls.iter().enumerate() {
-        if !ix.entries_of[i].is_empty() || !ix.requirers[i].is_empty() {
-            consider(
-                &format!("{} {}", c.id, c.name),
-                Target::Control(i as ControlIdx),
+        for (i, h) in stack.handoffs.iter().enumerate() {
+            let text = format!(
+                "{} → {} {}",
+                stack.party(h.consumer).id,
+                stack.party(h.provider).id,
+                h.service.as_deref().unwrap_or("")
             );
+            candidates.push((text, Target::Handoff(i as HandoffIdx)));
+        }
+        let ix = stack.index();
+        for (i, c) in stack.controls.iter().enumerate() {
+            if !ix.entries_of[i].is_empty() || !ix.requirers[i].is_empty() {
+                candidates.push((
+                    format!("{} {}", c.id, c.name),
+                    Target::Control(i as ControlIdx),
+                ));
+            }
+        }
+        Searcher {
+            candidates,
+            ..Searcher::default()
         }
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    found.truncate(MAX_MATCHES);
-    found.into_iter().map(|(_, _, t)| t).collect()
+
+    /// Everything that matches `query`, best first (ties in stack order); nothing for an empty
+    /// query. A fuzzy match of a longer query is also one of its prefix, so when `query` extends
+    /// the last one only the last hits are scored.
+    pub fn find(&mut self, query: &str) -> Vec<Target> {
+        if query.trim().is_empty() {
+            self.last_query.clear();
+            self.last_hits.clear();
+            return Vec::new();
+        }
+        let matcher = SkimMatcherV2::default().ignore_case();
+        let narrowing = !self.last_query.is_empty() && query.starts_with(&self.last_query);
+        let pool: Vec<u32> = if narrowing {
+            std::mem::take(&mut self.last_hits)
+        } else {
+            (0..self.candidates.len() as u32).collect()
+        };
+        let mut found: Vec<(i64, u32)> = pool
+            .into_iter()
+            .filter_map(|i| score(&matcher, &self.candidates[i as usize].0, query).map(|s| (s, i)))
+            .collect();
+        self.last_hits = found.iter().map(|&(_, i)| i).collect();
+        self.last_query = query.to_string();
+        found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        found.truncate(MAX_MATCHES);
+        found
+            .into_iter()
+            .map(|(_, i)| self.candidates[i as usize].1)
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -74,16 +104,32 @@ mod tests {
     #[test]
     fn finds_parties_handoffs_and_controls_best_first() {
         let stack = crate::stack::load_demo();
-        assert_eq!(find(&stack, ""), []);
+        let mut search = Searcher::new(&stack);
+        assert_eq!(search.find(""), []);
         let strat = stack.party_id("stratoline").expect("demo party");
-        assert_eq!(find(&stack, "stratoline")[0], Target::Party(strat));
+        assert_eq!(search.find("stratoline")[0], Target::Party(strat));
         let byok = stack.control_id("KEY-BYOK").expect("demo control");
-        assert!(find(&stack, "KEY-BYOK").contains(&Target::Control(byok)));
+        assert!(search.find("KEY-BYOK").contains(&Target::Control(byok)));
         assert!(
-            find(&stack, "brightpath stratoline")
+            search
+                .find("brightpath stratoline")
                 .iter()
                 .any(|t| matches!(t, Target::Handoff(_)))
         );
-        assert_eq!(find(&stack, "qqqqzzzz"), []);
+        assert_eq!(search.find("qqqqzzzz"), []);
+    }
+
+    #[test]
+    fn typing_on_narrows_to_what_a_fresh_search_finds() {
+        let stack = crate::stack::load_demo();
+        let mut typed = Searcher::new(&stack);
+        for (end, _) in "granite".char_indices().skip(1) {
+            typed.find(&"granite"[..end]);
+        }
+        let narrowed = typed.find("granite");
+        assert_eq!(narrowed, Searcher::new(&stack).find("granite"));
+        assert!(!narrowed.is_empty());
+        // Deleting a character searches everything again.
+        assert_eq!(typed.find("gran"), Searcher::new(&stack).find("gran"));
     }
 }

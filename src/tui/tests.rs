@@ -126,6 +126,15 @@ fn scenarios() -> Vec<(&'static str, Vec<Msg>)> {
             "undo",
             vec![Msg::SwitchPane, Msg::Cycle(Field::Assumed), Msg::Undo],
         ),
+        (
+            "quit_question",
+            vec![Msg::SwitchPane, Msg::Cycle(Field::Evidence), Msg::Quit],
+        ),
+        ("save_as", [vec![Msg::Save], typed("acme.toml")].concat()),
+        (
+            "presenter",
+            vec![Msg::Presenter, Msg::SwitchPane, Msg::Down],
+        ),
     ]
 }
 
@@ -632,6 +641,33 @@ fn stack_text_cannot_reach_the_terminal_unescaped() {
         );
     }
     assert!(screen.contains("\\u{001B}"), "{screen}");
+}
+
+#[test]
+fn the_mouse_selects_rows_and_controls_and_the_wheel_scrolls() {
+    let mut app = demo();
+    // Row 3 of the tree is drawn on screen row 4 (below the border), in the left pane.
+    app.update(Msg::Click(5, 4));
+    assert_eq!(app.row().0, 3);
+    assert_eq!(app.focus(), Pane::Tree);
+    let rows = app.tree().rows().len();
+    app.update(Msg::Click(5, 4));
+    assert!(
+        app.tree().rows().len() < rows,
+        "a click on the selected row folds it"
+    );
+    // The first control line of the hand-off pane.
+    app.update(Msg::Click(5, 1));
+    let screen = text_of(&draw(&app, 120, 40));
+    let y = screen
+        .lines()
+        .position(|l| l.contains("✓ covered"))
+        .expect("a control line") as u16;
+    app.update(Msg::Click(70, y));
+    assert_eq!(app.focus(), Pane::Details);
+    assert_eq!(app.inspect().items[app.item()].status, "covered");
+    app.update(Msg::Wheel(true, 70, y));
+    assert!(app.item() > 0 && app.inspect().items[app.item()].severity.is_some());
 }
 
 // ----- odd sizes ---------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 //! The provider tree of SPEC §5, built lazily: a stack is a graph, so a row is identified by its
-//! path of hand-offs from a root, only expanded paths are remembered, and the flattened list of
-//! visible rows is rebuilt only when expansion, the filter or the data change.
+//! path of hand-offs from a root, only expanded paths are remembered (interned, one node per
+//! path, so a deep chain costs what its rows cost), and the flattened list of visible rows is
+//! rebuilt only when expansion, the filter or the data change.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
 use crate::stack::{HandoffIdx, PartyIdx, Stack};
 
@@ -11,6 +12,9 @@ pub const EXPAND_LIMIT: usize = 10_000;
 
 /// How many rows a flattened tree may hold at all, whatever was expanded by hand.
 const ROW_LIMIT: usize = 200_000;
+
+/// No node: the parent of a root path.
+const TOP: u32 = u32::MAX;
 
 /// A row's identity: the root party, then the hand-offs followed from it.
 pub type RowPath = Vec<u32>;
@@ -34,12 +38,57 @@ pub struct Row {
     pub cycle: bool,
 }
 
+/// Row paths that were ever expanded, interned as a trie: a node per path, found from its
+/// parent's node and its last step (a root party, then hand-offs).
+#[derive(Debug, Default)]
+struct Paths {
+    node: HashMap<(u32, u32), u32>,
+    parent: Vec<u32>,
+    step: Vec<u32>,
+    expanded: Vec<bool>,
+}
+
+impl Paths {
+    fn get(&self, parent: u32, step: u32) -> Option<u32> {
+        self.node.get(&(parent, step)).copied()
+    }
+
+    fn intern(&mut self, parent: u32, step: u32) -> u32 {
+        let next = self.parent.len() as u32;
+        let n = *self.node.entry((parent, step)).or_insert(next);
+        if n == next {
+            self.parent.push(parent);
+            self.step.push(step);
+            self.expanded.push(false);
+        }
+        n
+    }
+
+    fn is_expanded(&self, node: Option<u32>) -> bool {
+        node.is_some_and(|n| self.expanded[n as usize])
+    }
+
+    fn path(&self, mut node: u32) -> RowPath {
+        let mut path = Vec::new();
+        while node != TOP {
+            path.push(self.step[node as usize]);
+            node = self.parent[node as usize];
+        }
+        path.reverse();
+        path
+    }
+}
+
+/// A row waiting to be listed: its parent row and that row's path node, its depth, the hand-off
+/// it stands for and its party.
+type Pending = (Option<u32>, u32, u16, Option<HandoffIdx>, PartyIdx);
+
 /// What the tree keeps between rebuilds.
 #[derive(Debug, Default)]
 pub struct Tree {
     roots: Vec<PartyIdx>,
     shared: Vec<bool>,
-    expanded: HashSet<RowPath>,
+    paths: Paths,
     rows: Vec<Row>,
     truncated: bool,
 }
@@ -67,7 +116,7 @@ impl Tree {
         &self.rows
     }
 
-    /// Whether the last rebuild or expand-all stopped at a bound.
+    /// Whether the last rebuild stopped at its bound.
     pub fn truncated(&self) -> bool {
         self.truncated
     }
@@ -91,22 +140,34 @@ impl Tree {
     }
 
     /// Expands or collapses one path.
-    pub fn set_expanded(&mut self, path: RowPath, on: bool) {
-        if on {
-            self.expanded.insert(path);
-        } else {
-            self.expanded.remove(&path);
+    pub fn set_expanded(&mut self, path: &[u32], on: bool) {
+        let mut node = TOP;
+        for &step in path {
+            node = if on {
+                self.paths.intern(node, step)
+            } else {
+                match self.paths.get(node, step) {
+                    Some(n) => n,
+                    None => return,
+                }
+            };
+        }
+        if node != TOP {
+            self.paths.expanded[node as usize] = on;
         }
     }
 
     /// Collapses everything.
     pub fn collapse_all(&mut self) {
-        self.expanded.clear();
+        self.paths = Paths::default();
     }
 
     /// The expanded paths, for carrying them over a reload.
-    pub fn expanded_paths(&self) -> impl Iterator<Item = &RowPath> {
-        self.expanded.iter()
+    pub fn expanded_paths(&self) -> Vec<RowPath> {
+        (0..self.paths.parent.len() as u32)
+            .filter(|&n| self.paths.expanded[n as usize])
+            .map(|n| self.paths.path(n))
+            .collect()
     }
 
     /// Expands, breadth first from the roots, every row that `keep` accepts, until `limit` rows
@@ -117,17 +178,17 @@ impl Tree {
         limit: usize,
         keep: &dyn Fn(Option<HandoffIdx>, PartyIdx) -> bool,
     ) -> bool {
-        self.expanded.clear();
-        let mut queue: VecDeque<(RowPath, Vec<PartyIdx>)> = VecDeque::new();
+        self.paths = Paths::default();
+        // (node, party shown there); a node's ancestors are found through the trie.
+        let mut queue: VecDeque<(u32, PartyIdx)> = VecDeque::new();
         let mut shown = 0usize;
         for &r in &self.roots {
             if keep(None, r) {
                 shown += 1;
-                queue.push_back((vec![r], vec![r]));
+                queue.push_back((self.paths.intern(TOP, r), r));
             }
         }
-        while let Some((path, parties)) = queue.pop_front() {
-            let party = parties[parties.len() - 1];
+        while let Some((node, party)) = queue.pop_front() {
             let children: Vec<(HandoffIdx, PartyIdx)> = stack.index().consumes[party as usize]
                 .iter()
                 .map(|&h| (h, stack.handoff(h).provider))
@@ -140,25 +201,42 @@ impl Tree {
                 return true;
             }
             shown += children.len();
+            self.paths.expanded[node as usize] = true;
             for (h, p) in children {
-                if parties.contains(&p) {
-                    continue;
+                if !self.on_path(stack, node, p) {
+                    queue.push_back((self.paths.intern(node, h), p));
                 }
-                let mut child_path = path.clone();
-                child_path.push(h);
-                let mut child_parties = parties.clone();
-                child_parties.push(p);
-                queue.push_back((child_path, child_parties));
             }
-            self.expanded.insert(path);
+        }
+        false
+    }
+
+    /// Whether `party` is shown at `node` or above it (so below it, a cycle is cut).
+    fn on_path(&self, stack: &Stack, mut node: u32, party: PartyIdx) -> bool {
+        while node != TOP {
+            let parent = self.paths.parent[node as usize];
+            let step = self.paths.step[node as usize];
+            let shown = if parent == TOP {
+                step
+            } else {
+                stack.handoff(step).provider
+            };
+            if shown == party {
+                return true;
+            }
+            node = parent;
         }
         false
     }
 
     /// Expands every row on the way to `path` (not `path` itself).
     pub fn reveal(&mut self, path: &[u32]) {
-        for end in 1..path.len() {
-            self.expanded.insert(path[..end].to_vec());
+        let mut node = TOP;
+        for (i, &step) in path.iter().enumerate() {
+            if i > 0 {
+                self.paths.expanded[node as usize] = true;
+            }
+            node = self.paths.intern(node, step);
         }
     }
 
@@ -166,29 +244,32 @@ impl Tree {
     pub fn rebuild(&mut self, stack: &Stack, keep: &dyn Fn(Option<HandoffIdx>, PartyIdx) -> bool) {
         self.rows.clear();
         self.truncated = false;
-        let mut path: RowPath = Vec::new();
-        // Depth-first without recursion: (parent row, depth, hand-off, party), pushed in reverse.
-        let mut todo: Vec<(Option<u32>, u16, Option<HandoffIdx>, PartyIdx)> = self
+        // Depth-first without recursion.
+        let mut todo: Vec<Pending> = self
             .roots
             .iter()
             .rev()
             .filter(|&&r| keep(None, r))
-            .map(|&r| (None, 0, None, r))
+            .map(|&r| (None, TOP, 0, None, r))
             .collect();
+        // The parties on the current path, with a mark per party for a constant-time cycle test.
         let mut on_path: Vec<PartyIdx> = Vec::new();
-        while let Some((parent, depth, handoff, party)) = todo.pop() {
+        let mut marked = vec![false; stack.parties.len()];
+        while let Some((parent, parent_node, depth, handoff, party)) = todo.pop() {
             if self.rows.len() >= ROW_LIMIT {
                 self.truncated = true;
                 break;
             }
-            path.truncate(depth as usize);
-            on_path.truncate(depth as usize);
-            path.push(handoff.unwrap_or(party));
-            let cycle = on_path.contains(&party);
+            for p in on_path.drain(depth as usize..) {
+                marked[p as usize] = false;
+            }
+            let cycle = marked[party as usize];
             on_path.push(party);
+            marked[party as usize] = true;
+            let node = self.paths.get(parent_node, handoff.unwrap_or(party));
             let consumes = &stack.index().consumes[party as usize];
             let has_children = !cycle && !consumes.is_empty();
-            let expanded = has_children && self.expanded.contains(&path);
+            let expanded = has_children && self.paths.is_expanded(node);
             let me = self.rows.len() as u32;
             self.rows.push(Row {
                 depth,
@@ -199,11 +280,11 @@ impl Tree {
                 expanded,
                 cycle,
             });
-            if expanded {
+            if let (true, Some(node)) = (expanded, node) {
                 for &h in consumes.iter().rev() {
                     let p = stack.handoff(h).provider;
                     if keep(Some(h), p) {
-                        todo.push((Some(me), depth + 1, Some(h), p));
+                        todo.push((Some(me), node, depth + 1, Some(h), p));
                     }
                 }
             }
@@ -459,6 +540,7 @@ mod tests {
         assert_eq!(path.len(), 3);
         t.reveal(&path);
         t.rebuild(&s, &|_, _| true);
+        assert_eq!(t.expanded_paths().len(), 2);
         let row = t.find(&path).expect("revealed");
         assert_eq!(t.rows()[row].party, c);
         assert_eq!(t.path(row), path);
