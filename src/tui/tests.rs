@@ -408,6 +408,29 @@ fn saving_writes_only_the_edit_and_asks_when_the_file_changed_on_disk() {
 }
 
 #[test]
+fn a_failed_save_shows_why_and_keeps_the_edits() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    // A folder that does not exist fails even for root, unlike a read-only one.
+    let target = dir.path().join("no-such-folder").join("stack.toml");
+    let mut app = demo();
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    app.update(Msg::Save);
+    send(&mut app, typed(&target.display().to_string()));
+    app.update(Msg::Submit);
+    assert!(
+        matches!(app.notice(), Some(Notice::Error(e)) if e.contains("cannot save")),
+        "{:?}",
+        app.notice()
+    );
+    assert_eq!(app.unsaved(), 1, "the edits are still there");
+    assert_eq!(app.path(), None);
+    assert!(!target.exists());
+    let screen = text_of(&draw(&app, 120, 40));
+    assert!(screen.contains("error: cannot save"), "{screen}");
+}
+
+#[test]
 fn read_only_refuses_to_save() {
     let (_dir, path, app) = demo_file();
     let stack = app.shown().clone();
@@ -668,6 +691,36 @@ fn the_mouse_selects_rows_and_controls_and_the_wheel_scrolls() {
     assert_eq!(app.inspect().items[app.item()].status, "covered");
     app.update(Msg::Wheel(true, 70, y));
     assert!(app.item() > 0 && app.inspect().items[app.item()].severity.is_some());
+}
+
+#[test]
+fn an_empty_stack_opens_and_every_key_is_harmless() {
+    let text = "[stack]\nname = \"empty\"\n".to_string();
+    let stack = crate::stack::load_str(&text, "empty.toml", None).expect("an empty stack loads");
+    let mut app = app_on(stack, text, None);
+    send(
+        &mut app,
+        [
+            Msg::Down,
+            Msg::Expand,
+            Msg::Collapse,
+            Msg::Toggle,
+            Msg::ExpandAll,
+            Msg::Filter,
+            Msg::SwitchOff,
+            Msg::SwitchPane,
+            Msg::Cycle(Field::Agreed),
+            Msg::Implements(Side::Provider),
+            Msg::Bottom,
+            Msg::Click(3, 3),
+            Msg::Wheel(false, 3, 3),
+        ],
+    );
+    app.update(Msg::Search);
+    send(&mut app, typed("x"));
+    app.update(Msg::Submit);
+    let screen = text_of(&draw(&app, 80, 24));
+    assert!(screen.contains("0 gaps"), "{screen}");
 }
 
 // ----- odd sizes ---------------------------------------------------------------------------

@@ -126,14 +126,13 @@ impl Tree {
         self.shared.get(party as usize).copied().unwrap_or(false)
     }
 
-    /// The path that identifies a visible row.
+    /// The path that identifies a visible row (empty for no row).
     pub fn path(&self, row: usize) -> RowPath {
         let mut path = Vec::new();
-        let mut at = Some(row);
-        while let Some(i) = at {
-            let r = &self.rows[i];
+        let mut at = self.rows.get(row);
+        while let Some(r) = at {
             path.push(r.handoff.unwrap_or(r.party));
-            at = r.parent.map(|p| p as usize);
+            at = r.parent.and_then(|p| self.rows.get(p as usize));
         }
         path.reverse();
         path
