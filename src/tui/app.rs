@@ -464,8 +464,13 @@ impl App {
                     Pane::Tree => Pane::Details,
                     Pane::Details => Pane::Tree,
                 };
+                // Zoomed, the other pane takes the screen: its height is another.
+                self.scroll_tree();
             }
-            Msg::Zoom => self.zoom = !self.zoom,
+            Msg::Zoom => {
+                self.zoom = !self.zoom;
+                self.scroll_tree();
+            }
             Msg::Presenter => self.toggle_presenter(),
             Msg::Help => self.mode = Mode::Help { scroll: 0 },
             Msg::Close => self.matches.clear(),

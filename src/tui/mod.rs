@@ -16,7 +16,7 @@ mod watch;
 #[cfg(test)]
 mod tests;
 
-use std::io::stdout;
+use std::io::{IsTerminal, stdout};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -93,13 +93,20 @@ pub fn run(options: Options) -> anyhow::Result<()> {
     };
     let Explorer(mut app) = Explorer::new(options, text, color);
     add_panic_note(mouse);
+    if !stdout().is_terminal() {
+        bail!(
+            "the explorer needs a terminal, and standard output is not one; for a report, use `stackgap check FILE`"
+        );
+    }
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
         Err(e) => {
-            ratatui::restore();
+            // Nothing was drawn yet: undo raw mode without writing to the terminal.
+            let _ = ratatui::crossterm::terminal::disable_raw_mode();
             return Err(e).context("cannot open the terminal for the explorer");
         }
     };
+
     let result = (|| {
         if mouse {
             execute!(stdout(), EnableMouseCapture)?;
