@@ -639,6 +639,7 @@ impl App {
                 self.mode = Mode::Browse;
                 self.quit_after_save = false;
                 if q == Question::ExternalChange {
+                    self.disk_changed = false;
                     self.info(
                         "kept your edits; the file on disk differs, so saving will ask first",
                     );
@@ -1308,7 +1309,8 @@ impl App {
             }
         } else if self.mode == Mode::Browse {
             self.mode = Mode::Ask(Question::ExternalChange);
-        } else {
+        } else if self.mode != Mode::Ask(Question::ExternalChange) {
+            // Asked once the question or overlay in front is answered.
             self.disk_changed = true;
         }
     }

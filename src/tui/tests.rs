@@ -466,8 +466,19 @@ fn outside_changes_reload_live_keeping_the_selection_or_ask_over_edits() {
     std::fs::write(&path, DEMO).expect("writable");
     app.update(Msg::FileChanged);
     assert_eq!(*app.mode(), Mode::Ask(Question::ExternalChange));
+    // More events for the same change while asking do not ask twice.
+    app.update(Msg::FileChanged);
     app.update(Msg::Answer(false));
+    assert_eq!(*app.mode(), Mode::Browse);
     assert_eq!(app.unsaved(), 1);
+    // A change seen while the help is open is asked about when it closes.
+    app.update(Msg::Help);
+    std::fs::write(&path, format!("{DEMO}\n# again\n")).expect("writable");
+    app.update(Msg::FileChanged);
+    assert!(matches!(app.mode(), Mode::Help { .. }));
+    app.update(Msg::Close);
+    assert_eq!(*app.mode(), Mode::Ask(Question::ExternalChange));
+    app.update(Msg::Close);
 
     // A broken file keeps the last good stack and says where it is broken.
     app.update(Msg::Undo);
