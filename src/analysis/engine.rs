@@ -2,13 +2,26 @@
 //! reverse breadth-first search from its implementers), the assurance of each party (a widest
 //! path, one search per evidence level), and the findings at every entry and requirement.
 //! Every search is iterative, so deep chains cannot overflow the stack.
+//!
+//! Speed (docs/performance.md): a whole-stack analysis first copies every entry into a compact
+//! per-control table in one sequential pass and ranks hand-offs and parties in report order
+//! once, so the per-control loops read a small array and sort by integers; the search buffers
+//! are reused from one control to the next. A one-control analysis reads its entries from the
+//! stack directly and sorts by id.
 
 use std::collections::{HashMap, VecDeque};
 
+use super::chains::{BrokenChains, Forest, Succ};
 use super::{Finding, Kind, Place, WhatIf};
-use crate::stack::{AcceptPlace, ControlIdx, Evidence, HandoffIdx, Owner, PartyIdx, Side, Stack};
+use crate::date::Date;
+use crate::stack::{
+    AcceptPlace, ControlIdx, Evidence, Handoff, HandoffIdx, Owner, PartyIdx, Side, Stack,
+};
 
 const NONE: u32 = u32::MAX;
+/// In `Engine::slot`: the party implements the control and meets no delegation of it, so it
+/// delivers it (`verified`) without being a node of the search.
+const IMPLEMENTS: u32 = u32::MAX - 1;
 
 /// One delegation of the control: `from` relies on `to` for it.
 #[derive(Clone, Copy)]
@@ -23,29 +36,176 @@ struct Edge {
     entry: u32,
 }
 
+/// One entry listing the control, with what the analysis reads of it and its hand-off.
+#[derive(Clone, Copy)]
+struct Row {
+    handoff: HandoffIdx,
+    entry: u32,
+    consumer: PartyIdx,
+    provider: PartyIdx,
+    agreed: Option<Owner>,
+    assumed: Option<Owner>,
+    /// Evidence on the analysis date.
+    now: Evidence,
+    /// Evidence as stated, ignoring expiry.
+    stated: Evidence,
+}
+
+impl Row {
+    fn new(stack: &Stack, handoff: HandoffIdx, entry: u32, as_of: Date) -> Row {
+        let h = stack.handoff(handoff);
+        let e = &h.entries[entry as usize];
+        Row {
+            handoff,
+            entry,
+            consumer: h.consumer,
+            provider: h.provider,
+            agreed: e.agreed,
+            assumed: e.assumed,
+            now: e.evidence(as_of),
+            stated: e.stated_evidence(),
+        }
+    }
+
+    /// The effective owner: `agreed` if set, else `assumed`.
+    fn owner(&self) -> Option<Owner> {
+        self.agreed.or(self.assumed)
+    }
+}
+
+/// Every control's rows, in the order of `Index::entries_of`, gathered in one pass.
+struct Gathered {
+    start: Vec<u32>,
+    rows: Vec<Row>,
+}
+
+impl Gathered {
+    fn new(stack: &Stack, as_of: Date) -> Gathered {
+        let entries_of = &stack.index().entries_of;
+        let mut start = Vec::with_capacity(entries_of.len() + 1);
+        start.push(0u32);
+        for list in entries_of {
+            start.push(start[start.len() - 1] + list.len() as u32);
+        }
+        let mut fill: Vec<u32> = start[..entries_of.len()].to_vec();
+        let placeholder = Row {
+            handoff: 0,
+            entry: 0,
+            consumer: 0,
+            provider: 0,
+            agreed: None,
+            assumed: None,
+            now: Evidence::None,
+            stated: Evidence::None,
+        };
+        let mut rows = vec![placeholder; start[entries_of.len()] as usize];
+        // Hand-offs and entries in index order: the order `entries_of` lists them in.
+        for (h, handoff) in stack.handoffs.iter().enumerate() {
+            for (e, entry) in handoff.entries.iter().enumerate() {
+                let at = &mut fill[entry.control as usize];
+                rows[*at as usize] = Row {
+                    handoff: h as HandoffIdx,
+                    entry: e as u32,
+                    consumer: handoff.consumer,
+                    provider: handoff.provider,
+                    agreed: entry.agreed,
+                    assumed: entry.assumed,
+                    now: entry.evidence(as_of),
+                    stated: entry.stated_evidence(),
+                };
+                *at += 1;
+            }
+        }
+        Gathered { start, rows }
+    }
+
+    fn of(&self, control: ControlIdx) -> &[Row] {
+        &self.rows[self.start[control as usize] as usize..self.start[control as usize + 1] as usize]
+    }
+}
+
+/// The position of each hand-off and party in SPEC §4 order, so findings sort by integers.
+struct Ranks {
+    handoff: Vec<u32>,
+    party: Vec<u32>,
+}
+
+impl Ranks {
+    fn new<'s>(stack: &'s Stack) -> Ranks {
+        let mut parties: Vec<PartyIdx> = (0..stack.parties.len() as PartyIdx).collect();
+        parties.sort_unstable_by(|&a, &b| {
+            stack
+                .party(a)
+                .id
+                .as_bytes()
+                .cmp(stack.party(b).id.as_bytes())
+        });
+        let mut party = vec![0; parties.len()];
+        for (rank, &p) in parties.iter().enumerate() {
+            party[p as usize] = rank as u32;
+        }
+        let mut handoffs: Vec<HandoffIdx> = (0..stack.handoffs.len() as HandoffIdx).collect();
+        handoffs.sort_unstable_by(|&a, &b| {
+            let (ha, hb) = (stack.handoff(a), stack.handoff(b));
+            (party[ha.consumer as usize], party[ha.provider as usize])
+                .cmp(&(party[hb.consumer as usize], party[hb.provider as usize]))
+                .then_with(|| {
+                    let service = |h: &'s Handoff| h.service.as_deref().map(str::as_bytes);
+                    service(ha).cmp(&service(hb))
+                })
+        });
+        let mut handoff = vec![0; handoffs.len()];
+        for (rank, &h) in handoffs.iter().enumerate() {
+            handoff[h as usize] = rank as u32;
+        }
+        Ranks { handoff, party }
+    }
+}
+
+/// Buffers of the per-control searches, kept from one control to the next.
+#[derive(Default)]
+struct Scratch {
+    rows: Vec<Row>,
+    nodes: Vec<PartyIdx>,
+    edges: Vec<Edge>,
+    seeds: Vec<u32>,
+    listing_consumers: Vec<PartyIdx>,
+    reached: Vec<u32>,
+    queue: VecDeque<u32>,
+    forward: Adjacency,
+    backward: Adjacency,
+    now: Assurance,
+    stated: Assurance,
+}
+
 /// Compressed adjacency: the edges leaving (or entering) each local node.
+#[derive(Default)]
 struct Adjacency {
     start: Vec<u32>,
     edges: Vec<u32>,
+    fill: Vec<u32>,
 }
 
 impl Adjacency {
-    fn build(nodes: usize, edges: &[Edge], key: impl Fn(&Edge) -> u32) -> Adjacency {
-        let mut start = vec![0u32; nodes + 1];
+    /// Rebuilds the adjacency in place, keeping the buffers.
+    fn build(&mut self, nodes: usize, edges: &[Edge], key: impl Fn(&Edge) -> u32) {
+        self.start.clear();
+        self.start.resize(nodes + 1, 0);
         for e in edges {
-            start[key(e) as usize + 1] += 1;
+            self.start[key(e) as usize + 1] += 1;
         }
         for i in 0..nodes {
-            start[i + 1] += start[i];
+            self.start[i + 1] += self.start[i];
         }
-        let mut fill = start.clone();
-        let mut out = vec![0u32; edges.len()];
+        self.fill.clear();
+        self.fill.extend_from_slice(&self.start);
+        self.edges.clear();
+        self.edges.resize(edges.len(), 0);
         for (i, e) in edges.iter().enumerate() {
             let k = key(e) as usize;
-            out[fill[k] as usize] = i as u32;
-            fill[k] += 1;
+            self.edges[self.fill[k] as usize] = i as u32;
+            self.fill[k] += 1;
         }
-        Adjacency { start, edges: out }
     }
 
     fn of(&self, node: u32) -> &[u32] {
@@ -54,6 +214,7 @@ impl Adjacency {
 }
 
 /// The best assurance of each local node and the edge its best path leaves by.
+#[derive(Default)]
 struct Assurance {
     level: Vec<Option<Evidence>>,
     via: Vec<u32>,
@@ -65,8 +226,14 @@ pub(super) struct Engine<'s> {
     what_if: &'s WhatIf,
     min_evidence: Evidence,
     accepts: HashMap<(ControlIdx, Kind, AcceptPlace), u32>,
-    /// Global party → local node of the control being analysed (NONE when not involved).
+    /// Global party → local node of the control being analysed (NONE when not involved,
+    /// IMPLEMENTS when it only implements it).
     slot: Vec<u32>,
+    /// Whole-stack analyses only: every control's entries, gathered once.
+    gathered: Option<Gathered>,
+    /// Whole-stack analyses only: report order as integers.
+    ranks: Option<Ranks>,
+    scratch: Scratch,
 }
 
 impl<'s> Engine<'s> {
@@ -84,22 +251,47 @@ impl<'s> Engine<'s> {
             min_evidence: what_if.min_evidence(stack),
             accepts,
             slot: vec![NONE; stack.parties.len()],
+            gathered: None,
+            ranks: None,
+            scratch: Scratch::default(),
         }
+    }
+
+    /// An engine that will analyse every control of the stack: it pays one pass over the
+    /// entries and one sort of the ids up front, so each control then costs little.
+    pub(super) fn for_all_controls(stack: &'s Stack, what_if: &'s WhatIf) -> Engine<'s> {
+        let mut engine = Engine::new(stack, what_if);
+        engine.gathered = Some(Gathered::new(stack, what_if.as_of));
+        engine.ranks = Some(Ranks::new(stack));
+        engine
     }
 
     /// All findings of one control, in SPEC §4 order.
     pub(super) fn control(&mut self, control: ControlIdx) -> Vec<Finding> {
         let stack = self.stack;
         let ix = stack.index();
-        let entries = &ix.entries_of[control as usize];
         let requirers = &ix.requirers[control as usize];
-        if entries.is_empty() && requirers.is_empty() {
+        if ix.entries_of[control as usize].is_empty() && requirers.is_empty() {
             return Vec::new();
         }
         let as_of = self.what_if.as_of;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let rows: &[Row] = match &self.gathered {
+            Some(g) => g.of(control),
+            None => {
+                scratch.rows.clear();
+                scratch.rows.extend(
+                    ix.entries_of[control as usize]
+                        .iter()
+                        .map(|&(h, e)| Row::new(stack, h, e, as_of)),
+                );
+                &scratch.rows
+            }
+        };
 
         // Local graph of the control's delegations.
-        let mut nodes: Vec<PartyIdx> = Vec::new();
+        let nodes = &mut scratch.nodes;
+        nodes.clear();
         let slot = &mut self.slot;
         let mut local = |p: PartyIdx, nodes: &mut Vec<PartyIdx>| -> u32 {
             if slot[p as usize] == NONE {
@@ -108,51 +300,90 @@ impl<'s> Engine<'s> {
             }
             slot[p as usize]
         };
-        let mut edges = Vec::new();
-        for &(h, e) in entries {
-            let handoff = stack.handoff(h);
-            let entry = &handoff.entries[e as usize];
-            if entry.owner() == Some(Owner::Provider) && !self.what_if.is_off(handoff.consumer) {
-                let from = local(handoff.consumer, &mut nodes);
-                let to = local(handoff.provider, &mut nodes);
+        let edges = &mut scratch.edges;
+        edges.clear();
+        for row in rows {
+            if row.owner() == Some(Owner::Provider) && !self.what_if.is_off(row.consumer) {
+                let from = local(row.consumer, nodes);
+                let to = local(row.provider, nodes);
                 edges.push(Edge {
                     from,
                     to,
-                    now: entry.evidence(as_of),
-                    stated: entry.stated_evidence(),
-                    handoff: h,
-                    entry: e,
+                    now: row.now,
+                    stated: row.stated,
+                    handoff: row.handoff,
+                    entry: row.entry,
                 });
             }
         }
-        let mut seeds = Vec::new();
+        // Implementers are the seeds of the search; those that meet no delegation cannot
+        // extend it (a quarter of all parties, for a typical control), so they are only marked.
+        let seeds = &mut scratch.seeds;
+        seeds.clear();
         for &p in &ix.implementers[control as usize] {
             if !self.what_if.is_off(p) {
-                seeds.push(local(p, &mut nodes));
+                match slot[p as usize] {
+                    NONE => slot[p as usize] = IMPLEMENTS,
+                    node => seeds.push(node),
+                }
             }
         }
+        let nodes: &[PartyIdx] = nodes;
+        let edges: &[Edge] = edges;
         let n = nodes.len();
-        let forward = Adjacency::build(n, &edges, |e| e.from);
-        let backward = Adjacency::build(n, &edges, |e| e.to);
+        let (forward, backward) = (&mut scratch.forward, &mut scratch.backward);
+        forward.build(n, edges, |e| e.from);
+        backward.build(n, edges, |e| e.to);
+        let (forward, backward): (&Adjacency, &Adjacency) = (forward, backward);
 
-        let now = assurance(n, &edges, &backward, &seeds, |e| e.now);
+        let (reached, queue) = (&mut scratch.reached, &mut scratch.queue);
+        let now = &mut scratch.now;
+        assurance(now, n, edges, backward, seeds, |e| e.now, reached, queue);
+        let now: &Assurance = now;
         let any_expired = edges.iter().any(|e| e.now != e.stated);
-        let stated = any_expired.then(|| assurance(n, &edges, &backward, &seeds, |e| e.stated));
-        let in_s = |p: PartyIdx| {
-            self.slot[p as usize] != NONE && now.level[self.slot[p as usize] as usize].is_some()
+        let now_order: Vec<u32> = reached.clone();
+        let stated = any_expired.then(|| {
+            let stated = &mut scratch.stated;
+            assurance(
+                stated,
+                n,
+                edges,
+                backward,
+                seeds,
+                |e| e.stated,
+                reached,
+                queue,
+            );
+            &*stated
+        });
+        let stated_order: Vec<u32> = if any_expired {
+            reached.clone()
+        } else {
+            Vec::new()
         };
-        let delegates = |p: PartyIdx| {
-            self.slot[p as usize] != NONE && !forward.of(self.slot[p as usize]).is_empty()
+        // A party's local node, if it is one.
+        let node = |p: PartyIdx| match self.slot[p as usize] {
+            NONE | IMPLEMENTS => None,
+            node => Some(node),
         };
+        let in_s = |p: PartyIdx| match self.slot[p as usize] {
+            NONE => false,
+            IMPLEMENTS => true,
+            node => now.level[node as usize].is_some(),
+        };
+        let delegates = |p: PartyIdx| node(p).is_some_and(|n| !forward.of(n).is_empty());
 
-        let mut chains: HashMap<PartyIdx, (Vec<PartyIdx>, Vec<PartyIdx>)> = HashMap::new();
+        // Built on first need, once per control: see chains.rs.
+        let mut broken: Option<BrokenChains> = None;
+        let mut succ = SuccBuf::default();
+        let mut weak_paths: Option<WeakPaths> = None;
         let mut findings = Vec::new();
-        let mut listing_consumers: Vec<PartyIdx> = Vec::with_capacity(entries.len());
-        for &(h, e) in entries {
-            let handoff = stack.handoff(h);
-            let entry = &handoff.entries[e as usize];
-            listing_consumers.push(handoff.consumer);
-            let Some(owner) = entry.owner() else {
+        let listing_consumers = &mut scratch.listing_consumers;
+        listing_consumers.clear();
+        for row in rows {
+            let h = row.handoff;
+            listing_consumers.push(row.consumer);
+            let Some(owner) = row.owner() else {
                 findings.push(self.finding(
                     Kind::Unassigned,
                     control,
@@ -170,12 +401,12 @@ impl<'s> Engine<'s> {
             };
             for &side in sides {
                 let f = if side == Side::Provider {
-                    handoff.provider
+                    row.provider
                 } else {
-                    handoff.consumer
+                    row.consumer
                 };
                 let unexpected =
-                    entry.agreed.is_some() && entry.assumed.is_some_and(|a| !a.names(side));
+                    row.agreed.is_some() && row.assumed.is_some_and(|a| !a.names(side));
                 let place = Place::Handoff {
                     handoff: h,
                     side: Some(side),
@@ -184,16 +415,21 @@ impl<'s> Engine<'s> {
                     if unexpected {
                         findings.push(self.finding(Kind::NoMansLand, control, place));
                     } else if delegates(f) {
-                        let (roots, chain) = chains
-                            .entry(f)
-                            .or_insert_with(|| {
-                                root_causes(stack, &nodes, &edges, &forward, self.slot[f as usize])
-                            })
-                            .clone();
+                        let broken = broken.get_or_insert_with(|| {
+                            broken_chains(stack, nodes, edges, forward, &now.level, &mut succ)
+                        });
+                        let v = self.slot[f as usize];
+                        let roots: Vec<PartyIdx> = broken
+                            .roots(v)
+                            .into_iter()
+                            .map(|r| nodes[r as usize])
+                            .collect();
+                        let path = broken.path(&succ.view(), v);
                         let mut finding = self.finding(Kind::BrokenChain, control, place);
                         finding.circular = roots.is_empty();
                         finding.root_causes = roots;
-                        finding.chain = chain;
+                        finding.chain = path.nodes.iter().map(|&n| nodes[n as usize]).collect();
+                        finding.chain_len = path.len;
                         findings.push(finding);
                     } else {
                         findings.push(self.finding(Kind::NotDelivered, control, place));
@@ -204,42 +440,68 @@ impl<'s> Engine<'s> {
                     findings.push(self.finding(Kind::Misunderstanding, control, place));
                     continue;
                 }
-                if entry.agreed.is_none() {
+                if row.agreed.is_none() {
                     findings.push(self.finding(Kind::Unconfirmed, control, place));
                     continue;
                 }
                 let level = |a: &Assurance, entry_ev: Evidence| {
-                    let own = a.level[self.slot[f as usize] as usize].unwrap_or(Evidence::None);
+                    let own = node(f).map_or(Evidence::Verified, |n| {
+                        a.level[n as usize].unwrap_or(Evidence::None)
+                    });
                     if side == Side::Provider {
                         own.min(entry_ev)
                     } else {
                         own
                     }
                 };
-                let got = level(&now, entry.evidence(as_of));
+                let got = level(now, row.now);
                 if got >= self.min_evidence {
                     continue;
                 }
                 let mut finding = self.finding(Kind::WeakAssurance, control, place);
                 finding.assurance = Some(got);
-                let start = self.slot[f as usize];
-                let (chain, weakest) = best_path(&nodes, &edges, &now, start);
+                let start = node(f);
+                let paths = weak_paths.get_or_insert_with(|| {
+                    WeakPaths::new(
+                        edges,
+                        now,
+                        &now_order,
+                        stated.map(|st| (st, &stated_order[..])),
+                    )
+                });
+                let (chain, len, weakest) = match start {
+                    Some(start) => {
+                        let path = paths.now.path(start);
+                        let chain = path.nodes.iter().map(|&n| nodes[n as usize]).collect();
+                        (chain, path.len, paths.weakest[start as usize])
+                    }
+                    None => (vec![f], 1, None),
+                };
                 finding.chain = chain;
+                finding.chain_len = len;
                 finding.weakest = weakest.map(|(h, _)| h);
                 if side == Side::Provider {
-                    finding.chain.insert(0, handoff.consumer);
-                    let own = entry.evidence(as_of);
-                    if weakest.is_none_or(|(_, ev)| own <= ev) {
+                    finding.chain.insert(0, row.consumer);
+                    finding.chain_len += 1;
+                    if weakest.is_none_or(|(_, ev)| row.now <= ev) {
                         finding.weakest = Some(h);
                     }
                 }
-                if let Some(stated) = &stated {
-                    let would = level(stated, entry.stated_evidence());
+                if let Some(stated) = stated {
+                    let would = level(stated, row.stated);
                     if would > got {
+                        let entry = &stack.handoff(h).entries[row.entry as usize];
                         let own = (side == Side::Provider && entry.is_expired(as_of))
                             .then_some((h, entry.expires));
                         finding.expired = own
-                            .or_else(|| expired_on_path(&edges, stated, start, as_of, stack))
+                            .or_else(|| {
+                                let first = start.and_then(|s| paths.expired[s as usize])?;
+                                let e = &edges[first as usize];
+                                Some((
+                                    e.handoff,
+                                    stack.handoff(e.handoff).entries[e.entry as usize].expires,
+                                ))
+                            })
                             .and_then(|(h, d)| d.map(|d| (h, d)));
                     }
                 }
@@ -254,11 +516,31 @@ impl<'s> Engine<'s> {
             }
         }
 
-        for &p in &nodes {
+        for &p in nodes.iter().chain(&ix.implementers[control as usize]) {
             self.slot[p as usize] = NONE;
         }
-        findings.sort_by(|a, b| super::order_key(stack, a).cmp(&super::order_key(stack, b)));
+        self.scratch = scratch;
+        self.sort(&mut findings);
         findings
+    }
+
+    /// Sorts one control's findings in SPEC §4 order: by rank when the ranks were computed,
+    /// else by ids, each finding's key worked out once.
+    fn sort(&self, findings: &mut Vec<Finding>) {
+        match &self.ranks {
+            Some(ranks) => findings.sort_unstable_by_key(|f| match f.place {
+                Place::Handoff { handoff, side } => (0, ranks.handoff[handoff as usize], side),
+                Place::Party(p) => (1, ranks.party[p as usize], None),
+            }),
+            None => {
+                let mut keyed: Vec<_> = findings
+                    .drain(..)
+                    .map(|f| (super::order_key(self.stack, &f), f))
+                    .collect();
+                keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                findings.extend(keyed.into_iter().map(|(_, f)| f));
+            }
+        }
     }
 
     fn finding(&self, kind: Kind, control: ControlIdx, place: Place) -> Finding {
@@ -273,26 +555,38 @@ impl<'s> Engine<'s> {
             root_causes: Vec::new(),
             circular: false,
             chain: Vec::new(),
+            chain_len: 0,
             assurance: None,
             weakest: None,
             expired: None,
-            accepted: self.accepts.get(&(control, kind, accept_place)).copied(),
+            accepted: if self.accepts.is_empty() {
+                None
+            } else {
+                self.accepts.get(&(control, kind, accept_place)).copied()
+            },
         }
     }
 }
 
-/// The widest-path assurance of every local node: one backward search per evidence level,
-/// strongest first; implementers are `verified`. `None` means the node does not deliver.
+/// The widest-path assurance of every local node, into `out`: one backward search per evidence
+/// level, strongest first; implementers are `verified`. `None` means the node does not deliver.
+#[allow(clippy::too_many_arguments)]
 fn assurance(
+    out: &mut Assurance,
     n: usize,
     edges: &[Edge],
     backward: &Adjacency,
     seeds: &[u32],
     ev: impl Fn(&Edge) -> Evidence,
-) -> Assurance {
-    let mut level = vec![None; n];
-    let mut via = vec![NONE; n];
-    let mut reached: Vec<u32> = Vec::with_capacity(n);
+    reached: &mut Vec<u32>,
+    queue: &mut VecDeque<u32>,
+) {
+    let Assurance { level, via } = out;
+    level.clear();
+    level.resize(n, None);
+    via.clear();
+    via.resize(n, NONE);
+    reached.clear();
     for &s in seeds {
         if level[s as usize].is_none() {
             level[s as usize] = Some(Evidence::Verified);
@@ -301,7 +595,8 @@ fn assurance(
     }
     for lvl in Evidence::ALL.into_iter().rev() {
         // Every node reached so far has assurance ≥ lvl: search on from all of them.
-        let mut queue: VecDeque<u32> = reached.iter().copied().collect();
+        queue.clear();
+        queue.extend(reached.iter().copied());
         while let Some(q) = queue.pop_front() {
             for &ei in backward.of(q) {
                 let e = &edges[ei as usize];
@@ -314,124 +609,106 @@ fn assurance(
             }
         }
     }
-    Assurance { level, via }
 }
 
-/// The parties on the best assurance path from a local node down to an implementer, and its
-/// weakest link (the first hand-off with the lowest evidence).
-fn best_path(
-    nodes: &[PartyIdx],
-    edges: &[Edge],
-    a: &Assurance,
-    start: u32,
-) -> (Vec<PartyIdx>, Option<(HandoffIdx, Evidence)>) {
-    let mut path = vec![nodes[start as usize]];
-    let mut weakest: Option<(HandoffIdx, Evidence)> = None;
-    let mut at = start;
-    while a.via[at as usize] != NONE && path.len() <= nodes.len() {
-        let e = &edges[a.via[at as usize] as usize];
-        if weakest.is_none_or(|(_, ev)| e.now < ev) {
-            weakest = Some((e.handoff, e.now));
+/// Successors of each local node as node ids (the forward adjacency lists edge indices).
+#[derive(Default)]
+struct SuccBuf {
+    start: Vec<u32>,
+    to: Vec<u32>,
+}
+
+impl SuccBuf {
+    fn view(&self) -> Succ<'_> {
+        Succ {
+            start: &self.start,
+            to: &self.to,
         }
-        at = e.to;
-        path.push(nodes[at as usize]);
     }
-    (path, weakest)
 }
 
-/// The first expired entry on the best stated path from a local node.
-fn expired_on_path(
-    edges: &[Edge],
-    stated: &Assurance,
-    start: u32,
-    as_of: crate::date::Date,
-    stack: &Stack,
-) -> Option<(HandoffIdx, Option<crate::date::Date>)> {
-    let mut at = start;
-    let mut steps = 0;
-    while stated.via[at as usize] != NONE && steps <= edges.len() {
-        let e = &edges[stated.via[at as usize] as usize];
-        let entry = &stack.handoff(e.handoff).entries[e.entry as usize];
-        if entry.is_expired(as_of) {
-            return Some((e.handoff, entry.expires));
-        }
-        at = e.to;
-        steps += 1;
-    }
-    None
-}
-
-/// Broken chain: the parties reachable by one or more delegations that delegate no further
-/// (sorted by id), and the path to the first of them — or, when there is none, the circle.
-fn root_causes(
+/// The root causes and paths of every broken chain of the control being analysed.
+fn broken_chains(
     stack: &Stack,
     nodes: &[PartyIdx],
     edges: &[Edge],
     forward: &Adjacency,
-    start: u32,
-) -> (Vec<PartyIdx>, Vec<PartyIdx>) {
-    let mut parent = vec![NONE; nodes.len()];
-    let mut seen = vec![false; nodes.len()];
-    let mut queue = VecDeque::new();
-    let mut roots = Vec::new();
-    for &ei in forward.of(start) {
-        let to = edges[ei as usize].to;
-        if !seen[to as usize] {
-            seen[to as usize] = true;
-            parent[to as usize] = start;
-            queue.push_back(to);
-        }
-    }
-    while let Some(q) = queue.pop_front() {
-        let out = forward.of(q);
-        if out.is_empty() {
-            roots.push(q);
-        }
-        for &ei in out {
-            let to = edges[ei as usize].to;
-            if !seen[to as usize] {
-                seen[to as usize] = true;
-                parent[to as usize] = q;
-                queue.push_back(to);
-            }
-        }
-    }
-    roots.sort_by(|&a, &b| {
+    level: &[Option<Evidence>],
+    succ: &mut SuccBuf,
+) -> BrokenChains {
+    succ.start.clear();
+    succ.start.extend_from_slice(&forward.start);
+    succ.to.clear();
+    succ.to
+        .extend(forward.edges.iter().map(|&ei| edges[ei as usize].to));
+    let delivers: Vec<bool> = level.iter().map(Option::is_some).collect();
+    let mut by_id: Vec<u32> = (0..nodes.len() as u32).collect();
+    by_id.sort_unstable_by(|&a, &b| {
         stack
             .party(nodes[a as usize])
             .id
             .cmp(&stack.party(nodes[b as usize]).id)
     });
-    let chain = match roots.first() {
-        Some(&first) => {
-            let mut path = vec![first];
-            let mut at = first;
-            while at != start && parent[at as usize] != NONE && path.len() <= nodes.len() {
-                at = parent[at as usize];
-                path.push(at);
+    let mut rank = vec![0u32; nodes.len()];
+    for (r, &v) in by_id.iter().enumerate() {
+        rank[v as usize] = r as u32;
+    }
+    BrokenChains::new(&succ.view(), &delivers, &rank)
+}
+
+/// Weak assurance, for every local node at once: the best path (abridged), its weakest link,
+/// and the first expired entry on the best path as stated.
+struct WeakPaths {
+    now: Forest,
+    weakest: Vec<Option<(HandoffIdx, Evidence)>>,
+    /// Edge index of the first expired entry on the stated best path.
+    expired: Vec<Option<u32>>,
+}
+
+impl WeakPaths {
+    fn new(
+        edges: &[Edge],
+        now: &Assurance,
+        order: &[u32],
+        stated: Option<(&Assurance, &[u32])>,
+    ) -> WeakPaths {
+        let next = |a: &Assurance| -> Vec<u32> {
+            a.via
+                .iter()
+                .map(|&ei| {
+                    if ei == NONE {
+                        NONE
+                    } else {
+                        edges[ei as usize].to
+                    }
+                })
+                .collect()
+        };
+        let forest = Forest::new(next(now), order);
+        // The closest link with the lowest evidence: this edge when it is no stronger than the
+        // weakest link further down.
+        let weakest = forest.fold(order, None, |n, below: &Option<(HandoffIdx, Evidence)>| {
+            let e = &edges[now.via[n as usize] as usize];
+            match below {
+                Some((_, ev)) if *ev < e.now => *below,
+                _ => Some((e.handoff, e.now)),
             }
-            path.reverse();
-            path
-        }
-        None => {
-            // Follow the first delegation out of each party until one repeats: the circle.
-            let mut path = vec![start];
-            let mut on_path = vec![false; nodes.len()];
-            on_path[start as usize] = true;
-            let mut at = start;
-            while let Some(&ei) = forward.of(at).first() {
-                at = edges[ei as usize].to;
-                path.push(at);
-                if on_path[at as usize] {
-                    break;
-                }
-                on_path[at as usize] = true;
+        });
+        let expired = match stated {
+            Some((st, st_order)) => {
+                let forest = Forest::new(next(st), st_order);
+                forest.fold(st_order, None, |n, below: &Option<u32>| {
+                    let ei = st.via[n as usize];
+                    let e = &edges[ei as usize];
+                    if e.now != e.stated { Some(ei) } else { *below }
+                })
             }
-            path
+            None => vec![None; now.via.len()],
+        };
+        WeakPaths {
+            now: forest,
+            weakest,
+            expired,
         }
-    };
-    (
-        roots.into_iter().map(|r| nodes[r as usize]).collect(),
-        chain.into_iter().map(|c| nodes[c as usize]).collect(),
-    )
+    }
 }

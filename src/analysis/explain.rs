@@ -1,21 +1,27 @@
 //! The one-sentence "why" of each finding, in the words of the stack (not escaped: each output
 //! escapes for its own medium).
 
+use super::chains::KEEP;
 use super::{Finding, Kind, Place};
 use crate::stack::{Evidence, Side, Stack};
 
-/// Joins a chain of parties as `a → b → c`, shortened in the middle when it is long.
-pub fn chain_text(stack: &Stack, chain: &[u32]) -> String {
-    const KEEP: usize = 3;
+/// Joins a chain of parties as `a → b → c`. `len` is the length of the whole path: when the
+/// chain was abridged (`len` > its length) the middle is shown as `…`; `len` 0 marks a circle
+/// walked only part of the way.
+pub fn chain_text(stack: &Stack, chain: &[u32], len: usize) -> String {
     let ids: Vec<&str> = chain.iter().map(|&p| stack.party(p).id.as_str()).collect();
-    if ids.len() <= 2 * KEEP + 1 {
+    if len == 0 {
+        return format!("{} → …", ids.join(" → "));
+    }
+    if len <= ids.len() || ids.len() < 2 * KEEP {
         return ids.join(" → ");
     }
+    let split = ids.len() - KEEP;
     format!(
         "{} → … ({} more) … → {}",
-        ids[..KEEP].join(" → "),
-        ids.len() - 2 * KEEP,
-        ids[ids.len() - KEEP..].join(" → ")
+        ids[..split].join(" → "),
+        len - ids.len(),
+        ids[split..].join(" → ")
     )
 }
 
@@ -73,11 +79,11 @@ pub fn message(stack: &Stack, f: &Finding, min_evidence: Evidence) -> String {
         ),
         (Kind::BrokenChain, _) if f.circular => format!(
             "{who} hands {control} on, but the delegations go round in a circle ({}) and nobody implements it",
-            chain_text(stack, &f.chain)
+            chain_text(stack, &f.chain, f.chain_len)
         ),
         (Kind::BrokenChain, _) => format!(
             "{who} hands {control} on, but the chain {} ends at {} (root cause: implements nothing, hands nothing on)",
-            chain_text(stack, &f.chain),
+            chain_text(stack, &f.chain, f.chain_len),
             list(stack, &f.root_causes)
         ),
         (Kind::NotDelivered, _) => {
@@ -95,7 +101,7 @@ pub fn message(stack: &Stack, f: &Finding, min_evidence: Evidence) -> String {
             let mut text = format!(
                 "{control} is delivered, but the assurance is {} (below {min_evidence}) along {}",
                 f.assurance.unwrap_or(Evidence::None),
-                chain_text(stack, &f.chain)
+                chain_text(stack, &f.chain, f.chain_len)
             );
             if let Some(h) = f.weakest {
                 let w = stack.handoff(h);

@@ -3,6 +3,7 @@
 //! control re-analyses only that control ([`Report::reanalyse_control`]).
 
 mod blast;
+mod chains;
 mod engine;
 mod explain;
 mod notes;
@@ -122,6 +123,9 @@ pub struct Finding {
     /// Why, as a path of parties: for a broken chain, from the responsible party to its first
     /// root cause (or round the circle); for weak assurance, the path its assurance rests on.
     pub chain: Vec<PartyIdx>,
+    /// The number of parties on the whole path: more than `chain.len()` when the chain was
+    /// abridged in the middle, 0 for a circle walked only part of the way round.
+    pub chain_len: usize,
     /// Weak assurance: the assurance found.
     pub assurance: Option<Evidence>,
     /// Weak assurance: the hand-off whose evidence is the weakest link of the path.
@@ -267,7 +271,7 @@ pub struct Report {
 
 /// Analyses a whole stack.
 pub fn analyse(stack: &Stack, what_if: &WhatIf) -> Report {
-    let mut engine = engine::Engine::new(stack, what_if);
+    let mut engine = engine::Engine::for_all_controls(stack, what_if);
     let by_control: Vec<Vec<Finding>> = (0..stack.controls.len() as ControlIdx)
         .map(|c| engine.control(c))
         .collect();
