@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::{Context, handoff_label, parties_by_layer, tally_handoffs};
-use crate::analysis::{Place, Severity, message};
+use crate::analysis::{Severity, message};
 use crate::text::escape;
 
 /// Escapes for HTML text and attributes (after making terminal controls visible).
@@ -70,58 +70,36 @@ pub fn render(ctx: &Context) -> String {
     out.push_str("</table>\n<h2>Stack</h2>\n");
     out.push_str(&diagram(ctx));
 
-    let findings = report.sorted(stack);
-    let mut current: Option<Place> = None;
-    for f in &findings {
-        let group = match f.place {
-            Place::Handoff { handoff, .. } => Place::Handoff {
-                handoff,
-                side: None,
-            },
-            p => p,
-        };
-        if current != Some(group) {
-            if current.is_some() {
-                out.push_str("</table>\n");
-            }
-            current = Some(group);
-            let title = match group {
-                Place::Handoff { handoff, .. } => {
-                    let agreement = stack
-                        .handoff(handoff)
-                        .agreement
-                        .as_deref()
-                        .map(|a| format!(" — {}", h(a)))
-                        .unwrap_or_default();
-                    format!("{}{agreement}", h(&handoff_label(stack, handoff)))
-                }
-                Place::Party(p) => format!("{} — own requirements", h(&stack.party(p).id)),
-            };
-            let _ = writeln!(
-                out,
-                "<h2>{title}</h2>\n<table>\n<tr><th>Severity</th><th>Kind</th><th>Control</th><th>Side</th><th>Why</th></tr>"
-            );
-        }
-        let (class, word) = match (f.accepted.is_some(), f.severity()) {
-            (true, s) => ("accepted", format!("{} (accepted)", s.as_str())),
-            (false, Severity::Gap) => ("gap", "gap".to_string()),
-            (false, Severity::Warning) => ("warning", "warning".to_string()),
-        };
-        let mut why = h(&message(stack, f, report.min_evidence));
-        if let Some(a) = f.accepted {
-            let _ = write!(why, " — accepted: {}", h(&stack.accepts[a as usize].reason));
-        }
+    let groups = super::grouped(stack, report);
+    for (group, findings) in &groups {
+        let (label, agreement) = group.title(stack, " — ", " — own requirements");
         let _ = writeln!(
             out,
-            "<tr class=\"{class}\"><td class=\"{class}\">{word}</td><td>{}</td><td>{}</td><td>{}</td><td>{why}</td></tr>",
-            f.kind.as_str(),
-            h(&stack.control(f.control).id),
-            f.side().map_or("—", |s| s.as_str())
+            "<h2>{}{}</h2>\n<table>\n<tr><th>Severity</th><th>Kind</th><th>Control</th><th>Side</th><th>Why</th></tr>",
+            h(&label),
+            agreement.map(|a| h(&a)).unwrap_or_default()
         );
-    }
-    if current.is_some() {
+        for f in findings {
+            let (class, word) = match (f.accepted.is_some(), f.severity()) {
+                (true, s) => ("accepted", format!("{} (accepted)", s.as_str())),
+                (false, Severity::Gap) => ("gap", "gap".to_string()),
+                (false, Severity::Warning) => ("warning", "warning".to_string()),
+            };
+            let mut why = h(&message(stack, f, report.min_evidence));
+            if let Some(a) = f.accepted {
+                let _ = write!(why, " — accepted: {}", h(&stack.accepts[a as usize].reason));
+            }
+            let _ = writeln!(
+                out,
+                "<tr class=\"{class}\"><td class=\"{class}\">{word}</td><td>{}</td><td>{}</td><td>{}</td><td>{why}</td></tr>",
+                f.kind.as_str(),
+                h(&stack.control(f.control).id),
+                f.side().map_or("—", |s| s.as_str())
+            );
+        }
         out.push_str("</table>\n");
-    } else {
+    }
+    if groups.is_empty() {
         out.push_str("<p>No gaps and no warnings.</p>\n");
     }
     let notes: Vec<String> = report

@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use super::{Context, handoff_label};
-use crate::analysis::{Finding, Place, message};
+use super::Context;
+use crate::analysis::{Finding, message};
 use crate::text::escape;
 
 /// Escapes a string for a Markdown table cell: terminal controls made visible, Markdown
@@ -55,38 +55,20 @@ pub fn render(ctx: &Context) -> String {
     let _ = writeln!(out, "| stackgap | {} |", super::VERSION);
     let _ = writeln!(out, "\n```mermaid\n{}```", super::mermaid::render(ctx));
 
-    let findings = report.sorted(stack);
-    let mut current: Option<Place> = None;
-    for f in &findings {
-        let group = match f.place {
-            Place::Handoff { handoff, .. } => Place::Handoff {
-                handoff,
-                side: None,
-            },
-            p => p,
-        };
-        if current != Some(group) {
-            current = Some(group);
-            let title = match group {
-                Place::Handoff { handoff, .. } => {
-                    let h = stack.handoff(handoff);
-                    let agreement = h
-                        .agreement
-                        .as_deref()
-                        .map(|a| format!(" — {}", md(a)))
-                        .unwrap_or_default();
-                    format!("{}{agreement}", md(&handoff_label(stack, handoff)))
-                }
-                Place::Party(p) => format!("{} — own requirements", md(&stack.party(p).id)),
-            };
-            let _ = writeln!(
-                out,
-                "\n## {title}\n\n| Severity | Kind | Control | Side | Why |\n|---|---|---|---|---|"
-            );
+    let groups = super::grouped(stack, report);
+    for (group, findings) in &groups {
+        let (label, agreement) = group.title(stack, " — ", " — own requirements");
+        let agreement = agreement.map(|a| md(&a)).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\n## {}{agreement}\n\n| Severity | Kind | Control | Side | Why |\n|---|---|---|---|---|",
+            md(&label)
+        );
+        for f in findings {
+            let _ = writeln!(out, "{}", row(ctx, f));
         }
-        let _ = writeln!(out, "{}", row(ctx, f));
     }
-    if findings.is_empty() {
+    if groups.is_empty() {
         let _ = writeln!(out, "\nNo gaps and no warnings.");
     }
     let notes: Vec<String> = report

@@ -143,3 +143,50 @@ pub fn parties_by_layer(stack: &Stack) -> Vec<(Option<u32>, Vec<u32>)> {
     }
     groups
 }
+
+/// Where a group of findings stands in a report: a hand-off, or a party's own requirements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// The findings at one hand-off.
+    Handoff(HandoffIdx),
+    /// A party's own requirements.
+    Party(u32),
+}
+
+impl Group {
+    /// The group's title, unescaped: `consumer → provider (service)` and the agreement, joined
+    /// by `sep`; or `party` and `own`.
+    pub fn title(self, stack: &Stack, sep: &str, own: &str) -> (String, Option<String>) {
+        match self {
+            Group::Handoff(h) => (
+                handoff_label(stack, h),
+                stack
+                    .handoff(h)
+                    .agreement
+                    .clone()
+                    .map(|a| format!("{sep}{a}")),
+            ),
+            Group::Party(p) => (format!("{}{own}", stack.party(p).id), None),
+        }
+    }
+}
+
+/// The findings in report order, grouped by hand-off, then by party.
+pub fn grouped<'r>(
+    stack: &Stack,
+    report: &'r Report,
+) -> Vec<(Group, Vec<&'r crate::analysis::Finding>)> {
+    use crate::analysis::Place;
+    let mut groups: Vec<(Group, Vec<&crate::analysis::Finding>)> = Vec::new();
+    for f in report.sorted(stack) {
+        let group = match f.place {
+            Place::Handoff { handoff, .. } => Group::Handoff(handoff),
+            Place::Party(p) => Group::Party(p),
+        };
+        match groups.last_mut() {
+            Some((g, list)) if *g == group => list.push(f),
+            _ => groups.push((group, vec![f])),
+        }
+    }
+    groups
+}

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::{Context, handoff_label};
-use crate::analysis::{Finding, Note, Place, Severity, message};
+use crate::analysis::{Finding, Note, Severity, message};
 use crate::text::escape;
 
 const RED: &str = "\x1b[31m";
@@ -43,35 +43,22 @@ pub fn render(ctx: &Context, color: bool) -> String {
         }
     );
 
-    let findings = report.sorted(stack);
-    let mut current: Option<Place> = None;
-    for f in &findings {
-        let group = match f.place {
-            Place::Handoff { handoff, .. } => Place::Handoff {
-                handoff,
-                side: None,
-            },
-            p => p,
-        };
-        if current != Some(group) {
-            current = Some(group);
-            let title = match group {
-                Place::Handoff { handoff, .. } => {
-                    let h = stack.handoff(handoff);
-                    let agreement = h
-                        .agreement
-                        .as_deref()
-                        .map(|a| format!("  [{}]", escape(a)))
-                        .unwrap_or_default();
-                    format!("{}{agreement}", escape(&handoff_label(stack, handoff)))
-                }
-                Place::Party(p) => format!("{} (own requirements)", escape(&stack.party(p).id)),
-            };
-            let _ = writeln!(out, "\n{}", paint(BOLD, &title));
+    let groups = super::grouped(stack, report);
+    for (group, findings) in &groups {
+        let (label, agreement) = group.title(stack, "  [", " (own requirements)");
+        let agreement = agreement
+            .map(|a| format!("{}]", escape(&a)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(BOLD, &format!("{}{agreement}", escape(&label)))
+        );
+        for f in findings {
+            let _ = writeln!(out, "  {}", line(ctx, f, color));
         }
-        let _ = writeln!(out, "  {}", line(ctx, f, color));
     }
-    if findings.is_empty() {
+    if groups.is_empty() {
         let _ = writeln!(out, "\nNo gaps and no warnings.");
     }
 
