@@ -151,6 +151,13 @@ fn screens_match_their_snapshots() {
 }
 
 #[test]
+fn at_100_columns_the_panes_split_and_owners_move_under_the_control() {
+    let mut app = demo();
+    send(&mut app, [Msg::Resize(100, 30), Msg::SwitchPane, Msg::Down]);
+    insta::assert_snapshot!("broken_chain_100x30", draw(&app, 100, 30));
+}
+
+#[test]
 fn the_broken_chain_screen_names_the_root_cause() {
     let mut app = demo();
     send(&mut app, [Msg::SwitchPane, Msg::Down]);

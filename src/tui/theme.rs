@@ -162,6 +162,11 @@ impl Theme {
         self.pick("↻ cycle", "(cycle)")
     }
 
+    /// The same, where there is no room for the word.
+    pub fn cycle_mark(&self) -> &'static str {
+        self.pick("↻", "@")
+    }
+
     /// Separates items on one line.
     pub fn sep(&self) -> &'static str {
         self.pick(" · ", " | ")

@@ -45,10 +45,20 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
         .max()
         .unwrap_or(0)
         .clamp(7, 18);
+    // One table line per control when the columns fit; otherwise the owners and evidence go on
+    // a line of their own, in words.
+    let evidence_w = ins
+        .items
+        .iter()
+        .take(ins.requirements_at)
+        .map(|i| width(&i.evidence))
+        .max()
+        .unwrap_or(0);
+    let table = 4 + status_w + 1 + id_w + 1 + 9 + 9 + evidence_w <= w;
     let heading = |out: &mut Vec<(Line<'static>, Option<usize>)>, text: &str, columns: bool| {
         out.push((Line::raw(""), None));
         out.push((Line::styled(fit(text, w, ell), theme.heading()), None));
-        if columns {
+        if columns && table {
             let head = format!(
                 "    {} {} {:<9}{:<9}EVIDENCE",
                 pad("STATUS", status_w, ell),
@@ -85,7 +95,7 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
             ),
             Span::raw(format!(" {}", pad(&item.id, id_w, ell))),
         ];
-        if i < ins.requirements_at {
+        if i < ins.requirements_at && table {
             spans.push(Span::raw(format!(
                 " {}{}{}",
                 pad(&item.agreed, 9, ell),
@@ -94,6 +104,13 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
             )));
         }
         out.push((Line::from(spans).style(style), Some(i)));
+        if i < ins.requirements_at && !table {
+            let owners = format!(
+                "    agreed {}  assumed {}  {}",
+                item.agreed, item.assumed, item.evidence
+            );
+            out.push((Line::raw(fit(&owners, w, ell)), Some(i)));
+        }
         why_lines(&mut out, item, i, selected, w, app);
     }
     if ins.items.len() == ins.requirements_at {

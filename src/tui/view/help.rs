@@ -93,7 +93,7 @@ const HELP: &[(&str, &str)] = &[
     ),
     (
         "↻ cycle",
-        "the party is already above on this path: the cycle is cut here",
+        "the party is already above on this path: the cycle is cut here (just ↻ when short of room)",
     ),
     ("(off)", "switched off by a what-if: it delivers nothing"),
     (

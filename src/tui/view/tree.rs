@@ -119,25 +119,34 @@ impl Widget for TreeView<'_> {
                 " "
             };
             let cursor = if i == selected { theme.cursor() } else { " " };
-            let head = fit(
-                &format!(
-                    "{cursor}{}{expander} {}",
-                    " ".repeat(indent),
-                    escape(&party.id)
-                ),
-                room,
-                ell,
+            let head = format!(
+                "{cursor}{}{expander} {}",
+                " ".repeat(indent),
+                escape(&party.id)
             );
+            let off = app.what_if().is_off(row.party);
+            let shared = app.tree().is_shared(row.party) && row.handoff.is_some() && !row.cycle;
             let mut marks = String::new();
             if row.cycle {
                 marks.push_str(&format!(" {}", theme.cycle()));
             }
-            if app.what_if().is_off(row.party) {
+            if off {
                 marks.push_str(" (off)");
             }
-            if app.tree().is_shared(row.party) && row.handoff.is_some() && !row.cycle {
+            if shared {
                 marks.push_str(" (shared)");
             }
+            if width(&head) + width(&marks) > room {
+                // Short of room, the cycle and off marks keep a symbol and the party id the rest.
+                marks.clear();
+                if row.cycle {
+                    marks.push_str(&format!(" {}", theme.cycle_mark()));
+                }
+                if off {
+                    marks.push_str(" off");
+                }
+            }
+            let head = fit(&head, room.saturating_sub(width(&marks)), ell);
             let marks = fit(&marks, room.saturating_sub(width(&head)), ell);
             let left_room = room.saturating_sub(width(&head) + width(&marks));
             let service = row
