@@ -14,6 +14,8 @@ const AS_OF: &str = "2026-11-28";
 /// A tmux server of our own, killed when the test ends (also when it fails).
 struct Tmux {
     socket: String,
+    /// The socket file, removed at the end: tmux leaves it behind when its server exits.
+    socket_path: String,
 }
 
 impl Tmux {
@@ -26,8 +28,9 @@ impl Tmux {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.subsec_nanos())
             .unwrap_or(0);
-        let tmux = Tmux {
+        let mut tmux = Tmux {
             socket: format!("stackgap-e2e-{}-{nanos}", std::process::id()),
+            socket_path: String::new(),
         };
         let dir = dir.to_str().expect("a UTF-8 temporary path");
         tmux.run(&[
@@ -45,6 +48,10 @@ impl Tmux {
             dir,
             command,
         ]);
+        tmux.socket_path = tmux
+            .run(&["display-message", "-p", "-t", "e2e", "#{socket_path}"])
+            .trim()
+            .to_string();
         Some(tmux)
     }
 
@@ -88,6 +95,9 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         self.run(&["kill-server"]);
+        if !self.socket_path.is_empty() {
+            let _ = std::fs::remove_file(&self.socket_path);
+        }
     }
 }
 
