@@ -494,6 +494,9 @@ impl App {
                     text: self.what_if.as_of.to_string(),
                 });
             }
+            Msg::ShiftAsOf(months) => {
+                self.change(Setting::AsOf(self.what_if.as_of.add_months(months)));
+            }
             Msg::Undo => match self.history.undo() {
                 Some(c) => {
                     self.set(c.before);

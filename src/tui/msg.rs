@@ -78,6 +78,8 @@ pub enum Msg {
     MinEvidence,
     /// Ask for the analysis date (what-if).
     AsOf,
+    /// Move the analysis date by some months, back (negative) or forward (what-if).
+    ShiftAsOf(i32),
     /// Undo the last edit or what-if.
     Undo,
     /// Redo what was undone.
@@ -177,6 +179,8 @@ fn browse_key(code: KeyCode) -> Option<Msg> {
         KeyCode::Char('x') => Msg::SwitchOff,
         KeyCode::Char('m') => Msg::MinEvidence,
         KeyCode::Char('d') => Msg::AsOf,
+        KeyCode::Char('[') => Msg::ShiftAsOf(-1),
+        KeyCode::Char(']') => Msg::ShiftAsOf(1),
         KeyCode::Char('u') => Msg::Undo,
         KeyCode::Char('w') => Msg::Save,
         KeyCode::Char('r') => Msg::Reload,

@@ -802,3 +802,66 @@ fn a_resize_storm_with_keys_in_between_never_panics() {
         terminal.draw(|f| view::draw(f, &app)).expect("drawing");
     }
 }
+
+// ----- trust over time, accepted risks, templates, control and blast radius views ----------
+
+/// The healthcare sample (expiry, accepts, templates), opened from a temporary copy.
+fn healthcare_file() -> (tempfile::TempDir, PathBuf, App) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("healthcare.toml");
+    let sample =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-stacks/healthcare-records.toml");
+    std::fs::copy(sample, &path).expect("the sample copies");
+    let (stack, text) = super::app::read_stack(&path).expect("the sample loads");
+    let app = app_on(stack, text, Some(path.clone()));
+    (dir, path, app)
+}
+
+/// Selects the tree row of the hand-off `consumer → provider` (it must be listed).
+fn select_handoff(app: &mut App, consumer: &str, provider: &str) {
+    if app.focus() == Pane::Details {
+        app.update(Msg::SwitchPane);
+    }
+    let stack = app.shown();
+    let at = app
+        .tree()
+        .rows()
+        .iter()
+        .position(|r| {
+            r.handoff.is_some_and(|h| {
+                let h = stack.handoff(h);
+                stack.party(h.consumer).id == consumer && stack.party(h.provider).id == provider
+            })
+        })
+        .unwrap_or_else(|| panic!("no row for {consumer} → {provider}"));
+    app.update(Msg::Top);
+    for _ in 0..at {
+        app.update(Msg::Down);
+    }
+}
+
+#[test]
+fn brackets_move_the_analysis_date_by_a_month_and_show_what_expired() {
+    let (_dir, _path, mut app) = healthcare_file();
+    select_handoff(&mut app, "aldhelm", "carevault");
+    select_control(&mut app, "ENC-REST");
+    let item = &app.inspect().items[app.item()];
+    assert!(item.evidence.starts_with("expired"), "{item:?}");
+    assert!(
+        item.why.iter().any(|w| w.contains("expired on 2026-09-30")),
+        "{item:?}"
+    );
+    // Back to before the bridge letter ran out: the evidence counts again.
+    send(&mut app, [Msg::ShiftAsOf(-1), Msg::ShiftAsOf(-1)]);
+    assert_eq!(app.what_if().as_of.to_string(), "2026-09-28");
+    let item = &app.inspect().items[app.item()];
+    assert_eq!(item.evidence, "attested", "{item:?}");
+    assert!(item.severity.is_none(), "{item:?}");
+    assert_consistent(&app);
+    assert_eq!(app.unsaved(), 0, "a what-if is not an edit");
+    send(&mut app, [Msg::Undo, Msg::Undo]);
+    assert_eq!(app.what_if().as_of, as_of());
+    app.update(Msg::ShiftAsOf(1));
+    assert_eq!(app.what_if().as_of.to_string(), "2026-12-28");
+    assert!(matches!(app.notice(), Some(Notice::Info(n)) if n.contains("2026-12-28")));
+}

@@ -65,6 +65,10 @@ const HELP: &[(&str, &str)] = &[
     ("x", "switch the selected party off / on"),
     ("m", "cycle the minimum evidence that counts as assured"),
     ("d", "set the analysis date"),
+    (
+        "[  ]",
+        "analysis date one month back / forward: see what expires next",
+    ),
     ("u  Ctrl-r", "undo / redo, edits and what-ifs alike"),
     ("", ""),
     ("", "# Files"),
