@@ -18,7 +18,7 @@ use crate::analysis::{Finding, Kind, Place, Report, Severity, WhatIf, analyse};
 use crate::date::Date;
 use crate::save;
 use crate::stack::load::{load_bytes, read_bounded, sha256_hex};
-use crate::stack::{ControlIdx, HandoffIdx, PartyIdx, Side, Stack};
+use crate::stack::{Accept, AcceptPlace, ControlIdx, HandoffIdx, PartyIdx, Side, Stack};
 use crate::text::escape;
 
 /// How many rows the first screen expands (breadth first), so a big stack opens quickly.
@@ -54,6 +54,17 @@ pub enum Question {
         /// What has been typed.
         text: String,
     },
+    /// Why a finding's risk is accepted (`A`).
+    AcceptReason {
+        /// The control.
+        control: ControlIdx,
+        /// The finding's kind: the accept covers that kind only.
+        kind: Kind,
+        /// Where the finding is.
+        place: AcceptPlace,
+        /// What has been typed.
+        reason: String,
+    },
 }
 
 /// What the keyboard is doing: modes are exclusive, so they are one enum.
@@ -84,11 +95,14 @@ pub enum Notice {
     Error(String),
 }
 
-/// Gap and warning counts per hand-off and per party (party findings), for the tree.
+/// Gap and warning counts per hand-off and per party (party findings), for the tree: all of
+/// them, and those still open (not accepted), which decide the counts' colour.
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
     handoff: Vec<[u32; 2]>,
     party: Vec<[u32; 2]>,
+    open_handoff: Vec<[u32; 2]>,
+    open_party: Vec<[u32; 2]>,
 }
 
 fn slot(f: &Finding) -> usize {
@@ -103,6 +117,8 @@ impl Tally {
         let mut t = Tally {
             handoff: vec![[0; 2]; stack.handoffs.len()],
             party: vec![[0; 2]; stack.parties.len()],
+            open_handoff: vec![[0; 2]; stack.handoffs.len()],
+            open_party: vec![[0; 2]; stack.parties.len()],
         };
         for f in report.by_control.iter().flatten() {
             t.count(f, true);
@@ -111,12 +127,17 @@ impl Tally {
     }
 
     fn count(&mut self, f: &Finding, add: bool) {
-        let cell = match f.place {
-            Place::Handoff { handoff, .. } => &mut self.handoff[handoff as usize],
-            Place::Party(p) => &mut self.party[p as usize],
+        let (all, open, at) = match f.place {
+            Place::Handoff { handoff, .. } => {
+                (&mut self.handoff, &mut self.open_handoff, handoff as usize)
+            }
+            Place::Party(p) => (&mut self.party, &mut self.open_party, p as usize),
         };
-        let n = &mut cell[slot(f)];
-        *n = if add { *n + 1 } else { n.saturating_sub(1) };
+        let step = |n: &mut u32| *n = if add { *n + 1 } else { n.saturating_sub(1) };
+        step(&mut all[at][slot(f)]);
+        if f.accepted.is_none() {
+            step(&mut open[at][slot(f)]);
+        }
     }
 
     /// Gaps and warnings at a hand-off.
@@ -134,6 +155,14 @@ impl Tally {
         match row.handoff {
             Some(h) => self.at_handoff(h),
             None => self.at_party(row.party),
+        }
+    }
+
+    /// The part of a row's counts that is not accepted.
+    pub fn open_of_row(&self, row: &Row) -> [u32; 2] {
+        match row.handoff {
+            Some(h) => self.open_handoff[h as usize],
+            None => self.open_party[row.party as usize],
         }
     }
 }
@@ -193,6 +222,7 @@ impl Baseline {
 enum Edited {
     Entry(HandoffIdx, u32),
     Implements(PartyIdx, ControlIdx),
+    Accepts,
 }
 
 /// Where a tree row is, in ids rather than indices, so it can be found again after a reload.
@@ -226,6 +256,9 @@ pub struct App {
     match_at: usize,
     search_from: Option<RowPath>,
     history: History,
+    /// The stack's accepts followed by those added this session and since undone, so that a
+    /// redo (`Setting::Accepts`) can put them back; a new accept drops the undone ones.
+    accepts: Vec<Accept>,
     edited: HashSet<Edited>,
     notice: Option<Notice>,
     size: Rect,
@@ -250,6 +283,7 @@ impl App {
             baseline: Baseline::new(&report),
             tree: Tree::new(&stack),
             saved_stack: stack.clone(),
+            accepts: stack.accepts.clone(),
             stack,
             what_if,
             report,
@@ -484,6 +518,7 @@ impl App {
             Msg::PrevMatch => self.next_match(-1),
             Msg::Filter => self.toggle_filter(),
             Msg::Cycle(field) => self.cycle(field),
+            Msg::Accept => self.ask_accept(),
             Msg::Implements(side) => self.implements(side),
             Msg::SwitchOff => self.switch_off(),
             Msg::MinEvidence => self.change(Setting::MinEvidence(edit::next_min_evidence(
@@ -636,6 +671,54 @@ impl App {
                     }
                 },
                 Msg::Close => self.cancel("analysis date unchanged"),
+                _ => {}
+            },
+            (
+                Question::AcceptReason {
+                    control,
+                    kind,
+                    place,
+                    mut reason,
+                },
+                msg,
+            ) => match msg {
+                Msg::Input(c) => {
+                    reason.push(c);
+                    self.mode = Mode::Ask(Question::AcceptReason {
+                        control,
+                        kind,
+                        place,
+                        reason,
+                    });
+                }
+                Msg::Backspace => {
+                    reason.pop();
+                    self.mode = Mode::Ask(Question::AcceptReason {
+                        control,
+                        kind,
+                        place,
+                        reason,
+                    });
+                }
+                Msg::Submit if reason.trim().is_empty() => {
+                    self.notice = Some(Notice::Error(
+                        "an accepted risk needs a reason; type one, or Esc".into(),
+                    ));
+                }
+                Msg::Submit => {
+                    self.mode = Mode::Browse;
+                    self.accept(Accept {
+                        control,
+                        kind,
+                        place: Some(place),
+                        reason: reason.trim().to_string(),
+                        until: None,
+                        by: None,
+                        ticket: None,
+                        line: 0,
+                    });
+                }
+                Msg::Close => self.cancel("not accepted"),
                 _ => {}
             },
             (q, Msg::Close | Msg::Answer(false)) if q != Question::Quit => {
@@ -1077,6 +1160,43 @@ impl App {
         self.change(Setting::Implements { party, control, on });
     }
 
+    /// Asks for the reason to accept the selected control's first open finding.
+    fn ask_accept(&mut self) {
+        let Some((target, control)) = self.selected_item() else {
+            return;
+        };
+        let at = |f: &&Finding| match target {
+            Target::Entry { handoff, .. } => f.handoff() == Some(handoff),
+            Target::Requirement { party } => f.place == Place::Party(party),
+        };
+        let open = self.report.by_control[control as usize]
+            .iter()
+            .filter(at)
+            .find(|f| f.accepted.is_none());
+        let Some(f) = open else {
+            self.info("no open gap or warning here to accept (a requirement's gaps at a hand-off are accepted there)");
+            return;
+        };
+        let place = match f.place {
+            Place::Handoff { handoff, .. } => AcceptPlace::Handoff(handoff),
+            Place::Party(p) => AcceptPlace::Party(p),
+        };
+        self.mode = Mode::Ask(Question::AcceptReason {
+            control,
+            kind: f.kind,
+            place,
+            reason: String::new(),
+        });
+    }
+
+    /// Appends an accepted risk to the stack, as an undoable edit.
+    fn accept(&mut self, a: Accept) {
+        let n = self.stack.accepts.len();
+        self.accepts.truncate(n);
+        self.accepts.push(a);
+        self.change(Setting::Accepts(n as u32 + 1));
+    }
+
     fn switch_off(&mut self) {
         let Some(party) = self.tree.rows().get(self.row).map(|r| r.party) else {
             return;
@@ -1100,6 +1220,13 @@ impl App {
     /// Puts a setting in force and recomputes what depends on it: one control for an edit,
     /// everything for a what-if.
     fn set(&mut self, s: Setting) {
+        if let Setting::Accepts(n) = s {
+            let n = (n as usize).min(self.accepts.len());
+            self.stack.accepts = self.accepts[..n].to_vec();
+            if let Some(m) = self.masked.as_mut() {
+                m.accepts = mask_accepts(&self.stack.accepts);
+            }
+        }
         let scope = s.apply(&mut self.stack, &mut self.what_if);
         if let (true, Some(m)) = (s.is_edit(), self.masked.as_mut()) {
             s.apply(m, &mut self.what_if);
@@ -1129,6 +1256,7 @@ impl App {
             Setting::Implements { party, control, .. } => {
                 self.mark_edited(Edited::Implements(party, control), s)
             }
+            Setting::Accepts(_) => self.mark_edited(Edited::Accepts, s),
             Setting::Off { .. } | Setting::MinEvidence(_) | Setting::AsOf(_) => {}
         }
         if self.filter {
@@ -1213,6 +1341,22 @@ impl App {
                 )
             ),
             (_, Setting::AsOf(d)) => format!("what-if: analysis date {d}"),
+            (Setting::Accepts(before), Setting::Accepts(after)) => {
+                // The accept moved is always at the smaller count, in the session's list.
+                let moved = self.accepts.get(before.min(after) as usize);
+                let what = moved.map_or_else(String::new, |a| {
+                    format!(
+                        " the {} risk on {}",
+                        a.kind.as_str(),
+                        escape(&stack.control(a.control).id)
+                    )
+                });
+                if after > before {
+                    format!("accepted{what}")
+                } else {
+                    format!("no longer accepted:{what}")
+                }
+            }
             _ => String::new(),
         }
     }
@@ -1371,6 +1515,7 @@ impl App {
         self.what_if = what_if;
         self.saved_text = text;
         self.history = History::default();
+        self.accepts = self.stack.accepts.clone();
         self.edited.clear();
         self.matches.clear();
         if self.filter {
@@ -1458,14 +1603,21 @@ fn mask(stack: &Stack) -> Stack {
     for h in &mut m.handoffs {
         h.agreement = None;
     }
-    for a in &mut m.accepts {
+    m.accepts = mask_accepts(&stack.accepts);
+    m.name = "(presenter mode)".into();
+    m.description = None;
+    m
+}
+
+/// Accepted risks with their free texts hidden, for presenter mode.
+fn mask_accepts(accepts: &[Accept]) -> Vec<Accept> {
+    let mut out = accepts.to_vec();
+    for a in &mut out {
         a.reason = "(hidden in presenter mode)".into();
         a.by = None;
         a.ticket = None;
     }
-    m.name = "(presenter mode)".into();
-    m.description = None;
-    m
+    out
 }
 
 /// Reads and loads a stack file, keeping its text for format-preserving saves.

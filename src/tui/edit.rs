@@ -48,6 +48,10 @@ pub enum Setting {
     MinEvidence(Option<Evidence>),
     /// The analysis date (a what-if).
     AsOf(Date),
+    /// How many `[[accept]]`s the stack holds (an edit of the file). The accepts themselves
+    /// live in the app, which keeps those added this session so that redo can bring them back;
+    /// `apply` only drops the ones past the count.
+    Accepts(u32),
 }
 
 /// What a setting touches, so only that is re-analysed.
@@ -92,6 +96,10 @@ impl Setting {
                 what_if.as_of = d;
                 Scope::Everything
             }
+            Setting::Accepts(n) => {
+                stack.accepts.truncate(n as usize);
+                Scope::Everything
+            }
         }
     }
 
@@ -126,12 +134,16 @@ impl Setting {
             },
             Setting::MinEvidence(_) => Setting::MinEvidence(what_if.min_evidence),
             Setting::AsOf(_) => Setting::AsOf(what_if.as_of),
+            Setting::Accepts(_) => Setting::Accepts(stack.accepts.len() as u32),
         }
     }
 
     /// Whether it changes the file (an edit) rather than the view (a what-if).
     pub fn is_edit(self) -> bool {
-        matches!(self, Setting::Entry { .. } | Setting::Implements { .. })
+        matches!(
+            self,
+            Setting::Entry { .. } | Setting::Implements { .. } | Setting::Accepts(_)
+        )
     }
 
     /// Whether the stack holds the same value here as `baseline` (the file as last saved).
@@ -147,6 +159,7 @@ impl Setting {
                 stack.party(party).implements_control(control)
                     == baseline.party(party).implements_control(control)
             }
+            Setting::Accepts(_) => stack.accepts.len() == baseline.accepts.len(),
             Setting::Off { .. } | Setting::MinEvidence(_) | Setting::AsOf(_) => true,
         }
     }

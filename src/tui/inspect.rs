@@ -39,6 +39,8 @@ pub struct Item {
     pub name: String,
     /// The worst finding here; `None` when covered.
     pub severity: Option<Severity>,
+    /// Whether there are findings here and every one of them is an accepted risk.
+    pub accepted: bool,
     /// The status in words (kind, side, accepted).
     pub status: String,
     /// `agreed`, or the unset mark.
@@ -82,6 +84,10 @@ fn evidence(e: &Entry, as_of: crate::date::Date) -> String {
     }
 }
 
+fn all_accepted(fs: &[&Finding]) -> bool {
+    !fs.is_empty() && fs.iter().all(|f| f.accepted.is_some())
+}
+
 fn worst<'f>(fs: impl Iterator<Item = &'f Finding>) -> Option<Severity> {
     fs.map(Finding::severity).min()
 }
@@ -109,14 +115,20 @@ fn why_of(
     let text = theme
         .plain(&message(stack, f, report.min_evidence))
         .into_owned();
-    let mut lines = vec![match (both_sides, f.side()) {
-        (true, Some(side)) => format!("{} side: {}", side.as_str(), escape(&text)),
-        _ => escape(&text).into_owned(),
-    }];
+    let mut lines = Vec::new();
+    // The reason first: a line cut to one row still says why the risk was accepted.
     if let Some(a) = f.accepted.and_then(|i| stack.accepts.get(i as usize)) {
         let until = a.until.map(|d| format!(" until {d}")).unwrap_or_default();
-        lines.push(format!("accepted{until}: {}", escape(&a.reason)));
+        lines.push(format!(
+            "{} accepted{until}: {}",
+            theme.mark(None),
+            escape(&a.reason)
+        ));
     }
+    lines.push(match (both_sides, f.side()) {
+        (true, Some(side)) => format!("{} side: {}", side.as_str(), escape(&text)),
+        _ => escape(&text).into_owned(),
+    });
     lines
 }
 
@@ -182,7 +194,8 @@ pub fn build(
             .enumerate()
             .map(|(ei, e)| entry_item(stack, report, what_if, h, ei as u32, e, theme))
             .collect();
-        items.sort_by_key(|i| i.severity.map_or(2, |s| s as u8));
+        // Open gaps, open warnings, accepted ones, then covered.
+        items.sort_by_key(|i| i.severity.map_or(4, |s| s as u8 + 2 * u8::from(i.accepted)));
         out.items = items;
     } else {
         out.title = escape(&p.id).into_owned();
@@ -239,6 +252,7 @@ fn entry_item(
         id: escape(&control.id).into_owned(),
         name: escape(&control.name).into_owned(),
         severity: worst(findings.iter().copied()),
+        accepted: all_accepted(&findings),
         status,
         agreed: owner(e.agreed, theme),
         assumed: owner(e.assumed, theme),
@@ -265,6 +279,7 @@ fn requirement_item(
         id: escape(&control.id).into_owned(),
         name: escape(&control.name).into_owned(),
         severity: None,
+        accepted: false,
         status: String::new(),
         agreed: String::new(),
         assumed: String::new(),
@@ -277,6 +292,7 @@ fn requirement_item(
         .collect();
     if !own.is_empty() {
         item.severity = worst(own.iter().copied());
+        item.accepted = all_accepted(&own);
         item.status = own
             .iter()
             .map(|f| status_of(f, false))

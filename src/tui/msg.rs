@@ -70,6 +70,8 @@ pub enum Msg {
     Filter,
     /// Cycle a field of the selected control.
     Cycle(Field),
+    /// Accept the risk of the selected control's open finding (asks for the reason).
+    Accept,
     /// Toggle whether a side of the selected hand-off implements the selected control.
     Implements(Side),
     /// Switch the selected party off or on (what-if).
@@ -129,17 +131,18 @@ pub fn from_key(key: KeyEvent, mode: &Mode) -> Option<Msg> {
             KeyCode::PageDown | KeyCode::Char(' ') => Some(Msg::PageDown),
             _ => None,
         },
-        Mode::Search { .. } | Mode::Ask(Question::SaveAs { .. } | Question::AsOf { .. }) => {
-            match key.code {
-                KeyCode::Esc => Some(Msg::Close),
-                KeyCode::Enter => Some(Msg::Submit),
-                KeyCode::Backspace => Some(Msg::Backspace),
-                KeyCode::Down if matches!(mode, Mode::Search { .. }) => Some(Msg::NextMatch),
-                KeyCode::Up if matches!(mode, Mode::Search { .. }) => Some(Msg::PrevMatch),
-                KeyCode::Char(c) => Some(Msg::Input(c)),
-                _ => None,
-            }
-        }
+        Mode::Search { .. }
+        | Mode::Ask(
+            Question::SaveAs { .. } | Question::AsOf { .. } | Question::AcceptReason { .. },
+        ) => match key.code {
+            KeyCode::Esc => Some(Msg::Close),
+            KeyCode::Enter => Some(Msg::Submit),
+            KeyCode::Backspace => Some(Msg::Backspace),
+            KeyCode::Down if matches!(mode, Mode::Search { .. }) => Some(Msg::NextMatch),
+            KeyCode::Up if matches!(mode, Mode::Search { .. }) => Some(Msg::PrevMatch),
+            KeyCode::Char(c) => Some(Msg::Input(c)),
+            _ => None,
+        },
         Mode::Ask(_) => match key.code {
             KeyCode::Char('y' | 'Y') => Some(Msg::Answer(true)),
             KeyCode::Char('n' | 'N') => Some(Msg::Answer(false)),
@@ -174,6 +177,7 @@ fn browse_key(code: KeyCode) -> Option<Msg> {
         KeyCode::Char('a') => Msg::Cycle(Field::Assumed),
         KeyCode::Char('o') => Msg::Cycle(Field::Agreed),
         KeyCode::Char('e') => Msg::Cycle(Field::Evidence),
+        KeyCode::Char('A') => Msg::Accept,
         KeyCode::Char('i') => Msg::Implements(Side::Provider),
         KeyCode::Char('I') => Msg::Implements(Side::Consumer),
         KeyCode::Char('x') => Msg::SwitchOff,

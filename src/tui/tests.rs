@@ -865,3 +865,94 @@ fn brackets_move_the_analysis_date_by_a_month_and_show_what_expired() {
     assert_eq!(app.what_if().as_of.to_string(), "2026-12-28");
     assert!(matches!(app.notice(), Some(Notice::Info(n)) if n.contains("2026-12-28")));
 }
+
+#[test]
+fn accepting_a_gap_asks_why_dims_it_and_saves_an_accept_that_reanalyses_the_same() {
+    let (_dir, path, mut app) = healthcare_file();
+    select_handoff(&mut app, "carevault", "meridianhost");
+    app.update(Msg::SwitchPane);
+    app.update(Msg::Top);
+    let item = app.inspect().items[0].clone();
+    assert_eq!(
+        item.severity,
+        Some(crate::analysis::Severity::Gap),
+        "{item:?}"
+    );
+    assert!(!item.accepted);
+    let open_before = app.report().counts();
+
+    // Esc cancels; an empty reason is refused.
+    app.update(Msg::Accept);
+    assert!(matches!(
+        app.mode(),
+        Mode::Ask(Question::AcceptReason { .. })
+    ));
+    app.update(Msg::Close);
+    assert_eq!(*app.mode(), Mode::Browse);
+    send(&mut app, [Msg::Accept, Msg::Input(' '), Msg::Submit]);
+    assert!(matches!(
+        app.mode(),
+        Mode::Ask(Question::AcceptReason { .. })
+    ));
+    assert!(matches!(app.notice(), Some(Notice::Error(_))));
+    send(&mut app, typed("DR drill booked for Q1"));
+    app.update(Msg::Submit);
+    assert_eq!(*app.mode(), Mode::Browse);
+    assert_eq!(app.unsaved(), 1);
+    assert_consistent(&app);
+    let it = app
+        .inspect()
+        .items
+        .iter()
+        .find(|i| i.control == item.control)
+        .expect("still listed");
+    assert!(it.accepted, "{it:?}");
+    assert!(it.status.contains("accepted"), "{it:?}");
+    assert!(
+        it.why[0].contains("accepted: DR drill booked for Q1"),
+        "{it:?}"
+    );
+    assert_eq!(app.report().counts().accepted, open_before.accepted + 1);
+    // The row still counts the gap, but none is open there.
+    let row = &app.tree().rows()[app.row().0];
+    assert_eq!(
+        app.tally().open_of_row(row)[0] + 1,
+        app.tally().of_row(row)[0]
+    );
+
+    // Undo takes it back, redo brings it again.
+    app.update(Msg::Undo);
+    assert_eq!(app.unsaved(), 0);
+    assert_eq!(app.report().counts(), open_before);
+    app.update(Msg::Redo);
+    assert_eq!(app.unsaved(), 1);
+    assert_consistent(&app);
+
+    app.update(Msg::Save);
+    assert_eq!(app.unsaved(), 0, "{:?}", app.notice());
+    let saved = std::fs::read_to_string(&path).expect("saved");
+    assert!(saved.contains("DR drill booked for Q1"), "{saved}");
+    assert_reanalyses_to(&path, &app);
+    let (again, _) = super::app::read_stack(&path).expect("the saved file loads");
+    let fresh = analyse(&again, app.what_if());
+    assert_eq!(fresh.counts(), app.report().counts());
+}
+
+#[test]
+fn a_covered_control_has_nothing_to_accept() {
+    let mut app = demo();
+    app.update(Msg::SwitchPane);
+    let covered = app
+        .inspect()
+        .items
+        .iter()
+        .position(|i| i.severity.is_none())
+        .expect("a covered control on the first hand-off");
+    for _ in 0..covered {
+        app.update(Msg::Down);
+    }
+    app.update(Msg::Accept);
+    assert_eq!(*app.mode(), Mode::Browse);
+    assert!(matches!(app.notice(), Some(Notice::Info(n)) if n.contains("no open")));
+    assert_eq!(app.unsaved(), 0);
+}

@@ -77,21 +77,23 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
             heading(&mut out, &ins.requirements_heading, false);
         }
         let selected = i == app.item();
-        let style = if selected {
-            theme.selected(focused)
-        } else {
-            Style::new()
+        let style = match (selected, item.accepted) {
+            (true, _) => theme.selected(focused),
+            (false, true) => theme.dim(),
+            (false, false) => Style::new(),
         };
         let cursor = if selected { theme.cursor() } else { " " };
+        // An accepted risk is still listed, but dimmed and marked as handled, not open.
+        let (mark, mark_style) = if item.accepted {
+            (theme.mark(None), theme.dim())
+        } else {
+            (theme.mark(item.severity), theme.severity(item.severity))
+        };
         let mut spans = vec![
             Span::raw(format!("{cursor} ")),
             Span::styled(
-                format!(
-                    "{} {}",
-                    theme.mark(item.severity),
-                    pad(&item.status, status_w, ell)
-                ),
-                theme.severity(item.severity),
+                format!("{mark} {}", pad(&item.status, status_w, ell)),
+                mark_style,
             ),
             Span::raw(format!(" {}", pad(&item.id, id_w, ell))),
         ];

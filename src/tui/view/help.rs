@@ -60,6 +60,10 @@ const HELP: &[(&str, &str)] = &[
         "I",
         "toggle: its consumer implements it (on a requirement: the party)",
     ),
+    (
+        "A",
+        "accept the risk of the selected gap or warning: asks why (Esc cancels); saved as [[accept]]",
+    ),
     ("", ""),
     ("", "# What-ifs (views, never saved)"),
     ("x", "switch the selected party off / on"),
@@ -90,6 +94,10 @@ const HELP: &[(&str, &str)] = &[
         "warnings: covered, but not as believed or not assured enough",
     ),
     ("✓", "no finding"),
+    (
+        "✓ accepted",
+        "an accepted risk: still listed and counted, but dimmed, with its reason",
+    ),
     ("[layer]", "the party's layer (also by colour)"),
     (
         "(shared)",
@@ -107,7 +115,11 @@ const HELP: &[(&str, &str)] = &[
     ("", ""),
     (
         "",
-        "A tree row counts the findings at its hand-off; a root row its party's own.",
+        "A tree row counts the findings at its hand-off; a root row its party's own. Accepted",
+    ),
+    (
+        "",
+        "risks are counted too; a count is dimmed, not coloured, when all it counts are accepted.",
     ),
     (
         "",

@@ -203,6 +203,22 @@ fn question_text(app: &App, q: &Question) -> (Vec<String>, String) {
             ],
             "Enter apply · Esc cancel".into(),
         ),
+        Question::AcceptReason {
+            control,
+            kind,
+            reason,
+            ..
+        } => (
+            vec![
+                format!(
+                    "Accept the {} risk on {}: why? (saved with w as an [[accept]]; undo with u)",
+                    kind.as_str(),
+                    escape(&app.shown().control(*control).id)
+                ),
+                format!("> {}_", escape(reason)),
+            ],
+            "Enter accept · Esc cancel".into(),
+        ),
     }
 }
 

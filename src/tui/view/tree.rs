@@ -29,15 +29,23 @@ pub fn frame(app: &App, pane: Pane, title: String) -> Block<'static> {
     Block::bordered().border_set(theme.border()).title(title)
 }
 
-/// The counts of a row as text and style: `✗2 !1`, or `✓` when clean.
-pub fn counts(app: &App, [gaps, warnings]: [u32; 2]) -> Vec<Span<'static>> {
+/// The counts of a row as text and style: `✗2 !1`, or `✓` when clean. A count whose findings
+/// are all accepted (`open` is zero) is dimmed rather than coloured: nothing there is open.
+pub fn counts(app: &App, [gaps, warnings]: [u32; 2], open: [u32; 2]) -> Vec<Span<'static>> {
     use crate::analysis::Severity;
     let theme = app.theme();
+    let style = |open: u32, s: Severity| {
+        if open > 0 {
+            theme.severity(Some(s))
+        } else {
+            theme.dim()
+        }
+    };
     let mut out = Vec::new();
     if gaps > 0 {
         out.push(Span::styled(
             format!("{}{gaps}", theme.mark(Some(Severity::Gap))),
-            theme.severity(Some(Severity::Gap)),
+            style(open[0], Severity::Gap),
         ));
     }
     if warnings > 0 {
@@ -46,7 +54,7 @@ pub fn counts(app: &App, [gaps, warnings]: [u32; 2]) -> Vec<Span<'static>> {
         }
         out.push(Span::styled(
             format!("{}{warnings}", theme.mark(Some(Severity::Warning))),
-            theme.severity(Some(Severity::Warning)),
+            style(open[1], Severity::Warning),
         ));
     }
     if out.is_empty() {
@@ -102,7 +110,7 @@ impl Widget for TreeView<'_> {
                 ),
                 Span::raw(" "),
             ];
-            let tally = counts(app, app.tally().of_row(row));
+            let tally = counts(app, app.tally().of_row(row), app.tally().open_of_row(row));
             let tally_w: usize = tally.iter().map(|s| width(&s.content)).sum();
             right.extend(tally);
             right.push(Span::raw(" ".repeat(COUNTS_WIDTH.saturating_sub(tally_w))));
