@@ -43,8 +43,10 @@ pub struct Item {
     pub accepted: bool,
     /// The status in words (kind, side, accepted).
     pub status: String,
-    /// `agreed`, or the unset mark.
+    /// `agreed`, or the unset mark; followed by ` T` when a responsibility template set it.
     pub agreed: String,
+    /// The hand-off's template (`model`), when this entry comes from it rather than the file.
+    pub template: Option<&'static str>,
     /// `assumed`, or the unset mark.
     pub assumed: String,
     /// The evidence: as written, `(default)` in parentheses, or `expired`.
@@ -177,7 +179,10 @@ pub fn build(
             out.facts.push(format!("agreement: {}", escape(a)));
         }
         if let Some(m) = ho.model {
-            out.facts.push(format!("template: {}", m.as_str()));
+            out.facts.push(format!(
+                "template: {} (the entries it adds are marked T)",
+                m.as_str()
+            ));
         }
         if matches!((stack.layer_of(party), stack.layer_of(ho.consumer)), (Some(pl), Some(cl)) if stack.layers_declared && pl < cl)
         {
@@ -254,7 +259,16 @@ fn entry_item(
         severity: worst(findings.iter().copied()),
         accepted: all_accepted(&findings),
         status,
-        agreed: owner(e.agreed, theme),
+        agreed: if e.from_template {
+            format!("{} T", owner(e.agreed, theme))
+        } else {
+            owner(e.agreed, theme)
+        },
+        template: stack
+            .handoff(h)
+            .model
+            .filter(|_| e.from_template)
+            .map(|m| m.as_str()),
         assumed: owner(e.assumed, theme),
         evidence: evidence(e, what_if.as_of),
         why: findings
@@ -282,6 +296,7 @@ fn requirement_item(
         accepted: false,
         status: String::new(),
         agreed: String::new(),
+        template: None,
         assumed: String::new(),
         evidence: String::new(),
         why: Vec::new(),

@@ -956,3 +956,22 @@ fn a_covered_control_has_nothing_to_accept() {
     assert!(matches!(app.notice(), Some(Notice::Info(n)) if n.contains("no open")));
     assert_eq!(app.unsaved(), 0);
 }
+
+#[test]
+fn entries_from_a_template_are_marked_and_listed_ones_are_not() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/templates.toml");
+    let (stack, text) = super::app::read_stack(&path).expect("the fixture loads");
+    let mut app = app_on(stack, text, None);
+    select_handoff(&mut app, "cust", "cloud");
+    let items = &app.inspect().items[..app.inspect().requirements_at];
+    let by_id = |id: &str| items.iter().find(|i| i.id == id).expect("listed");
+    assert_eq!(by_id("BACKUP-TEST").template, None);
+    assert!(!by_id("BACKUP-TEST").agreed.ends_with(" T"));
+    let templated = by_id("PHYS-ACCESS");
+    assert_eq!(templated.template, Some("iaas"));
+    assert_eq!(templated.agreed, "provider T");
+    select_control(&mut app, "PHYS-ACCESS");
+    let screen = text_of(&draw(&app, 120, 40));
+    assert!(screen.contains("provider T"), "{screen}");
+    assert!(screen.contains("iaas responsibility template"), "{screen}");
+}

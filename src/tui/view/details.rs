@@ -54,16 +54,25 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
         .map(|i| width(&i.evidence))
         .max()
         .unwrap_or(0);
-    let table = 4 + status_w + 1 + id_w + 1 + 9 + 9 + evidence_w <= w;
+    // Wider when a template's `T` follows an owner ("provider T").
+    let agreed_w = ins
+        .items
+        .iter()
+        .take(ins.requirements_at)
+        .map(|i| width(&i.agreed) + 1)
+        .max()
+        .unwrap_or(0)
+        .clamp(9, 12);
+    let table = 4 + status_w + 1 + id_w + 1 + agreed_w + 9 + evidence_w <= w;
     let heading = |out: &mut Vec<(Line<'static>, Option<usize>)>, text: &str, columns: bool| {
         out.push((Line::raw(""), None));
         out.push((Line::styled(fit(text, w, ell), theme.heading()), None));
         if columns && table {
             let head = format!(
-                "    {} {} {:<9}{:<9}EVIDENCE",
+                "    {} {} {}{:<9}EVIDENCE",
                 pad("STATUS", status_w, ell),
                 pad("CONTROL", id_w, ell),
-                "AGREED",
+                pad("AGREED", agreed_w, ell),
                 "ASSUMED"
             );
             out.push((Line::styled(fit(&head, w, ell), theme.dim()), None));
@@ -100,7 +109,7 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
         if i < ins.requirements_at && table {
             spans.push(Span::raw(format!(
                 " {}{}{}",
-                pad(&item.agreed, 9, ell),
+                pad(&item.agreed, agreed_w, ell),
                 pad(&item.assumed, 9, ell),
                 item.evidence
             )));
@@ -144,6 +153,14 @@ fn why_lines(
         for why in &item.why {
             for l in wrap(why, room) {
                 out.push((Line::raw(format!("{indent}{l}")), Some(i)));
+            }
+        }
+        if let Some(model) = item.template {
+            let note = format!(
+                "T: agreed by the {model} responsibility template (not listed in the file; list the control to override it)"
+            );
+            for l in wrap(&note, room) {
+                out.push((Line::styled(format!("{indent}{l}"), theme.dim()), Some(i)));
             }
         }
     } else if let Some(first) = item.why.first() {

@@ -98,6 +98,10 @@ const HELP: &[(&str, &str)] = &[
         "✓ accepted",
         "an accepted risk: still listed and counted, but dimmed, with its reason",
     ),
+    (
+        "provider T",
+        "agreed owner set by the hand-off's responsibility template (model), not listed in the file",
+    ),
     ("[layer]", "the party's layer (also by colour)"),
     (
         "(shared)",
