@@ -271,10 +271,7 @@ pub struct Report {
 
 /// Analyses a whole stack.
 pub fn analyse(stack: &Stack, what_if: &WhatIf) -> Report {
-    let mut engine = engine::Engine::for_all_controls(stack, what_if);
-    let by_control: Vec<Vec<Finding>> = (0..stack.controls.len() as ControlIdx)
-        .map(|c| engine.control(c))
-        .collect();
+    let by_control = engine::all_controls(stack, what_if);
     let mut counts = Counts::default();
     for f in by_control.iter().flatten() {
         counts.add(f, 1);
