@@ -1085,7 +1085,7 @@ fn diff_lists_added_removed_and_changed_in_every_format() {
     );
     assert_eq!(
         lines[3],
-        "1 added, 1 removed, 1 changed; 2 new unaccepted gap(s)"
+        "1 added, 1 removed, 1 changed, 0 newly accepted, 0 no longer accepted; 2 new unaccepted gap(s)"
     );
 
     let md = run_ok(
@@ -1133,8 +1133,7 @@ fn diff_lists_added_removed_and_changed_in_every_format() {
         &["diff", &old, &new, "--as-of", AS_OF, "--format", "json"],
         1,
     );
-    let summary =
-        serde_json::json!({"added": 1, "removed": 1, "changed": 1, "new_unaccepted_gaps": 2});
+    let summary = serde_json::json!({"added": 1, "removed": 1, "changed": 1, "accepted": 0, "unaccepted": 0, "new_unaccepted_gaps": 2});
     assert_eq!(doc["summary"], summary);
     let changes: Vec<(&str, &str, Value, Value)> = doc["changes"]
         .as_array()
@@ -1226,14 +1225,14 @@ fn diff_exits_1_only_when_an_unaccepted_gap_comes_in() {
             &added(),
             &accepted,
             0,
-            Some("~ changed  LOG not-delivered (gap) → not-delivered (gap, accepted)"),
+            Some("~ accepted LOG not-delivered (gap) → not-delivered (gap, accepted)"),
         ),
         (
             "an accept dropped",
             &accepted,
             &added(),
             1,
-            Some("~ changed  LOG not-delivered (gap, accepted) → not-delivered (gap)"),
+            Some("~ unaccepted LOG not-delivered (gap, accepted) → not-delivered (gap)"),
         ),
     ];
     for (what, old_text, new_text, code, change) in cases {

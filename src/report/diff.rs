@@ -61,7 +61,8 @@ impl Seen {
 /// One difference between the two versions.
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
-    /// `added`, `removed` or `changed`.
+    /// `added`, `removed`, `changed` (another kind), or `accepted` / `unaccepted` (the same
+    /// finding, an accept added or dropped).
     pub change: &'static str,
     /// Where.
     #[serde(flatten)]
@@ -141,8 +142,17 @@ pub fn diff(old: &Context, new: &Context) -> Vec<Change> {
                 old: Some(was),
                 new: None,
             }),
+            // SPEC §6: a change is the same place with another kind. An accept added or dropped
+            // on an unchanged finding is reported too, under its own name, so a pull request
+            // that silences or reopens a risk does not pass unseen.
             Some((k, now)) if k != kind || now.accepted != was.accepted => out.push(Change {
-                change: "changed",
+                change: if k != kind {
+                    "changed"
+                } else if now.accepted {
+                    "accepted"
+                } else {
+                    "unaccepted"
+                },
                 place,
                 old: Some(was),
                 new: Some(now),
@@ -204,10 +214,12 @@ pub fn text(changes: &[Change]) -> String {
     let count = |w: &str| changes.iter().filter(|c| c.change == w).count();
     let _ = writeln!(
         out,
-        "{} added, {} removed, {} changed; {} new unaccepted gap(s)",
+        "{} added, {} removed, {} changed, {} newly accepted, {} no longer accepted; {} new unaccepted gap(s)",
         count("added"),
         count("removed"),
         count("changed"),
+        count("accepted"),
+        count("unaccepted"),
         changes.iter().filter(|c| c.adds_unaccepted_gap()).count()
     );
     out
@@ -300,6 +312,8 @@ pub fn json(old: &Context, new: &Context, changes: &[Change]) -> String {
             "added": changes.iter().filter(|c| c.change == "added").count(),
             "removed": changes.iter().filter(|c| c.change == "removed").count(),
             "changed": changes.iter().filter(|c| c.change == "changed").count(),
+            "accepted": changes.iter().filter(|c| c.change == "accepted").count(),
+            "unaccepted": changes.iter().filter(|c| c.change == "unaccepted").count(),
             "new_unaccepted_gaps": changes.iter().filter(|c| c.adds_unaccepted_gap()).count(),
         },
         "changes": changes,
