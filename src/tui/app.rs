@@ -14,7 +14,9 @@ use super::search;
 use super::theme::Theme;
 use super::tree::{EXPAND_LIMIT, Row, RowPath, Tree};
 use super::view;
-use crate::analysis::{Finding, Kind, Place, Report, Severity, WhatIf, analyse};
+use crate::analysis::{
+    BlastRadius, Finding, Kind, Place, Report, Severity, WhatIf, analyse, blast_radius,
+};
 use crate::date::Date;
 use crate::save;
 use crate::stack::load::{load_bytes, read_bounded, sha256_hex};
@@ -31,6 +33,61 @@ pub enum Pane {
     Tree,
     /// The hand-off pane.
     Details,
+}
+
+/// What the left pane lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// The provider tree.
+    Tree,
+    /// The controls, those with findings first (`c`).
+    Controls,
+    /// The parties ranked by blast radius (`b`).
+    BlastRadius,
+}
+
+/// A line of the control view: a control and its findings across the stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ControlLine {
+    /// The control.
+    pub control: ControlIdx,
+    /// Its gaps and warnings, accepted ones included.
+    pub counts: [u32; 2],
+    /// Those not accepted.
+    pub open: [u32; 2],
+}
+
+/// The control view's lines: controls with findings first (most gaps, then most warnings),
+/// then the rest in catalog order.
+fn control_lines(report: &Report) -> Vec<ControlLine> {
+    let mut lines: Vec<ControlLine> = report
+        .by_control
+        .iter()
+        .enumerate()
+        .map(|(c, fs)| {
+            let mut line = ControlLine {
+                control: c as ControlIdx,
+                counts: [0; 2],
+                open: [0; 2],
+            };
+            for f in fs {
+                line.counts[slot(f)] += 1;
+                if f.accepted.is_none() {
+                    line.open[slot(f)] += 1;
+                }
+            }
+            line
+        })
+        .collect();
+    lines.sort_by_key(|l| {
+        (
+            l.counts == [0, 0],
+            std::cmp::Reverse(l.counts[0]),
+            std::cmp::Reverse(l.counts[1]),
+            l.control,
+        )
+    });
+    lines
 }
 
 /// A question that waits for an answer before anything else happens.
@@ -255,6 +312,16 @@ pub struct App {
     matches: Vec<search::Target>,
     match_at: usize,
     search_from: Option<RowPath>,
+    listing: Listing,
+    controls: Vec<ControlLine>,
+    blast: Vec<BlastRadius>,
+    /// The blast radius was asked for and is computed on `Msg::Compute`, after a frame says so.
+    blast_pending: bool,
+    /// The party to select again once the ranking is recomputed.
+    blast_for: Option<PartyIdx>,
+    /// The cursor and the first line shown in the control or blast radius list.
+    line: usize,
+    line_offset: usize,
     history: History,
     /// The stack's accepts followed by those added this session and since undone, so that a
     /// redo (`Setting::Accepts`) can put them back; a new accept drops the undone ones.
@@ -305,6 +372,13 @@ impl App {
             matches: Vec::new(),
             match_at: 0,
             search_from: None,
+            listing: Listing::Tree,
+            controls: Vec::new(),
+            blast: Vec::new(),
+            blast_pending: false,
+            blast_for: None,
+            line: 0,
+            line_offset: 0,
             history: History::default(),
             edited: HashSet::new(),
             notice: None,
@@ -365,6 +439,32 @@ impl App {
     /// The selected line of the hand-off pane.
     pub fn item(&self) -> usize {
         self.item
+    }
+
+    /// What the left pane lists.
+    pub fn listing(&self) -> Listing {
+        self.listing
+    }
+
+    /// The control view's lines.
+    pub fn control_lines(&self) -> &[ControlLine] {
+        &self.controls
+    }
+
+    /// The parties ranked by blast radius (as computed when the view opened or the stack last
+    /// changed).
+    pub fn blast(&self) -> &[BlastRadius] {
+        &self.blast
+    }
+
+    /// Whether slow work waits for `Msg::Compute` (the screen says it is under way).
+    pub fn busy(&self) -> bool {
+        self.blast_pending
+    }
+
+    /// The selected line of the control or blast radius list, and the first line shown.
+    pub fn line(&self) -> (usize, usize) {
+        (self.line, self.line_offset)
     }
 
     /// The mode.
@@ -445,6 +545,10 @@ impl App {
                 self.interrupt();
                 return;
             }
+            Msg::Compute => {
+                self.compute_blast();
+                return;
+            }
             Msg::WatchFailed(why) => {
                 self.notice = Some(Notice::Error(format!(
                     "not watching the file for outside changes ({why}); r reloads it by hand"
@@ -479,11 +583,15 @@ impl App {
             Msg::Bottom => self.step(isize::MAX / 2),
             Msg::Collapse => self.collapse(),
             Msg::Expand => self.expand(),
-            Msg::Toggle => {
-                if self.focus == Pane::Tree {
-                    self.toggle_row();
-                }
-            }
+            Msg::Toggle => match (self.listing, self.focus) {
+                (Listing::Tree, Pane::Tree) => self.toggle_row(),
+                (Listing::Tree, Pane::Details) => {}
+                (Listing::Controls, Pane::Tree) => self.focus = Pane::Details,
+                (Listing::Controls, Pane::Details) => self.jump_to_place(),
+                (Listing::BlastRadius, _) => self.jump_to_party(),
+            },
+            Msg::Controls => self.show(Listing::Controls),
+            Msg::BlastRadius => self.show(Listing::BlastRadius),
             Msg::ExpandAll => self.expand_all(),
             Msg::CollapseAll => {
                 let root = self.tree.path(self.row).first().copied();
@@ -507,7 +615,12 @@ impl App {
             }
             Msg::Presenter => self.toggle_presenter(),
             Msg::Help => self.mode = Mode::Help { scroll: 0 },
-            Msg::Close => self.matches.clear(),
+            Msg::Close => {
+                self.matches.clear();
+                if self.listing != Listing::Tree {
+                    self.show(Listing::Tree);
+                }
+            }
             Msg::Search => {
                 self.search_from = Some(self.tree.path(self.row));
                 self.mode = Mode::Search {
@@ -572,6 +685,7 @@ impl App {
             | Msg::Resize(..)
             | Msg::FileChanged
             | Msg::WatchFailed(_)
+            | Msg::Compute
             | Msg::Interrupt => {}
         }
     }
@@ -789,6 +903,14 @@ impl App {
 
     fn step(&mut self, by: isize) {
         match self.focus {
+            Pane::Tree if self.listing != Listing::Tree => {
+                let n = match self.listing {
+                    Listing::Controls => self.controls.len(),
+                    _ => self.blast.len(),
+                };
+                let last = n.saturating_sub(1) as isize;
+                self.select_line((self.line as isize).saturating_add(by).clamp(0, last) as usize);
+            }
             Pane::Tree => {
                 let last = self.tree.rows().len().saturating_sub(1) as isize;
                 self.select_row((self.row as isize).saturating_add(by).clamp(0, last) as usize);
@@ -809,6 +931,132 @@ impl App {
             self.item = 0;
         }
         self.rebuild_inspect();
+    }
+
+    /// Shows the tree, the control view or the blast radius view in the left pane; asking
+    /// for the one shown goes back to the tree.
+    fn show(&mut self, listing: Listing) {
+        let listing = if self.listing == listing {
+            Listing::Tree
+        } else {
+            listing
+        };
+        self.listing = listing;
+        self.blast_pending = false;
+        self.focus = Pane::Tree;
+        self.line = 0;
+        self.line_offset = 0;
+        match listing {
+            Listing::Tree => self.rebuild_inspect(),
+            Listing::Controls => {
+                self.controls = control_lines(&self.report);
+                self.select_line(0);
+            }
+            Listing::BlastRadius => {
+                self.blast.clear();
+                self.blast_for = None;
+                self.blast_pending = true;
+                self.rebuild_inspect();
+            }
+        }
+    }
+
+    /// Ranks the parties by blast radius, keeping the selected party selected.
+    fn compute_blast(&mut self) {
+        if !std::mem::take(&mut self.blast_pending) || self.listing != Listing::BlastRadius {
+            return;
+        }
+        let at = self.blast_for;
+        let started = std::time::Instant::now();
+        self.blast = blast_radius(&self.stack, &self.what_if, &self.report);
+        let took = started.elapsed();
+        let line = at
+            .and_then(|p| self.blast.iter().position(|b| b.party == p))
+            .unwrap_or(0);
+        self.select_line(line);
+        // Only worth a word when it was slow enough to see the "computing" frame.
+        if took.as_millis() >= 200 {
+            self.info(&format!(
+                "blast radius of {} parties computed in {:.1} s",
+                thousands(self.blast.len()),
+                took.as_secs_f64()
+            ));
+        }
+    }
+
+    /// Recomputes the open list after the findings changed, keeping its selection.
+    fn refresh_listing(&mut self) {
+        match self.listing {
+            Listing::Tree => {}
+            Listing::Controls => {
+                let at = self.controls.get(self.line).map(|l| l.control);
+                self.controls = control_lines(&self.report);
+                self.line = at
+                    .and_then(|c| self.controls.iter().position(|l| l.control == c))
+                    .unwrap_or(0);
+            }
+            Listing::BlastRadius => {
+                // Recomputed after the next frame, which says so: it can take seconds.
+                if !self.blast_pending {
+                    self.blast_for = self.blast.get(self.line).map(|b| b.party);
+                }
+                self.blast.clear();
+                self.blast_pending = true;
+            }
+        }
+    }
+
+    fn select_line(&mut self, i: usize) {
+        let old = self.line;
+        self.line = i;
+        let height = (view::areas(self.size, self.zoom, self.focus)
+            .tree
+            .height
+            .saturating_sub(2) as usize)
+            .max(1);
+        if self.line < self.line_offset {
+            self.line_offset = self.line;
+        } else if self.line >= self.line_offset + height {
+            self.line_offset = self.line + 1 - height;
+        }
+        if old != i || self.inspect.title.is_empty() {
+            self.item = 0;
+        }
+        self.rebuild_inspect();
+    }
+
+    /// From the control view: the selected place, in the tree.
+    fn jump_to_place(&mut self) {
+        let Some(it) = self.inspect.items.get(self.item) else {
+            return;
+        };
+        let (target, control) = (it.target, it.control);
+        let path = match target {
+            Target::Entry { handoff, .. } => {
+                let p = self.stack.handoff(handoff).provider;
+                self.tree.path_to(&self.stack, p, Some(handoff))
+            }
+            Target::Requirement { party } => self.tree.path_to(&self.stack, party, None),
+        };
+        self.go_to(&path);
+        self.focus = Pane::Details;
+        if let Some(i) = self
+            .inspect
+            .items
+            .iter()
+            .position(|it| it.target == target && it.control == control)
+        {
+            self.item = i;
+        }
+    }
+
+    /// From the blast radius view: the selected party's first row in the tree.
+    fn jump_to_party(&mut self) {
+        let Some(b) = self.blast.get(self.line) else {
+            return;
+        };
+        let path = self.tree.path_to(&self.stack, b.party, None);
+        self.go_to(&path);
     }
 
     fn scroll_tree(&mut self) {
@@ -924,6 +1172,9 @@ impl App {
 
     /// Selects a row by path, revealing it; turns the filter off if it hides the row.
     fn go_to(&mut self, path: &[u32]) {
+        self.listing = Listing::Tree;
+        self.blast_pending = false;
+        self.focus = Pane::Tree;
         self.tree.reveal(path);
         self.refresh_tree();
         if self.tree.find(path).is_none() && self.filter {
@@ -1033,7 +1284,17 @@ impl App {
     fn click(&mut self, x: u16, y: u16) {
         let areas = view::areas(self.size, self.zoom, self.focus);
         let inside = |r: Rect| x > r.x && x + 1 < r.right() && y > r.y && y + 1 < r.bottom();
-        if inside(areas.tree) {
+        if inside(areas.tree) && self.listing != Listing::Tree {
+            self.focus = Pane::Tree;
+            let i = self.line_offset + (y - areas.tree.y - 1) as usize;
+            let n = match self.listing {
+                Listing::Controls => self.controls.len(),
+                _ => self.blast.len(),
+            };
+            if i < n {
+                self.select_line(i);
+            }
+        } else if inside(areas.tree) {
             self.focus = Pane::Tree;
             let i = self.row_offset + (y - areas.tree.y - 1) as usize;
             if i == self.row {
@@ -1068,14 +1329,52 @@ impl App {
             .items
             .get(self.item)
             .map(|it| (it.target, it.control));
-        let row = self.tree.rows().get(self.row);
-        self.inspect = inspect::build(
-            self.masked.as_ref().unwrap_or(&self.stack),
-            &self.report,
-            &self.what_if,
-            row,
-            self.theme,
-        );
+        let stack = self.masked.as_ref().unwrap_or(&self.stack);
+        self.inspect = match self.listing {
+            Listing::Tree => inspect::build(
+                stack,
+                &self.report,
+                &self.what_if,
+                self.tree.rows().get(self.row),
+                self.theme,
+            ),
+            Listing::Controls => match self.controls.get(self.line) {
+                Some(l) => inspect::build_control(
+                    stack,
+                    &self.report,
+                    &self.what_if,
+                    l.control,
+                    self.theme,
+                ),
+                None => Inspect::default(),
+            },
+            Listing::BlastRadius => match self.blast.get(self.line) {
+                Some(b) => {
+                    let root = Row {
+                        depth: 0,
+                        party: b.party,
+                        handoff: None,
+                        parent: None,
+                        has_children: false,
+                        expanded: false,
+                        cycle: false,
+                    };
+                    let mut ins =
+                        inspect::build(stack, &self.report, &self.what_if, Some(&root), self.theme);
+                    ins.facts.insert(
+                        0,
+                        format!(
+                            "if {} failed, {} more place{} would be gaps (its own needs aside); Enter shows it in the tree",
+                            escape(&stack.party(b.party).id),
+                            b.gaps_added,
+                            if b.gaps_added == 1 { "" } else { "s" }
+                        ),
+                    );
+                    ins
+                }
+                None => Inspect::default(),
+            },
+        };
         if let Some(k) = keep
             && let Some(i) = self
                 .inspect
@@ -1259,6 +1558,7 @@ impl App {
             Setting::Accepts(_) => self.mark_edited(Edited::Accepts, s),
             Setting::Off { .. } | Setting::MinEvidence(_) | Setting::AsOf(_) => {}
         }
+        self.refresh_listing();
         if self.filter {
             self.compute_reach();
             self.refresh_tree();
@@ -1521,6 +1821,11 @@ impl App {
         if self.filter {
             self.compute_reach();
         }
+        self.refresh_listing();
+        self.line = self.line.min(match self.listing {
+            Listing::Controls => self.controls.len().saturating_sub(1),
+            _ => self.blast.len().saturating_sub(1),
+        });
         self.refresh_tree();
         if let Some(path) = selected.and_then(|s| unstable(&self.stack, &s)) {
             self.go_to(&path);

@@ -70,6 +70,8 @@ pub struct Inspect {
     pub requirements_heading: String,
     /// The heading of the hand-off's controls; empty for a root row.
     pub controls_heading: String,
+    /// What the items' id column holds: `CONTROL`, or `HAND-OFF` in the control view.
+    pub id_heading: &'static str,
 }
 
 fn owner(o: Option<Owner>, theme: Theme) -> String {
@@ -145,7 +147,10 @@ pub fn build(
     let Some(row) = row else {
         return Inspect::default();
     };
-    let mut out = Inspect::default();
+    let mut out = Inspect {
+        id_heading: "CONTROL",
+        ..Inspect::default()
+    };
     let party = row.party;
     let layer_name = |p: PartyIdx| {
         stack
@@ -355,4 +360,87 @@ fn requirement_item(
         ));
     }
     item
+}
+
+/// The place of a hand-off in words: `consumer → provider · service`, escaped.
+fn handoff_name(stack: &Stack, h: HandoffIdx, theme: Theme) -> String {
+    let ho = stack.handoff(h);
+    format!(
+        "{} {} {}{}",
+        escape(&stack.party(ho.consumer).id),
+        theme.arrow(),
+        escape(&stack.party(ho.provider).id),
+        ho.service
+            .as_deref()
+            .map(|s| format!(" {} {}", theme.dot(), escape(s)))
+            .unwrap_or_default()
+    )
+}
+
+/// The control view's pane: every place where a control is a gap or warning, with the why,
+/// gaps first; then the parties whose own requirement of it is a finding.
+pub fn build_control(
+    stack: &Stack,
+    report: &Report,
+    what_if: &WhatIf,
+    c: ControlIdx,
+    theme: Theme,
+) -> Inspect {
+    let control = stack.control(c);
+    let findings = &report.by_control[c as usize];
+    let [gaps, warnings] = findings.iter().fold([0, 0], |mut n, f| {
+        n[usize::from(f.severity() == Severity::Warning)] += 1;
+        n
+    });
+    let mut out = Inspect {
+        title: format!(
+            "{} {} {}",
+            escape(&control.id),
+            theme.dot(),
+            escape(&control.name)
+        ),
+        id_heading: "HAND-OFF",
+        ..Inspect::default()
+    };
+    out.facts.push(format!(
+        "{gaps} gap{} and {warnings} warning{} across the stack; Enter on a place shows it in the tree",
+        if gaps == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" },
+    ));
+    let mut handoffs: Vec<HandoffIdx> = Vec::new();
+    let mut parties: Vec<PartyIdx> = Vec::new();
+    for f in findings {
+        match f.place {
+            Place::Handoff { handoff, .. } if !handoffs.contains(&handoff) => {
+                handoffs.push(handoff)
+            }
+            Place::Party(p) if !parties.contains(&p) => parties.push(p),
+            _ => {}
+        }
+    }
+    let ix = stack.index();
+    let mut items: Vec<Item> = handoffs
+        .iter()
+        .filter_map(|&h| {
+            let &(_, ei) = ix.entries_of[c as usize].iter().find(|&&(eh, _)| eh == h)?;
+            let e = &stack.handoff(h).entries[ei as usize];
+            let mut item = entry_item(stack, report, what_if, h, ei, e, theme);
+            item.id = handoff_name(stack, h, theme);
+            Some(item)
+        })
+        .collect();
+    items.sort_by_key(|i| i.severity.map_or(4, |s| s as u8 + 2 * u8::from(i.accepted)));
+    out.controls_heading = format!("Hand-offs where it is a gap or warning ({})", items.len());
+    out.items = items;
+    out.requirements_at = out.items.len();
+    out.requirements_heading = format!(
+        "Parties whose own requirement of it is a gap or warning ({})",
+        parties.len()
+    );
+    for p in parties {
+        let mut item = requirement_item(stack, report, what_if, p, c, theme);
+        item.id = escape(&stack.party(p).id).into_owned();
+        out.items.push(item);
+    }
+    out
 }

@@ -147,6 +147,9 @@ impl Explorer {
         if let Some(msg) = msg::from_key(key, self.0.mode()) {
             self.0.update(msg);
         }
+        if self.0.busy() {
+            self.0.update(Msg::Compute);
+        }
     }
 
     /// Tells it the terminal's size.
@@ -215,6 +218,12 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> anyhow::Result<(
         }
         if app.should_quit() {
             return Ok(());
+        }
+        if app.busy() {
+            // The frame just drawn says what is being computed.
+            app.update(Msg::Compute);
+            redraw = true;
+            continue;
         }
         let timeout = watcher.as_ref().map_or(IDLE, |w| w.timeout(IDLE));
         if event::poll(timeout)? {

@@ -68,6 +68,10 @@ pub enum Msg {
     PrevMatch,
     /// Show only rows with findings (and their ancestors), or everything again.
     Filter,
+    /// The left pane lists the controls (or the tree again).
+    Controls,
+    /// The left pane ranks the parties by blast radius (or shows the tree again).
+    BlastRadius,
     /// Cycle a field of the selected control.
     Cycle(Field),
     /// Accept the risk of the selected control's open finding (asks for the reason).
@@ -100,6 +104,8 @@ pub enum Msg {
     Resize(u16, u16),
     /// The stack file changed on disk.
     FileChanged,
+    /// Do the slow work asked for (the blast radius), now that a frame says it is under way.
+    Compute,
     /// The stack file cannot be watched for changes made elsewhere (why).
     WatchFailed(String),
     /// A mouse click at (column, row).
@@ -174,6 +180,8 @@ fn browse_key(code: KeyCode) -> Option<Msg> {
         KeyCode::Char('n') => Msg::NextMatch,
         KeyCode::Char('N') => Msg::PrevMatch,
         KeyCode::Char('f') => Msg::Filter,
+        KeyCode::Char('c') => Msg::Controls,
+        KeyCode::Char('b') => Msg::BlastRadius,
         KeyCode::Char('a') => Msg::Cycle(Field::Assumed),
         KeyCode::Char('o') => Msg::Cycle(Field::Agreed),
         KeyCode::Char('e') => Msg::Cycle(Field::Evidence),
@@ -230,6 +238,33 @@ mod tests {
                 Some(Msg::Implements(Side::Consumer)),
             ),
             (Mode::Browse, key(KeyCode::Char('Z')), None),
+            (
+                Mode::Browse,
+                key(KeyCode::Char('[')),
+                Some(Msg::ShiftAsOf(-1)),
+            ),
+            (
+                Mode::Browse,
+                key(KeyCode::Char(']')),
+                Some(Msg::ShiftAsOf(1)),
+            ),
+            (Mode::Browse, key(KeyCode::Char('A')), Some(Msg::Accept)),
+            (Mode::Browse, key(KeyCode::Char('c')), Some(Msg::Controls)),
+            (
+                Mode::Browse,
+                key(KeyCode::Char('b')),
+                Some(Msg::BlastRadius),
+            ),
+            (
+                Mode::Ask(Question::AcceptReason {
+                    control: 0,
+                    kind: crate::analysis::Kind::NotDelivered,
+                    place: crate::stack::AcceptPlace::Party(0),
+                    reason: String::new(),
+                }),
+                key(KeyCode::Char('y')),
+                Some(Msg::Input('y')),
+            ),
             (
                 typing.clone(),
                 key(KeyCode::Char('j')),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::app::{App, Mode, Notice, Pane, Question};
+use super::app::{App, Listing, Mode, Notice, Pane, Question};
 use super::msg::{Field, Msg};
 use super::theme::Theme;
 use super::view;
@@ -45,9 +45,13 @@ fn demo_file() -> (tempfile::TempDir, PathBuf, App) {
     (dir, path, app)
 }
 
+/// Sends messages as the event loop does, slow work included (after its "computing" frame).
 fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) {
     for m in msgs {
         app.update(m);
+        if app.busy() {
+            app.update(Msg::Compute);
+        }
     }
 }
 
@@ -135,6 +139,8 @@ fn scenarios() -> Vec<(&'static str, Vec<Msg>)> {
             "presenter",
             vec![Msg::Presenter, Msg::SwitchPane, Msg::Down],
         ),
+        ("controls", vec![Msg::Controls, Msg::Toggle]),
+        ("blast_radius", vec![Msg::BlastRadius, Msg::Down]),
     ]
 }
 
@@ -974,4 +980,115 @@ fn entries_from_a_template_are_marked_and_listed_ones_are_not() {
     let screen = text_of(&draw(&app, 120, 40));
     assert!(screen.contains("provider T"), "{screen}");
     assert!(screen.contains("iaas responsibility template"), "{screen}");
+}
+
+#[test]
+fn the_control_view_lists_controls_with_findings_first_and_enter_goes_to_the_place() {
+    let (_dir, _path, mut app) = healthcare_file();
+    app.update(Msg::Controls);
+    assert_eq!(app.listing(), Listing::Controls);
+    let lines = app.control_lines().to_vec();
+    let with = lines.iter().take_while(|l| l.counts != [0, 0]).count();
+    assert!(with > 0);
+    assert!(lines[with..].iter().all(|l| l.counts == [0, 0]));
+    for l in &lines {
+        let fs = &app.report().by_control[l.control as usize];
+        assert_eq!((l.counts[0] + l.counts[1]) as usize, fs.len());
+    }
+    // Breach notification's question, for BCP-DR: every place it breaks, with the chain.
+    let bcp = app.shown().control_id("BCP-DR").expect("in the catalog");
+    let at = lines.iter().position(|l| l.control == bcp).expect("listed");
+    for _ in 0..at {
+        app.update(Msg::Down);
+    }
+    let places: Vec<_> = app.report().by_control[bcp as usize]
+        .iter()
+        .filter_map(|f| f.handoff())
+        .collect();
+    let items = app.inspect().items.clone();
+    assert_eq!(items.len(), places.len());
+    assert!(
+        items
+            .iter()
+            .all(|i| i.control == bcp && i.severity.is_some())
+    );
+    assert!(
+        items
+            .iter()
+            .any(|i| i.why.iter().any(|w| w.contains("root cause")))
+    );
+    assert!(items[0].id.contains(" → "), "{:?}", items[0]);
+
+    app.update(Msg::Toggle);
+    assert_eq!(app.focus(), Pane::Details);
+    app.update(Msg::Down);
+    let want = items[1].target;
+    app.update(Msg::Toggle);
+    assert_eq!(app.listing(), Listing::Tree);
+    let row = &app.tree().rows()[app.row().0];
+    let super::inspect::Target::Entry { handoff, .. } = want else {
+        panic!("a hand-off place")
+    };
+    assert_eq!(row.handoff, Some(handoff));
+    assert_eq!(app.inspect().items[app.item()].control, bcp);
+
+    // c twice, and Esc, go back to the tree.
+    send(&mut app, [Msg::Controls, Msg::Controls]);
+    assert_eq!(app.listing(), Listing::Tree);
+    send(&mut app, [Msg::Controls, Msg::Close]);
+    assert_eq!(app.listing(), Listing::Tree);
+}
+
+#[test]
+fn the_control_view_follows_edits() {
+    let mut app = demo();
+    app.update(Msg::Controls);
+    let first = app.control_lines()[0];
+    send(&mut app, [Msg::Toggle, Msg::Implements(Side::Provider)]);
+    assert_consistent(&app);
+    let now = app
+        .control_lines()
+        .iter()
+        .find(|l| l.control == first.control)
+        .copied()
+        .expect("still listed");
+    let fs = &app.report().by_control[first.control as usize];
+    assert_eq!((now.counts[0] + now.counts[1]) as usize, fs.len());
+    assert_eq!(app.listing(), Listing::Controls);
+    assert_eq!(app.unsaved(), 1);
+}
+
+#[test]
+fn the_blast_radius_view_ranks_parties_and_enter_goes_to_the_party() {
+    let (_dir, _path, mut app) = healthcare_file();
+    app.update(Msg::BlastRadius);
+    assert!(app.busy(), "computed after a frame that says so");
+    assert!(text_of(&draw(&app, 120, 40)).contains("computing"));
+    app.update(Msg::Compute);
+    assert!(!app.busy());
+    let want = crate::analysis::blast_radius(app.shown(), app.what_if(), app.report());
+    assert_eq!(app.blast(), want.as_slice());
+    assert!(
+        app.blast()
+            .windows(2)
+            .all(|w| w[0].gaps_added >= w[1].gaps_added)
+    );
+    assert!(app.inspect().facts[0].contains("more places would be gaps"));
+    app.update(Msg::Down);
+    let party = app.blast()[1].party;
+    app.update(Msg::Toggle);
+    assert_eq!(app.listing(), Listing::Tree);
+    assert_eq!(app.tree().rows()[app.row().0].party, party);
+
+    // It follows what-ifs, recomputed after a "computing" frame, keeping the selection.
+    send(&mut app, [Msg::BlastRadius, Msg::Down]);
+    let selected = app.blast()[1].party;
+    app.update(Msg::ShiftAsOf(-3));
+    assert!(app.busy());
+    app.update(Msg::Compute);
+    let want = crate::analysis::blast_radius(app.shown(), app.what_if(), app.report());
+    assert_eq!(app.blast(), want.as_slice());
+    assert_eq!(app.blast()[app.line().0].party, selected);
+    send(&mut app, [Msg::BlastRadius]);
+    assert_eq!(app.listing(), Listing::Tree);
 }

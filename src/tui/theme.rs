@@ -167,6 +167,11 @@ impl Theme {
         self.pick("↻", "@")
     }
 
+    /// One cell of a bar in the blast radius ranking.
+    pub fn bar(&self) -> &'static str {
+        self.pick("█", "#")
+    }
+
     /// Separates items on one line.
     pub fn sep(&self) -> &'static str {
         self.pick(" · ", " | ")

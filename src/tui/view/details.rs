@@ -10,7 +10,7 @@ use ratatui::widgets::Widget;
 
 use super::tree::frame;
 use super::{fit, pad, put_lines, width, wrap};
-use crate::tui::app::{App, Pane};
+use crate::tui::app::{App, Listing, Pane};
 use crate::tui::inspect::Item;
 
 /// The hand-off pane.
@@ -44,7 +44,7 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
         .map(|i| width(&i.id))
         .max()
         .unwrap_or(0)
-        .clamp(7, 18);
+        .clamp(7, if ins.id_heading == "CONTROL" { 18 } else { 30 });
     // One table line per control when the columns fit; otherwise the owners and evidence go on
     // a line of their own, in words.
     let evidence_w = ins
@@ -71,7 +71,7 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
             let head = format!(
                 "    {} {} {}{:<9}EVIDENCE",
                 pad("STATUS", status_w, ell),
-                pad("CONTROL", id_w, ell),
+                pad(ins.id_heading, id_w, ell),
                 pad("AGREED", agreed_w, ell),
                 "ASSUMED"
             );
@@ -207,7 +207,12 @@ impl Widget for DetailsView<'_> {
             return;
         }
         let app = self.0;
-        let block = frame(app, Pane::Details, "Hand-off".into());
+        let title = match app.listing() {
+            Listing::Tree => "Hand-off",
+            Listing::Controls => "Control",
+            Listing::BlastRadius => "Party",
+        };
+        let block = frame(app, Pane::Details, title.into());
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.is_empty() {

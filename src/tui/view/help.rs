@@ -33,6 +33,15 @@ const HELP: &[(&str, &str)] = &[
         "f",
         "filter: only rows with findings, and the rows above them",
     ),
+    (
+        "c",
+        "control view: every control, those with findings first; Enter on a place: to the tree",
+    ),
+    (
+        "b",
+        "blast radius: parties ranked by the gaps their failure adds; Enter: to the party",
+    ),
+    ("c b Esc", "(in those views) back to the tree"),
     ("z", "zoom the focused pane to the whole screen"),
     (
         "p",

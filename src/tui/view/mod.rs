@@ -4,6 +4,7 @@
 
 pub mod details;
 pub mod help;
+pub mod lists;
 pub mod status;
 pub mod tree;
 
@@ -14,7 +15,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 use unicode_width::UnicodeWidthChar;
 
-use super::app::{App, Mode, Pane};
+use super::app::{App, Listing, Mode, Pane};
 
 /// The smallest terminal the explorer draws its panes in.
 pub const MIN_SIZE: (u16, u16) = (40, 12);
@@ -101,7 +102,11 @@ impl Widget for Screen<'_> {
             return;
         }
         let a = areas(area, app.zoomed(), app.focus());
-        tree::TreeView(app).render(a.tree, buf);
+        match app.listing() {
+            Listing::Tree => tree::TreeView(app).render(a.tree, buf),
+            Listing::Controls => lists::ControlsView(app).render(a.tree, buf),
+            Listing::BlastRadius => lists::BlastView(app).render(a.tree, buf),
+        }
         details::DetailsView(app).render(a.details, buf);
         status::StatusBar(app).render(a.status, buf);
         match app.mode() {

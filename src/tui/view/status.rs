@@ -9,10 +9,16 @@ use ratatui::widgets::{Block, Clear, Widget};
 use super::{fit, put_lines, wrap};
 use crate::analysis::Severity;
 use crate::text::escape;
-use crate::tui::app::{App, Mode, Notice, Pane, Question};
+use crate::tui::app::{App, Listing, Mode, Notice, Pane, Question};
 
 /// Key hints for the tree pane.
-const TREE_HINTS: &str = "j/k move · h/l fold · Tab controls · / search · f filter · = expand all · x off · z zoom · ? help · q quit";
+const TREE_HINTS: &str = "j/k move · h/l fold · Tab controls · / search · f filter · c by control · b blast radius · x off · ? help · q quit";
+/// Key hints for the control list.
+const CONTROLS_HINTS: &str =
+    "j/k control · Enter its places · c or Esc tree · [ ] date · ? help · q quit";
+/// Key hints for the blast radius ranking.
+const BLAST_HINTS: &str =
+    "j/k party · Enter show in the tree · b or Esc tree · [ ] date · ? help · q quit";
 /// Key hints for the hand-off pane.
 const DETAILS_HINTS: &str = "j/k control · a assumed · o agreed · e evidence · i/I implements · u undo · w save · Tab tree · ? help";
 
@@ -141,7 +147,11 @@ impl Widget for StatusBar<'_> {
             _ if app.presenter() => Line::raw(""),
             _ => {
                 let hints = match app.focus() {
-                    Pane::Tree => TREE_HINTS,
+                    Pane::Tree => match app.listing() {
+                        Listing::Tree => TREE_HINTS,
+                        Listing::Controls => CONTROLS_HINTS,
+                        Listing::BlastRadius => BLAST_HINTS,
+                    },
                     Pane::Details => DETAILS_HINTS,
                 };
                 Line::styled(fit(&theme.plain(hints), w, theme.ellipsis()), theme.dim())

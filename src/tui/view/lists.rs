@@ -1,0 +1,146 @@
+//! The left pane's other two listings: the controls with their findings across the stack (`c`)
+//! and the parties ranked by blast radius (`b`). Like the tree, only the lines that fit are drawn.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::tree::{counts, frame};
+use super::{fit, pad, width};
+use crate::text::escape;
+use crate::tui::app::{App, Pane};
+
+/// The control view's list.
+pub struct ControlsView<'a>(pub &'a App);
+
+/// The blast radius ranking.
+pub struct BlastView<'a>(pub &'a App);
+
+/// Draws one line: `left` cut to the room `right` leaves, `right` flush right.
+fn draw_line(
+    buf: &mut Buffer,
+    app: &App,
+    inner: Rect,
+    y: u16,
+    selected: bool,
+    left: &str,
+    right: Vec<Span<'static>>,
+) {
+    let theme = app.theme();
+    let style = if selected {
+        theme.selected(app.focus() == Pane::Tree)
+    } else {
+        Style::new()
+    };
+    let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
+    let cursor = if selected { theme.cursor() } else { " " };
+    let room = (inner.width as usize).saturating_sub(right_w + 1);
+    let head = fit(&format!("{cursor} {left}"), room, theme.ellipsis());
+    buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
+    buf.set_line(inner.x, y, &Line::from(head).style(style), inner.width);
+    let rx = inner.right().saturating_sub(right_w as u16);
+    buf.set_line(rx.max(inner.x), y, &Line::from(right), inner.width);
+}
+
+impl Widget for ControlsView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.is_empty() {
+            return;
+        }
+        let app = self.0;
+        let theme = app.theme();
+        let lines = app.control_lines();
+        let with = lines.iter().filter(|l| l.counts != [0, 0]).count();
+        let title = format!(
+            "Controls{}{with} of {} with findings{}c: tree",
+            theme.sep(),
+            lines.len(),
+            theme.sep()
+        );
+        let block = frame(app, Pane::Tree, title);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let (selected, offset) = app.line();
+        let stack = app.shown();
+        for (i, y) in (offset..lines.len()).zip(inner.top()..inner.bottom()) {
+            let l = &lines[i];
+            let control = stack.control(l.control);
+            let mut right = counts(app, l.counts, l.open);
+            let w: usize = right.iter().map(|s| width(&s.content)).sum();
+            right.push(Span::raw(" ".repeat(8usize.saturating_sub(w))));
+            let left = format!(
+                "{} {}",
+                pad(&escape(&control.id), 16, theme.ellipsis()),
+                escape(&control.name)
+            );
+            draw_line(buf, app, inner, y, i == selected, &left, right);
+        }
+    }
+}
+
+impl Widget for BlastView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.is_empty() {
+            return;
+        }
+        let app = self.0;
+        let theme = app.theme();
+        let ranking = app.blast();
+        let title = format!(
+            "Blast radius (gaps added if it failed){}b: tree",
+            theme.sep()
+        );
+        let block = frame(app, Pane::Tree, title);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if app.busy() && inner.height > 0 {
+            let text = format!(
+                "computing what breaks if each of the {} parties fails…",
+                app.shown().parties.len()
+            );
+            buf.set_stringn(
+                inner.x + 1,
+                inner.y,
+                theme.plain(&text),
+                inner.width.saturating_sub(1) as usize,
+                theme.dim(),
+            );
+            return;
+        }
+        let (selected, offset) = app.line();
+        let stack = app.shown();
+        let most = ranking.first().map_or(0, |b| b.gaps_added).max(1);
+        for (i, y) in (offset..ranking.len()).zip(inner.top()..inner.bottom()) {
+            let b = &ranking[i];
+            let party = stack.party(b.party);
+            let layer = party.layer.map_or_else(
+                || "-".to_string(),
+                |l| escape(&stack.layers[l as usize].id).into_owned(),
+            );
+            // A bar scaled to the largest radius, so the ranking reads at a glance.
+            let bar_w = 10 * b.gaps_added / most;
+            let style = if b.gaps_added > 0 {
+                theme.severity(Some(crate::analysis::Severity::Gap))
+            } else {
+                theme.severity(None)
+            };
+            let right = vec![
+                Span::styled(
+                    pad(&format!("[{}]", fit(&layer, 10, theme.ellipsis())), 13, ""),
+                    theme.layer(party.layer),
+                ),
+                Span::styled(format!("{:>4} ", b.gaps_added), style),
+                Span::styled(pad(&theme.bar().repeat(bar_w), 10, ""), style),
+            ];
+            let off = if app.what_if().is_off(b.party) {
+                " (off)"
+            } else {
+                ""
+            };
+            let left = format!("{}{off}", escape(&party.id));
+            draw_line(buf, app, inner, y, i == selected, &left, right);
+        }
+    }
+}
