@@ -233,7 +233,8 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> anyhow::Result<(
                     app.update(msg);
                     redraw = true;
                 }
-                if app.should_quit() || !event::poll(Duration::ZERO)? {
+                // Slow work asked for runs before the keys typed after it, which may need it.
+                if app.should_quit() || app.busy() || !event::poll(Duration::ZERO)? {
                     break;
                 }
             }
