@@ -10,6 +10,8 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 use toml::value::Datetime;
 
+mod chunked;
+
 use super::catalog;
 use super::model::*;
 use super::raw::*;
@@ -210,9 +212,8 @@ pub fn load_bytes(bytes: &[u8], name: &str, base_dir: Option<&Path>) -> Result<S
             });
         }
     };
-    let mut stack = load_str(text, name, base_dir)?;
-    stack.source.sha256 = sha256_hex(bytes);
-    Ok(stack)
+    // load_str hashes the text, which is these very bytes.
+    load_str(text, name, base_dir)
 }
 
 /// SHA-256 of some bytes, in lower-case hex.
@@ -239,15 +240,23 @@ pub fn load_str(text: &str, name: &str, base_dir: Option<&Path>) -> Result<Stack
             more: 0,
         });
     }
-    let raw: RawStack = toml::from_str(text).map_err(|e| {
-        let at = e.span().map_or(0, |s| s.start);
-        let (message, help) = toml_message(e.message());
-        LoadError::Invalid {
-            path: name.into(),
-            diagnostics: vec![diagnostic(text, at, message, help)],
-            more: 0,
-        }
-    })?;
+    // Big files are parsed in pieces (a fraction of the memory, and faster); anything the
+    // pieces cannot promise to read exactly as the whole text, errors included, is parsed whole.
+    let pieces = (text.len() >= 4 * chunked::PIECE)
+        .then(|| chunked::parse(text, chunked::PIECE))
+        .flatten();
+    let raw: RawStack = match pieces {
+        Some(raw) => raw,
+        None => toml::from_str(text).map_err(|e| {
+            let at = e.span().map_or(0, |s| s.start);
+            let (message, help) = toml_message(e.message());
+            LoadError::Invalid {
+                path: name.into(),
+                diagnostics: vec![diagnostic(text, at, message, help)],
+                more: 0,
+            }
+        })?,
+    };
     let mut v = Validator {
         text,
         line_starts: line_starts(text),

@@ -1,0 +1,437 @@
+//! Parsing a large stack file in pieces. `toml::from_str` builds a tree of the whole document
+//! before deserialising it: on a 15 MB stack that tree peaks at about 30 times the file size
+//! (docs/performance.md). A stack file is a long run of `[[party]]`, `[[handoff]]`, … tables, so
+//! it is cut before such headers into pieces of about [`PIECE`] bytes, each parsed on its own;
+//! the parser's tree then never holds more than one piece.
+//!
+//! This is only a faster road to the same place: [`parse`] returns `None` whenever it cannot
+//! promise exactly what a whole-document parse would give (a piece that does not parse, text
+//! before the first table, `[stack]` twice or never, …), and the caller then parses the whole
+//! text, which also produces the canonical error message.
+//!
+//! Why the pieces add up to the whole: a piece starts at a top-level header line outside any
+//! string or bracket, so it is the text of complete tables; array-of-tables headers append in
+//! order; the only plain table, `[stack]`, must occur in exactly one piece; and a sub-table
+//! header such as `[handoff.controls]` that a piece cannot attach to a table of its own makes
+//! that piece fail (it would become a table where an array is expected), which falls back.
+//! A cut in the wrong place leaves a piece with an open string or bracket, which fails too.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::stack::raw::*;
+
+/// Pieces are cut at the first table header after this many bytes.
+pub(super) const PIECE: usize = 128 * 1024;
+
+/// The top-level headers a piece may start at.
+const BOUNDARIES: [&str; 6] = [
+    "[stack]",
+    "[[layer]]",
+    "[[control]]",
+    "[[party]]",
+    "[[handoff]]",
+    "[[accept]]",
+];
+
+/// One piece of a stack file: the tables of [`RawStack`], all optional.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Piece {
+    stack: Option<Spanned<RawHeader>>,
+    #[serde(default)]
+    layer: Vec<Spanned<RawLayer>>,
+    #[serde(default)]
+    control: Vec<Spanned<RawControl>>,
+    #[serde(default)]
+    party: Vec<Spanned<RawParty>>,
+    #[serde(default)]
+    handoff: Vec<Spanned<RawHandoff>>,
+    #[serde(default)]
+    accept: Vec<Spanned<RawAccept>>,
+}
+
+/// The text parsed as `toml::from_str::<RawStack>(text)` would, spans included, or `None` when
+/// the caller must parse the whole text instead.
+pub(super) fn parse(text: &str, piece: usize) -> Option<RawStack> {
+    let cuts = cuts(text, piece)?;
+    let mut stack = None;
+    let mut raw = RawStack {
+        stack: Spanned::new(0..0, empty_header()),
+        layers: Vec::new(),
+        controls: Vec::new(),
+        parties: Vec::new(),
+        handoffs: Vec::new(),
+        accepts: Vec::new(),
+    };
+    for window in cuts.windows(2) {
+        let (start, end) = (window[0], window[1]);
+        let p: Piece = toml::from_str(&text[start..end]).ok()?;
+        if let Some(header) = p.stack {
+            if stack.is_some() {
+                return None;
+            }
+            stack = Some(shift(header, start, |h, by| h.shifted(by)));
+        }
+        let by = start;
+        raw.layers
+            .extend(p.layer.into_iter().map(|l| shift(l, by, RawLayer::shifted)));
+        raw.controls.extend(
+            p.control
+                .into_iter()
+                .map(|c| shift(c, by, RawControl::shifted)),
+        );
+        raw.parties
+            .extend(p.party.into_iter().map(|x| shift(x, by, RawParty::shifted)));
+        raw.handoffs.extend(
+            p.handoff
+                .into_iter()
+                .map(|h| shift(h, by, RawHandoff::shifted)),
+        );
+        raw.accepts.extend(
+            p.accept
+                .into_iter()
+                .map(|a| shift(a, by, RawAccept::shifted)),
+        );
+    }
+    raw.stack = stack?;
+    Some(raw)
+}
+
+fn empty_header() -> RawHeader {
+    RawHeader {
+        name: Spanned::new(0..0, String::new()),
+        description: None,
+        catalog: None,
+        min_evidence: None,
+    }
+}
+
+/// Where the pieces start (and, last, the end of the text); `None` when the text has anything
+/// but blank lines and comments before its first table, or ends inside a string or bracket.
+fn cuts(text: &str, piece: usize) -> Option<Vec<usize>> {
+    #[derive(PartialEq)]
+    enum In {
+        Code,
+        BasicBlock,
+        LiteralBlock,
+    }
+    let mut state = In::Code;
+    let mut depth: usize = 0;
+    let mut seen_table = false;
+    let mut cuts = vec![0];
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        if state == In::Code && depth == 0 && trimmed.starts_with('[') {
+            seen_table = true;
+            if start - cuts[cuts.len() - 1] >= piece && is_boundary(trimmed) {
+                cuts.push(start);
+            }
+            // A header holds no value: nothing in it opens a string or a bracket that lasts.
+            continue;
+        }
+        if !seen_table && state == In::Code {
+            let content = trimmed.trim_end();
+            if !content.is_empty() && !content.starts_with('#') {
+                return None;
+            }
+        }
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match state {
+                In::Code => match bytes[i] {
+                    b'#' => break,
+                    b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                        state = In::BasicBlock;
+                        i += 3;
+                        continue;
+                    }
+                    b'\'' if bytes[i..].starts_with(b"'''") => {
+                        state = In::LiteralBlock;
+                        i += 3;
+                        continue;
+                    }
+                    b'"' => i = end_of_basic(bytes, i + 1)?,
+                    b'\'' => i = i + 1 + bytes[i + 1..].iter().position(|&b| b == b'\'')?,
+                    b'[' | b'{' => depth += 1,
+                    b']' | b'}' => depth = depth.checked_sub(1)?,
+                    _ => {}
+                },
+                In::BasicBlock => match bytes[i] {
+                    b'\\' => i += 1,
+                    b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                        state = In::Code;
+                        i += 3;
+                        continue;
+                    }
+                    _ => {}
+                },
+                In::LiteralBlock => {
+                    if bytes[i..].starts_with(b"'''") {
+                        state = In::Code;
+                        i += 3;
+                        continue;
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+    if state != In::Code || depth != 0 {
+        return None;
+    }
+    cuts.push(text.len());
+    Some(cuts)
+}
+
+/// The index of the quote closing a one-line basic string whose content starts at `from`.
+fn end_of_basic(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i),
+            b'\n' => return None,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Whether a header line opens one of the top-level tables a piece may start at.
+fn is_boundary(line: &str) -> bool {
+    let header = line.split('#').next().unwrap_or("");
+    let compact: String = header.chars().filter(|c| !c.is_whitespace()).collect();
+    BOUNDARIES.contains(&compact.as_str())
+}
+
+/// A spanned value moved `by` bytes later, its contents too.
+fn shift<T>(value: Spanned<T>, by: usize, inner: impl FnOnce(T, usize) -> T) -> Spanned<T> {
+    let span = value.span();
+    Spanned::new(
+        span.start + by..span.end + by,
+        inner(value.into_inner(), by),
+    )
+}
+
+fn at<T>(value: Spanned<T>, by: usize) -> Spanned<T> {
+    shift(value, by, |v, _| v)
+}
+
+fn opt<T>(value: Option<Spanned<T>>, by: usize) -> Option<Spanned<T>> {
+    value.map(|v| at(v, by))
+}
+
+fn all<T>(values: Vec<Spanned<T>>, by: usize) -> Vec<Spanned<T>> {
+    values.into_iter().map(|v| at(v, by)).collect()
+}
+
+// Every field is named, so a field added to a raw table fails to compile here instead of
+// keeping the span it had inside its piece.
+
+impl RawHeader {
+    fn shifted(self, by: usize) -> RawHeader {
+        let RawHeader {
+            name,
+            description,
+            catalog,
+            min_evidence,
+        } = self;
+        RawHeader {
+            name: at(name, by),
+            description: opt(description, by),
+            catalog: opt(catalog, by),
+            min_evidence: opt(min_evidence, by),
+        }
+    }
+}
+
+impl RawLayer {
+    fn shifted(self, by: usize) -> RawLayer {
+        let RawLayer { id, name } = self;
+        RawLayer {
+            id: at(id, by),
+            name: opt(name, by),
+        }
+    }
+}
+
+impl RawControl {
+    fn shifted(self, by: usize) -> RawControl {
+        let RawControl {
+            id,
+            name,
+            family,
+            description,
+            refs,
+        } = self;
+        RawControl {
+            id: at(id, by),
+            name: at(name, by),
+            family: opt(family, by),
+            description: opt(description, by),
+            refs: all(refs, by),
+        }
+    }
+}
+
+impl RawParty {
+    fn shifted(self, by: usize) -> RawParty {
+        let RawParty {
+            id,
+            name,
+            layer,
+            requires,
+            implements,
+            notes,
+        } = self;
+        RawParty {
+            id: at(id, by),
+            name: opt(name, by),
+            layer: opt(layer, by),
+            requires: all(requires, by),
+            implements: all(implements, by),
+            notes: opt(notes, by),
+        }
+    }
+}
+
+impl RawHandoff {
+    fn shifted(self, by: usize) -> RawHandoff {
+        let RawHandoff {
+            consumer,
+            provider,
+            service,
+            agreement,
+            model,
+            controls,
+        } = self;
+        let controls = controls
+            .0
+            .into_iter()
+            .map(|(key, entry)| (at(key, by), shift(entry, by, RawEntry::shifted)))
+            .collect();
+        RawHandoff {
+            consumer: at(consumer, by),
+            provider: at(provider, by),
+            service: opt(service, by),
+            agreement: opt(agreement, by),
+            model: opt(model, by),
+            controls: RawControls(controls),
+        }
+    }
+}
+
+impl RawEntry {
+    fn shifted(self, by: usize) -> RawEntry {
+        match self {
+            RawEntry::Short(owner) => RawEntry::Short(owner),
+            RawEntry::Full(RawEntryFull {
+                agreed,
+                assumed,
+                evidence,
+                expires,
+            }) => RawEntry::Full(RawEntryFull {
+                agreed: opt(agreed, by),
+                assumed: opt(assumed, by),
+                evidence: opt(evidence, by),
+                expires: opt(expires, by),
+            }),
+        }
+    }
+}
+
+impl RawAccept {
+    fn shifted(self, by: usize) -> RawAccept {
+        let RawAccept {
+            control,
+            kind,
+            reason,
+            until,
+            by: accepted_by,
+            ticket,
+            party,
+            consumer,
+            provider,
+            service,
+        } = self;
+        RawAccept {
+            control: at(control, by),
+            kind: at(kind, by),
+            reason: at(reason, by),
+            until: opt(until, by),
+            by: opt(accepted_by, by),
+            ticket: opt(ticket, by),
+            party: opt(party, by),
+            consumer: opt(consumer, by),
+            provider: opt(provider, by),
+            service: opt(service, by),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pieces give what the whole document gives, spans included.
+    fn same_as_whole(text: &str, piece: usize) -> bool {
+        let whole: RawStack = toml::from_str(text).expect("the test text is a valid stack");
+        let pieces = parse(text, piece).expect("the fast path applies");
+        format!("{whole:?}") == format!("{pieces:?}")
+    }
+
+    fn sample_stacks() -> Vec<&'static str> {
+        vec![
+            include_str!("../../../sample-stacks/demo.toml"),
+            include_str!("../../../sample-stacks/fintech-payments.toml"),
+            include_str!("../../../sample-stacks/healthcare-records.toml"),
+            include_str!("../../../sample-stacks/public-sector-portal.toml"),
+        ]
+    }
+
+    #[test]
+    fn pieces_of_any_size_add_up_to_the_whole_document() {
+        for text in sample_stacks() {
+            for piece in [0, 1, 200, 1000, PIECE] {
+                assert!(same_as_whole(text, piece), "piece size {piece}");
+            }
+        }
+    }
+
+    #[test]
+    fn strings_and_arrays_that_look_like_headers_are_not_cut() {
+        let text = "# a stack\n[stack]\nname = \"s\"\ndescription = \"\"\"\n[[party]]\nid = \"not a party\"\n\"\"\"\n\
+                    [[party]]\nid = \"a\"\nrequires = [\n\"X\",\n]\nnotes = '''\n[[handoff]]\n'''\n\
+                    [[party]] # with a comment\nid = \"b\"\nnotes = \"a [[party]] \\\" quote\"\n\
+                    [[handoff]]\nconsumer = \"a\"\nprovider = \"b\"\n[handoff.controls]\nX = { agreed = \"provider\" }\n";
+        for piece in [0, 1, 10] {
+            assert!(same_as_whole(text, piece), "piece size {piece}");
+        }
+    }
+
+    #[test]
+    fn anything_the_pieces_cannot_promise_falls_back() {
+        let cases = [
+            // a key before the first table
+            "name = \"x\"\n[stack]\nname = \"s\"\n",
+            // [stack] twice: an error for the whole document
+            "[stack]\nname = \"s\"\n[[party]]\nid = \"a\"\n[stack]\nname = \"t\"\n",
+            // no [stack]
+            "[[party]]\nid = \"a\"\n",
+            // a sub-table whose hand-off is in another piece
+            "[stack]\nname = \"s\"\n[[handoff]]\nconsumer = \"a\"\nprovider = \"b\"\n[[party]]\nid = \"a\"\n[handoff.controls]\nX = \"provider\"\n",
+            // a string left open
+            "[stack]\nname = \"s\"\ndescription = \"\"\"\n[[party]]\nid = \"a\"\n",
+            // an unknown table
+            "[stack]\nname = \"s\"\n[[partie]]\nid = \"a\"\n",
+        ];
+        for text in cases {
+            assert!(parse(text, 0).is_none(), "{text}");
+        }
+    }
+}
