@@ -312,6 +312,8 @@ pub struct App {
     matches: Vec<search::Target>,
     match_at: usize,
     search_from: Option<RowPath>,
+    /// Text for the terminal's clipboard, written by the event loop (OSC 52).
+    to_copy: Option<String>,
     listing: Listing,
     controls: Vec<ControlLine>,
     blast: Vec<BlastRadius>,
@@ -372,6 +374,7 @@ impl App {
             matches: Vec::new(),
             match_at: 0,
             search_from: None,
+            to_copy: None,
             listing: Listing::Tree,
             controls: Vec::new(),
             blast: Vec::new(),
@@ -455,6 +458,11 @@ impl App {
     /// changed).
     pub fn blast(&self) -> &[BlastRadius] {
         &self.blast
+    }
+
+    /// The text `y` asked to copy, once: the event loop sends it to the terminal's clipboard.
+    pub fn take_copy(&mut self) -> Option<String> {
+        self.to_copy.take()
     }
 
     /// Whether slow work waits for `Msg::Compute` (the screen says it is under way).
@@ -632,6 +640,7 @@ impl App {
             Msg::Filter => self.toggle_filter(),
             Msg::Cycle(field) => self.cycle(field),
             Msg::Accept => self.ask_accept(),
+            Msg::Copy => self.copy(),
             Msg::Implements(side) => self.implements(side),
             Msg::SwitchOff => self.switch_off(),
             Msg::MinEvidence => self.change(Setting::MinEvidence(edit::next_min_evidence(
@@ -1486,6 +1495,35 @@ impl App {
             place,
             reason: String::new(),
         });
+    }
+
+    /// Copies the selected control's finding (the first open one) as a line of Markdown.
+    fn copy(&mut self) {
+        let Some(it) = self.inspect.items.get(self.item) else {
+            self.info("nothing selected to copy");
+            return;
+        };
+        let (target, control) = (it.target, it.control);
+        let at = |f: &&Finding| match target {
+            Target::Entry { handoff, .. } => f.handoff() == Some(handoff),
+            Target::Requirement { party } => f.place == Place::Party(party),
+        };
+        let fs = &self.report.by_control[control as usize];
+        let Some(f) = fs
+            .iter()
+            .filter(at)
+            .find(|f| f.accepted.is_none())
+            .or_else(|| fs.iter().find(at))
+        else {
+            self.info("no gap or warning here to copy");
+            return;
+        };
+        let text = inspect::finding_markdown(self.shown(), &self.report, f);
+        let shown = view::fit(&text, 60, self.theme.ellipsis());
+        self.to_copy = Some(text);
+        self.info(&format!(
+            "copied (OSC 52; in tmux needs set-clipboard on): {shown}"
+        ));
     }
 
     /// Appends an accepted risk to the stack, as an undoable edit.

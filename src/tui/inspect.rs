@@ -444,3 +444,40 @@ pub fn build_control(
     }
     out
 }
+
+/// A finding as one line of Markdown, for pasting into a review (`y`): severity, kind, control,
+/// place and why; every string from the stack escaped for Markdown.
+pub fn finding_markdown(stack: &Stack, report: &Report, f: &Finding) -> String {
+    use crate::report::markdown::md;
+    let control = stack.control(f.control);
+    let place = match f.place {
+        Place::Handoff { handoff, side } => {
+            let ho = stack.handoff(handoff);
+            format!(
+                "{} → {}{}{}",
+                md(&stack.party(ho.consumer).id),
+                md(&stack.party(ho.provider).id),
+                ho.service
+                    .as_deref()
+                    .map(|s| format!(" ({})", md(s)))
+                    .unwrap_or_default(),
+                side.map(|s| format!(", {} side", s.as_str()))
+                    .unwrap_or_default()
+            )
+        }
+        Place::Party(p) => format!("{} (its own requirement)", md(&stack.party(p).id)),
+    };
+    let mut line = format!(
+        "**{}** {} {} ({}) at {}: {}",
+        f.severity().as_str(),
+        f.kind.as_str(),
+        md(&control.id),
+        md(&control.name),
+        place,
+        md(&message(stack, f, report.min_evidence))
+    );
+    if let Some(a) = f.accepted.and_then(|i| stack.accepts.get(i as usize)) {
+        line.push_str(&format!(" — accepted: {}", md(&a.reason)));
+    }
+    line
+}

@@ -21,6 +21,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
+use crossterm::clipboard::CopyToClipboard;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::execute;
@@ -232,6 +233,11 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> anyhow::Result<(
                 if let Some(msg) = to_msg(event::read()?, app.mode()) {
                     app.update(msg);
                     redraw = true;
+                }
+                if let Some(text) = app.take_copy() {
+                    // OSC 52: the terminal (or tmux with set-clipboard on) sets its clipboard,
+                    // which works over SSH too. A terminal without it ignores the sequence.
+                    execute!(stdout(), CopyToClipboard::to_clipboard_from(text))?;
                 }
                 // Slow work asked for runs before the keys typed after it, which may need it.
                 if app.should_quit() || app.busy() || !event::poll(Duration::ZERO)? {

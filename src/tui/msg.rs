@@ -76,6 +76,8 @@ pub enum Msg {
     Cycle(Field),
     /// Accept the risk of the selected control's open finding (asks for the reason).
     Accept,
+    /// Copy the selected control's finding to the clipboard, as a line of Markdown.
+    Copy,
     /// Toggle whether a side of the selected hand-off implements the selected control.
     Implements(Side),
     /// Switch the selected party off or on (what-if).
@@ -186,6 +188,7 @@ fn browse_key(code: KeyCode) -> Option<Msg> {
         KeyCode::Char('o') => Msg::Cycle(Field::Agreed),
         KeyCode::Char('e') => Msg::Cycle(Field::Evidence),
         KeyCode::Char('A') => Msg::Accept,
+        KeyCode::Char('y') => Msg::Copy,
         KeyCode::Char('i') => Msg::Implements(Side::Provider),
         KeyCode::Char('I') => Msg::Implements(Side::Consumer),
         KeyCode::Char('x') => Msg::SwitchOff,
@@ -249,6 +252,7 @@ mod tests {
                 Some(Msg::ShiftAsOf(1)),
             ),
             (Mode::Browse, key(KeyCode::Char('A')), Some(Msg::Accept)),
+            (Mode::Browse, key(KeyCode::Char('y')), Some(Msg::Copy)),
             (Mode::Browse, key(KeyCode::Char('c')), Some(Msg::Controls)),
             (
                 Mode::Browse,

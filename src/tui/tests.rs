@@ -1092,3 +1092,43 @@ fn the_blast_radius_view_ranks_parties_and_enter_goes_to_the_party() {
     send(&mut app, [Msg::BlastRadius]);
     assert_eq!(app.listing(), Listing::Tree);
 }
+
+#[test]
+fn y_copies_the_selected_finding_as_one_line_of_markdown() {
+    let (_dir, _path, mut app) = healthcare_file();
+    select_handoff(&mut app, "aldhelm", "carevault");
+    select_control(&mut app, "BCP-DR");
+    app.update(Msg::Copy);
+    let text = app.take_copy().expect("something to copy");
+    assert_eq!(
+        text,
+        "**gap** broken-chain BCP-DR (Disaster Recovery) at aldhelm → carevault (EHR), \
+         provider side: carevault hands BCP-DR on, but the chain carevault → meridianhost → \
+         ng-south ends at ng-south (root cause: implements nothing, hands nothing on)"
+    );
+    assert!(!text.contains('\n'));
+    assert!(matches!(app.notice(), Some(Notice::Info(n)) if n.starts_with("copied")));
+    assert_eq!(app.take_copy(), None, "copied once");
+
+    // An accepted one says so; a covered control has nothing to copy.
+    select_control(&mut app, "LOG-ACCESS");
+    app.update(Msg::Copy);
+    let text = app.take_copy().expect("something to copy");
+    assert!(text.contains(" — accepted: Privacy office"), "{text}");
+    select_control(&mut app, "BACKUP-TEST");
+    app.update(Msg::Copy);
+    assert_eq!(app.take_copy(), None);
+}
+
+#[test]
+fn copied_markdown_escapes_what_the_stack_file_says() {
+    let text = DEMO.replacen("id = \"brightpath\"", "id = \"bright*path_[x](y)\"", 1);
+    let text = text.replace("\"brightpath\"", "\"bright*path_[x](y)\"");
+    let stack = crate::stack::load_str(&text, "demo.toml", None).expect("still loads");
+    let mut app = app_on(stack, text, None);
+    app.update(Msg::SwitchPane);
+    app.update(Msg::Copy);
+    let copied = app.take_copy().expect("the first hand-off has a finding");
+    assert!(copied.contains(r"bright\*path\_\[x\](y)"), "{copied}");
+    assert!(!copied.contains("bright*path"), "{copied}");
+}

@@ -42,6 +42,10 @@ const HELP: &[(&str, &str)] = &[
         "blast radius: parties ranked by the gaps their failure adds; Enter: to the party",
     ),
     ("c b Esc", "(in those views) back to the tree"),
+    (
+        "y",
+        "copy the selected finding as a line of Markdown (OSC 52; tmux: set-clipboard on)",
+    ),
     ("z", "zoom the focused pane to the whole screen"),
     (
         "p",
