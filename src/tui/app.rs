@@ -1535,7 +1535,11 @@ impl App {
     }
 
     fn switch_off(&mut self) {
-        let Some(party) = self.tree.rows().get(self.row).map(|r| r.party) else {
+        let party = match self.listing {
+            Listing::BlastRadius => self.blast.get(self.line).map(|b| b.party),
+            _ => self.tree.rows().get(self.row).map(|r| r.party),
+        };
+        let Some(party) = party else {
             return;
         };
         let off = !self.what_if.is_off(party);

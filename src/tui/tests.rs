@@ -1132,3 +1132,54 @@ fn copied_markdown_escapes_what_the_stack_file_says() {
     assert!(copied.contains(r"bright\*path\_\[x\](y)"), "{copied}");
     assert!(!copied.contains("bright*path"), "{copied}");
 }
+
+#[test]
+fn a_partys_own_requirement_finding_can_be_accepted_and_saved() {
+    let (_dir, path, mut app) = healthcare_file();
+    app.update(Msg::Top);
+    assert_eq!(app.tree().rows()[0].handoff, None, "a root row");
+    app.update(Msg::SwitchPane);
+    let at = app
+        .inspect()
+        .items
+        .iter()
+        .position(|i| {
+            matches!(i.target, super::inspect::Target::Requirement { .. })
+                && i.severity.is_some()
+                && !i.status.contains("at hand-off")
+        })
+        .expect("the root has a finding of its own");
+    for _ in 0..at {
+        app.update(Msg::Down);
+    }
+    send(&mut app, [Msg::Accept]);
+    send(&mut app, typed("residual risk signed off by the board"));
+    app.update(Msg::Submit);
+    assert!(
+        app.inspect().items[app.item()].accepted,
+        "{:?}",
+        app.inspect().items[app.item()]
+    );
+    assert_consistent(&app);
+    app.update(Msg::Save);
+    assert_eq!(app.unsaved(), 0, "{:?}", app.notice());
+    let saved = std::fs::read_to_string(&path).expect("saved");
+    assert!(saved.contains("party = \"aldhelm\""), "{saved}");
+    assert_reanalyses_to(&path, &app);
+}
+
+#[test]
+fn x_in_the_blast_radius_view_switches_the_listed_party_off() {
+    let mut app = demo();
+    send(&mut app, [Msg::BlastRadius, Msg::Down]);
+    let party = app.blast()[1].party;
+    send(&mut app, [Msg::SwitchOff]);
+    assert!(app.what_if().is_off(party));
+    assert_eq!(app.listing(), Listing::BlastRadius);
+    let b = app
+        .blast()
+        .iter()
+        .find(|b| b.party == party)
+        .expect("listed");
+    assert_eq!(b.gaps_added, 0, "already off: nothing more to lose");
+}
