@@ -263,3 +263,44 @@ fn ctrl_c_asks_over_unsaved_edits_and_twice_quits_without_saving() {
     assert_eq!(exit_code(&exit), 0);
     assert_eq!(std::fs::read_to_string(&path).expect("the file"), original);
 }
+
+#[test]
+fn y_reaches_the_clipboard_through_osc_52_and_b_ranks_parties() {
+    let (dir, path, _) = sample("healthcare-records.toml");
+    let Some((tmux, exit)) = explore(dir.path(), &path) else {
+        println!("skipped: tmux is not installed (CI installs it)");
+        return;
+    };
+    // tmux keeps what an application copies through OSC 52 as a paste buffer only when asked.
+    tmux.run(&["set-option", "-g", "set-clipboard", "on"]);
+    tmux.wait_for("warnings");
+    tmux.keys(&["Tab", "y"]);
+    tmux.wait_for("copied");
+    let start = Instant::now();
+    let buffer = loop {
+        let b = tmux.run(&["show-buffer"]);
+        if !b.is_empty() || start.elapsed() > Duration::from_secs(10) {
+            break b;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        buffer
+            .starts_with("**gap** broken-chain BCP-DR (Disaster Recovery) at aldhelm → carevault"),
+        "{buffer:?}"
+    );
+
+    // The ranking is computed after a frame that says so; keys typed meanwhile wait for it.
+    // Second by blast radius (7, tied with carevault, then by id): ng-north.
+    tmux.keys(&["b", "j", "Enter"]);
+    let screen = tmux.wait_for("meridianhost → ng-north");
+    assert!(screen.contains("Hand-off"), "back in the tree:\n{screen}");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains('▶') && l.contains("ng-north")),
+        "{screen}"
+    );
+    tmux.keys(&["q"]);
+    assert_eq!(exit_code(&exit), 0, "{}", tmux.screen());
+}
