@@ -279,7 +279,8 @@ impl Baseline {
 enum Edited {
     Entry(HandoffIdx, u32),
     Implements(PartyIdx, ControlIdx),
-    Accepts,
+    /// A new `[[accept]]`, by its position in the stack's list.
+    Accept(u32),
 }
 
 /// Where a tree row is, in ids rather than indices, so it can be found again after a reload.
@@ -1597,7 +1598,13 @@ impl App {
             Setting::Implements { party, control, .. } => {
                 self.mark_edited(Edited::Implements(party, control), s)
             }
-            Setting::Accepts(_) => self.mark_edited(Edited::Accepts, s),
+            Setting::Accepts(n) => {
+                // Each accept added since the save is one edited place.
+                let saved = self.saved_stack.accepts.len() as u32;
+                self.edited
+                    .retain(|e| !matches!(e, Edited::Accept(i) if *i >= n));
+                self.edited.extend((saved..n).map(Edited::Accept));
+            }
             Setting::Off { .. } | Setting::MinEvidence(_) | Setting::AsOf(_) => {}
         }
         self.refresh_listing();

@@ -933,6 +933,13 @@ fn accepting_a_gap_asks_why_dims_it_and_saves_an_accept_that_reanalyses_the_same
     app.update(Msg::Redo);
     assert_eq!(app.unsaved(), 1);
     assert_consistent(&app);
+    // A second accept is a second edited place.
+    select_handoff(&mut app, "aldhelm", "carevault");
+    select_control(&mut app, "BACKUP");
+    send(&mut app, [Msg::Accept]);
+    send(&mut app, typed("the nightly export stays as a second copy"));
+    app.update(Msg::Submit);
+    assert_eq!(app.unsaved(), 2);
 
     app.update(Msg::Save);
     assert_eq!(app.unsaved(), 0, "{:?}", app.notice());
