@@ -641,13 +641,21 @@ fn no_color_and_ascii_draw_without_colour_or_unicode_symbols() {
         assert_eq!(cell.fg, ratatui::style::Color::Reset);
         assert_eq!(cell.bg, ratatui::style::Color::Reset);
     }
-    let screen = text_of(&backend);
-    // Stack text (names, agreements) may hold any character; the explorer's own may not.
-    for symbol in ["╭", "│", "▾", "▶", "✗", "✓", "·", "→"] {
-        assert!(
-            !screen.contains(symbol),
-            "{symbol} drawn under --ascii:\n{screen}"
-        );
+    let mut screens = vec![text_of(&backend)];
+    app.update(Msg::Controls);
+    screens.push(text_of(&draw(&app, 120, 40)));
+    app.update(Msg::BlastRadius);
+    screens.push(text_of(&draw(&app, 120, 40)));
+    app.update(Msg::Compute);
+    screens.push(text_of(&draw(&app, 120, 40)));
+    for screen in screens {
+        // Stack text (names, agreements) may hold any character; the explorer's own may not.
+        for symbol in ["╭", "│", "▾", "▶", "✗", "✓", "·", "→", "█", "…"] {
+            assert!(
+                !screen.contains(symbol),
+                "{symbol} drawn under --ascii:\n{screen}"
+            );
+        }
     }
 }
 
@@ -770,6 +778,23 @@ fn every_tiny_size_renders_without_panic() {
     for mode in [Msg::Help, Msg::Close, Msg::Search] {
         app.update(mode);
         for (w, h) in [(0, 0), (1, 1), (20, 5), (39, 11), (40, 12)] {
+            app.update(Msg::Resize(w, h));
+            draw(&app, w, h);
+        }
+    }
+    // The other listings, the "computing" frame and the accept prompt, at the smallest sizes.
+    let steps = [
+        vec![Msg::Close, Msg::Close, Msg::Controls],
+        vec![Msg::Toggle, Msg::Down],
+        vec![Msg::Controls, Msg::BlastRadius],
+        vec![Msg::Compute, Msg::Down],
+        vec![Msg::BlastRadius, Msg::SwitchPane, Msg::Accept],
+    ];
+    for msgs in steps {
+        for m in msgs {
+            app.update(m);
+        }
+        for (w, h) in [(1, 1), (20, 5), (40, 12), (41, 13)] {
             app.update(Msg::Resize(w, h));
             draw(&app, w, h);
         }
