@@ -154,10 +154,9 @@ fn blast(c: &mut Criterion) {
     let input = &inputs()[0];
     let stack = input.stack();
     let what_if = what_if(stack);
-    let report = analyse(stack, &what_if);
     group.sample_size(10).sampling_mode(SamplingMode::Flat);
     group.bench_function(input.parties.to_string(), |b| {
-        b.iter(|| black_box(blast_radius(stack, &what_if, &report)))
+        b.iter(|| black_box(blast_radius(stack, &what_if)))
     });
     group.finish();
 }

@@ -49,8 +49,7 @@ pub fn exercise(bytes: &[u8]) {
         date::Date::new(2026, 11, 28).unwrap_or(date::Date::today()),
     );
     let report = analysis::analyse(&stack, &what_if);
-    let blast =
-        (stack.parties.len() <= 64).then(|| analysis::blast_radius(&stack, &what_if, &report));
+    let blast = (stack.parties.len() <= 64).then(|| analysis::blast_radius(&stack, &what_if));
     let ctx = report::Context {
         stack: &stack,
         report: &report,

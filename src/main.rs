@@ -68,9 +68,7 @@ fn check(args: cli::CheckArgs) -> anyhow::Result<ExitCode> {
     let stack = stack::load_path(&args.file)?;
     let what_if = what_if(&stack, &args.what_if)?;
     let mut report = analyse(&stack, &what_if);
-    let blast = args
-        .blast_radius
-        .then(|| blast_radius(&stack, &what_if, &report));
+    let blast = args.blast_radius.then(|| blast_radius(&stack, &what_if));
     if let Some(id) = &args.control {
         let Some(control) = stack.control_id(id) else {
             let hint = suggest(id, stack.controls.iter().map(|c| c.id.as_str()))

@@ -757,7 +757,7 @@ proptest! {
         let (stack, report) = g.analyse();
         let what_if = g.what_if(&stack);
         let base = gap_places(&stack, &report);
-        let blast: BTreeMap<u32, usize> = blast_radius(&stack, &what_if, &report)
+        let blast: BTreeMap<u32, usize> = blast_radius(&stack, &what_if)
             .into_iter()
             .map(|b| (b.party, b.gaps_added))
             .collect();
@@ -802,7 +802,7 @@ proptest! {
         let render = || {
             let (stack, report) = g.analyse();
             let what_if = g.what_if(&stack);
-            let blast = blast_radius(&stack, &what_if, &report);
+            let blast = blast_radius(&stack, &what_if);
             json::render(&Context { stack: &stack, report: &report, what_if: &what_if, blast: Some(&blast) })
         };
         let first = render();

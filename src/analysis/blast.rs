@@ -1,12 +1,17 @@
 //! Blast radius (SPEC §6): for each party, how many places become gaps when it is switched off.
-//! Switching a party off changes only the controls it implements or meets at a hand-off, so
-//! only those controls are re-analysed.
+//!
+//! A place that is not a gap has a responsible party that delivers the control; it becomes a gap
+//! exactly when that party stops delivering. In the graph whose edges run from a root to every
+//! implementer and from each provider to the consumers that delegate the control to it, a party
+//! delivers when the root reaches it, and switching P off stops exactly the parties that P
+//! dominates (every path to them passes through P). So one dominator tree per control answers
+//! the question for every party at once, instead of one re-analysis per party.
 
-use std::collections::HashSet;
+use petgraph::algo::dominators::simple_fast;
+use petgraph::graph::{DiGraph, NodeIndex};
 
-use super::engine::Engine;
-use super::{Finding, Place, Report, Severity, WhatIf};
-use crate::stack::{ControlIdx, PartyIdx, Stack};
+use super::WhatIf;
+use crate::stack::{Owner, PartyIdx, Side, Stack};
 
 /// How many gaps one party's loss would add.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,37 +22,104 @@ pub struct BlastRadius {
     pub gaps_added: usize,
 }
 
-/// A gap's place, kind aside: (control, place).
-type GapPlace = (ControlIdx, Place);
-
 /// The blast radius of every party (on top of the what-ifs in force), sorted by gaps added
 /// (most first), then id.
-pub fn blast_radius(stack: &Stack, what_if: &WhatIf, base: &Report) -> Vec<BlastRadius> {
-    let mut out = Vec::with_capacity(stack.parties.len());
-    for p in 0..stack.parties.len() as PartyIdx {
-        if what_if.is_off(p) {
-            out.push(BlastRadius {
-                party: p,
-                gaps_added: 0,
-            });
+pub fn blast_radius(stack: &Stack, what_if: &WhatIf) -> Vec<BlastRadius> {
+    let mut added = vec![0usize; stack.parties.len()];
+    let ix = stack.index();
+    let mut node_of: Vec<Option<NodeIndex>> = vec![None; stack.parties.len()];
+    for control in 0..stack.controls.len() {
+        let entries = &ix.entries_of[control];
+        let requirers = &ix.requirers[control];
+        if entries.is_empty() && requirers.is_empty() {
             continue;
         }
-        let mut scenario = what_if.clone();
-        scenario.set_off(p, true);
-        let mut engine = Engine::new(stack, &scenario);
-        let mut added = 0;
-        for control in touched_controls(stack, p) {
-            let before: HashSet<GapPlace> = gaps(&base.by_control[control as usize]).collect();
-            let after = engine.control(control);
-            added += gaps(&after)
-                .filter(|g| !before.contains(g) && !is_own(stack, p, &g.1))
-                .count();
+        // The delivery graph of this control under the what-ifs in force.
+        let mut graph: DiGraph<PartyIdx, ()> = DiGraph::new();
+        let root = graph.add_node(PartyIdx::MAX);
+        let mut touched: Vec<PartyIdx> = Vec::new();
+        let mut node = |p: PartyIdx, graph: &mut DiGraph<PartyIdx, ()>| {
+            *node_of[p as usize].get_or_insert_with(|| {
+                touched.push(p);
+                graph.add_node(p)
+            })
+        };
+        for &p in &ix.implementers[control] {
+            if !what_if.is_off(p) {
+                let n = node(p, &mut graph);
+                graph.add_edge(root, n, ());
+            }
         }
-        out.push(BlastRadius {
-            party: p,
-            gaps_added: added,
-        });
+        for &(h, e) in entries {
+            let handoff = stack.handoff(h);
+            let entry = &handoff.entries[e as usize];
+            if entry.owner() == Some(Owner::Provider) && !what_if.is_off(handoff.consumer) {
+                let (c, p) = (
+                    node(handoff.consumer, &mut graph),
+                    node(handoff.provider, &mut graph),
+                );
+                graph.add_edge(p, c, ());
+            }
+        }
+        let tree = DominatorTree::new(&graph, root);
+
+        // Each place whose responsible party delivers now: it becomes a gap for every party that
+        // dominates that party (itself included), except the place's own consumer or party.
+        let mut weight = vec![0usize; graph.node_count()];
+        let mut own = vec![0usize; graph.node_count()];
+        let mut place = |f: PartyIdx, excluded: PartyIdx| {
+            let Some(f) = node_of[f as usize].filter(|&n| tree.reaches(n)) else {
+                return;
+            };
+            weight[f.index()] += 1;
+            if let Some(x) = node_of[excluded as usize].filter(|&x| tree.is_ancestor_or_self(x, f))
+            {
+                own[x.index()] += 1;
+            }
+        };
+        let mut listing: Vec<PartyIdx> = Vec::with_capacity(entries.len());
+        for &(h, e) in entries {
+            let handoff = stack.handoff(h);
+            listing.push(handoff.consumer);
+            let sides: &[Side] = match handoff.entries[e as usize].owner() {
+                None => &[],
+                Some(Owner::Provider) => &[Side::Provider],
+                Some(Owner::Consumer) => &[Side::Consumer],
+                Some(Owner::Shared) => &[Side::Provider, Side::Consumer],
+            };
+            for &side in sides {
+                let f = if side == Side::Provider {
+                    handoff.provider
+                } else {
+                    handoff.consumer
+                };
+                place(f, handoff.consumer);
+            }
+        }
+        listing.sort_unstable();
+        for &r in requirers {
+            if listing.binary_search(&r).is_err() {
+                place(r, r);
+            }
+        }
+        for (n, total) in tree.subtree_sums(&weight) {
+            let p = graph[n];
+            if p != PartyIdx::MAX {
+                added[p as usize] += total - own[n.index()];
+            }
+        }
+        for p in touched {
+            node_of[p as usize] = None;
+        }
     }
+    let mut out: Vec<BlastRadius> = added
+        .into_iter()
+        .enumerate()
+        .map(|(p, gaps_added)| BlastRadius {
+            party: p as PartyIdx,
+            gaps_added,
+        })
+        .collect();
     out.sort_by(|a, b| {
         b.gaps_added
             .cmp(&a.gaps_added)
@@ -56,32 +128,74 @@ pub fn blast_radius(stack: &Stack, what_if: &WhatIf, base: &Report) -> Vec<Blast
     out
 }
 
-fn gaps(findings: &[Finding]) -> impl Iterator<Item = GapPlace> + '_ {
-    findings
-        .iter()
-        .filter(|f| f.severity() == Severity::Gap)
-        .map(|f| (f.control, f.place))
+/// A dominator tree with pre-order intervals, so "does a dominate b" is two comparisons.
+struct DominatorTree {
+    /// Pre-order number and end of subtree, per node; `usize::MAX` when unreachable.
+    enter: Vec<usize>,
+    leave: Vec<usize>,
+    /// Nodes in pre-order.
+    order: Vec<NodeIndex>,
+    parent: Vec<Option<NodeIndex>>,
 }
 
-/// Whether a place is the party's own need: a hand-off it consumes, or its own requirement.
-fn is_own(stack: &Stack, p: PartyIdx, place: &Place) -> bool {
-    match *place {
-        Place::Handoff { handoff, .. } => stack.handoff(handoff).consumer == p,
-        Place::Party(q) => q == p,
+impl DominatorTree {
+    fn new(graph: &DiGraph<PartyIdx, ()>, root: NodeIndex) -> DominatorTree {
+        let n = graph.node_count();
+        let doms = simple_fast(graph, root);
+        let mut children: Vec<Vec<NodeIndex>> = vec![Vec::new(); n];
+        let mut parent = vec![None; n];
+        for v in graph.node_indices() {
+            if let Some(d) = doms.immediate_dominator(v) {
+                children[d.index()].push(v);
+                parent[v.index()] = Some(d);
+            }
+        }
+        let (mut enter, mut leave) = (vec![usize::MAX; n], vec![usize::MAX; n]);
+        let mut order = Vec::with_capacity(n);
+        // Iterative pre-order walk: (node, next child to visit).
+        let mut stack = vec![(root, 0usize)];
+        enter[root.index()] = 0;
+        order.push(root);
+        while let Some(&mut (v, ref mut i)) = stack.last_mut() {
+            if let Some(&c) = children[v.index()].get(*i) {
+                *i += 1;
+                enter[c.index()] = order.len();
+                order.push(c);
+                stack.push((c, 0));
+            } else {
+                leave[v.index()] = order.len();
+                stack.pop();
+            }
+        }
+        DominatorTree {
+            enter,
+            leave,
+            order,
+            parent,
+        }
     }
-}
 
-/// The controls whose analysis can change when the party is switched off.
-fn touched_controls(stack: &Stack, p: PartyIdx) -> Vec<ControlIdx> {
-    let ix = stack.index();
-    let mut controls: Vec<ControlIdx> = stack.party(p).implements().to_vec();
-    for &h in ix.consumes[p as usize]
-        .iter()
-        .chain(&ix.provides[p as usize])
-    {
-        controls.extend(stack.handoff(h).entries.iter().map(|e| e.control));
+    /// Whether the root reaches the node: the party delivers.
+    fn reaches(&self, v: NodeIndex) -> bool {
+        self.enter[v.index()] != usize::MAX
     }
-    controls.sort_unstable();
-    controls.dedup();
-    controls
+
+    /// Whether `a` dominates `b` (or is `b`).
+    fn is_ancestor_or_self(&self, a: NodeIndex, b: NodeIndex) -> bool {
+        self.reaches(a)
+            && self.reaches(b)
+            && self.enter[a.index()] <= self.enter[b.index()]
+            && self.enter[b.index()] < self.leave[a.index()]
+    }
+
+    /// The sum of `weight` over each reachable node's subtree.
+    fn subtree_sums(&self, weight: &[usize]) -> Vec<(NodeIndex, usize)> {
+        let mut sum = weight.to_vec();
+        for &v in self.order.iter().rev() {
+            if let Some(p) = self.parent[v.index()] {
+                sum[p.index()] += sum[v.index()];
+            }
+        }
+        self.order.iter().map(|&v| (v, sum[v.index()])).collect()
+    }
 }

@@ -1098,7 +1098,7 @@ fn the_blast_radius_view_ranks_parties_and_enter_goes_to_the_party() {
     assert!(text_of(&draw(&app, 120, 40)).contains("computing"));
     app.update(Msg::Compute);
     assert!(!app.busy());
-    let want = crate::analysis::blast_radius(app.shown(), app.what_if(), app.report());
+    let want = crate::analysis::blast_radius(app.shown(), app.what_if());
     assert_eq!(app.blast(), want.as_slice());
     assert!(
         app.blast()
@@ -1118,7 +1118,7 @@ fn the_blast_radius_view_ranks_parties_and_enter_goes_to_the_party() {
     app.update(Msg::ShiftAsOf(-3));
     assert!(app.busy());
     app.update(Msg::Compute);
-    let want = crate::analysis::blast_radius(app.shown(), app.what_if(), app.report());
+    let want = crate::analysis::blast_radius(app.shown(), app.what_if());
     assert_eq!(app.blast(), want.as_slice());
     assert_eq!(app.blast()[app.line().0].party, selected);
     send(&mut app, [Msg::BlastRadius]);
