@@ -978,7 +978,7 @@ impl App {
         }
         let at = self.blast_for;
         let started = std::time::Instant::now();
-        self.blast = blast_radius(&self.stack, &self.what_if, &self.report);
+        self.blast = blast_radius(&self.stack, &self.what_if);
         let took = started.elapsed();
         let line = at
             .and_then(|p| self.blast.iter().position(|b| b.party == p))
