@@ -2,9 +2,11 @@
 //! sample stack, stable JSON, `./check`, `catalog`, `schema`, colour only on a terminal, and
 //! names from a hostile stack file that never reach the terminal as raw control characters.
 
+mod common;
+use common::{run, sample_stacks, stackgap, text};
+
 use std::io::Read as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -12,35 +14,8 @@ use sha2::{Digest, Sha256};
 
 const AS_OF: &str = "2026-11-28";
 
-fn stackgap(args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackgap"));
-    cmd.args(args).env_remove("NO_COLOR");
-    cmd
-}
-
-fn run(args: &[&str]) -> Output {
-    stackgap(args).output().expect("stackgap runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("output is UTF-8")
-}
-
 fn write_stack(dir: &Path, name: &str, toml: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, toml).expect("write stack");
-    path.display().to_string()
-}
-
-fn sample_stacks() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-stacks");
-    let mut stacks: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("sample-stacks exists")
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    stacks.sort();
-    stacks
+    common::write(dir, name, toml)
 }
 
 /// A gap (shop → saas BK, not delivered) and a warning (shop → iaas ENC, only assumed).

@@ -3,29 +3,18 @@
 //! Schema checked against every sample stack, `diff`, provenance in every report, `check
 //! --control`, and the command-line conventions (help with examples, completions, man page).
 
+mod common;
+use common::{run, sample_stacks, stackgap, text, write};
+
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 const AS_OF: &str = "2026-11-28";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-fn stackgap(args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackgap"));
-    cmd.args(args).env_remove("NO_COLOR");
-    cmd
-}
-
-fn run(args: &[&str]) -> Output {
-    stackgap(args).output().expect("stackgap runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("output is UTF-8")
-}
 
 /// Runs and insists on an exit code, showing standard error when it differs.
 fn run_ok(args: &[&str], code: i32) -> String {
@@ -44,30 +33,12 @@ fn json(args: &[&str], code: i32) -> Value {
     serde_json::from_str(&run_ok(args, code)).expect("output is JSON")
 }
 
-fn write(dir: &Path, name: &str, content: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, content).expect("write file");
-    path.display().to_string()
-}
-
 fn sample(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("sample-stacks")
         .join(name)
         .display()
         .to_string()
-}
-
-fn sample_stacks() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-stacks");
-    let mut stacks: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("sample-stacks exists")
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    stacks.sort();
-    assert!(stacks.len() >= 4, "only {} sample stacks", stacks.len());
-    stacks
 }
 
 fn sha256_of(path: &str) -> String {

@@ -1,0 +1,43 @@
+//! Helpers shared by the integration tests that run the real binary.
+// Each test crate uses its own subset of these.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The real binary with the given arguments; NO_COLOR removed so tests see the default.
+pub fn stackgap(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackgap"));
+    cmd.args(args).env_remove("NO_COLOR");
+    cmd
+}
+
+/// Runs the binary to the end.
+pub fn run(args: &[&str]) -> Output {
+    stackgap(args).output().expect("stackgap runs")
+}
+
+/// Output bytes as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("output is UTF-8")
+}
+
+/// Writes a file into a test folder and returns its path as a string.
+pub fn write(dir: &Path, name: &str, content: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("write file");
+    path.display().to_string()
+}
+
+/// Every stack in sample-stacks/, sorted (there are at least four).
+pub fn sample_stacks() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-stacks");
+    let mut stacks: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("sample-stacks exists")
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    stacks.sort();
+    assert!(stacks.len() >= 4, "only {} sample stacks", stacks.len());
+    stacks
+}
