@@ -1,8 +1,9 @@
 //! Parsing a large stack file in pieces. `toml::from_str` builds a tree of the whole document
 //! before deserialising it: on a 15 MB stack that tree peaks at about 30 times the file size
 //! (docs/performance.md). A stack file is a long run of `[[party]]`, `[[handoff]]`, … tables, so
-//! it is cut before such headers into pieces of about [`PIECE`] bytes, each parsed on its own;
-//! the parser's tree then never holds more than one piece.
+//! it is cut before such headers into pieces of about [`PIECE`] bytes, each parsed on its own
+//! (on as many cores as there are); the parser's tree then never holds more than one piece per
+//! core.
 //!
 //! This is only a faster road to the same place: [`parse`] returns `None` whenever it cannot
 //! promise exactly what a whole-document parse would give (a piece that does not parse, text
@@ -15,6 +16,8 @@
 //! header such as `[handoff.controls]` that a piece cannot attach to a table of its own makes
 //! that piece fail (it would become a table where an array is expected), which falls back.
 //! A cut in the wrong place leaves a piece with an open string or bracket, which fails too.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -52,59 +55,110 @@ struct Piece {
 }
 
 /// The text parsed as `toml::from_str::<RawStack>(text)` would, spans included, or `None` when
-/// the caller must parse the whole text instead.
+/// the caller must parse the whole text instead. The pieces are independent, so each core
+/// parses a run of consecutive pieces; the runs are joined in file order.
 pub(super) fn parse(text: &str, piece: usize) -> Option<RawStack> {
     let cuts = cuts(text, piece)?;
-    let mut stack = None;
-    let mut raw = RawStack {
-        stack: Spanned::new(0..0, empty_header()),
-        layers: Vec::new(),
-        controls: Vec::new(),
-        parties: Vec::new(),
-        handoffs: Vec::new(),
-        accepts: Vec::new(),
+    let pieces: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(pieces.len())
+        .max(1);
+    let failed = AtomicBool::new(false);
+    let runs: Vec<Option<Run>> = if threads == 1 {
+        vec![parse_run(text, &pieces, &failed)]
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = pieces
+                .chunks(pieces.len().div_ceil(threads))
+                .map(|run| scope.spawn(|| parse_run(text, run, &failed)))
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
     };
-    for window in cuts.windows(2) {
-        let (start, end) = (window[0], window[1]);
-        let p: Piece = toml::from_str(&text[start..end]).ok()?;
-        if let Some(header) = p.stack {
-            if stack.is_some() {
-                return None;
-            }
-            stack = Some(shift(header, start, |h, by| h.shifted(by)));
+    let mut all = Run::default();
+    for run in runs {
+        let mut run = run?;
+        all.stack.append(&mut run.stack);
+        all.layers.append(&mut run.layers);
+        all.controls.append(&mut run.controls);
+        all.parties.append(&mut run.parties);
+        all.handoffs.append(&mut run.handoffs);
+        all.accepts.append(&mut run.accepts);
+    }
+    let Run {
+        mut stack,
+        layers,
+        controls,
+        parties,
+        handoffs,
+        accepts,
+    } = all;
+    if stack.len() != 1 {
+        return None;
+    }
+    Some(RawStack {
+        stack: stack.pop()?,
+        layers,
+        controls,
+        parties,
+        handoffs,
+        accepts,
+    })
+}
+
+/// The tables of consecutive pieces, spans already in file terms.
+#[derive(Default)]
+struct Run {
+    stack: Vec<Spanned<RawHeader>>,
+    layers: Vec<Spanned<RawLayer>>,
+    controls: Vec<Spanned<RawControl>>,
+    parties: Vec<Spanned<RawParty>>,
+    handoffs: Vec<Spanned<RawHandoff>>,
+    accepts: Vec<Spanned<RawAccept>>,
+}
+
+/// Parses consecutive pieces (start, end); `None` as soon as one fails, here or in another run.
+fn parse_run(text: &str, pieces: &[(usize, usize)], failed: &AtomicBool) -> Option<Run> {
+    let mut run = Run::default();
+    for &(start, end) in pieces {
+        if failed.load(Ordering::Relaxed) {
+            return None;
         }
+        let Ok(p) = toml::from_str::<Piece>(&text[start..end]) else {
+            failed.store(true, Ordering::Relaxed);
+            return None;
+        };
         let by = start;
-        raw.layers
+        run.stack
+            .extend(p.stack.map(|h| shift(h, by, RawHeader::shifted)));
+        run.layers
             .extend(p.layer.into_iter().map(|l| shift(l, by, RawLayer::shifted)));
-        raw.controls.extend(
+        run.controls.extend(
             p.control
                 .into_iter()
                 .map(|c| shift(c, by, RawControl::shifted)),
         );
-        raw.parties
+        run.parties
             .extend(p.party.into_iter().map(|x| shift(x, by, RawParty::shifted)));
-        raw.handoffs.extend(
+        run.handoffs.extend(
             p.handoff
                 .into_iter()
                 .map(|h| shift(h, by, RawHandoff::shifted)),
         );
-        raw.accepts.extend(
+        run.accepts.extend(
             p.accept
                 .into_iter()
                 .map(|a| shift(a, by, RawAccept::shifted)),
         );
     }
-    raw.stack = stack?;
-    Some(raw)
-}
-
-fn empty_header() -> RawHeader {
-    RawHeader {
-        name: Spanned::new(0..0, String::new()),
-        description: None,
-        catalog: None,
-        min_evidence: None,
-    }
+    Some(run)
 }
 
 /// Where the pieces start (and, last, the end of the text); `None` when the text has anything
