@@ -126,13 +126,13 @@ impl Gathered {
 }
 
 /// The position of each hand-off and party in SPEC §4 order, so findings sort by integers.
-struct Ranks {
-    handoff: Vec<u32>,
-    party: Vec<u32>,
+pub(super) struct Ranks {
+    pub(super) handoff: Vec<u32>,
+    pub(super) party: Vec<u32>,
 }
 
 impl Ranks {
-    fn new<'s>(stack: &'s Stack) -> Ranks {
+    pub(super) fn new<'s>(stack: &'s Stack) -> Ranks {
         let mut parties: Vec<PartyIdx> = (0..stack.parties.len() as PartyIdx).collect();
         parties.sort_unstable_by(|&a, &b| {
             stack

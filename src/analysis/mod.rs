@@ -327,8 +327,36 @@ impl Report {
     /// Every finding, in SPEC §4 order: hand-off findings by (consumer, provider, service,
     /// control, side), then party findings by (party, control), ids compared as bytes.
     pub fn sorted<'r>(&'r self, stack: &Stack) -> Vec<&'r Finding> {
+        // Rank hand-offs, parties and controls in id order once, then sort by integers:
+        // comparing id strings for every pair of findings dominated big reports.
+        let ranks = engine::Ranks::new(stack);
+        let mut controls: Vec<ControlIdx> = (0..stack.controls.len() as ControlIdx).collect();
+        controls.sort_unstable_by(|&a, &b| {
+            stack
+                .control(a)
+                .id
+                .as_bytes()
+                .cmp(stack.control(b).id.as_bytes())
+        });
+        let mut control_rank = vec![0u32; controls.len()];
+        for (r, &c) in controls.iter().enumerate() {
+            control_rank[c as usize] = r as u32;
+        }
         let mut all: Vec<&Finding> = self.by_control.iter().flatten().collect();
-        all.sort_by(|a, b| order_key(stack, a).cmp(&order_key(stack, b)));
+        all.sort_unstable_by_key(|f| match f.place {
+            Place::Handoff { handoff, side } => (
+                0u8,
+                ranks.handoff[handoff as usize],
+                control_rank[f.control as usize],
+                side,
+            ),
+            Place::Party(p) => (
+                1u8,
+                ranks.party[p as usize],
+                control_rank[f.control as usize],
+                None,
+            ),
+        });
         all
     }
 

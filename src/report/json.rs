@@ -203,7 +203,10 @@ fn id(stack: &Stack, p: u32) -> &str {
 /// so printing the report on a terminal cannot reorder or hide text. They can only occur inside
 /// strings, where `\uXXXX` means the same character.
 pub fn escape_invisible(text: String) -> String {
-    if !text.chars().any(|c| needs_escape(c) && c != '\n') {
+    // Printable ASCII (and newlines) needs nothing: checking bytes first keeps big reports fast.
+    if !text.bytes().any(|b| b >= 0x7f || (b < 0x20 && b != b'\n'))
+        || !text.chars().any(|c| needs_escape(c) && c != '\n')
+    {
         return text;
     }
     let mut out = String::with_capacity(text.len() + 16);
