@@ -57,15 +57,8 @@ pub struct Options {
 
 /// Runs the explorer until the user quits; errors are returned after the terminal is restored.
 pub fn run(options: Options) -> anyhow::Result<()> {
-    let Options {
-        stack,
-        path,
-        what_if,
-        ascii,
-        mouse,
-        read_only,
-    } = options;
-    let text = match &path {
+    let mouse = options.mouse;
+    let text = match &options.path {
         None => DEMO.to_string(),
         Some(p) if p.as_os_str() == "-" => bail!(
             "the explorer needs a stack file it can save to; standard input (`-`) works with `stackgap check -`"
@@ -74,7 +67,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
             // The loader read the file already; the text is read again as the baseline for
             // format-preserving saves, and must be the same bytes.
             let bytes = read_bounded(p)?;
-            if sha256_hex(&bytes) != stack.source.sha256 {
+            if sha256_hex(&bytes) != options.stack.source.sha256 {
                 bail!(
                     "{} changed while it was being opened; open it again",
                     escape(&p.display().to_string())
@@ -84,14 +77,6 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         }
     };
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let options = Options {
-        stack,
-        path,
-        what_if,
-        ascii,
-        mouse,
-        read_only,
-    };
     let Explorer(mut app) = Explorer::new(options, text, color);
     add_panic_note(mouse);
     if !stdout().is_terminal() {
