@@ -171,7 +171,9 @@ struct Scratch {
     edges: Vec<Edge>,
     seeds: Vec<u32>,
     listing_consumers: Vec<PartyIdx>,
+    /// Nodes in the order the assurance search reached them (next hops first), per search.
     reached: Vec<u32>,
+    stated_reached: Vec<u32>,
     queue: VecDeque<u32>,
     forward: Adjacency,
     backward: Adjacency,
@@ -328,12 +330,15 @@ impl<'s> Engine<'s> {
         backward.build(n, edges, |e| e.to);
         let (forward, backward): (&Adjacency, &Adjacency) = (forward, backward);
 
-        let (reached, queue) = (&mut scratch.reached, &mut scratch.queue);
+        let (reached, stated_reached, queue) = (
+            &mut scratch.reached,
+            &mut scratch.stated_reached,
+            &mut scratch.queue,
+        );
         let now = &mut scratch.now;
         assurance(now, n, edges, backward, seeds, |e| e.now, reached, queue);
         let now: &Assurance = now;
         let any_expired = edges.iter().any(|e| e.now != e.stated);
-        let now_order: Vec<u32> = reached.clone();
         let stated = any_expired.then(|| {
             let stated = &mut scratch.stated;
             assurance(
@@ -343,16 +348,12 @@ impl<'s> Engine<'s> {
                 backward,
                 seeds,
                 |e| e.stated,
-                reached,
+                stated_reached,
                 queue,
             );
             &*stated
         });
-        let stated_order: Vec<u32> = if any_expired {
-            reached.clone()
-        } else {
-            Vec::new()
-        };
+        let (now_order, stated_order): (&[u32], &[u32]) = (reached, stated_reached);
         // A party's local node, if it is one.
         let node = |p: PartyIdx| match self.slot[p as usize] {
             NONE | IMPLEMENTS => None,
@@ -457,12 +458,7 @@ impl<'s> Engine<'s> {
                 finding.assurance = Some(got);
                 let start = node(f);
                 let paths = weak_paths.get_or_insert_with(|| {
-                    WeakPaths::new(
-                        edges,
-                        now,
-                        &now_order,
-                        stated.map(|st| (st, &stated_order[..])),
-                    )
+                    WeakPaths::new(edges, now, now_order, stated.map(|st| (st, stated_order)))
                 });
                 let (chain, len, weakest) = match start {
                     Some(start) => {
