@@ -173,13 +173,7 @@ fn diff(args: cli::DiffArgs) -> anyhow::Result<ExitCode> {
     // A party switched off may exist in only one version; it must exist in at least one.
     for id in &args.what_if.without {
         if old.party_id(id).is_none() && new.party_id(id).is_none() {
-            what_if(
-                &new,
-                &WhatIfArgs {
-                    without: vec![id.clone()],
-                    ..args.what_if.clone()
-                },
-            )?;
+            return Err(unknown_party(&new, id));
         }
     }
     let lenient = |s: &Stack| {
@@ -231,19 +225,22 @@ fn what_if(stack: &Stack, args: &WhatIfArgs) -> anyhow::Result<WhatIf> {
     for id in &args.without {
         match stack.party_id(id) {
             Some(p) => w.set_off(p, true),
-            None => {
-                let hint = suggest(id, stack.parties.iter().map(|p| p.id.as_str()))
-                    .map(|s| format!("; did you mean `{}`?", escape(s)))
-                    .unwrap_or_default();
-                bail!(
-                    "--without {}: no party with that id in {}{hint}",
-                    escape(id),
-                    escape(&stack.source.name)
-                );
-            }
+            None => return Err(unknown_party(stack, id)),
         }
     }
     Ok(w)
+}
+
+/// `--without ID` names no party of the stack: say so, with the closest id.
+fn unknown_party(stack: &Stack, id: &str) -> anyhow::Error {
+    let hint = suggest(id, stack.parties.iter().map(|p| p.id.as_str()))
+        .map(|s| format!("; did you mean `{}`?", escape(s)))
+        .unwrap_or_default();
+    anyhow::anyhow!(
+        "--without {}: no party with that id in {}{hint}",
+        escape(id),
+        escape(&stack.source.name)
+    )
 }
 
 fn explore(args: cli::ExploreArgs) -> anyhow::Result<ExitCode> {
