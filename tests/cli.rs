@@ -590,3 +590,33 @@ fn root_causes_are_capped_at_100_with_a_total() {
     assert_eq!(chain["root_causes_total"], 150);
     assert_eq!(json["summary"]["gaps"], 151);
 }
+
+#[test]
+fn a_risk_accepted_twice_reports_the_first_accept_and_neither_is_stale() {
+    let stack = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/accepts.toml");
+    let out = run(&[
+        "check",
+        &stack.display().to_string(),
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+    ]);
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let misu: Vec<&Value> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["control"] == "MISU")
+        .collect();
+    assert_eq!(misu.len(), 1, "{misu:?}");
+    assert_eq!(misu[0]["accepted"], true);
+    assert_eq!(misu[0]["accepted_reason"], "known and harmless");
+    let stale: Vec<&Value> = json["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter(|n| n["kind"] == "stale-accept" && n["control"] == "MISU")
+        .collect();
+    assert!(stale.is_empty(), "{stale:?}");
+}

@@ -241,13 +241,13 @@ pub(super) struct Engine<'s> {
 
 impl<'s> Engine<'s> {
     pub(super) fn new(stack: &'s Stack, what_if: &'s WhatIf) -> Engine<'s> {
-        let accepts = stack
-            .accepts
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.is_current(what_if.as_of))
-            .filter_map(|(i, a)| a.place.clone().map(|p| ((a.control, a.kind, p), i as u32)))
-            .collect();
+        // Two current accepts of the same risk: the first in the file is the one reported.
+        let mut accepts = HashMap::new();
+        for (i, a) in stack.accepts.iter().enumerate() {
+            if let (true, Some(p)) = (a.is_current(what_if.as_of), a.place.clone()) {
+                accepts.entry((a.control, a.kind, p)).or_insert(i as u32);
+            }
+        }
         Engine {
             stack,
             what_if,
@@ -535,10 +535,6 @@ impl<'s> Engine<'s> {
     }
 
     fn finding(&self, kind: Kind, control: ControlIdx, place: Place) -> Finding {
-        let accept_place = match place {
-            Place::Handoff { handoff, .. } => AcceptPlace::Handoff(handoff),
-            Place::Party(p) => AcceptPlace::Party(p),
-        };
         Finding {
             kind,
             control,
@@ -553,7 +549,9 @@ impl<'s> Engine<'s> {
             accepted: if self.accepts.is_empty() {
                 None
             } else {
-                self.accepts.get(&(control, kind, accept_place)).copied()
+                self.accepts
+                    .get(&(control, kind, place.accept_place()))
+                    .copied()
             },
         }
     }

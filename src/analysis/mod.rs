@@ -107,6 +107,16 @@ pub enum Place {
     Party(PartyIdx),
 }
 
+impl Place {
+    /// The place as an `[[accept]]` names it (a hand-off, either side; or a party).
+    pub fn accept_place(self) -> crate::stack::AcceptPlace {
+        match self {
+            Place::Handoff { handoff, .. } => crate::stack::AcceptPlace::Handoff(handoff),
+            Place::Party(p) => crate::stack::AcceptPlace::Party(p),
+        }
+    }
+}
+
 /// One gap or warning.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {

@@ -63,9 +63,13 @@ pub(super) fn accept_notes(stack: &Stack, report: &Report) -> Vec<Note> {
             if !a.is_current(report.as_of) {
                 return Some(Note::ExpiredAccept(i));
             }
-            let used = report.by_control[a.control as usize]
-                .iter()
-                .any(|f| f.accepted == Some(i));
+            // A finding of its kind at its place, whether or not an earlier duplicate of this
+            // accept is the one it reports.
+            let used = report.by_control[a.control as usize].iter().any(|f| {
+                f.accepted.is_some()
+                    && f.kind == a.kind
+                    && a.place.as_ref() == Some(&f.place.accept_place())
+            });
             (!used).then_some(Note::StaleAccept(i))
         })
         .collect()
