@@ -240,13 +240,19 @@ pub fn load_str(text: &str, name: &str, base_dir: Option<&Path>) -> Result<Stack
             more: 0,
         });
     }
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(LoadError::Read {
+            path: name.into(),
+            message: too_big(text.len() as u64),
+        });
+    }
     // Big files are parsed in pieces (a fraction of the memory, and faster); anything the
     // pieces cannot promise to read exactly as the whole text, errors included, is parsed whole.
     let pieces = (text.len() >= 4 * chunked::PIECE)
         .then(|| chunked::parse(text, chunked::PIECE))
         .flatten();
-    let raw: RawStack = match pieces {
-        Some(raw) => raw,
+    let parsed: Result<RawStack, LoadError> = match pieces {
+        Some(raw) => Ok(raw),
         None => toml::from_str(text).map_err(|e| {
             let at = e.span().map_or(0, |s| s.start);
             let (message, help) = toml_message(e.message());
@@ -255,8 +261,11 @@ pub fn load_str(text: &str, name: &str, base_dir: Option<&Path>) -> Result<Stack
                 diagnostics: vec![diagnostic(text, at, message, help)],
                 more: 0,
             }
-        })?,
+        }),
     };
+    // The words of this parse are held by the raw stack from here on, or by nothing.
+    forget_atoms();
+    let raw = parsed?;
     let mut v = Validator {
         text,
         line_starts: line_starts(text),
@@ -363,11 +372,11 @@ impl Validator<'_> {
         self.line_starts.partition_point(|&start| start <= at) as u32
     }
 
-    fn check_id(&mut self, what: &str, id: &SpannedStr) {
-        if let Some(problem) = id_problem(id.get_ref()) {
+    fn check_id(&mut self, what: &str, id: &impl Located) {
+        if let Some(problem) = id_problem(id.text()) {
             self.error(
-                id.span().start,
-                format!("invalid {what} id {:?}: {problem}", id.get_ref()),
+                id.at(),
+                format!("invalid {what} id {:?}: {problem}", id.text()),
                 Some("ids are single words such as `acme` or `BACKUP-TEST`".into()),
             );
         }
@@ -375,12 +384,12 @@ impl Validator<'_> {
 
     fn enumeration<T>(
         &mut self,
-        value: &SpannedStr,
+        value: &impl Located,
         what: &str,
         parse: impl Fn(&str) -> Option<T>,
         allowed: &[&str],
     ) -> Option<T> {
-        let v = value.get_ref();
+        let v = value.text();
         let parsed = parse(v);
         if parsed.is_none() {
             let list = allowed
@@ -390,7 +399,7 @@ impl Validator<'_> {
                 .join(", ");
             let help = suggest(v, allowed.iter().copied()).map(|s| format!("did you mean `{s}`?"));
             self.error(
-                value.span().start,
+                value.at(),
                 format!("invalid {what} {v:?}: expected one of {list}"),
                 help,
             );
@@ -401,19 +410,15 @@ impl Validator<'_> {
     fn reference(
         &mut self,
         what: &str,
-        id: &SpannedStr,
+        id: &impl Located,
         known: &HashMap<String, u32>,
     ) -> Option<u32> {
-        let found = known.get(id.get_ref().as_str()).copied();
+        let found = known.get(id.text()).copied();
         if found.is_none() {
-            let help = suggest(id.get_ref(), known.keys().map(String::as_str))
+            let help = suggest(id.text(), known.keys().map(String::as_str))
                 .map(|s| format!("did you mean `{s}`?"))
                 .or_else(|| Some(format!("declare it as a [[{what}]] first")));
-            self.error(
-                id.span().start,
-                format!("unknown {what} `{}`", id.get_ref()),
-                help,
-            );
+            self.error(id.at(), format!("unknown {what} `{}`", id.text()), help);
         }
         found
     }
@@ -613,10 +618,10 @@ impl Validator<'_> {
             });
             let mut entries = Vec::new();
             let mut listed = HashSet::new();
-            for (key, value) in &h.controls.0 {
-                let control = self.reference("control", key, &control_ids);
-                let entry_line = self.line(key.span().start);
-                let entry = self.entry(value);
+            for item in &h.controls.0 {
+                let control = self.reference("control", &item.control, &control_ids);
+                let entry_line = self.line(item.control.at());
+                let entry = self.entry(item);
                 if let (Some(control), Some(mut entry)) = (control, entry) {
                     listed.insert(control);
                     entry.control = control;
@@ -752,47 +757,65 @@ impl Validator<'_> {
         stack
     }
 
-    fn entry(&mut self, value: &Spanned<RawEntry>) -> Option<Entry> {
+    fn entry(&mut self, item: &RawItem) -> Option<Entry> {
         let owners = ["provider", "consumer", "shared"];
-        let mut entry = Entry {
+        let before = self.diags.len();
+        let entry = Entry {
             control: 0,
-            agreed: None,
-            assumed: None,
-            evidence: None,
-            expires: None,
+            agreed: item
+                .agreed
+                .as_ref()
+                .and_then(|o| self.enumeration(o, "owner", Owner::parse, &owners)),
+            assumed: item
+                .assumed
+                .as_ref()
+                .and_then(|o| self.enumeration(o, "owner", Owner::parse, &owners)),
+            evidence: item.evidence.as_ref().and_then(|e| {
+                self.enumeration(
+                    e,
+                    "evidence",
+                    Evidence::parse,
+                    &["none", "contract", "attested", "verified"],
+                )
+            }),
+            expires: item.expires.as_ref().and_then(|d| self.date(d, "expires")),
             from_template: false,
             line: 0,
         };
-        match value.get_ref() {
-            RawEntry::Short(s) => {
-                let spanned = Spanned::new(value.span(), s.clone());
-                entry.agreed = Some(self.enumeration(&spanned, "owner", Owner::parse, &owners)?);
-            }
-            RawEntry::Full(f) => {
-                let before = self.diags.len();
-                entry.agreed = f
-                    .agreed
-                    .as_ref()
-                    .and_then(|o| self.enumeration(o, "owner", Owner::parse, &owners));
-                entry.assumed = f
-                    .assumed
-                    .as_ref()
-                    .and_then(|o| self.enumeration(o, "owner", Owner::parse, &owners));
-                entry.evidence = f.evidence.as_ref().and_then(|e| {
-                    self.enumeration(
-                        e,
-                        "evidence",
-                        Evidence::parse,
-                        &["none", "contract", "attested", "verified"],
-                    )
-                });
-                entry.expires = f.expires.as_ref().and_then(|d| self.date(d, "expires"));
-                if self.diags.len() != before {
-                    return None;
-                }
-            }
-        }
-        Some(entry)
+        (self.diags.len() == before).then_some(entry)
+    }
+}
+
+/// A string from the file and where it starts, for diagnostics.
+trait Located {
+    fn text(&self) -> &str;
+    fn at(&self) -> usize;
+}
+
+impl Located for SpannedStr {
+    fn text(&self) -> &str {
+        self.get_ref()
+    }
+    fn at(&self) -> usize {
+        self.span().start
+    }
+}
+
+impl Located for Spanned<Atom> {
+    fn text(&self) -> &str {
+        self.get_ref()
+    }
+    fn at(&self) -> usize {
+        self.span().start
+    }
+}
+
+impl Located for Word {
+    fn text(&self) -> &str {
+        &self.text
+    }
+    fn at(&self) -> usize {
+        self.at as usize
     }
 }
 

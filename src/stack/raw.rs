@@ -1,7 +1,11 @@
 //! The stack file exactly as written: serde structs of the TOML with spans kept, so that every
 //! later error can name a line and column. Unknown keys are refused here.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
@@ -10,6 +14,98 @@ use toml::value::Datetime;
 
 /// A string with the byte range it was written at.
 pub type SpannedStr = Spanned<String>;
+
+/// A short string that recurs through a stack file (a control or party id, an owner, an
+/// evidence level), stored once per parsing thread and shared: a 15 MB stack repeats a few
+/// thousand distinct words about a million times, and one allocation each would be most of the
+/// memory it takes to load (docs/performance.md).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Atom(Arc<str>);
+
+thread_local! {
+    /// The words met so far by this thread's parse; emptied by [`forget_atoms`].
+    static ATOMS: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::new());
+}
+
+impl Atom {
+    /// The shared copy of `s`.
+    pub fn new(s: &str) -> Atom {
+        ATOMS.with_borrow_mut(|atoms| match atoms.get(s) {
+            Some(a) => Atom(Arc::clone(a)),
+            None => {
+                let a: Arc<str> = Arc::from(s);
+                atoms.insert(Arc::clone(&a));
+                Atom(a)
+            }
+        })
+    }
+}
+
+/// Lets go of this thread's words (the atoms handed out stay valid); called after each parse,
+/// so that nothing outlives the stack it was read for.
+pub fn forget_atoms() {
+    ATOMS.with_borrow_mut(|atoms| *atoms = HashSet::new());
+}
+
+impl Deref for Atom {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Atom {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct AtomVisitor;
+        impl Visitor<'_> for AtomVisitor {
+            type Value = Atom;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Atom, E> {
+                Ok(Atom::new(s))
+            }
+        }
+        d.deserialize_str(AtomVisitor)
+    }
+}
+
+/// An [`Atom`] with the byte offset it was written at (files are at most 64 MiB, so offsets fit
+/// in 32 bits).
+#[derive(Debug, Clone)]
+pub struct Word {
+    /// The text, unescaped.
+    pub text: Atom,
+    /// Where it starts in the file.
+    pub at: u32,
+}
+
+impl Word {
+    fn new(s: Spanned<Atom>) -> Word {
+        Word {
+            at: offset(s.span().start),
+            text: s.into_inner(),
+        }
+    }
+}
+
+/// A byte offset as stored in [`Word`] and [`RawItem`].
+pub fn offset(at: usize) -> u32 {
+    // The loader refuses texts over 64 MiB before parsing; saturate rather than wrap anyway.
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
 
 /// The whole stack file.
 #[derive(Debug, Deserialize)]
@@ -87,10 +183,10 @@ pub struct RawParty {
     pub layer: Option<SpannedStr>,
     /// Controls this party needs covered.
     #[serde(default)]
-    pub requires: Vec<SpannedStr>,
+    pub requires: Vec<Spanned<Atom>>,
     /// Controls this party operates itself.
     #[serde(default)]
-    pub implements: Vec<SpannedStr>,
+    pub implements: Vec<Spanned<Atom>>,
     /// Free text.
     pub notes: Option<SpannedStr>,
 }
@@ -100,9 +196,9 @@ pub struct RawParty {
 #[serde(deny_unknown_fields)]
 pub struct RawHandoff {
     /// The party that relies on the provider.
-    pub consumer: SpannedStr,
+    pub consumer: Spanned<Atom>,
     /// The party relied on.
-    pub provider: SpannedStr,
+    pub provider: Spanned<Atom>,
     /// Distinguishes two hand-offs between the same pair.
     pub service: Option<SpannedStr>,
     /// Reference to the contract.
@@ -116,29 +212,65 @@ pub struct RawHandoff {
 
 /// The `controls` table of a hand-off, in file order.
 #[derive(Debug, Default)]
-pub struct RawControls(pub Vec<(SpannedStr, Spanned<RawEntry>)>);
+pub struct RawControls(pub Vec<RawItem>);
 
-/// One control at a hand-off: a bare owner or a table.
-#[derive(Debug)]
-pub enum RawEntry {
-    /// `X = "provider"`, shorthand for `{ agreed = "provider" }`.
-    Short(String),
-    /// `X = { … }`.
+/// One control at a hand-off, kept compact: a 15 MB stack has about 200,000 of them.
+#[derive(Debug, Clone)]
+pub struct RawItem {
+    /// The control id (the key).
+    pub control: Word,
+    /// Where the value starts.
+    pub at: u32,
+    /// Who the agreement makes responsible (also the bare owner of the shorthand
+    /// `X = "provider"`, which means `{ agreed = "provider" }`).
+    pub agreed: Option<Word>,
+    /// Who the consumer believes is responsible.
+    pub assumed: Option<Word>,
+    /// Assurance that the provider side delivers it.
+    pub evidence: Option<Word>,
+    /// After this date the evidence counts as `none` (rare, hence boxed).
+    pub expires: Option<Box<Spanned<Datetime>>>,
+}
+
+/// One control at a hand-off as written: a bare owner or a table.
+enum RawEntry {
+    Short(Atom),
     Full(RawEntryFull),
 }
 
 /// The table form of a control at a hand-off.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawEntryFull {
-    /// Who the agreement makes responsible.
-    pub agreed: Option<SpannedStr>,
-    /// Who the consumer believes is responsible.
-    pub assumed: Option<SpannedStr>,
-    /// Assurance that the provider side delivers it.
-    pub evidence: Option<SpannedStr>,
-    /// After this date the evidence counts as `none`.
-    pub expires: Option<Spanned<Datetime>>,
+struct RawEntryFull {
+    agreed: Option<Spanned<Atom>>,
+    assumed: Option<Spanned<Atom>>,
+    evidence: Option<Spanned<Atom>>,
+    expires: Option<Spanned<Datetime>>,
+}
+
+impl RawItem {
+    fn new(key: Spanned<Atom>, value: Spanned<RawEntry>) -> RawItem {
+        let at = offset(value.span().start);
+        let control = Word::new(key);
+        match value.into_inner() {
+            RawEntry::Short(owner) => RawItem {
+                control,
+                at,
+                agreed: Some(Word { text: owner, at }),
+                assumed: None,
+                evidence: None,
+                expires: None,
+            },
+            RawEntry::Full(f) => RawItem {
+                control,
+                at,
+                agreed: f.agreed.map(Word::new),
+                assumed: f.assumed.map(Word::new),
+                evidence: f.evidence.map(Word::new),
+                expires: f.expires.map(Box::new),
+            },
+        }
+    }
 }
 
 /// `[[accept]]`.
@@ -177,9 +309,11 @@ impl<'de> Deserialize<'de> for RawControls {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawControls, A::Error> {
                 let mut entries = Vec::new();
-                while let Some(key) = map.next_key::<SpannedStr>()? {
-                    entries.push((key, map.next_value()?));
+                while let Some(key) = map.next_key::<Spanned<Atom>>()? {
+                    entries.push(RawItem::new(key, map.next_value()?));
                 }
+                // Kept until the whole file is validated: no room to spare.
+                entries.shrink_to_fit();
                 Ok(RawControls(entries))
             }
         }
@@ -198,7 +332,7 @@ impl<'de> Deserialize<'de> for RawEntry {
                 )
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<RawEntry, E> {
-                Ok(RawEntry::Short(s.to_owned()))
+                Ok(RawEntry::Short(Atom::new(s)))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawEntry, A::Error> {
                 RawEntryFull::deserialize(de::value::MapAccessDeserializer::new(map))

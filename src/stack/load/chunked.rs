@@ -364,37 +364,46 @@ impl RawHandoff {
             model,
             controls,
         } = self;
-        let controls = controls
-            .0
-            .into_iter()
-            .map(|(key, entry)| (at(key, by), shift(entry, by, RawEntry::shifted)))
-            .collect();
+        let mut controls = controls;
+        for item in &mut controls.0 {
+            item.shift(by);
+        }
         RawHandoff {
             consumer: at(consumer, by),
             provider: at(provider, by),
             service: opt(service, by),
             agreement: opt(agreement, by),
             model: opt(model, by),
-            controls: RawControls(controls),
+            controls,
         }
     }
 }
 
-impl RawEntry {
-    fn shifted(self, by: usize) -> RawEntry {
-        match self {
-            RawEntry::Short(owner) => RawEntry::Short(owner),
-            RawEntry::Full(RawEntryFull {
-                agreed,
-                assumed,
-                evidence,
-                expires,
-            }) => RawEntry::Full(RawEntryFull {
-                agreed: opt(agreed, by),
-                assumed: opt(assumed, by),
-                evidence: opt(evidence, by),
-                expires: opt(expires, by),
-            }),
+impl RawItem {
+    fn shift(&mut self, by: usize) {
+        let RawItem {
+            control,
+            at,
+            agreed,
+            assumed,
+            evidence,
+            expires,
+        } = self;
+        let by = offset(by);
+        for word in [
+            Some(control),
+            agreed.as_mut(),
+            assumed.as_mut(),
+            evidence.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            word.at = word.at.saturating_add(by);
+        }
+        *at = at.saturating_add(by);
+        if let Some(e) = expires.take() {
+            *expires = Some(Box::new(shift(*e, by as usize, |d, _| d)));
         }
     }
 }
