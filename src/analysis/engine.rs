@@ -10,14 +10,12 @@
 //! one control to the next. A one-control analysis reads its entries from the stack directly
 //! and sorts by id.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use super::chains::{BrokenChains, Forest, Succ};
 use super::{Finding, Kind, Place, WhatIf};
 use crate::date::Date;
-use crate::stack::{
-    AcceptPlace, ControlIdx, Evidence, Handoff, HandoffIdx, Owner, PartyIdx, Side, Stack,
-};
+use crate::stack::{AcceptPlace, ControlIdx, Evidence, HandoffIdx, Owner, PartyIdx, Side, Stack};
 
 const NONE: u32 = u32::MAX;
 /// In `Engine::slot`: the party implements the control and meets no delegation of it, so it
@@ -132,29 +130,39 @@ pub(super) struct Ranks {
 }
 
 impl Ranks {
-    pub(super) fn new<'s>(stack: &'s Stack) -> Ranks {
-        let mut parties: Vec<PartyIdx> = (0..stack.parties.len() as PartyIdx).collect();
-        parties.sort_unstable_by(|&a, &b| {
-            stack
-                .party(a)
-                .id
-                .as_bytes()
-                .cmp(stack.party(b).id.as_bytes())
-        });
+    pub(super) fn new(stack: &Stack) -> Ranks {
+        let mut by_id: Vec<(&[u8], PartyIdx)> = stack
+            .parties
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_bytes(), i as PartyIdx))
+            .collect();
+        by_id.sort_unstable();
+        let parties: Vec<PartyIdx> = by_id.into_iter().map(|(_, p)| p).collect();
         let mut party = vec![0; parties.len()];
         for (rank, &p) in parties.iter().enumerate() {
             party[p as usize] = rank as u32;
         }
-        let mut handoffs: Vec<HandoffIdx> = (0..stack.handoffs.len() as HandoffIdx).collect();
-        handoffs.sort_unstable_by(|&a, &b| {
-            let (ha, hb) = (stack.handoff(a), stack.handoff(b));
-            (party[ha.consumer as usize], party[ha.provider as usize])
-                .cmp(&(party[hb.consumer as usize], party[hb.provider as usize]))
-                .then_with(|| {
-                    let service = |h: &'s Handoff| h.service.as_deref().map(str::as_bytes);
-                    service(ha).cmp(&service(hb))
-                })
+        // By consumer and provider rank packed in one integer (the service, rarely needed, only
+        // breaks ties), in a table of its own rather than through the hand-offs.
+        let mut keyed: Vec<(u64, HandoffIdx)> = stack
+            .handoffs
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let pair = u64::from(party[h.consumer as usize]) << 32
+                    | u64::from(party[h.provider as usize]);
+                (pair, i as HandoffIdx)
+            })
+            .collect();
+        keyed.sort_unstable_by(|&(ka, a), &(kb, b)| {
+            ka.cmp(&kb).then_with(|| {
+                let service =
+                    |h: HandoffIdx| stack.handoff(h).service.as_deref().map(str::as_bytes);
+                service(a).cmp(&service(b))
+            })
         });
+        let handoffs: Vec<HandoffIdx> = keyed.into_iter().map(|(_, h)| h).collect();
         let mut handoff = vec![0; handoffs.len()];
         for (rank, &h) in handoffs.iter().enumerate() {
             handoff[h as usize] = rank as u32;
@@ -174,7 +182,8 @@ struct Scratch {
     /// Nodes in the order the assurance search reached them (next hops first), per search.
     reached: Vec<u32>,
     stated_reached: Vec<u32>,
-    queue: VecDeque<u32>,
+    /// Edges the assurance search keeps for a lower level, by level.
+    deferred: [Vec<u32>; 4],
     forward: Adjacency,
     backward: Adjacency,
     now: Assurance,
@@ -330,13 +339,13 @@ impl<'s> Engine<'s> {
         backward.build(n, edges, |e| e.to);
         let (forward, backward): (&Adjacency, &Adjacency) = (forward, backward);
 
-        let (reached, stated_reached, queue) = (
+        let (reached, stated_reached, deferred) = (
             &mut scratch.reached,
             &mut scratch.stated_reached,
-            &mut scratch.queue,
+            &mut scratch.deferred,
         );
         let now = &mut scratch.now;
-        assurance(now, n, edges, backward, seeds, |e| e.now, reached, queue);
+        assurance(now, n, edges, backward, seeds, |e| e.now, reached, deferred);
         let now: &Assurance = now;
         let any_expired = edges.iter().any(|e| e.now != e.stated);
         let stated = any_expired.then(|| {
@@ -349,7 +358,7 @@ impl<'s> Engine<'s> {
                 seeds,
                 |e| e.stated,
                 stated_reached,
-                queue,
+                deferred,
             );
             &*stated
         });
@@ -561,13 +570,17 @@ impl<'s> Engine<'s> {
 /// cost more than it saves.
 const PARALLEL_FROM_ENTRIES: usize = 20_000;
 
+/// Whether a whole-stack analysis of `stack` is worth sharing out among threads.
+pub(super) fn parallel(stack: &Stack) -> bool {
+    stack.index().entries_of.iter().map(Vec::len).sum::<usize>() >= PARALLEL_FROM_ENTRIES
+}
+
 /// Every control's findings, each control's in SPEC §4 order. The entries are gathered and the
 /// ids ranked once, then the controls (independent of each other) are shared out among the
 /// available cores.
 pub(super) fn all_controls(stack: &Stack, what_if: &WhatIf) -> Vec<Vec<Finding>> {
     let controls = stack.controls.len();
-    let entries = stack.index().entries_of.iter().map(Vec::len).sum::<usize>();
-    let threads = if entries < PARALLEL_FROM_ENTRIES {
+    let threads = if !parallel(stack) {
         1
     } else {
         std::thread::available_parallelism()
@@ -624,7 +637,7 @@ pub(super) fn all_controls(stack: &Stack, what_if: &WhatIf) -> Vec<Vec<Finding>>
 }
 
 /// A scoped thread's result; a panic in it is a bug, raised again on the calling thread.
-fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+pub(super) fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     handle
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -641,7 +654,7 @@ fn assurance(
     seeds: &[u32],
     ev: impl Fn(&Edge) -> Evidence,
     reached: &mut Vec<u32>,
-    queue: &mut VecDeque<u32>,
+    deferred: &mut [Vec<u32>; 4],
 ) {
     let Assurance { level, via } = out;
     level.clear();
@@ -649,24 +662,45 @@ fn assurance(
     via.clear();
     via.resize(n, NONE);
     reached.clear();
+    for d in deferred.iter_mut() {
+        d.clear();
+    }
     for &s in seeds {
         if level[s as usize].is_none() {
             level[s as usize] = Some(Evidence::Verified);
             reached.push(s);
         }
     }
+    // Every edge is looked at once, when the node it enters is reached: taken if its evidence is
+    // at least the level being searched, else kept for the search at its own level. A level's
+    // search starts from the edges kept for it, in the order they were met, then goes on from
+    // the nodes it reaches — the order of a breadth-first search from every node reached so far,
+    // so the paths found are the ones such a search (level by level) would find.
+    let mut scanned = 0;
     for lvl in Evidence::ALL.into_iter().rev() {
-        // Every node reached so far has assurance ≥ lvl: search on from all of them.
-        queue.clear();
-        queue.extend(reached.iter().copied());
-        while let Some(q) = queue.pop_front() {
+        for &ei in &deferred[lvl as usize] {
+            let e = &edges[ei as usize];
+            if level[e.from as usize].is_none() {
+                level[e.from as usize] = Some(lvl);
+                via[e.from as usize] = ei;
+                reached.push(e.from);
+            }
+        }
+        while scanned < reached.len() {
+            let q = reached[scanned];
+            scanned += 1;
             for &ei in backward.of(q) {
                 let e = &edges[ei as usize];
-                if level[e.from as usize].is_none() && ev(e) >= lvl {
+                if level[e.from as usize].is_some() {
+                    continue;
+                }
+                let got = ev(e);
+                if got >= lvl {
                     level[e.from as usize] = Some(lvl);
                     via[e.from as usize] = ei;
                     reached.push(e.from);
-                    queue.push_back(e.from);
+                } else {
+                    deferred[got as usize].push(ei);
                 }
             }
         }

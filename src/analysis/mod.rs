@@ -281,14 +281,27 @@ pub struct Report {
 
 /// Analyses a whole stack.
 pub fn analyse(stack: &Stack, what_if: &WhatIf) -> Report {
-    let by_control = engine::all_controls(stack, what_if);
+    // The cycle and layer notes do not depend on the findings: on a big stack they are worked
+    // out beside the engine instead of after it.
+    let (by_control, graph_notes) = if engine::parallel(stack) {
+        std::thread::scope(|scope| {
+            let notes = scope.spawn(|| notes::graph_notes(stack));
+            let by_control = engine::all_controls(stack, what_if);
+            (by_control, engine::join(notes))
+        })
+    } else {
+        (
+            engine::all_controls(stack, what_if),
+            notes::graph_notes(stack),
+        )
+    };
     let mut counts = Counts::default();
     for f in by_control.iter().flatten() {
         counts.add(f, 1);
     }
     let mut report = Report {
         by_control,
-        graph_notes: notes::graph_notes(stack),
+        graph_notes,
         accept_notes: Vec::new(),
         min_evidence: what_if.min_evidence(stack),
         as_of: what_if.as_of,
