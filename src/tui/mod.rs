@@ -8,6 +8,7 @@ mod edit;
 mod inspect;
 mod msg;
 mod search;
+mod term;
 mod theme;
 mod tree;
 mod view;
@@ -22,7 +23,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 use crossterm::clipboard::CopyToClipboard;
-use ratatui::DefaultTerminal;
+use ratatui::Terminal;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::execute;
 
@@ -84,7 +85,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
             "the explorer needs a terminal, and standard output is not one; for a report, use `stackgap check FILE`"
         );
     }
-    let mut terminal = match ratatui::try_init() {
+    let mut terminal = match open_terminal() {
         Ok(t) => t,
         Err(e) => {
             // Nothing was drawn yet: undo raw mode without writing to the terminal.
@@ -191,7 +192,23 @@ fn to_msg(event: Event, mode: &Mode) -> Option<Msg> {
     }
 }
 
-fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
+/// The terminal in raw mode on the alternate screen, as `ratatui::try_init` opens it (its
+/// panic hook restores the terminal), drawing through [`term::Lean`].
+fn open_terminal() -> std::io::Result<Terminal<term::Lean<std::io::Stdout>>> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        ratatui::restore();
+        previous(info);
+    }));
+    ratatui::crossterm::terminal::enable_raw_mode()?;
+    execute!(stdout(), ratatui::crossterm::terminal::EnterAlternateScreen)?;
+    Terminal::new(term::Lean::new(stdout()))
+}
+
+fn event_loop(
+    terminal: &mut Terminal<term::Lean<std::io::Stdout>>,
+    app: &mut App,
+) -> anyhow::Result<()> {
     let size = terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
     let mut watched = app.path().map(PathBuf::from);
