@@ -2,6 +2,8 @@
 //! the findings change: the hand-off's controls with their status and why (gaps first), then the
 //! party's own requirements. Every string from the stack is escaped here, once.
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::analysis::{Finding, Place, Report, Severity, WhatIf, message};
 use crate::stack::{ControlIdx, Entry, HandoffIdx, Owner, PartyIdx, Stack};
 use crate::text::escape;
@@ -53,6 +55,11 @@ pub struct Item {
     pub evidence: String,
     /// Why: one sentence per finding (or where it is handled), escaped.
     pub why: Vec<String>,
+    /// For a requirement handled by the party itself or at its hand-offs (no finding of its
+    /// own): where, in a few words for the item's line (`→ provider (service)`, one per
+    /// hand-off; empty when the party implements it), which then needs no line of why unless
+    /// selected. `None` for everything else.
+    pub brief: Option<String>,
 }
 
 /// The content of the hand-off pane.
@@ -72,6 +79,9 @@ pub struct Inspect {
     pub controls_heading: String,
     /// What the items' id column holds: `CONTROL`, or `HAND-OFF` in the control view.
     pub id_heading: &'static str,
+    /// The widest control id of the stack (escaped): the requirements' id column, the same
+    /// for every party.
+    pub control_id_width: usize,
 }
 
 fn owner(o: Option<Owner>, theme: Theme) -> String {
@@ -223,6 +233,12 @@ pub fn build(
     }
     out.requirements_at = out.items.len();
     out.requirements_heading = format!("Requirements of {} ({})", escape(&p.id), p.requires.len());
+    out.control_id_width = stack
+        .controls
+        .iter()
+        .map(|c| UnicodeWidthStr::width(escape(&c.id).as_ref()))
+        .max()
+        .unwrap_or(0);
     for &c in &p.requires {
         out.items
             .push(requirement_item(stack, report, what_if, party, c, theme));
@@ -276,6 +292,7 @@ fn entry_item(
             .map(|m| m.as_str()),
         assumed: owner(e.assumed, theme),
         evidence: evidence(e, what_if.as_of),
+        brief: None,
         why: findings
             .iter()
             .flat_map(|f| why_of(stack, report, f, both, theme))
@@ -305,6 +322,7 @@ fn requirement_item(
         assumed: String::new(),
         evidence: String::new(),
         why: Vec::new(),
+        brief: None,
     };
     let own: Vec<&Finding> = report.by_control[c as usize]
         .iter()
@@ -329,6 +347,7 @@ fn requirement_item(
         // The pane is about this party: its id and the control's are on screen already (and
         // a line that reads the same for every party costs nothing to redraw over SSH).
         item.why.push("this party operates it itself".into());
+        item.brief = Some(String::new());
         return item;
     }
     let at: Vec<HandoffIdx> = stack.index().entries_of[c as usize]
@@ -344,18 +363,22 @@ fn requirement_item(
         None => "covered".into(),
         Some(s) => format!("{} at hand-off", s.as_str()),
     };
+    let mut briefs = Vec::new();
     for h in at {
         let ho = stack.handoff(h);
-        item.why.push(format!(
-            "listed at its hand-off {} {}{}",
+        let to = format!(
+            "{} {}{}",
             theme.arrow(),
             escape(&stack.party(ho.provider).id),
             ho.service
                 .as_deref()
                 .map(|s| format!(" ({})", escape(s)))
                 .unwrap_or_default()
-        ));
+        );
+        item.why.push(format!("listed at its hand-off {to}"));
+        briefs.push(to);
     }
+    item.brief = Some(briefs.join(", "));
     item
 }
 

@@ -121,6 +121,8 @@ fn select_control(app: &mut App, id: &str) {
 fn scenarios() -> Vec<(&'static str, Vec<Msg>)> {
     vec![
         ("start", vec![]),
+        // A root row: the party's own requirements, where each is handled.
+        ("requirements", vec![Msg::Up]),
         ("broken_chain", vec![Msg::SwitchPane, Msg::Down]),
         ("help", vec![Msg::Help]),
         ("search", [vec![Msg::Search], typed("bucket")].concat()),

@@ -1,6 +1,7 @@
 //! The hand-off pane: the selected hand-off's controls (status, agreed, assumed, evidence, why),
 //! gaps first, then the selected party's requirements. The selected control shows its full
-//! explanation; the others one line of it.
+//! explanation; the others one line of it, except requirements handled by the party or at its
+//! hand-offs, which say where on their own line.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -45,6 +46,18 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
         .max()
         .unwrap_or(0)
         .clamp(7, if ins.id_heading == "CONTROL" { 18 } else { 30 });
+    // The requirements' columns depend on the stack, not on the party shown, so they stay put
+    // (and cost nothing to redraw) from one party to the next.
+    let req_status_w = ins
+        .items
+        .iter()
+        .skip(ins.requirements_at)
+        .map(|i| width(&i.status))
+        .chain([width("warning at hand-off")])
+        .max()
+        .unwrap_or(0)
+        .min(26);
+    let req_id_w = ins.control_id_width.clamp(7, 18);
     // One table line per control when the columns fit; otherwise the owners and evidence go on
     // a line of their own, in words.
     let evidence_w = ins
@@ -98,6 +111,11 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
         } else {
             (theme.mark(item.severity), theme.severity(item.severity))
         };
+        let (status_w, id_w) = if i >= ins.requirements_at && ins.id_heading == "CONTROL" {
+            (req_status_w, req_id_w)
+        } else {
+            (status_w, id_w)
+        };
         let mut spans = vec![
             Span::raw(format!("{cursor} ")),
             Span::styled(
@@ -106,6 +124,13 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
             ),
             Span::raw(format!(" {}", pad(&item.id, id_w, ell))),
         ];
+        // A requirement handled by the party or at its hand-offs says where on its own line;
+        // the sentence comes only when it is selected.
+        let brief = item.brief.as_deref().filter(|_| !selected);
+        if let Some(b) = brief.filter(|b| !b.is_empty()) {
+            let room = w.saturating_sub(4 + status_w + 1 + id_w + 1);
+            spans.push(Span::styled(format!(" {}", fit(b, room, ell)), theme.dim()));
+        }
         if i < ins.requirements_at && table {
             spans.push(Span::raw(format!(
                 " {}{}{}",
@@ -122,7 +147,9 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
             );
             out.push((Line::raw(fit(&owners, w, ell)), Some(i)));
         }
-        why_lines(&mut out, item, i, selected, w, app);
+        if brief.is_none() {
+            why_lines(&mut out, item, i, selected, w, app);
+        }
     }
     if ins.items.len() == ins.requirements_at {
         heading(&mut out, &ins.requirements_heading, false);
