@@ -88,17 +88,17 @@ fn check(args: cli::CheckArgs) -> anyhow::Result<ExitCode> {
         what_if: &what_if,
         blast: blast.as_deref(),
     };
-    let out = match args.format {
+    match args.format {
         Format::Text => {
             let color = std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            report::text::render(&ctx, color)
+            print_out(&report::text::render(&ctx, color))?
         }
-        Format::Json => report::json::render(&ctx),
-        Format::Markdown => report::markdown::render(&ctx),
-        Format::Sarif => report::sarif::render(&ctx),
+        // The biggest report, written as it is made rather than built first.
+        Format::Json => print_with(|out| report::json::write(&ctx, out))?,
+        Format::Markdown => print_out(&report::markdown::render(&ctx))?,
+        Format::Sarif => print_out(&report::sarif::render(&ctx))?,
     };
-    print_out(&out)?;
     let failed = match args.fail_on {
         FailOn::Gap => report.fails(Severity::Gap),
         FailOn::Warning => report.fails(Severity::Warning),
@@ -113,10 +113,16 @@ fn check(args: cli::CheckArgs) -> anyhow::Result<ExitCode> {
 
 /// Writes a report to standard output; a closed pipe (`| head`) is not an error.
 fn print_out(out: &str) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
+    print_with(|w| w.write_all(out.as_bytes()))
+}
+
+/// Writes a report to standard output through a buffer; a reader that stops early (`| head`)
+/// is not an error.
+fn print_with(
+    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    if let Err(e) = write(&mut stdout).and_then(|()| stdout.flush())
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         return Err(e).context("cannot write the report");

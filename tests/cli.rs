@@ -440,7 +440,7 @@ name = "Bee\u202eevil"
 [[handoff]]
 consumer = "a"
 provider = "b"
-service = "crm\u001b[2K"
+service = "crm\u001b[2K\u009b2J\u202e"
 agreement = "MSA\u009b2J"
 controls = { X = "provider" }
 "#;
@@ -472,7 +472,10 @@ fn hostile_names_are_escaped_in_every_format() {
             // JSON keeps the data exact: the escapes decode back to the original names.
             let json: Value = serde_json::from_str(&shown).expect("json");
             assert_eq!(json["stack"], "evil\u{1b}]52;c;aGVsbG8=\u{7} stack");
-            assert_eq!(json["findings"][0]["service"], "crm\u{1b}[2K");
+            assert_eq!(
+                json["findings"][0]["service"],
+                "crm\u{1b}[2K\u{9b}2J\u{202e}"
+            );
         } else {
             // The names are shown, with their controls made visible rather than dropped.
             assert!(shown.contains("evil"), "--format {format} lost the name");

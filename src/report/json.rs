@@ -1,10 +1,13 @@
 //! `--format json`: the machine-readable report of SPEC §4, byte-for-byte stable for the same
 //! input and options.
 
-use serde::Serialize;
+use std::io::{self, Write};
+
+use serde::{Serialize, Serializer};
+use serde_json::ser::{Formatter, PrettyFormatter};
 
 use super::Context;
-use crate::analysis::{Note, Place, message};
+use crate::analysis::{Finding, Note, Place, message};
 use crate::stack::Stack;
 use crate::text::needs_escape;
 
@@ -17,7 +20,7 @@ struct JsonReport<'a> {
     min_evidence: &'static str,
     without: Vec<&'a str>,
     summary: Summary,
-    findings: Vec<JsonFinding<'a>>,
+    findings: Lazy<'a>,
     notes: Vec<JsonNote<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     blast_radius: Option<Vec<JsonBlast<'a>>>,
@@ -87,55 +90,86 @@ struct JsonBlast<'a> {
 /// Most root causes listed per finding; `root_causes_total` gives the full count.
 const MAX_ROOT_CAUSES: usize = 100;
 
+/// The findings in report order, turned into JSON objects one at a time as they are written
+/// (a 10k-party stack has tens of thousands; none are held as JSON at once).
+struct Lazy<'a> {
+    stack: &'a Stack,
+    report: &'a crate::analysis::Report,
+    sorted: Vec<&'a Finding>,
+}
+
+impl Serialize for Lazy<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.sorted
+                .iter()
+                .map(|&f| finding(self.stack, self.report, f)),
+        )
+    }
+}
+
+fn finding<'a>(
+    stack: &'a Stack,
+    report: &crate::analysis::Report,
+    f: &'a Finding,
+) -> JsonFinding<'a> {
+    let (consumer, provider, service, party) = match f.place {
+        Place::Handoff { handoff, .. } => {
+            let h = stack.handoff(handoff);
+            (
+                Some(id(stack, h.consumer)),
+                Some(id(stack, h.provider)),
+                h.service.as_deref(),
+                None,
+            )
+        }
+        Place::Party(p) => (None, None, None, Some(id(stack, p))),
+    };
+    JsonFinding {
+        severity: f.severity().as_str(),
+        kind: f.kind.as_str(),
+        control: &stack.control(f.control).id,
+        consumer,
+        provider,
+        service,
+        party,
+        side: f.side().map(|s| s.as_str()),
+        root_causes: f
+            .root_causes
+            .iter()
+            .take(MAX_ROOT_CAUSES)
+            .map(|&p| id(stack, p))
+            .collect(),
+        root_causes_total: (f.kind == crate::analysis::Kind::BrokenChain)
+            .then_some(f.root_causes.len()),
+        circular: f.circular,
+        accepted: f.accepted.is_some(),
+        accepted_reason: f
+            .accepted
+            .map(|a| stack.accepts[a as usize].reason.as_str()),
+        assurance: f.assurance.map(|a| a.as_str()),
+        expired: f.expired.map(|(_, d)| d.to_string()),
+        message: message(stack, f, report.min_evidence),
+    }
+}
+
 /// Renders the JSON report, pretty-printed, ending in a newline.
 pub fn render(ctx: &Context) -> String {
+    let mut out = Vec::new();
+    write(ctx, &mut out).expect("writing into memory cannot fail");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// Writes the JSON report, pretty-printed and ending in a newline, as [`render`] returns it.
+pub fn write(ctx: &Context, out: &mut impl Write) -> io::Result<()> {
     let stack = ctx.stack;
     let report = ctx.report;
     let counts = report.counts();
-    let findings = report
-        .sorted(stack)
-        .into_iter()
-        .map(|f| {
-            let (consumer, provider, service, party) = match f.place {
-                Place::Handoff { handoff, .. } => {
-                    let h = stack.handoff(handoff);
-                    (
-                        Some(id(stack, h.consumer)),
-                        Some(id(stack, h.provider)),
-                        h.service.as_deref(),
-                        None,
-                    )
-                }
-                Place::Party(p) => (None, None, None, Some(id(stack, p))),
-            };
-            JsonFinding {
-                severity: f.severity().as_str(),
-                kind: f.kind.as_str(),
-                control: &stack.control(f.control).id,
-                consumer,
-                provider,
-                service,
-                party,
-                side: f.side().map(|s| s.as_str()),
-                root_causes: f
-                    .root_causes
-                    .iter()
-                    .take(MAX_ROOT_CAUSES)
-                    .map(|&p| id(stack, p))
-                    .collect(),
-                root_causes_total: (f.kind == crate::analysis::Kind::BrokenChain)
-                    .then_some(f.root_causes.len()),
-                circular: f.circular,
-                accepted: f.accepted.is_some(),
-                accepted_reason: f
-                    .accepted
-                    .map(|a| stack.accepts[a as usize].reason.as_str()),
-                assurance: f.assurance.map(|a| a.as_str()),
-                expired: f.expired.map(|(_, d)| d.to_string()),
-                message: message(stack, f, report.min_evidence),
-            }
-        })
-        .collect();
+    let findings = Lazy {
+        stack,
+        report,
+        sorted: report.sorted(stack),
+    };
     let notes = report
         .notes()
         .map(|n| match n {
@@ -164,7 +198,7 @@ pub fn render(ctx: &Context) -> String {
             }
         })
         .collect();
-    let out = JsonReport {
+    let json = JsonReport {
         stack: &stack.name,
         version: super::VERSION,
         input_sha256: &stack.source.sha256,
@@ -189,10 +223,63 @@ pub fn render(ctx: &Context) -> String {
                 .collect()
         }),
     };
-    let mut text =
-        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    text.push('\n');
-    escape_invisible(text)
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut *out, Visible(PrettyFormatter::new()));
+    json.serialize(&mut serializer).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// serde_json's pretty printer, except that control, invisible and bidi characters inside
+/// strings are written as `\uXXXX` escapes (serde_json escapes only those below U+0020), so the
+/// report is safe to show on a terminal; the same escapes [`escape_invisible`] makes.
+struct Visible(PrettyFormatter<'static>);
+
+impl Formatter for Visible {
+    fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, s: &str) -> io::Result<()> {
+        if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            return w.write_all(s.as_bytes());
+        }
+        let mut from = 0;
+        for (i, c) in s.char_indices() {
+            if needs_escape(c) {
+                w.write_all(&s.as_bytes()[from..i])?;
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    write!(w, "\\u{u:04x}")?;
+                }
+                from = i + c.len_utf8();
+            }
+        }
+        w.write_all(&s.as_bytes()[from..])
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 fn id(stack: &Stack, p: u32) -> &str {
