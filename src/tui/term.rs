@@ -5,8 +5,10 @@
 //!
 //! - a run of blank cells in the default style is erased with ECH (`CSI n X`, in every terminal
 //!   since the VT220) instead of printing n spaces — most of what changes when a pane's text gets
-//!   shorter;
-//! - a move along the same row is relative (`CSI n C`), never longer than an absolute one;
+//!   shorter. The backend keeps a copy of what the terminal shows, so a run also takes in the
+//!   unchanged blank cells between changed ones;
+//! - a move along the same row is relative (`CSI n C`), never longer than an absolute one, and a
+//!   gap of up to three unchanged cells in the current style is printed rather than jumped;
 //! - a change of colours and attributes goes out as one SGR sequence, the 16 named colours in
 //!   their short codes (30–37, 90–97) rather than as 256-colour indexes;
 //! - the closing reset is one `CSI 0 m`, and only when something is set.
@@ -14,8 +16,8 @@
 use std::io::{self, Write};
 
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
-use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
 use unicode_width::UnicodeWidthStr;
 
@@ -26,6 +28,9 @@ const ERASE_FROM: u16 = 10;
 /// The crossterm backend, drawing through [`encode`].
 pub struct Lean<W: Write> {
     inner: CrosstermBackend<W>,
+    /// What the terminal shows, as far as this backend wrote it (blank after a clear).
+    screen: Buffer,
+    changed: Vec<(u16, u16, Cell)>,
     out: Vec<u8>,
 }
 
@@ -33,6 +38,8 @@ impl<W: Write> Lean<W> {
     pub fn new(writer: W) -> Lean<W> {
         Lean {
             inner: CrosstermBackend::new(writer),
+            screen: Buffer::empty(Rect::ZERO),
+            changed: Vec::new(),
             out: Vec::new(),
         }
     }
@@ -45,8 +52,21 @@ impl<W: Write> Backend for Lean<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
+        self.changed.clear();
+        self.changed
+            .extend(content.map(|(x, y, c)| (x, y, c.clone())));
+        let (w, h) = self.changed.iter().fold(
+            (self.screen.area.width, self.screen.area.height),
+            |(w, h), &(x, y, _)| (w.max(x + 1), h.max(y + 1)),
+        );
+        if (w, h) != (self.screen.area.width, self.screen.area.height) {
+            self.screen.resize(Rect::new(0, 0, w, h));
+        }
+        for (x, y, c) in &self.changed {
+            self.screen[(*x, *y)] = c.clone();
+        }
         self.out.clear();
-        encode(content, &mut self.out);
+        encode(&self.changed, &self.screen, &mut self.out);
         Write::write_all(&mut self.inner, &self.out)
     }
 
@@ -67,10 +87,13 @@ impl<W: Write> Backend for Lean<W> {
     }
 
     fn clear(&mut self) -> io::Result<()> {
+        self.screen = Buffer::empty(Rect::ZERO);
         self.inner.clear()
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        // Not used by a full-screen explorer; whatever it clears is no longer known.
+        self.screen = Buffer::empty(Rect::ZERO);
         self.inner.clear_region(clear_type)
     }
 
@@ -114,23 +137,31 @@ impl Pen {
     }
 }
 
-/// Terminal bytes that turn the screen the cells were diffed against into the new one. Starts
-/// and ends with the terminal in the plain style; the cursor position is not assumed.
-pub fn encode<'a>(cells: impl Iterator<Item = (u16, u16, &'a Cell)>, out: &mut Vec<u8>) {
+/// Terminal bytes that turn the screen the cells were diffed against into `screen`, given the
+/// cells that changed (in row order, as ratatui's diff lists them). Starts and ends with the
+/// terminal in the plain style; the cursor position is not assumed.
+pub fn encode(changed: &[(u16, u16, Cell)], screen: &Buffer, out: &mut Vec<u8>) {
     let mut pen = Pen::PLAIN;
     // Where the terminal's cursor is, when known.
     let mut cursor: Option<(u16, u16)> = None;
-    let mut cells = cells.peekable();
-    while let Some((x, y, cell)) = cells.next() {
+    let shown = |x: u16, y: u16| screen.cell((x, y));
+    let mut i = 0;
+    while i < changed.len() {
+        let (x, y, ref cell) = changed[i];
+        i += 1;
         if blank(cell) {
+            // The run goes on over blank cells, changed or not, up to the last changed one.
             let mut n: u16 = 1;
-            while let Some(&(nx, ny, next)) = cells.peek() {
-                if ny == y && nx == x.saturating_add(n) && blank(next) {
-                    n += 1;
-                    cells.next();
-                } else {
-                    break;
+            let mut c = x + 1;
+            while shown(c, y).is_some_and(blank) {
+                if changed
+                    .get(i)
+                    .is_some_and(|&(cx, cy, _)| (cx, cy) == (c, y))
+                {
+                    i += 1;
+                    n = c - x + 1;
                 }
+                c += 1;
             }
             move_to(out, &mut cursor, x, y);
             set_pen(out, &mut pen, Pen::PLAIN);
@@ -142,6 +173,22 @@ pub fn encode<'a>(cells: impl Iterator<Item = (u16, u16, &'a Cell)>, out: &mut V
                 cursor = Some((x + n, y));
             }
             continue;
+        }
+        // A short gap of unchanged cells in the current style costs less printed than jumped.
+        if let Some((cx, cy)) = cursor
+            && cy == y
+            && cx < x
+            && x - cx <= 3
+            && (cx..x).all(|gx| {
+                shown(gx, y).is_some_and(|g| {
+                    g.symbol().len() == 1 && g.symbol().is_ascii() && Pen::of(g) == pen
+                })
+            })
+        {
+            for gx in cx..x {
+                out.extend_from_slice(shown(gx, y).map_or(" ", Cell::symbol).as_bytes());
+            }
+            cursor = Some((x, y));
         }
         move_to(out, &mut cursor, x, y);
         set_pen(out, &mut pen, Pen::of(cell));
@@ -316,9 +363,7 @@ mod tests {
 
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
-    use ratatui::buffer::Buffer;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use ratatui::layout::Rect;
     use ratatui::style::Style;
 
     use crate::analysis::WhatIf;
@@ -392,8 +437,10 @@ mod tests {
         let mut sizes = Vec::new();
         for (i, frame) in frames.iter().enumerate() {
             let diff = previous.diff(frame);
+            let changed: Vec<(u16, u16, Cell)> =
+                diff.iter().map(|&(x, y, c)| (x, y, c.clone())).collect();
             let mut ours = Vec::new();
-            encode(diff.iter().map(|&(x, y, c)| (x, y, c)), &mut ours);
+            encode(&changed, frame, &mut ours);
             let mut stock = Vec::new();
             Backend::draw(
                 &mut CrosstermBackend::new(&mut stock),
