@@ -4,7 +4,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::analysis::{Finding, Place, Report, Severity, WhatIf, message};
+use crate::analysis::{Finding, Kind, Place, Report, Severity, WhatIf, message};
 use crate::stack::{ControlIdx, Entry, HandoffIdx, Owner, PartyIdx, Stack};
 use crate::text::escape;
 
@@ -338,7 +338,14 @@ fn requirement_item(
             .join(" + ");
         item.why = own
             .iter()
-            .flat_map(|f| why_of(stack, report, f, false, theme))
+            .flat_map(|f| match f.kind {
+                // The row names the party and the control already: the reason, in words that
+                // read the same for every party.
+                Kind::Unassigned if f.accepted.is_none() => {
+                    vec!["nobody does it: not implemented here, listed at no hand-off".to_string()]
+                }
+                _ => why_of(stack, report, f, false, theme),
+            })
             .collect();
         return item;
     }
