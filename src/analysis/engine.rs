@@ -124,6 +124,8 @@ impl Gathered {
 }
 
 /// The position of each hand-off and party in SPEC §4 order, so findings sort by integers.
+/// They depend only on ids and hand-offs, which no edit changes: a [`super::Report`] keeps them
+/// for re-analysing one control and for sorting.
 pub(super) struct Ranks {
     pub(super) handoff: Vec<u32>,
     pub(super) party: Vec<u32>,
@@ -244,7 +246,7 @@ pub(super) struct Engine<'s> {
     /// Whole-stack analyses only: every control's entries, gathered once.
     gathered: Option<&'s Gathered>,
     /// Whole-stack analyses only: report order as integers.
-    ranks: Option<&'s Ranks>,
+    pub(super) ranks: Option<&'s Ranks>,
     scratch: Scratch,
 }
 
@@ -578,7 +580,7 @@ pub(super) fn parallel(stack: &Stack) -> bool {
 /// Every control's findings, each control's in SPEC §4 order. The entries are gathered and the
 /// ids ranked once, then the controls (independent of each other) are shared out among the
 /// available cores.
-pub(super) fn all_controls(stack: &Stack, what_if: &WhatIf) -> Vec<Vec<Finding>> {
+pub(super) fn all_controls(stack: &Stack, what_if: &WhatIf) -> (Vec<Vec<Finding>>, Ranks) {
     let controls = stack.controls.len();
     let threads = if !parallel(stack) {
         1
@@ -604,9 +606,10 @@ pub(super) fn all_controls(stack: &Stack, what_if: &WhatIf) -> Vec<Vec<Finding>>
     };
     if threads <= 1 {
         let mut engine = engine();
-        return (0..controls as ControlIdx)
+        let by_control = (0..controls as ControlIdx)
             .map(|c| engine.control(c))
             .collect();
+        return (by_control, ranks);
     }
     // Controls differ in size, so each thread takes the next control as it finishes one.
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -633,7 +636,7 @@ pub(super) fn all_controls(stack: &Stack, what_if: &WhatIf) -> Vec<Vec<Finding>>
             }
         }
     });
-    by_control
+    (by_control, ranks)
 }
 
 /// A scoped thread's result; a panic in it is a bug, raised again on the calling thread.

@@ -277,13 +277,33 @@ pub struct Report {
     /// The analysis date.
     pub as_of: Date,
     counts: Counts,
+    ranks: Kept,
+}
+
+/// The report's hand-off and party ranks: worked out from the stack, so they take no part in
+/// comparing or printing reports.
+#[derive(Clone)]
+struct Kept(std::sync::Arc<engine::Ranks>);
+
+impl PartialEq for Kept {
+    fn eq(&self, _: &Kept) -> bool {
+        true
+    }
+}
+
+impl Eq for Kept {}
+
+impl std::fmt::Debug for Kept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Ranks")
+    }
 }
 
 /// Analyses a whole stack.
 pub fn analyse(stack: &Stack, what_if: &WhatIf) -> Report {
     // The cycle and layer notes do not depend on the findings: on a big stack they are worked
     // out beside the engine instead of after it.
-    let (by_control, graph_notes) = if engine::parallel(stack) {
+    let ((by_control, ranks), graph_notes) = if engine::parallel(stack) {
         std::thread::scope(|scope| {
             let notes = scope.spawn(|| notes::graph_notes(stack));
             let by_control = engine::all_controls(stack, what_if);
@@ -306,6 +326,7 @@ pub fn analyse(stack: &Stack, what_if: &WhatIf) -> Report {
         min_evidence: what_if.min_evidence(stack),
         as_of: what_if.as_of,
         counts,
+        ranks: Kept(std::sync::Arc::new(ranks)),
     };
     report.accept_notes = notes::accept_notes(stack, &report);
     report
@@ -315,7 +336,9 @@ impl Report {
     /// Re-analyses one control after an edit that touched only that control (an owner, an
     /// evidence, an expiry or an `implements` of it). What-ifs must be unchanged.
     pub fn reanalyse_control(&mut self, stack: &Stack, what_if: &WhatIf, control: ControlIdx) {
-        let fresh = engine::Engine::new(stack, what_if).control(control);
+        let mut engine = engine::Engine::new(stack, what_if);
+        engine.ranks = Some(&self.ranks.0);
+        let fresh = engine.control(control);
         let slot = &mut self.by_control[control as usize];
         for f in slot.iter() {
             self.counts.add(f, -1);
@@ -352,7 +375,7 @@ impl Report {
     pub fn sorted<'r>(&'r self, stack: &Stack) -> Vec<&'r Finding> {
         // Rank hand-offs, parties and controls in id order once, then sort by integers:
         // comparing id strings for every pair of findings dominated big reports.
-        let ranks = engine::Ranks::new(stack);
+        let ranks = &self.ranks.0;
         let mut controls: Vec<ControlIdx> = (0..stack.controls.len() as ControlIdx).collect();
         controls.sort_unstable_by(|&a, &b| {
             stack
