@@ -623,3 +623,41 @@ fn a_risk_accepted_twice_reports_the_first_accept_and_neither_is_stale() {
         .collect();
     assert!(stale.is_empty(), "{stale:?}");
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // A report far bigger than the output buffer, read only in part (`| head`).
+    let mut toml = String::from("[stack]\nname = \"big\"\ncatalog = \"none\"\n");
+    for c in 0..20 {
+        toml.push_str(&format!(
+            "[[control]]\nid = \"C{c}\"\nname = \"control {c}\"\n"
+        ));
+    }
+    toml.push_str("[[party]]\nid = \"provider\"\n");
+    for p in 0..300 {
+        toml.push_str(&format!(
+            "[[party]]\nid = \"consumer-{p}\"\n[[handoff]]\nconsumer = \"consumer-{p}\"\nprovider = \"provider\"\ncontrols = {{ {} }}\n",
+            (0..20).map(|c| format!("C{c} = \"provider\"")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = write_stack(dir.path(), "big.toml", &toml);
+    for format in ["json", "text", "markdown"] {
+        let mut child = stackgap(&["check", &file, "--format", format])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("stackgap runs");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut first = [0u8; 100];
+        stdout.read_exact(&mut first).expect("the report starts");
+        drop(stdout);
+        let out = child.wait_with_output().expect("stackgap ends");
+        assert_eq!(out.status.code(), Some(1), "--format {format}");
+        assert!(
+            out.stderr.is_empty(),
+            "--format {format}: {}",
+            text(&out.stderr)
+        );
+    }
+}

@@ -225,7 +225,8 @@ pub fn write(ctx: &Context, out: &mut impl Write) -> io::Result<()> {
     };
     let mut serializer =
         serde_json::Serializer::with_formatter(&mut *out, Visible(PrettyFormatter::new()));
-    json.serialize(&mut serializer).map_err(io::Error::other)?;
+    // serde_json hands back the writer's own error (a closed pipe stays a BrokenPipe).
+    json.serialize(&mut serializer).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 
