@@ -55,16 +55,7 @@ impl<W: Write> Backend for Lean<W> {
         self.changed.clear();
         self.changed
             .extend(content.map(|(x, y, c)| (x, y, c.clone())));
-        let (w, h) = self.changed.iter().fold(
-            (self.screen.area.width, self.screen.area.height),
-            |(w, h), &(x, y, _)| (w.max(x + 1), h.max(y + 1)),
-        );
-        if (w, h) != (self.screen.area.width, self.screen.area.height) {
-            self.screen.resize(Rect::new(0, 0, w, h));
-        }
-        for (x, y, c) in &self.changed {
-            self.screen[(*x, *y)] = c.clone();
-        }
+        remember(&mut self.screen, &self.changed);
         self.out.clear();
         encode(&self.changed, &self.screen, &mut self.out);
         Write::write_all(&mut self.inner, &self.out)
@@ -110,6 +101,56 @@ impl<W: Write> Backend for Lean<W> {
     }
 }
 
+/// Updates the copy of the screen with the changed cells. Where a wide symbol covers the next
+/// columns, those are marked unknown (a cell no run or gap may take in), and so is the column
+/// after it when ratatui also sent its covered cells (emoji with U+FE0F, whose width terminals
+/// disagree on).
+fn remember(screen: &mut Buffer, changed: &[(u16, u16, Cell)]) {
+    let (w, h) = changed.iter().fold(
+        (screen.area.width, screen.area.height),
+        |(w, h), &(x, y, _)| (w.max(x.saturating_add(2)), h.max(y.saturating_add(1))),
+    );
+    if (w, h) != (screen.area.width, screen.area.height) {
+        // Buffer::resize keeps the cells' order, not their positions: copy them over.
+        let mut grown = Buffer::empty(Rect::new(0, 0, w, h));
+        for y in 0..screen.area.height {
+            for x in 0..screen.area.width {
+                grown[(x, y)] = screen[(x, y)].clone();
+            }
+        }
+        *screen = grown;
+    }
+    let mut unknown = Cell::EMPTY;
+    unknown.set_symbol("");
+    for (i, (x, y, c)) in changed.iter().enumerate() {
+        screen[(*x, *y)] = c.clone();
+        let width = UnicodeWidthStr::width(c.symbol()) as u16;
+        if width > 1 {
+            let sent_covered = changed
+                .get(i + 1)
+                .is_some_and(|&(nx, ny, _)| (nx, ny) == (x.saturating_add(1), *y));
+            let last = x.saturating_add(width - 1 + u16::from(sent_covered));
+            for cx in x.saturating_add(1)..=last.min(w - 1) {
+                screen[(cx, *y)] = unknown.clone();
+            }
+        }
+    }
+    // A covered cell ratatui sent is not what the terminal shows: keep it unknown.
+    for (i, (x, y, c)) in changed.iter().enumerate() {
+        let width = UnicodeWidthStr::width(c.symbol()) as u16;
+        if width > 1 {
+            let mut j = i + 1;
+            while let Some(&(nx, ny, _)) = changed.get(j) {
+                if ny != *y || nx >= x.saturating_add(width) {
+                    break;
+                }
+                screen[(nx, ny)] = unknown.clone();
+                j += 1;
+            }
+        }
+    }
+}
+
 /// The colours and attributes the terminal is set to.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Pen {
@@ -145,15 +186,31 @@ pub fn encode(changed: &[(u16, u16, Cell)], screen: &Buffer, out: &mut Vec<u8>) 
     // Where the terminal's cursor is, when known.
     let mut cursor: Option<(u16, u16)> = None;
     let shown = |x: u16, y: u16| screen.cell((x, y));
+    // The last column (and row) a wide symbol just printed covers.
+    let mut covered: Option<(u16, u16)> = None;
     let mut i = 0;
     while i < changed.len() {
         let (x, y, ref cell) = changed[i];
         i += 1;
+        if let Some((last, cy)) = covered.take()
+            && cy == y
+            && x <= last
+        {
+            // A cell under a wide symbol that ratatui sends anyway (an emoji with U+FE0F):
+            // written where the cursor is, without a move, as ratatui's own backend does, for
+            // terminals that disagree on the symbol's width.
+            set_pen(out, &mut pen, Pen::of(cell));
+            out.extend_from_slice(cell.symbol().as_bytes());
+            cursor = None;
+            covered = Some((last, y));
+            continue;
+        }
         if blank(cell) {
             // The run goes on over blank cells, changed or not, up to the last changed one.
             let mut n: u16 = 1;
-            let mut c = x + 1;
-            while shown(c, y).is_some_and(blank) {
+            let mut c = x;
+            while c < u16::MAX && shown(c + 1, y).is_some_and(blank) {
+                c += 1;
                 if changed
                     .get(i)
                     .is_some_and(|&(cx, cy, _)| (cx, cy) == (c, y))
@@ -161,7 +218,6 @@ pub fn encode(changed: &[(u16, u16, Cell)], screen: &Buffer, out: &mut Vec<u8>) 
                     i += 1;
                     n = c - x + 1;
                 }
-                c += 1;
             }
             move_to(out, &mut cursor, x, y);
             set_pen(out, &mut pen, Pen::PLAIN);
@@ -170,7 +226,7 @@ pub fn encode(changed: &[(u16, u16, Cell)], screen: &Buffer, out: &mut Vec<u8>) 
                 let _ = write!(out, "\x1b[{n}X");
             } else {
                 out.extend(std::iter::repeat_n(b' ', usize::from(n)));
-                cursor = Some((x + n, y));
+                cursor = Some((x.saturating_add(n), y));
             }
             continue;
         }
@@ -201,7 +257,10 @@ pub fn encode(changed: &[(u16, u16, Cell)], screen: &Buffer, out: &mut Vec<u8>) 
         } else {
             UnicodeWidthStr::width(symbol)
         };
-        cursor = (width == 1).then_some((x + 1, y));
+        cursor = (width == 1).then_some((x.saturating_add(1), y));
+        if width > 1 {
+            covered = Some((x.saturating_add(width as u16 - 1), y));
+        }
     }
     if pen != Pen::PLAIN {
         out.extend_from_slice(b"\x1b[0m");
@@ -498,6 +557,73 @@ mod tests {
             .fold((0, 0), |(a, b), &(o, s)| (a + o, b + s));
         // The changes after the first frame are where the savings show.
         assert!(ours * 4 < stock * 3, "{ours} bytes against {stock}");
+    }
+
+    /// Bytes written through a `Lean` backend, kept for reading between frames.
+    #[derive(Clone, Default)]
+    struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Draws frames through the backend itself (its own copy of the screen, as in the
+    /// explorer) and checks the emulated terminal after each.
+    fn through_backend(frames: &[Buffer]) {
+        let area = frames[0].area;
+        let size = |n: u16| std::num::NonZeroU16::new(n).expect("a screen is not empty");
+        let mut parser = vt100::Parser::new(size(area.height), size(area.width), 0);
+        let written = Shared::default();
+        let mut backend = Lean::new(written.clone());
+        let mut previous = Buffer::empty(area);
+        for (i, frame) in frames.iter().enumerate() {
+            Backend::draw(&mut backend, previous.diff(frame).into_iter()).expect("drawing");
+            parser.process(&written.0.borrow_mut().split_off(0));
+            assert_shows(parser.screen(), frame, i);
+            previous = frame.clone();
+        }
+    }
+
+    #[test]
+    fn the_screen_copy_keeps_positions_when_it_grows() {
+        let area = Rect::new(0, 0, 12, 2);
+        let mut a = Buffer::empty(area);
+        a.set_string(0, 0, "abcdefgh", Style::new());
+        a.set_string(0, 1, "ijklmnop", Style::new());
+        let mut b = a.clone();
+        b.set_string(11, 0, "Z", Style::new());
+        let mut c = b.clone();
+        c.set_string(0, 1, " ".repeat(12), Style::new());
+        c.set_string(9, 1, "Y", Style::new());
+        let mut d = c.clone();
+        d.set_string(7, 0, "Q", Style::new());
+        d.set_string(10, 0, "R", Style::new());
+        through_backend(&[a, b, c, d]);
+    }
+
+    #[test]
+    fn cells_under_wide_symbols_are_never_taken_for_blanks() {
+        let area = Rect::new(0, 0, 12, 1);
+        let mut a = Buffer::empty(area);
+        a.set_string(5, 0, "xyz", Style::new());
+        let mut b = Buffer::empty(area);
+        b.set_string(4, 0, "漢", Style::new());
+        let mut c = Buffer::empty(area);
+        c.set_string(6, 0, "Q", Style::new());
+        through_backend(&[a, b, c]);
+        // An emoji whose width terminals disagree on keeps the cell ratatui sends after it.
+        let area = Rect::new(0, 0, 8, 1);
+        let mut a = Buffer::empty(area);
+        a.set_string(0, 0, "abcdefgh", Style::new());
+        let mut b = Buffer::empty(area);
+        b.set_string(2, 0, "☁\u{fe0f}", Style::new());
+        through_backend(&[a, b]);
     }
 
     #[test]
