@@ -16,10 +16,9 @@
 use std::io::{self, Write};
 
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
-use ratatui::buffer::{Buffer, Cell};
+use ratatui::buffer::{Buffer, Cell, CellWidth};
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
-use unicode_width::UnicodeWidthStr;
 
 /// Runs of at least this many blank cells are erased rather than printed (ECH and the move
 /// after it cost about 10 bytes).
@@ -124,7 +123,7 @@ fn remember(screen: &mut Buffer, changed: &[(u16, u16, Cell)]) {
     unknown.set_symbol("");
     for (i, (x, y, c)) in changed.iter().enumerate() {
         screen[(*x, *y)] = c.clone();
-        let width = UnicodeWidthStr::width(c.symbol()) as u16;
+        let width = c.cell_width();
         if width > 1 {
             let sent_covered = changed
                 .get(i + 1)
@@ -137,7 +136,7 @@ fn remember(screen: &mut Buffer, changed: &[(u16, u16, Cell)]) {
     }
     // A covered cell ratatui sent is not what the terminal shows: keep it unknown.
     for (i, (x, y, c)) in changed.iter().enumerate() {
-        let width = UnicodeWidthStr::width(c.symbol()) as u16;
+        let width = c.cell_width();
         if width > 1 {
             let mut j = i + 1;
             while let Some(&(nx, ny, _)) = changed.get(j) {
@@ -250,16 +249,12 @@ pub fn encode(changed: &[(u16, u16, Cell)], screen: &Buffer, out: &mut Vec<u8>) 
         set_pen(out, &mut pen, Pen::of(cell));
         let symbol = cell.symbol();
         out.extend_from_slice(symbol.as_bytes());
-        // The cursor moves by the symbol's width, when the terminal agrees on it: surely for
-        // ASCII, and for the one-column symbols the explorer draws (box lines, arrows, ✗ ✓).
-        let width = if symbol.is_ascii() {
-            symbol.len()
-        } else {
-            UnicodeWidthStr::width(symbol)
-        };
+        // The cursor moves by the symbol's width (as ratatui counts it), when the terminal
+        // agrees on it: surely for one column (ASCII, box lines, arrows, ✗ ✓).
+        let width = cell.cell_width();
         cursor = (width == 1).then_some((x.saturating_add(1), y));
         if width > 1 {
-            covered = Some((x.saturating_add(width as u16 - 1), y));
+            covered = Some((x.saturating_add(width - 1), y));
         }
     }
     if pen != Pen::PLAIN {
@@ -304,29 +299,21 @@ fn set_pen(out: &mut Vec<u8>, pen: &mut Pen, to: Pen) {
         let (from, m) = (pen.modifier, to.modifier);
         let removed = from - m;
         let mut added = m - from;
-        if removed.contains(Modifier::REVERSED) {
-            param(b"27");
-        }
-        if removed.intersects(Modifier::BOLD | Modifier::DIM) {
-            // One code turns both off: put back the one that stays.
-            param(b"22");
-            added |= m & (Modifier::BOLD | Modifier::DIM);
-        }
-        if removed.contains(Modifier::ITALIC) {
-            param(b"23");
-        }
-        if removed.contains(Modifier::UNDERLINED) {
-            param(b"24");
-        }
-        if removed.intersects(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK) {
-            param(b"25");
-            added |= m & (Modifier::SLOW_BLINK | Modifier::RAPID_BLINK);
-        }
-        if removed.contains(Modifier::HIDDEN) {
-            param(b"28");
-        }
-        if removed.contains(Modifier::CROSSED_OUT) {
-            param(b"29");
+        // One code may turn several off (22: bold and dim; 25: both blinks): put back those
+        // that stay.
+        for (flags, code) in [
+            (Modifier::REVERSED, &b"27"[..]),
+            (Modifier::BOLD | Modifier::DIM, b"22"),
+            (Modifier::ITALIC, b"23"),
+            (Modifier::UNDERLINED, b"24"),
+            (Modifier::SLOW_BLINK | Modifier::RAPID_BLINK, b"25"),
+            (Modifier::HIDDEN, b"28"),
+            (Modifier::CROSSED_OUT, b"29"),
+        ] {
+            if removed.intersects(flags) {
+                param(code);
+                added |= m & flags;
+            }
         }
         for (flag, code) in [
             (Modifier::BOLD, &b"1"[..]),
