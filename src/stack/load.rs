@@ -792,16 +792,7 @@ trait Located {
     fn at(&self) -> usize;
 }
 
-impl Located for SpannedStr {
-    fn text(&self) -> &str {
-        self.get_ref()
-    }
-    fn at(&self) -> usize {
-        self.span().start
-    }
-}
-
-impl Located for Spanned<Atom> {
+impl<S: std::ops::Deref<Target = str>> Located for Spanned<S> {
     fn text(&self) -> &str {
         self.get_ref()
     }

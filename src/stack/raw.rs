@@ -101,7 +101,7 @@ impl Word {
     }
 }
 
-/// A byte offset as stored in [`Word`] and [`RawItem`].
+/// A byte offset as stored in [`Word`].
 pub fn offset(at: usize) -> u32 {
     // The loader refuses texts over 64 MiB before parsing; saturate rather than wrap anyway.
     u32::try_from(at).unwrap_or(u32::MAX)
@@ -219,8 +219,6 @@ pub struct RawControls(pub Vec<RawItem>);
 pub struct RawItem {
     /// The control id (the key).
     pub control: Word,
-    /// Where the value starts.
-    pub at: u32,
     /// Who the agreement makes responsible (also the bare owner of the shorthand
     /// `X = "provider"`, which means `{ agreed = "provider" }`).
     pub agreed: Option<Word>,
@@ -255,7 +253,6 @@ impl RawItem {
         match value.into_inner() {
             RawEntry::Short(owner) => RawItem {
                 control,
-                at,
                 agreed: Some(Word { text: owner, at }),
                 assumed: None,
                 evidence: None,
@@ -263,7 +260,6 @@ impl RawItem {
             },
             RawEntry::Full(f) => RawItem {
                 control,
-                at,
                 agreed: f.agreed.map(Word::new),
                 assumed: f.assumed.map(Word::new),
                 evidence: f.evidence.map(Word::new),

@@ -383,7 +383,6 @@ impl RawItem {
     fn shift(&mut self, by: usize) {
         let RawItem {
             control,
-            at,
             agreed,
             assumed,
             evidence,
@@ -401,9 +400,8 @@ impl RawItem {
         {
             word.at = word.at.saturating_add(by);
         }
-        *at = at.saturating_add(by);
         if let Some(e) = expires.take() {
-            *expires = Some(Box::new(shift(*e, by as usize, |d, _| d)));
+            *expires = Some(Box::new(at(*e, by as usize)));
         }
     }
 }
