@@ -463,7 +463,7 @@ fn assert_harmless(bytes: &[u8], what: &str) {
 fn hostile_names_are_escaped_in_every_format() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = write_stack(dir.path(), "hostile.toml", HOSTILE);
-    for format in ["text", "markdown", "json"] {
+    for format in ["text", "markdown", "json", "sarif"] {
         let out = run(&["check", &file, "--format", format, "--as-of", AS_OF]);
         assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
         assert_harmless(&out.stdout, &format!("--format {format}"));
@@ -485,6 +485,24 @@ fn hostile_names_are_escaped_in_every_format() {
             );
         }
     }
+    // A diff from an empty stack lists every finding of the hostile one as added.
+    let empty = write_stack(
+        dir.path(),
+        "empty.toml",
+        "[stack]\nname = \"empty\"\ncatalog = \"none\"\n",
+    );
+    let out = run(&["diff", &empty, &file, "--format", "json", "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_harmless(&out.stdout, "diff --format json");
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let services: Vec<&Value> = json["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| &c["service"])
+        .filter(|s| !s.is_null())
+        .collect();
+    assert_eq!(services, ["crm\u{1b}[2K\u{9b}2J\u{202e}"], "{json}");
 }
 
 #[test]

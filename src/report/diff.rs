@@ -318,5 +318,5 @@ pub fn json(old: &Context, new: &Context, changes: &[Change]) -> String {
         },
         "changes": changes,
     });
-    super::json::escape_invisible(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")
+    super::json::pretty(&doc)
 }

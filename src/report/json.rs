@@ -156,7 +156,7 @@ fn finding<'a>(
 /// Renders the JSON report, pretty-printed, ending in a newline.
 pub fn render(ctx: &Context) -> String {
     let mut out = Vec::new();
-    write(ctx, &mut out).expect("writing into memory cannot fail");
+    write(ctx, &mut out).expect("stackgap's JSON values always serialise into memory");
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 
@@ -223,16 +223,29 @@ pub fn write(ctx: &Context, out: &mut impl Write) -> io::Result<()> {
                 .collect()
         }),
     };
+    write_pretty(&json, out)
+}
+
+/// Any value as stackgap writes JSON (the report, SARIF, diff): pretty-printed, ending in a
+/// newline, with control, invisible and bidi characters inside strings escaped.
+pub fn write_pretty(value: &impl Serialize, out: &mut impl Write) -> io::Result<()> {
     let mut serializer =
         serde_json::Serializer::with_formatter(&mut *out, Visible(PrettyFormatter::new()));
     // serde_json hands back the writer's own error (a closed pipe stays a BrokenPipe).
-    json.serialize(&mut serializer).map_err(io::Error::from)?;
+    value.serialize(&mut serializer).map_err(io::Error::from)?;
     out.write_all(b"\n")
+}
+
+/// [`write_pretty`] into a string.
+pub fn pretty(value: &impl Serialize) -> String {
+    let mut out = Vec::new();
+    write_pretty(value, &mut out).expect("stackgap's JSON values always serialise into memory");
+    String::from_utf8(out).expect("JSON is UTF-8")
 }
 
 /// serde_json's pretty printer, except that control, invisible and bidi characters inside
 /// strings are written as `\uXXXX` escapes (serde_json escapes only those below U+0020), so the
-/// report is safe to show on a terminal; the same escapes [`escape_invisible`] makes.
+/// report is safe to show on a terminal.
 struct Visible(PrettyFormatter<'static>);
 
 impl Formatter for Visible {
@@ -285,28 +298,4 @@ impl Formatter for Visible {
 
 fn id(stack: &Stack, p: u32) -> &str {
     &stack.party(p).id
-}
-
-/// JSON already escapes C0 controls; escape C1 controls and invisible or bidi characters too,
-/// so printing the report on a terminal cannot reorder or hide text. They can only occur inside
-/// strings, where `\uXXXX` means the same character.
-pub fn escape_invisible(text: String) -> String {
-    // Printable ASCII (and newlines) needs nothing: checking bytes first keeps big reports fast.
-    if !text.bytes().any(|b| b >= 0x7f || (b < 0x20 && b != b'\n'))
-        || !text.chars().any(|c| needs_escape(c) && c != '\n')
-    {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if needs_escape(c) && c != '\n' {
-            let mut units = [0u16; 2];
-            for u in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{:04x}", u));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }

@@ -91,8 +91,7 @@ pub fn render(ctx: &Context) -> String {
             }
         }]
     });
-    let text = serde_json::to_string_pretty(&log).unwrap_or_default() + "\n";
-    super::json::escape_invisible(text)
+    super::json::pretty(&log)
 }
 
 /// The stack file as a SARIF `uri`, which must be a URI reference: a relative path stays
