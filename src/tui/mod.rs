@@ -192,16 +192,11 @@ fn to_msg(event: Event, mode: &Mode) -> Option<Msg> {
     }
 }
 
-/// The terminal in raw mode on the alternate screen, as `ratatui::try_init` opens it (its
-/// panic hook restores the terminal), drawing through [`term::Lean`].
+/// The terminal in raw mode on the alternate screen, drawing through [`term::Lean`]. The set-up
+/// is ratatui's own (`try_init`: raw mode, alternate screen, a panic hook that restores the
+/// terminal); only its terminal, which has written nothing yet, is replaced.
 fn open_terminal() -> std::io::Result<Terminal<term::Lean<std::io::Stdout>>> {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        ratatui::restore();
-        previous(info);
-    }));
-    ratatui::crossterm::terminal::enable_raw_mode()?;
-    execute!(stdout(), ratatui::crossterm::terminal::EnterAlternateScreen)?;
+    drop(ratatui::try_init()?);
     Terminal::new(term::Lean::new(stdout()))
 }
 
