@@ -124,6 +124,20 @@ pub enum Question {
     },
 }
 
+impl Question {
+    /// The text being typed, for the questions that take text.
+    fn text_mut(&mut self) -> Option<&mut String> {
+        match self {
+            Question::SaveAs { name: text }
+            | Question::AsOf { text }
+            | Question::AcceptReason { reason: text, .. } => Some(text),
+            Question::Quit | Question::Overwrite | Question::Reload | Question::ExternalChange => {
+                None
+            }
+        }
+    }
+}
+
 /// What the keyboard is doing: modes are exclusive, so they are one enum.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
@@ -757,30 +771,25 @@ impl App {
         self.mode = Mode::Search { query };
     }
 
-    fn answer(&mut self, msg: Msg, q: Question) {
+    fn answer(&mut self, msg: Msg, mut q: Question) {
+        // Typing into a question that takes text edits the text and keeps asking.
+        if let (Some(text), Msg::Input(_) | Msg::Backspace) = (q.text_mut(), &msg) {
+            match msg {
+                Msg::Input(c) => text.push(c),
+                _ => {
+                    text.pop();
+                }
+            }
+            self.mode = Mode::Ask(q);
+            return;
+        }
         match (q, msg) {
-            (Question::SaveAs { mut name }, msg) => match msg {
-                Msg::Input(c) => {
-                    name.push(c);
-                    self.mode = Mode::Ask(Question::SaveAs { name });
-                }
-                Msg::Backspace => {
-                    name.pop();
-                    self.mode = Mode::Ask(Question::SaveAs { name });
-                }
+            (Question::SaveAs { name }, msg) => match msg {
                 Msg::Submit => self.save_as(name.trim()),
                 Msg::Close => self.cancel("not saved"),
                 _ => {}
             },
-            (Question::AsOf { mut text }, msg) => match msg {
-                Msg::Input(c) => {
-                    text.push(c);
-                    self.mode = Mode::Ask(Question::AsOf { text });
-                }
-                Msg::Backspace => {
-                    text.pop();
-                    self.mode = Mode::Ask(Question::AsOf { text });
-                }
+            (Question::AsOf { text }, msg) => match msg {
                 Msg::Submit => match Date::parse(text.trim()) {
                     Some(d) => {
                         self.mode = Mode::Browse;
@@ -802,28 +811,10 @@ impl App {
                     control,
                     kind,
                     place,
-                    mut reason,
+                    reason,
                 },
                 msg,
             ) => match msg {
-                Msg::Input(c) => {
-                    reason.push(c);
-                    self.mode = Mode::Ask(Question::AcceptReason {
-                        control,
-                        kind,
-                        place,
-                        reason,
-                    });
-                }
-                Msg::Backspace => {
-                    reason.pop();
-                    self.mode = Mode::Ask(Question::AcceptReason {
-                        control,
-                        kind,
-                        place,
-                        reason,
-                    });
-                }
                 Msg::Submit if reason.trim().is_empty() => {
                     self.notice = Some(Notice::Error(
                         "an accepted risk needs a reason; type one, or Esc".into(),
