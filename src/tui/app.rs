@@ -334,6 +334,9 @@ pub struct App {
     blast: Vec<BlastRadius>,
     /// The blast radius was asked for and is computed on `Msg::Compute`, after a frame says so.
     blast_pending: bool,
+    /// A save was asked for and is written on `Msg::Compute`, after a frame says so (a big
+    /// stack takes seconds to write back and check).
+    save_pending: Option<PathBuf>,
     /// The party to select again once the ranking is recomputed.
     blast_for: Option<PartyIdx>,
     /// The cursor and the first line shown in the control or blast radius list.
@@ -394,6 +397,7 @@ impl App {
             controls: Vec::new(),
             blast: Vec::new(),
             blast_pending: false,
+            save_pending: None,
             blast_for: None,
             line: 0,
             line_offset: 0,
@@ -482,7 +486,7 @@ impl App {
 
     /// Whether slow work waits for `Msg::Compute` (the screen says it is under way).
     pub fn busy(&self) -> bool {
-        self.blast_pending
+        self.blast_pending || self.save_pending.is_some()
     }
 
     /// The selected line of the control or blast radius list, and the first line shown.
@@ -569,6 +573,9 @@ impl App {
                 return;
             }
             Msg::Compute => {
+                if let Some(path) = self.save_pending.take() {
+                    self.write_now(&path);
+                }
                 self.compute_blast();
                 return;
             }
@@ -1753,7 +1760,16 @@ impl App {
     }
 
     /// Writes the edits to `path`; on success that file becomes the baseline.
+    /// Saves to `path` once a frame has said so.
     fn write(&mut self, path: &Path) {
+        self.notice = Some(Notice::Info(format!(
+            "saving {}…",
+            escape(&path.display().to_string())
+        )));
+        self.save_pending = Some(path.to_path_buf());
+    }
+
+    fn write_now(&mut self, path: &Path) {
         let quit = std::mem::take(&mut self.quit_after_save);
         let result = save::write_back(&self.saved_text, &self.saved_stack, &self.stack)
             .and_then(|text| save::atomic_write(path, text.as_bytes()).map(|()| text));

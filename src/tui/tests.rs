@@ -303,7 +303,7 @@ fn switching_a_party_off_is_a_what_if_that_undo_covers() {
     app.update(Msg::AsOf);
     send(&mut app, std::iter::repeat_n(Msg::Backspace, 10));
     send(&mut app, typed("2030-01-01"));
-    app.update(Msg::Submit);
+    send(&mut app, [Msg::Submit]);
     assert_eq!(
         app.what_if().as_of,
         Date::parse("2030-01-01").expect("date")
@@ -352,10 +352,10 @@ fn saving_the_demo_asks_for_a_new_file_and_never_overwrites_one() {
     let mut app = demo();
     select_control(&mut app, "BACKUP");
     app.update(Msg::Cycle(Field::Assumed));
-    app.update(Msg::Save);
+    send(&mut app, [Msg::Save]);
     assert!(matches!(app.mode(), Mode::Ask(Question::SaveAs { .. })));
     send(&mut app, typed(&taken.display().to_string()));
-    app.update(Msg::Submit);
+    send(&mut app, [Msg::Submit]);
     assert!(matches!(app.notice(), Some(Notice::Error(e)) if e.contains("exists")));
     assert_eq!(
         std::fs::read_to_string(&taken).expect("still there"),
@@ -368,7 +368,7 @@ fn saving_the_demo_asks_for_a_new_file_and_never_overwrites_one() {
         m => panic!("still asking, not {m:?}"),
     };
     assert!(name.ends_with("new.toml"));
-    app.update(Msg::Submit);
+    send(&mut app, [Msg::Submit]);
     let saved = PathBuf::from(&name);
     assert_eq!(app.path(), Some(saved.as_path()), "{:?}", app.notice());
     assert_eq!(app.unsaved(), 0);
@@ -391,7 +391,16 @@ fn saving_writes_only_the_edit_and_asks_when_the_file_changed_on_disk() {
     let (_dir, path, mut app) = demo_file();
     select_control(&mut app, "BACKUP");
     app.update(Msg::Cycle(Field::Assumed));
+    // A frame says the save is under way before the (on a big stack, slow) write.
     app.update(Msg::Save);
+    assert!(app.busy());
+    assert!(
+        text_of(&draw(&app, 120, 40)).contains("saving "),
+        "{:?}",
+        app.notice()
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("readable"), DEMO);
+    app.update(Msg::Compute);
     assert_eq!(app.unsaved(), 0, "{:?}", app.notice());
     let after = std::fs::read_to_string(&path).expect("saved");
     let changed: Vec<(&str, &str)> = DEMO
@@ -407,7 +416,7 @@ fn saving_writes_only_the_edit_and_asks_when_the_file_changed_on_disk() {
     // Someone else edits the file; our next save asks first.
     std::fs::write(&path, format!("{after}\n# edited elsewhere\n")).expect("writable");
     app.update(Msg::Cycle(Field::Assumed));
-    app.update(Msg::Save);
+    send(&mut app, [Msg::Save]);
     assert_eq!(*app.mode(), Mode::Ask(Question::Overwrite));
     app.update(Msg::Answer(false));
     assert_eq!(app.unsaved(), 1);
@@ -416,8 +425,8 @@ fn saving_writes_only_the_edit_and_asks_when_the_file_changed_on_disk() {
             .expect("there")
             .contains("# edited elsewhere")
     );
-    app.update(Msg::Save);
-    app.update(Msg::Answer(true));
+    send(&mut app, [Msg::Save]);
+    send(&mut app, [Msg::Answer(true)]);
     assert_eq!(app.unsaved(), 0, "{:?}", app.notice());
     assert_reanalyses_to(&path, &app);
 }
@@ -430,9 +439,9 @@ fn a_failed_save_shows_why_and_keeps_the_edits() {
     let mut app = demo();
     select_control(&mut app, "BACKUP");
     app.update(Msg::Cycle(Field::Assumed));
-    app.update(Msg::Save);
+    send(&mut app, [Msg::Save]);
     send(&mut app, typed(&target.display().to_string()));
-    app.update(Msg::Submit);
+    send(&mut app, [Msg::Submit]);
     assert!(
         matches!(app.notice(), Some(Notice::Error(e)) if e.contains("cannot save")),
         "{:?}",
@@ -454,7 +463,7 @@ fn read_only_refuses_to_save() {
     app.update(Msg::Resize(120, 40));
     select_control(&mut app, "BACKUP");
     app.update(Msg::Cycle(Field::Assumed));
-    app.update(Msg::Save);
+    send(&mut app, [Msg::Save]);
     assert!(matches!(app.notice(), Some(Notice::Info(t)) if t.contains("read-only")));
     assert_eq!(std::fs::read_to_string(&path).expect("there"), DEMO);
 }
@@ -513,7 +522,7 @@ fn reload_asks_over_unsaved_edits_and_starts_a_new_history() {
     app.update(Msg::Cycle(Field::Assumed));
     app.update(Msg::Reload);
     assert_eq!(*app.mode(), Mode::Ask(Question::Reload));
-    app.update(Msg::Answer(true));
+    send(&mut app, [Msg::Answer(true)]);
     assert_eq!(app.unsaved(), 0);
     app.update(Msg::Undo);
     assert!(matches!(app.notice(), Some(Notice::Info(t)) if t.contains("nothing to undo")));
@@ -536,7 +545,7 @@ fn search_reveals_the_match_and_esc_goes_back() {
     assert_eq!(app.row().0, 0, "Esc returns to where the search started");
     app.update(Msg::Search);
     send(&mut app, typed("KEY-BYOK"));
-    app.update(Msg::Submit);
+    send(&mut app, [Msg::Submit]);
     assert_eq!(*app.mode(), Mode::Browse);
     assert_eq!(app.inspect().items[app.item()].id, "KEY-BYOK");
 }
@@ -689,7 +698,7 @@ fn stack_text_cannot_reach_the_terminal_unescaped() {
     let mut app = app_on(stack, text, None);
     app.update(Msg::Search);
     send(&mut app, typed("brightpath"));
-    app.update(Msg::Submit);
+    send(&mut app, [Msg::Submit]);
     let screen = text_of(&draw(&app, 120, 40));
     for c in screen.chars() {
         assert!(
@@ -752,7 +761,7 @@ fn an_empty_stack_opens_and_every_key_is_harmless() {
     );
     app.update(Msg::Search);
     send(&mut app, typed("x"));
-    app.update(Msg::Submit);
+    send(&mut app, [Msg::Submit]);
     let screen = text_of(&draw(&app, 80, 24));
     assert!(screen.contains("0 gaps"), "{screen}");
 }
@@ -929,7 +938,7 @@ fn accepting_a_gap_asks_why_dims_it_and_saves_an_accept_that_reanalyses_the_same
     ));
     assert!(matches!(app.notice(), Some(Notice::Error(_))));
     send(&mut app, typed("DR drill booked for Q1"));
-    app.update(Msg::Submit);
+    send(&mut app, [Msg::Submit]);
     assert_eq!(*app.mode(), Mode::Browse);
     assert_eq!(app.unsaved(), 1);
     assert_consistent(&app);
@@ -965,10 +974,10 @@ fn accepting_a_gap_asks_why_dims_it_and_saves_an_accept_that_reanalyses_the_same
     select_control(&mut app, "BACKUP");
     send(&mut app, [Msg::Accept]);
     send(&mut app, typed("the nightly export stays as a second copy"));
-    app.update(Msg::Submit);
+    send(&mut app, [Msg::Submit]);
     assert_eq!(app.unsaved(), 2);
 
-    app.update(Msg::Save);
+    send(&mut app, [Msg::Save]);
     assert_eq!(app.unsaved(), 0, "{:?}", app.notice());
     let saved = std::fs::read_to_string(&path).expect("saved");
     assert!(saved.contains("DR drill booked for Q1"), "{saved}");
@@ -1188,14 +1197,14 @@ fn a_partys_own_requirement_finding_can_be_accepted_and_saved() {
     }
     send(&mut app, [Msg::Accept]);
     send(&mut app, typed("residual risk signed off by the board"));
-    app.update(Msg::Submit);
+    send(&mut app, [Msg::Submit]);
     assert!(
         app.inspect().items[app.item()].accepted,
         "{:?}",
         app.inspect().items[app.item()]
     );
     assert_consistent(&app);
-    app.update(Msg::Save);
+    send(&mut app, [Msg::Save]);
     assert_eq!(app.unsaved(), 0, "{:?}", app.notice());
     let saved = std::fs::read_to_string(&path).expect("saved");
     assert!(saved.contains("party = \"aldhelm\""), "{saved}");
