@@ -1311,8 +1311,10 @@ impl App {
                 self.select_row(i);
             }
         } else if inside(areas.details) {
+            // The line under the pointer as drawn: a preview while the tree had the focus.
+            let at = view::details::item_at(self, areas.details, y);
             self.focus = Pane::Details;
-            if let Some(i) = view::details::item_at(self, areas.details, y) {
+            if let Some(i) = at {
                 self.item = i;
             }
         }

@@ -1,7 +1,11 @@
 //! The hand-off pane: the selected hand-off's controls (status, agreed, assumed, evidence, why),
-//! gaps first, then the selected party's requirements. The selected control shows its full
-//! explanation; the others one line of it, except requirements handled by the party or at its
-//! hand-offs, which say where on their own line.
+//! gaps first, then the selected party's requirements. With the focus, the selected control
+//! shows its full explanation and the others one line of it, except requirements handled by the
+//! party or at its hand-offs, which say where on their own line.
+//!
+//! While the tree has the focus, the pane is a preview: one line per control, no cursor and no
+//! explanations. A move in the tree redraws the whole pane, and over a slow link its bytes are
+//! mostly the explanations (docs/performance.md); `Tab` brings them.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -23,6 +27,7 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
     let ell = theme.ellipsis();
     let ins = app.inspect();
     let focused = app.focus() == Pane::Details;
+    let preview = is_preview(app);
     let mut out: Vec<(Line<'static>, Option<usize>)> = Vec::new();
     if ins.title.is_empty() {
         return out;
@@ -32,20 +37,52 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
             out.push((Line::styled(l, theme.dim()), None));
         }
     }
-    let status_w = ins
-        .items
+    // The hand-off's columns: the same for every hand-off (the widest finding kind, the stack's
+    // widest control id) so that moving from one to the next redraws only what differs; the
+    // hand-off's own widths when those do not fit.
+    let controls = &ins.items[..ins.requirements_at];
+    let own_status_w = controls
         .iter()
         .map(|i| width(&i.status))
         .max()
         .unwrap_or(0)
         .clamp(8, 26);
-    let id_w = ins
-        .items
+    let own_id_w = controls
         .iter()
         .map(|i| width(&i.id))
         .max()
         .unwrap_or(0)
         .clamp(7, if ins.id_heading == "CONTROL" { 18 } else { 30 });
+    // One table line per control when the columns fit; otherwise the owners and evidence go on
+    // a line of their own, in words.
+    let evidence_w = controls
+        .iter()
+        .map(|i| width(&i.evidence))
+        .max()
+        .unwrap_or(0);
+    // Wider when a template's `T` follows an owner ("provider T").
+    let agreed_w = controls
+        .iter()
+        .map(|i| width(&i.agreed) + 1)
+        .max()
+        .unwrap_or(0)
+        .clamp(9, 12);
+    let fits =
+        |status_w: usize, id_w: usize| 4 + status_w + 1 + id_w + 1 + agreed_w + 9 + evidence_w <= w;
+    let stable = (
+        own_status_w.max(width("misunderstanding")),
+        if ins.id_heading == "CONTROL" {
+            own_id_w.max(ins.control_id_width.min(18))
+        } else {
+            own_id_w
+        },
+    );
+    let (status_w, id_w) = if fits(stable.0, stable.1) {
+        stable
+    } else {
+        (own_status_w, own_id_w)
+    };
+    let table = fits(status_w, id_w);
     // The requirements' columns depend on the stack, not on the party shown, so they stay put
     // (and cost nothing to redraw) from one party to the next.
     let req_status_w = ins
@@ -58,25 +95,6 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
         .unwrap_or(0)
         .min(26);
     let req_id_w = ins.control_id_width.clamp(7, 18);
-    // One table line per control when the columns fit; otherwise the owners and evidence go on
-    // a line of their own, in words.
-    let evidence_w = ins
-        .items
-        .iter()
-        .take(ins.requirements_at)
-        .map(|i| width(&i.evidence))
-        .max()
-        .unwrap_or(0);
-    // Wider when a template's `T` follows an owner ("provider T").
-    let agreed_w = ins
-        .items
-        .iter()
-        .take(ins.requirements_at)
-        .map(|i| width(&i.agreed) + 1)
-        .max()
-        .unwrap_or(0)
-        .clamp(9, 12);
-    let table = 4 + status_w + 1 + id_w + 1 + agreed_w + 9 + evidence_w <= w;
     let heading = |out: &mut Vec<(Line<'static>, Option<usize>)>, text: &str, columns: bool| {
         out.push((Line::raw(""), None));
         out.push((Line::styled(fit(text, w, ell), theme.heading()), None));
@@ -91,14 +109,28 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
             out.push((Line::styled(fit(&head, w, ell), theme.dim()), None));
         }
     };
+    // A preview's heading says where the explanations it leaves out are.
+    let hinted = |text: &str, items: &[Item]| {
+        let explained = items.iter().any(|i| i.brief.is_none() && !i.why.is_empty());
+        if preview && explained {
+            format!("{text} {} Tab: why", theme.dot())
+        } else {
+            text.to_string()
+        }
+    };
     for (i, item) in ins.items.iter().enumerate() {
         if i == 0 && !ins.controls_heading.is_empty() {
-            heading(&mut out, &ins.controls_heading, true);
+            heading(&mut out, &hinted(&ins.controls_heading, controls), true);
         }
         if i == ins.requirements_at {
-            heading(&mut out, &ins.requirements_heading, false);
+            let requirements = &ins.items[ins.requirements_at..];
+            heading(
+                &mut out,
+                &hinted(&ins.requirements_heading, requirements),
+                false,
+            );
         }
-        let selected = i == app.item();
+        let selected = !preview && i == app.item();
         let style = match (selected, item.accepted) {
             (true, _) => theme.selected(focused),
             (false, true) => theme.dim(),
@@ -129,7 +161,8 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
         let brief = item.brief.as_deref().filter(|_| !selected);
         if let Some(b) = brief.filter(|b| !b.is_empty()) {
             let room = w.saturating_sub(4 + status_w + 1 + id_w + 1);
-            spans.push(Span::styled(format!(" {}", fit(b, room, ell)), theme.dim()));
+            // In the row's style, as the id before it: one colour change less per row to send.
+            spans.push(Span::raw(format!(" {}", fit(b, room, ell))));
         }
         if i < ins.requirements_at && table {
             spans.push(Span::raw(format!(
@@ -147,7 +180,7 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
             );
             out.push((Line::raw(fit(&owners, w, ell)), Some(i)));
         }
-        if brief.is_none() {
+        if brief.is_none() && !preview {
             why_lines(&mut out, item, i, selected, w, app);
         }
     }
@@ -201,9 +234,18 @@ fn why_lines(
     }
 }
 
-/// The first line to show so the selected item is in view (its head first, then as much of its
-/// explanation as fits).
-fn offset(lines: &[(Line<'static>, Option<usize>)], selected: usize, height: usize) -> usize {
+/// Whether the pane previews the hand-off (see the module's comment).
+fn is_preview(app: &App) -> bool {
+    app.focus() != Pane::Details && app.listing() == Listing::Tree
+}
+
+/// The first line to show: the top for a preview; otherwise so the selected item is in view
+/// (its head first, then as much of its explanation as fits).
+fn offset(app: &App, lines: &[(Line<'static>, Option<usize>)], height: usize) -> usize {
+    if is_preview(app) {
+        return 0;
+    }
+    let selected = app.item();
     let first = lines.iter().position(|(_, i)| *i == Some(selected));
     let last = lines.iter().rposition(|(_, i)| *i == Some(selected));
     match (first, last) {
@@ -223,7 +265,7 @@ pub fn item_at(app: &App, area: Rect, y: u16) -> Option<usize> {
     // Inside the border, below the title line that stays put.
     let body_height = area.height.saturating_sub(3) as usize;
     let all = lines(app, area.width.saturating_sub(2) as usize);
-    let top = offset(&all, app.item(), body_height);
+    let top = offset(app, &all, body_height);
     let at = top + y.checked_sub(area.y + 2)? as usize;
     all.get(at).and_then(|(_, i)| *i)
 }
@@ -261,7 +303,7 @@ impl Widget for DetailsView<'_> {
             ..inner
         };
         let all = lines(app, body.width as usize);
-        let top = offset(&all, app.item(), body.height as usize);
+        let top = offset(app, &all, body.height as usize);
         let shown: Vec<Line<'static>> = all.into_iter().skip(top).map(|(l, _)| l).collect();
         put_lines(&shown, body, buf);
     }
