@@ -808,6 +808,84 @@ mod tests {
         }
     }
 
+    /// A stack whose tree is taller than the screen: 60 customers, each with hand-offs to two of
+    /// six providers listing up to 16 controls in assorted states.
+    fn tall_stack() -> String {
+        let ids = [
+            "IAM-MFA",
+            "IAM-JML",
+            "IAM-PRIV",
+            "IAM-REVIEW",
+            "IAM-SSO",
+            "IAM-SECRETS",
+            "ENC-REST",
+            "ENC-TRANSIT",
+            "KEY-MGMT",
+            "KEY-BYOK",
+            "KEY-ROTATE",
+            "LOG-AUDIT",
+            "LOG-RETAIN",
+            "LOG-MONITOR",
+            "LOG-ACCESS",
+            "LOG-TIME",
+        ];
+        let owners = ["provider", "consumer", "shared"];
+        let evidence = ["none", "contract", "attested", "verified"];
+        let mut text = String::from(
+            "[stack]\nname = \"Tall\"\n\n[[layer]]\nid = \"customer\"\n\n[[layer]]\nid = \"saas\"\n",
+        );
+        for p in 0..6 {
+            let implements: Vec<String> = (0..ids.len())
+                .filter(|k| (k + p) % 3 != 0)
+                .map(|k| format!("{:?}", ids[k]))
+                .collect();
+            text += &format!(
+                "\n[[party]]\nid = \"provider-{p}\"\nlayer = \"saas\"\nimplements = [{}]\n",
+                implements.join(", ")
+            );
+        }
+        for c in 0..60usize {
+            let requires: Vec<String> = (0..ids.len())
+                .filter(|k| (k * 7 + c) % 4 == 0)
+                .map(|k| format!("{:?}", ids[k]))
+                .collect();
+            text += &format!(
+                "\n[[party]]\nid = \"customer-{c:02}\"\nlayer = \"customer\"\nrequires = [{}]\n",
+                requires.join(", ")
+            );
+            for h in 0..2 {
+                let provider = (c + h * 3) % 6;
+                text += &format!(
+                    "\n[[handoff]]\nconsumer = \"customer-{c:02}\"\nprovider = \"provider-{provider}\"\n\n[handoff.controls]\n"
+                );
+                for (k, id) in ids.iter().enumerate().filter(|(k, _)| (k + c + h) % 5 != 0) {
+                    let n = k * 5 + c * 3 + h;
+                    text += &format!(
+                        "{id} = {{ agreed = {:?}, assumed = {:?}, evidence = {:?} }}\n",
+                        owners[n % 3],
+                        owners[(n / 3) % 3],
+                        evidence[(n / 2) % 4]
+                    );
+                }
+            }
+        }
+        text
+    }
+
+    /// Where the tree is taller than the screen, moves scroll it under the cursor: the terminal
+    /// moves the rows (a scroll region) when that costs less than rewriting them.
+    #[test]
+    fn a_tree_scrolling_under_the_cursor_is_moved_by_the_terminal() {
+        let keys = format!("{}{}", "jlj".repeat(30), "k".repeat(30));
+        let frames = screens(&tall_stack(), &keys);
+        let sizes = replay(&frames);
+        let (ours, stock): (usize, usize) = sizes
+            .iter()
+            .skip(1)
+            .fold((0, 0), |(a, b), &(o, s)| (a + o, b + s));
+        assert!(ours * 2 < stock, "{ours} bytes against {stock}");
+    }
+
     #[test]
     fn the_screen_copy_keeps_positions_when_it_grows() {
         let area = Rect::new(0, 0, 12, 2);

@@ -722,18 +722,22 @@ fn the_mouse_selects_rows_and_controls_and_the_wheel_scrolls() {
         app.tree().rows().len() < rows,
         "a click on the selected row folds it"
     );
-    // The first control line of the hand-off pane.
+    // A requirement's line in the pane, as the tree's preview draws it: the click selects that
+    // requirement, with the whole list and its explanations now shown.
     app.update(Msg::Click(5, 1));
     let screen = text_of(&draw(&app, 120, 40));
     let y = screen
         .lines()
-        .position(|l| l.contains("✓ covered"))
-        .expect("a control line") as u16;
+        .position(|l| l.contains("KEY-BYOK"))
+        .expect("a requirement line") as u16;
     app.update(Msg::Click(70, y));
     assert_eq!(app.focus(), Pane::Details);
-    assert_eq!(app.inspect().items[app.item()].status, "covered");
+    assert_eq!(app.inspect().items[app.item()].id, "KEY-BYOK");
+    let clicked = app.item();
     app.update(Msg::Wheel(true, 70, y));
-    assert!(app.item() > 0 && app.inspect().items[app.item()].severity.is_some());
+    assert!(app.item() < clicked, "the wheel scrolls up the list");
+    app.update(Msg::Wheel(false, 70, y));
+    assert_eq!(app.item(), clicked);
 }
 
 #[test]

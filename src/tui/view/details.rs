@@ -3,9 +3,10 @@
 //! shows its full explanation and the others one line of it, except requirements handled by the
 //! party or at its hand-offs, which say where on their own line.
 //!
-//! While the tree has the focus, the pane is a preview: one line per control, no cursor and no
-//! explanations. A move in the tree redraws the whole pane, and over a slow link its bytes are
-//! mostly the explanations (docs/performance.md); `Tab` brings them.
+//! While the tree has the focus, the pane is a preview: one line per finding, no cursor and no
+//! explanations, and the controls and requirements with no finding summed up by id. A move in
+//! the tree redraws the whole pane, and over a slow link its bytes are what a move costs
+//! (docs/performance.md); `Tab` brings the whole list and the explanations.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -118,17 +119,39 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
             text.to_string()
         }
     };
+    // In a preview, the controls (and requirements) with no finding are summed up after the
+    // findings, by id, in a line.
+    let mut fine: Vec<&str> = Vec::new();
+    let sum_up = |out: &mut Vec<(Line<'static>, Option<usize>)>, fine: &mut Vec<&str>, what| {
+        if fine.is_empty() {
+            return;
+        }
+        let text = format!("{} {what}: {}", fine.len(), fine.join(" "));
+        out.push((
+            Line::from(vec![
+                Span::styled(format!("  {}", theme.mark(None)), theme.severity(None)),
+                Span::raw(format!(" {}", fit(&text, w.saturating_sub(4), ell))),
+            ]),
+            None,
+        ));
+        fine.clear();
+    };
     for (i, item) in ins.items.iter().enumerate() {
         if i == 0 && !ins.controls_heading.is_empty() {
             heading(&mut out, &hinted(&ins.controls_heading, controls), true);
         }
         if i == ins.requirements_at {
+            sum_up(&mut out, &mut fine, "covered");
             let requirements = &ins.items[ins.requirements_at..];
             heading(
                 &mut out,
                 &hinted(&ins.requirements_heading, requirements),
                 false,
             );
+        }
+        if preview && item.severity.is_none() {
+            fine.push(&item.id);
+            continue;
         }
         let selected = !preview && i == app.item();
         let style = match (selected, item.accepted) {
@@ -148,12 +171,14 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
         } else {
             (status_w, id_w)
         };
+        // The whole line in the finding's colour: a run of gaps (or warnings) then costs one
+        // colour change, not two a line, to send over a slow link.
+        let style = mark_style.patch(style);
         let mut spans = vec![
-            Span::raw(format!("{cursor} ")),
-            Span::styled(
-                format!("{mark} {}", pad(&item.status, status_w, ell)),
-                mark_style,
-            ),
+            Span::raw(format!(
+                "{cursor} {mark} {}",
+                pad(&item.status, status_w, ell)
+            )),
             Span::raw(format!(" {}", pad(&item.id, id_w, ell))),
         ];
         // A requirement handled by the party or at its hand-offs says where on its own line;
@@ -161,7 +186,6 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
         let brief = item.brief.as_deref().filter(|_| !selected);
         if let Some(b) = brief.filter(|b| !b.is_empty()) {
             let room = w.saturating_sub(4 + status_w + 1 + id_w + 1);
-            // In the row's style, as the id before it: one colour change less per row to send.
             spans.push(Span::raw(format!(" {}", fit(b, room, ell))));
         }
         if i < ins.requirements_at && table {
@@ -178,12 +202,18 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
                 "    agreed {}  assumed {}  {}",
                 item.agreed, item.assumed, item.evidence
             );
-            out.push((Line::raw(fit(&owners, w, ell)), Some(i)));
+            out.push((Line::styled(fit(&owners, w, ell), mark_style), Some(i)));
         }
         if brief.is_none() && !preview {
             why_lines(&mut out, item, i, selected, w, app);
         }
     }
+    let what = if ins.items.len() == ins.requirements_at {
+        "covered"
+    } else {
+        "covered or implemented here"
+    };
+    sum_up(&mut out, &mut fine, what);
     if ins.items.len() == ins.requirements_at {
         heading(&mut out, &ins.requirements_heading, false);
         out.push((Line::styled("  (none)", theme.dim()), None));
