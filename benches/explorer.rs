@@ -1,7 +1,9 @@
 //! Criterion benchmarks of the explorer on generated stacks of 1k, 10k and 40k parties (issue 4;
 //! results in docs/performance.md): opening it on a loaded stack, drawing one 120×40 frame into a
 //! `TestBackend`, and a key press followed by the frame it causes — moving one row, a
-//! single-control edit, and a what-if that touches every control.
+//! single-control edit, and a what-if that touches every control; and moving one row with the
+//! frame encoded for a terminal by the explorer's own backend, the tree scrolling under the
+//! cursor.
 //!
 //! `cargo bench --bench explorer` runs everything in a few minutes on 2 cores;
 //! `cargo bench --bench explorer -- frame` runs one group.
@@ -13,13 +15,15 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
-use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use stackgap::analysis::WhatIf;
 use stackgap::date::Date;
 use stackgap::stack::{Stack, load_str};
+use stackgap::tui::term::Lean;
 use stackgap::tui::{Explorer, Options};
 
 const SIZES: [usize; 3] = [1_000, 10_000, 40_000];
@@ -153,6 +157,33 @@ fn bench_keys(c: &mut Criterion, inputs: &[Input], name: &str, setup: &str, keys
     group.finish();
 }
 
+/// Moving one row with the frame written out as for a terminal (into a sink) by the explorer's
+/// backend, which also weighs moving the rows with a scroll region: 40 rows down, where every
+/// move down scrolls the tree.
+fn bench_move_terminal(c: &mut Criterion, inputs: &[Input]) {
+    let mut group = c.benchmark_group("explorer_key_move_terminal");
+    for input in inputs {
+        let mut explorer = open(input);
+        for _ in 0..40 {
+            key(&mut explorer, 'j');
+        }
+        let viewport = Viewport::Fixed(Rect::new(0, 0, WIDTH, HEIGHT));
+        let mut terminal =
+            Terminal::with_options(Lean::new(std::io::sink()), TerminalOptions { viewport })
+                .expect("a terminal writing to a sink");
+        terminal.draw(|f| explorer.draw(f)).expect("drawing");
+        let mut next = 0;
+        group.bench_function(input.parties.to_string(), |b| {
+            b.iter(|| {
+                key(&mut explorer, ['j', 'k'][next % 2]);
+                next += 1;
+                terminal.draw(|f| explorer.draw(f)).expect("drawing");
+            })
+        });
+    }
+    group.finish();
+}
+
 fn explorer(c: &mut Criterion) {
     let inputs = inputs();
     bench_open(c, &inputs);
@@ -164,6 +195,7 @@ fn explorer(c: &mut Criterion) {
     bench_keys(c, &inputs, "explorer_key_edit", "j\t", &['a']);
     // Switch the selected party off and on again: every control is re-analysed.
     bench_keys(c, &inputs, "explorer_key_what_if", "j", &['x']);
+    bench_move_terminal(c, &inputs);
 }
 
 criterion_group! {

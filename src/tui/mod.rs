@@ -8,7 +8,7 @@ mod edit;
 mod inspect;
 mod msg;
 mod search;
-mod term;
+pub mod term;
 mod theme;
 mod tree;
 mod view;

@@ -1,17 +1,26 @@
 //! The terminal the explorer draws on: ratatui's crossterm backend with its own `draw`, which
 //! writes fewer bytes for the same screen. Over SSH, bytes are what a slow link pays for: moving
-//! the cursor one row must cost well under 1.5 KB at 120×40 (docs/performance.md). Compared with
+//! the cursor one row must cost at most 1.5 KB at 120×40 (docs/performance.md). Compared with
 //! the stock backend, for the cells ratatui found changed:
 //!
-//! - a run of blank cells in the default style is erased with ECH (`CSI n X`, in every terminal
-//!   since the VT220) instead of printing n spaces — most of what changes when a pane's text gets
-//!   shorter. The backend keeps a copy of what the terminal shows, so a run also takes in the
-//!   unchanged blank cells between changed ones;
+//! - a cell that looks the same as what the terminal shows is not sent: a blank whose
+//!   foreground colour changed is still a blank, and a blank is printed in whatever colours are
+//!   set when only its background shows;
+//! - a run of blank cells is erased with ECH (`CSI n X`, in every terminal since the VT220)
+//!   instead of printing n spaces — most of what changes when a pane's text gets shorter. The
+//!   backend keeps a copy of what the terminal shows, so a run also takes in the unchanged blank
+//!   cells between changed ones;
 //! - a move along the same row is relative (`CSI n C`), never longer than an absolute one, and a
-//!   gap of up to three unchanged cells in the current style is printed rather than jumped;
+//!   gap of up to three unchanged cells in the current style is printed rather than jumped; the
+//!   next row is reached with a line feed and the column (`LF CSI n G`);
+//! - when a list scrolls under the cursor, the terminal moves the rows (a scroll region,
+//!   `CSI t;b r` and `CSI S` / `CSI T`, VT100 and VT420) if that costs fewer bytes than writing
+//!   them;
 //! - a change of colours and attributes goes out as one SGR sequence, the 16 named colours in
 //!   their short codes (30–37, 90–97) rather than as 256-colour indexes;
 //! - the closing reset is one `CSI 0 m`, and only when something is set.
+//!
+//! It is public for the benchmarks (`benches/explorer.rs`), which measure drawing through it.
 
 use std::io::{self, Write};
 
