@@ -1,5 +1,5 @@
 //! The interactive explorer (SPEC §5): a synchronous Elm-style loop. Events (keys, mouse, resize,
-//! changes of the stack file) become [`msg::Msg`]s, `App::update` changes the state and derives
+//! changes of the stack file) become `Msg`s, `App::update` changes the state and derives
 //! what depends on it, and the view draws the state — only after something happened, so an idle
 //! explorer writes nothing to the terminal.
 
