@@ -175,6 +175,48 @@ fn the_broken_chain_screen_names_the_root_cause() {
     assert!(screen.contains("root cause"), "{screen}");
 }
 
+#[test]
+fn the_tree_previews_findings_and_tab_brings_their_why() {
+    let mut app = demo();
+    let preview = text_of(&draw(&app, 120, 40));
+    assert!(preview.contains("gaps first · Tab: why"), "{preview}");
+    assert!(preview.contains("✗ broken-chain"), "{preview}");
+    assert!(
+        preview.contains("✓ 2 covered: IAM-SSO LOG-AUDIT"),
+        "{preview}"
+    );
+    assert!(!preview.contains("each side thinks the other"), "{preview}");
+    send(&mut app, [Msg::SwitchPane]);
+    let focused = text_of(&draw(&app, 120, 40));
+    assert!(focused.contains("each side thinks the other"), "{focused}");
+    assert!(focused.contains("✓ covered          IAM-SSO"), "{focused}");
+    assert!(!focused.contains("Tab: why"), "{focused}");
+}
+
+#[test]
+fn a_preview_shows_at_most_sixteen_findings_and_counts_the_rest() {
+    // One hand-off listing twenty built-in controls that nobody owns: twenty gaps.
+    let demo = load_demo();
+    let entries: String = (0..20)
+        .map(|c| format!("{} = {{}}\n", demo.control(c).id))
+        .collect();
+    let text = format!(
+        "[stack]\nname = \"Unowned\"\n\n[[party]]\nid = \"buyer\"\n\n[[party]]\nid = \"seller\"\n\n\
+         [[handoff]]\nconsumer = \"buyer\"\nprovider = \"seller\"\n\n[handoff.controls]\n{entries}"
+    );
+    let stack = crate::stack::load_str(&text, "unowned.toml", None).expect("a valid stack");
+    let mut app = app_on(stack, text, None);
+    send(&mut app, [Msg::Down]);
+    let preview = text_of(&draw(&app, 120, 40));
+    assert_eq!(preview.matches("✗ unassigned").count(), 16, "{preview}");
+    assert!(
+        preview.contains("… 4 more with findings (Tab lists them)"),
+        "{preview}"
+    );
+    send(&mut app, [Msg::SwitchPane]);
+    assert_eq!(app.inspect().items.len(), 20);
+}
+
 // ----- update ------------------------------------------------------------------------------
 
 #[test]

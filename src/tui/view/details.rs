@@ -3,9 +3,10 @@
 //! shows its full explanation and the others one line of it, except requirements handled by the
 //! party or at its hand-offs, which say where on their own line.
 //!
-//! While the tree has the focus, the pane is a preview: one line per finding, no cursor and no
+//! While the list beside it has the focus (the tree, the controls, the blast radius ranking),
+//! the pane is a preview: one line per finding, at most 16 of them, no cursor and no
 //! explanations, and the controls and requirements with no finding summed up by id. A move in
-//! the tree redraws the whole pane, and over a slow link its bytes are what a move costs
+//! the list redraws the whole pane, and over a slow link its bytes are what a move costs
 //! (docs/performance.md); `Tab` brings the whole list and the explanations.
 
 use ratatui::buffer::Buffer;
@@ -119,10 +120,21 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
             text.to_string()
         }
     };
-    // In a preview, the controls (and requirements) with no finding are summed up after the
-    // findings, by id, in a line.
+    // In a preview, the findings take at most PREVIEW_LINES lines (gaps come first), those left
+    // out are counted, and the controls (and requirements) with no finding are summed up by id
+    // in a line, after the findings.
+    let mut budget = PREVIEW_LINES;
+    let mut more = 0;
     let mut fine: Vec<&str> = Vec::new();
-    let sum_up = |out: &mut Vec<(Line<'static>, Option<usize>)>, fine: &mut Vec<&str>, what| {
+    let sum_up = |out: &mut Vec<(Line<'static>, Option<usize>)>,
+                  more: &mut usize,
+                  fine: &mut Vec<&str>,
+                  what| {
+        if *more > 0 {
+            let text = format!("  {ell} {more} more with findings (Tab lists them)");
+            out.push((Line::styled(text, theme.dim()), None));
+            *more = 0;
+        }
         if fine.is_empty() {
             return;
         }
@@ -141,7 +153,7 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
             heading(&mut out, &hinted(&ins.controls_heading, controls), true);
         }
         if i == ins.requirements_at {
-            sum_up(&mut out, &mut fine, "covered");
+            sum_up(&mut out, &mut more, &mut fine, "covered");
             let requirements = &ins.items[ins.requirements_at..];
             heading(
                 &mut out,
@@ -152,6 +164,18 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
         if preview && item.severity.is_none() {
             fine.push(&item.id);
             continue;
+        }
+        if preview {
+            let lines = if i < ins.requirements_at && !table {
+                2
+            } else {
+                1
+            };
+            if lines > budget {
+                more += 1;
+                continue;
+            }
+            budget -= lines;
         }
         let selected = !preview && i == app.item();
         let style = match (selected, item.accepted) {
@@ -213,7 +237,7 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
     } else {
         "covered or implemented here"
     };
-    sum_up(&mut out, &mut fine, what);
+    sum_up(&mut out, &mut more, &mut fine, what);
     if ins.items.len() == ins.requirements_at {
         heading(&mut out, &ins.requirements_heading, false);
         out.push((Line::styled("  (none)", theme.dim()), None));
@@ -264,9 +288,14 @@ fn why_lines(
     }
 }
 
-/// Whether the pane previews the hand-off (see the module's comment).
+/// At most this many lines of findings in a preview: with the rest of the pane, what a move in
+/// the list beside it may have to redraw.
+const PREVIEW_LINES: usize = 16;
+
+/// Whether the pane previews (see the module's comment): while the list beside it — the tree,
+/// the controls or the blast radius ranking — has the focus.
 fn is_preview(app: &App) -> bool {
-    app.focus() != Pane::Details && app.listing() == Listing::Tree
+    app.focus() != Pane::Details
 }
 
 /// The first line to show: the top for a preview; otherwise so the selected item is in view
