@@ -194,7 +194,7 @@ fn the_tree_previews_findings_and_tab_brings_their_why() {
 }
 
 #[test]
-fn a_preview_shows_at_most_sixteen_findings_and_counts_the_rest() {
+fn a_preview_shows_at_most_twelve_findings_and_counts_the_rest() {
     // One hand-off listing twenty built-in controls that nobody owns: twenty gaps.
     let demo = load_demo();
     let entries: String = (0..20)
@@ -208,9 +208,9 @@ fn a_preview_shows_at_most_sixteen_findings_and_counts_the_rest() {
     let mut app = app_on(stack, text, None);
     send(&mut app, [Msg::Down]);
     let preview = text_of(&draw(&app, 120, 40));
-    assert_eq!(preview.matches("✗ unassigned").count(), 16, "{preview}");
+    assert_eq!(preview.matches("✗ unassigned").count(), 12, "{preview}");
     assert!(
-        preview.contains("… 4 more with findings (Tab lists them)"),
+        preview.contains("… 8 more with findings (Tab lists them)"),
         "{preview}"
     );
     send(&mut app, [Msg::SwitchPane]);

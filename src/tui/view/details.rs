@@ -4,7 +4,7 @@
 //! party or at its hand-offs, which say where on their own line.
 //!
 //! While the list beside it has the focus (the tree, the controls, the blast radius ranking),
-//! the pane is a preview: one line per finding, at most 16 of them, no cursor and no
+//! the pane is a preview: one line per finding, at most 12 of them, no cursor and no
 //! explanations, and the controls and requirements with no finding summed up by id. A move in
 //! the list redraws the whole pane, and over a slow link its bytes are what a move costs
 //! (docs/performance.md); `Tab` brings the whole list and the explanations.
@@ -290,7 +290,7 @@ fn why_lines(
 
 /// At most this many lines of findings in a preview: with the rest of the pane, what a move in
 /// the list beside it may have to redraw.
-const PREVIEW_LINES: usize = 16;
+const PREVIEW_LINES: usize = 12;
 
 /// Whether the pane previews (see the module's comment): while the list beside it — the tree,
 /// the controls or the blast radius ranking — has the focus.
