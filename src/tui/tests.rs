@@ -191,6 +191,14 @@ fn the_tree_previews_findings_and_tab_brings_their_why() {
     assert!(focused.contains("each side thinks the other"), "{focused}");
     assert!(focused.contains("✓ covered          IAM-SSO"), "{focused}");
     assert!(!focused.contains("Tab: why"), "{focused}");
+    // A pane too short for every finding says how many it leaves out.
+    let mut app = demo();
+    send(&mut app, [Msg::Resize(80, 24)]);
+    let short = text_of(&draw(&app, 80, 24));
+    assert!(
+        short.contains("3 more with findings below (Tab lists them)"),
+        "{short}"
+    );
 }
 
 #[test]

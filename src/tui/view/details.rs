@@ -23,8 +23,38 @@ use crate::tui::inspect::Item;
 /// The hand-off pane.
 pub struct DetailsView<'a>(pub &'a App);
 
-/// The pane's lines for a width, each with the item it belongs to.
-fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
+/// The pane's lines for a width and a height, each with the item it belongs to. A preview
+/// taller than the pane ends in a line that counts the findings below its edge, so that none
+/// goes unmentioned.
+fn lines(app: &App, w: usize, height: usize) -> Vec<(Line<'static>, Option<usize>)> {
+    let mut all = lines_within(app, w, PREVIEW_LINES);
+    if !is_preview(app) || all.len() <= height || height == 0 {
+        return all;
+    }
+    all.truncate(height - 1);
+    let items = &app.inspect().items;
+    let shown: std::collections::HashSet<usize> = all.iter().filter_map(|(_, i)| *i).collect();
+    let below = items
+        .iter()
+        .enumerate()
+        .filter(|(i, item)| item.severity.is_some() && !shown.contains(i))
+        .count();
+    if below > 0 {
+        let theme = app.theme();
+        let text = format!(
+            "  {} {below} more with findings below (Tab lists them)",
+            theme.ellipsis()
+        );
+        all.push((
+            Line::styled(fit(&text, w, theme.ellipsis()), theme.dim()),
+            None,
+        ));
+    }
+    all
+}
+
+/// The pane's lines, a preview's findings taking at most `budget` lines.
+fn lines_within(app: &App, w: usize, budget: usize) -> Vec<(Line<'static>, Option<usize>)> {
     let theme = app.theme();
     let ell = theme.ellipsis();
     let ins = app.inspect();
@@ -123,12 +153,12 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
     // In a preview, the findings take at most PREVIEW_LINES lines (gaps come first), those left
     // out are counted, and the controls (and requirements) with no finding are summed up by id
     // in a line, after the findings.
-    let mut budget = PREVIEW_LINES;
+    let mut budget = budget;
     let mut more = 0;
-    let mut fine: Vec<&str> = Vec::new();
+    let mut fine: Vec<(usize, &str)> = Vec::new();
     let sum_up = |out: &mut Vec<(Line<'static>, Option<usize>)>,
                   more: &mut usize,
-                  fine: &mut Vec<&str>,
+                  fine: &mut Vec<(usize, &str)>,
                   what| {
         if *more > 0 {
             let text = format!("  {ell} {more} more with findings (Tab lists them)");
@@ -138,13 +168,24 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
         if fine.is_empty() {
             return;
         }
-        let text = format!("{} {what}: {}", fine.len(), fine.join(" "));
+        // Whole ids only, then an ellipsis for the rest.
+        let room = w.saturating_sub(4);
+        let mut text = format!("{} {what}:", fine.len());
+        for (k, (_, id)) in fine.iter().enumerate() {
+            let tail = if k + 1 < fine.len() { 2 } else { 0 };
+            if width(&text) + 1 + width(id) + tail > room {
+                text = format!("{text} {ell}");
+                break;
+            }
+            text = format!("{text} {id}");
+        }
+        // A click on the line selects the first of them.
         out.push((
             Line::from(vec![
                 Span::styled(format!("  {}", theme.mark(None)), theme.severity(None)),
-                Span::raw(format!(" {}", fit(&text, w.saturating_sub(4), ell))),
+                Span::raw(format!(" {}", fit(&text, room, ell))),
             ]),
-            None,
+            fine.first().map(|&(i, _)| i),
         ));
         fine.clear();
     };
@@ -162,7 +203,7 @@ fn lines(app: &App, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
             );
         }
         if preview && item.severity.is_none() {
-            fine.push(&item.id);
+            fine.push((i, &item.id));
             continue;
         }
         if preview {
@@ -323,7 +364,7 @@ fn offset(app: &App, lines: &[(Line<'static>, Option<usize>)], height: usize) ->
 pub fn item_at(app: &App, area: Rect, y: u16) -> Option<usize> {
     // Inside the border, below the title line that stays put.
     let body_height = area.height.saturating_sub(3) as usize;
-    let all = lines(app, area.width.saturating_sub(2) as usize);
+    let all = lines(app, area.width.saturating_sub(2) as usize, body_height);
     let top = offset(app, &all, body_height);
     let at = top + y.checked_sub(area.y + 2)? as usize;
     all.get(at).and_then(|(_, i)| *i)
@@ -361,7 +402,7 @@ impl Widget for DetailsView<'_> {
             height: inner.height - 1,
             ..inner
         };
-        let all = lines(app, body.width as usize);
+        let all = lines(app, body.width as usize, body.height as usize);
         let top = offset(app, &all, body.height as usize);
         let shown: Vec<Line<'static>> = all.into_iter().skip(top).map(|(l, _)| l).collect();
         put_lines(&shown, body, buf);
