@@ -1761,7 +1761,6 @@ impl App {
         self.write(&path);
     }
 
-    /// Writes the edits to `path`; on success that file becomes the baseline.
     /// Saves to `path` once a frame has said so.
     fn write(&mut self, path: &Path) {
         self.notice = Some(Notice::Info(format!(
@@ -1771,6 +1770,7 @@ impl App {
         self.save_pending = Some(path.to_path_buf());
     }
 
+    /// Writes the edits to `path`; on success that file becomes the baseline.
     fn write_now(&mut self, path: &Path) {
         let quit = std::mem::take(&mut self.quit_after_save);
         let result = save::write_back(&self.saved_text, &self.saved_stack, &self.stack)

@@ -221,6 +221,22 @@ fn a_preview_shows_at_most_twelve_findings_and_counts_the_rest() {
         preview.contains("… 8 more with findings (Tab lists them)"),
         "{preview}"
     );
+    // At every height, each gap is either on screen or counted once.
+    for h in 12..=40 {
+        send(&mut app, [Msg::Resize(120, h)]);
+        let screen = text_of(&draw(&app, 120, h));
+        let counted: usize = screen
+            .split("… ")
+            .skip(1)
+            .filter_map(|s| s.split_once(" more with findings"))
+            .filter_map(|(n, _)| n.parse::<usize>().ok())
+            .sum();
+        assert_eq!(
+            screen.matches("✗ unassigned").count() + counted,
+            20,
+            "at 120x{h}:\n{screen}"
+        );
+    }
     send(&mut app, [Msg::SwitchPane]);
     assert_eq!(app.inspect().items.len(), 20);
 }

@@ -4,8 +4,9 @@
 //! party or at its hand-offs, which say where on their own line.
 //!
 //! While the list beside it has the focus (the tree, the controls, the blast radius ranking),
-//! the pane is a preview: one line per finding, at most 12 of them, no cursor and no
-//! explanations, and the controls and requirements with no finding summed up by id. A move in
+//! the pane is a preview: one line per control with findings, at most 12 of them, no cursor
+//! and no explanations, and the controls and requirements with no finding summed up by id; the
+//! findings left out are counted. A move in
 //! the list redraws the whole pane, and over a slow link its bytes are what a move costs
 //! (docs/performance.md); `Tab` brings the whole list and the explanations.
 
@@ -19,6 +20,7 @@ use super::tree::frame;
 use super::{fit, pad, put_lines, width, wrap};
 use crate::tui::app::{App, Listing, Pane};
 use crate::tui::inspect::Item;
+use crate::tui::theme::Theme;
 
 /// The hand-off pane.
 pub struct DetailsView<'a>(pub &'a App);
@@ -27,42 +29,60 @@ pub struct DetailsView<'a>(pub &'a App);
 /// taller than the pane ends in a line that counts the findings below its edge, so that none
 /// goes unmentioned.
 fn lines(app: &App, w: usize, height: usize) -> Vec<(Line<'static>, Option<usize>)> {
-    let mut all = lines_within(app, w, PREVIEW_LINES);
-    if !is_preview(app) || all.len() <= height || height == 0 {
-        return all;
+    let Lines { mut lines, counted } = lines_within(app, w);
+    if !is_preview(app) || lines.len() <= height || height == 0 {
+        return lines;
     }
-    all.truncate(height - 1);
-    let items = &app.inspect().items;
-    let shown: std::collections::HashSet<usize> = all.iter().filter_map(|(_, i)| *i).collect();
-    let below = items
+    lines.truncate(height - 1);
+    let shown: std::collections::HashSet<usize> = lines.iter().filter_map(|(_, i)| *i).collect();
+    // Findings left out for the preview's budget are counted on a line of their own, which may
+    // still be on screen.
+    let counted_above: usize = counted
+        .iter()
+        .filter(|&&(at, _)| at < lines.len())
+        .map(|&(_, n)| n)
+        .sum();
+    let unseen = app
+        .inspect()
+        .items
         .iter()
         .enumerate()
         .filter(|(i, item)| item.severity.is_some() && !shown.contains(i))
         .count();
+    let below = unseen - counted_above;
     if below > 0 {
-        let theme = app.theme();
-        let text = format!(
-            "  {} {below} more with findings below (Tab lists them)",
-            theme.ellipsis()
-        );
-        all.push((
-            Line::styled(fit(&text, w, theme.ellipsis()), theme.dim()),
-            None,
-        ));
+        lines.push((more_line(app.theme(), below, " below", w), None));
     }
-    all
+    lines
 }
 
-/// The pane's lines, a preview's findings taking at most `budget` lines.
-fn lines_within(app: &App, w: usize, budget: usize) -> Vec<(Line<'static>, Option<usize>)> {
+/// The line that counts findings a preview leaves out (`place` after "findings").
+fn more_line(theme: Theme, n: usize, place: &str, w: usize) -> Line<'static> {
+    let ell = theme.ellipsis();
+    let text = format!("  {ell} {n} more with findings{place} (Tab lists them)");
+    Line::styled(fit(&text, w, ell), theme.dim())
+}
+
+/// The pane's lines, and for each line counting findings left out: where it is and how many.
+struct Lines {
+    lines: Vec<(Line<'static>, Option<usize>)>,
+    counted: Vec<(usize, usize)>,
+}
+
+/// The pane's lines, a preview's findings taking at most [`PREVIEW_LINES`] lines.
+fn lines_within(app: &App, w: usize) -> Lines {
     let theme = app.theme();
     let ell = theme.ellipsis();
     let ins = app.inspect();
     let focused = app.focus() == Pane::Details;
     let preview = is_preview(app);
     let mut out: Vec<(Line<'static>, Option<usize>)> = Vec::new();
+    let mut counted = Vec::new();
     if ins.title.is_empty() {
-        return out;
+        return Lines {
+            lines: out,
+            counted,
+        };
     }
     for fact in &ins.facts {
         for l in wrap(fact, w).into_iter().take(2) {
@@ -153,16 +173,17 @@ fn lines_within(app: &App, w: usize, budget: usize) -> Vec<(Line<'static>, Optio
     // In a preview, the findings take at most PREVIEW_LINES lines (gaps come first), those left
     // out are counted, and the controls (and requirements) with no finding are summed up by id
     // in a line, after the findings.
-    let mut budget = budget;
+    let mut budget = PREVIEW_LINES;
     let mut more = 0;
     let mut fine: Vec<(usize, &str)> = Vec::new();
     let sum_up = |out: &mut Vec<(Line<'static>, Option<usize>)>,
+                  counted: &mut Vec<(usize, usize)>,
                   more: &mut usize,
                   fine: &mut Vec<(usize, &str)>,
                   what| {
         if *more > 0 {
-            let text = format!("  {ell} {more} more with findings (Tab lists them)");
-            out.push((Line::styled(text, theme.dim()), None));
+            counted.push((out.len(), *more));
+            out.push((more_line(theme, *more, "", w), None));
             *more = 0;
         }
         if fine.is_empty() {
@@ -194,7 +215,7 @@ fn lines_within(app: &App, w: usize, budget: usize) -> Vec<(Line<'static>, Optio
             heading(&mut out, &hinted(&ins.controls_heading, controls), true);
         }
         if i == ins.requirements_at {
-            sum_up(&mut out, &mut more, &mut fine, "covered");
+            sum_up(&mut out, &mut counted, &mut more, &mut fine, "covered");
             let requirements = &ins.items[ins.requirements_at..];
             heading(
                 &mut out,
@@ -278,12 +299,15 @@ fn lines_within(app: &App, w: usize, budget: usize) -> Vec<(Line<'static>, Optio
     } else {
         "covered or implemented here"
     };
-    sum_up(&mut out, &mut more, &mut fine, what);
+    sum_up(&mut out, &mut counted, &mut more, &mut fine, what);
     if ins.items.len() == ins.requirements_at {
         heading(&mut out, &ins.requirements_heading, false);
         out.push((Line::styled("  (none)", theme.dim()), None));
     }
-    out
+    Lines {
+        lines: out,
+        counted,
+    }
 }
 
 fn why_lines(
