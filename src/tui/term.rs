@@ -219,17 +219,16 @@ fn scrolled(before: &Buffer, after: &Buffer) -> Option<(Buffer, Vec<u8>)> {
             continue;
         }
         let mut screen = before.clone();
-        let blank = vec![Cell::EMPTY; usize::from(w)];
-        let rows: Vec<Vec<Cell>> = region.clone().map(|y| row(before, y).to_vec()).collect();
-        for (i, y) in region.clone().enumerate() {
-            let source = if up {
-                rows.get(i + 1)
-            } else {
-                i.checked_sub(1).and_then(|j| rows.get(j))
-            };
-            let start = usize::from(y) * usize::from(w);
-            screen.content[start..start + usize::from(w)]
-                .clone_from_slice(source.unwrap_or(&blank));
+        let width = usize::from(w);
+        let cells =
+            &mut screen.content[usize::from(top) * width..(usize::from(bottom) + 1) * width];
+        let len = cells.len();
+        if up {
+            cells.rotate_left(width);
+            cells[len - width..].fill(Cell::EMPTY);
+        } else {
+            cells.rotate_right(width);
+            cells[..width].fill(Cell::EMPTY);
         }
         let mut changed: Vec<(u16, u16, Cell)> = Vec::new();
         for y in 0..h {
@@ -475,7 +474,7 @@ fn move_to(out: &mut Vec<u8>, cursor: &mut Option<(u16, u16)>, x: u16, y: u16) {
         // To the next row: a line feed and the column (CHA), often shorter than CUP. The
         // column is set absolutely, as the cursor may wait past the last column, and so that a
         // terminal adding a carriage return to the line feed lands in the same place.
-        Some((_, cy)) if y == cy.saturating_add(1) && y > cy => {
+        Some((_, cy)) if cy.checked_add(1) == Some(y) => {
             if x == 0 {
                 out.extend_from_slice(b"\r\n");
             } else {
