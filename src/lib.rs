@@ -31,6 +31,7 @@
 
 pub mod analysis;
 pub mod date;
+pub mod import;
 pub mod report;
 pub mod save;
 pub mod stack;
