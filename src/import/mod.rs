@@ -73,8 +73,9 @@ pub struct ImportEntry {
     pub agreed: Field<Owner>,
     /// `assumed`.
     pub assumed: Field<Owner>,
-    /// `evidence`: a level or a document id, as written in a stack file.
-    pub evidence: Field<String>,
+    /// `evidence`: levels and document ids as written in a stack file (one item is written as
+    /// a plain string, several as an array).
+    pub evidence: Field<Vec<String>>,
     /// `expires`.
     pub expires: Field<Date>,
     /// `ref`: the source row or statement.
