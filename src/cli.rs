@@ -73,6 +73,9 @@ pub struct WhatIfArgs {
     /// The analysis date (YYYY-MM-DD); default today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<Date>,
+    /// Note evidence that expires within DAYS of the analysis date (0: no such notes).
+    #[arg(long, value_name = "DAYS", default_value_t = stackgap::analysis::EXPIRING_WITHIN, value_parser = parse_days, allow_negative_numbers = true)]
+    pub expiring_within: u32,
 }
 
 /// An evidence level on the command line.
@@ -96,6 +99,18 @@ impl From<Level> for Evidence {
             Level::Attested => Evidence::Attested,
             Level::Verified => Evidence::Verified,
         }
+    }
+}
+
+fn parse_days(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if n < 0 => Err(format!(
+            "{s} is negative; give a number of days from 0 (no notes) upwards, e.g. 60"
+        )),
+        Ok(n) => u32::try_from(n).map_err(|_| format!("{s} days is too many")),
+        Err(_) => Err(format!(
+            "{s:?} is not a number of days; e.g. 60, or 0 for no notes"
+        )),
     }
 }
 

@@ -48,6 +48,23 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// Days since 1970-01-01 (Howard Hinnant's days-from-civil), the inverse of [`Date::from_days`].
+    pub fn days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let mp = if m > 2 { m - 3 } else { m + 9 };
+        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` days later (or earlier).
+    pub fn add_days(self, days: i64) -> Date {
+        Date::from_days(self.days() + days)
+    }
+
     /// The date `days` days after 1970-01-01 (Howard Hinnant's civil-from-days).
     pub fn from_days(days: i64) -> Date {
         let z = days + 719_468;
@@ -87,6 +104,19 @@ mod tests {
         assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_days(19_723).to_string(), "2024-01-01");
         assert_eq!(Date::from_days(20_785).to_string(), "2026-11-28");
+    }
+
+    #[test]
+    fn days_from_civil_inverts_civil_from_days() {
+        for days in [-800_000, -1, 0, 59, 60, 11_016, 19_723, 20_785, 2_932_896] {
+            assert_eq!(Date::from_days(days).days(), days);
+        }
+        let d = Date::parse("2026-12-31").unwrap();
+        assert_eq!(d.add_days(60).to_string(), "2027-03-01");
+        assert_eq!(
+            Date::parse("2028-03-01").unwrap().days() - Date::parse("2028-02-28").unwrap().days(),
+            2
+        );
     }
 
     #[test]

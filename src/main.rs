@@ -228,6 +228,7 @@ fn diff(args: cli::DiffArgs) -> anyhow::Result<ExitCode> {
 fn what_if(stack: &Stack, args: &WhatIfArgs) -> anyhow::Result<WhatIf> {
     let mut w = WhatIf::new(stack, args.as_of.unwrap_or_else(Date::today));
     w.min_evidence = args.min_evidence.map(Into::into);
+    w.expiring_within = args.expiring_within;
     for id in &args.without {
         match stack.party_id(id) {
             Some(p) => w.set_off(p, true),

@@ -17,7 +17,7 @@ use toml_edit::{
 use crate::analysis::{WhatIf, analyse};
 use crate::date::Date;
 use crate::stack::load::DEMO_NAME;
-use crate::stack::{Accept, AcceptPlace, Entry, Evidence, Owner, Stack, load_str};
+use crate::stack::{Accept, AcceptPlace, Entry, Owner, Stack, load_str};
 use crate::text::escape;
 
 /// Why a save failed; the original file is untouched whenever this is returned.
@@ -136,37 +136,52 @@ pub fn changed_on_disk(path: &Path, sha256: &str) -> io::Result<bool> {
 // What changed between the loaded stack and the edited one.
 
 /// The fields of an entry that a stack file spells out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Fields {
     agreed: Option<Owner>,
     assumed: Option<Owner>,
-    evidence: Option<Evidence>,
+    /// Levels and document ids as written; empty when `evidence` is not written.
+    evidence: Vec<String>,
     expires: Option<Date>,
+    /// Never edited, but it keeps an entry from being written as the shorthand.
+    reference: Option<Box<str>>,
 }
 
 impl Fields {
-    fn of(e: &Entry) -> Fields {
+    fn of(stack: &Stack, e: &Entry) -> Fields {
         Fields {
             agreed: e.agreed,
             assumed: e.assumed,
-            evidence: e.evidence,
+            evidence: e
+                .evidence
+                .items()
+                .iter()
+                .map(|c| c.as_str(&stack.documents).to_owned())
+                .collect(),
             expires: e.expires,
+            reference: e.reference.clone(),
         }
     }
 
     /// The keys of an entry table, in the order a new table lists them, with their values.
-    fn keyed(&self) -> [(&'static str, Option<FieldValue>); 4] {
+    fn keyed(&self) -> [(&'static str, Option<FieldValue>); 5] {
+        let word = |o: Option<Owner>| o.map(|o| FieldValue::Text(o.as_str().to_owned()));
+        let evidence = match self.evidence.as_slice() {
+            [] => None,
+            [one] => Some(FieldValue::Text(one.clone())),
+            many => Some(FieldValue::Texts(many.to_vec())),
+        };
         [
-            ("agreed", self.agreed.map(|o| FieldValue::Word(o.as_str()))),
-            (
-                "assumed",
-                self.assumed.map(|o| FieldValue::Word(o.as_str())),
-            ),
-            (
-                "evidence",
-                self.evidence.map(|e| FieldValue::Word(e.as_str())),
-            ),
+            ("agreed", word(self.agreed)),
+            ("assumed", word(self.assumed)),
+            ("evidence", evidence),
             ("expires", self.expires.map(FieldValue::Date)),
+            (
+                "ref",
+                self.reference
+                    .as_deref()
+                    .map(|r| FieldValue::Text(r.to_owned())),
+            ),
         ]
     }
 
@@ -174,22 +189,25 @@ impl Fields {
     fn is_shorthand(&self) -> bool {
         self.agreed.is_some()
             && self.assumed.is_none()
-            && self.evidence.is_none()
+            && self.evidence.is_empty()
             && self.expires.is_none()
+            && self.reference.is_none()
     }
 }
 
 /// One value of an entry table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum FieldValue {
-    Word(&'static str),
+    Text(String),
+    Texts(Vec<String>),
     Date(Date),
 }
 
 impl FieldValue {
-    fn to_value(self) -> Result<Value, String> {
+    fn to_value(&self) -> Result<Value, String> {
         match self {
-            FieldValue::Word(w) => Ok(Value::from(w)),
+            FieldValue::Text(w) => Ok(Value::from(w.as_str())),
+            FieldValue::Texts(all) => Ok(Value::Array(all.iter().map(String::as_str).collect())),
             FieldValue::Date(d) => d
                 .to_string()
                 .parse::<toml_edit::Datetime>()
@@ -253,7 +271,7 @@ impl Edits {
                         handoff_name(original, hi)
                     )));
                 }
-                let (old, new) = (Fields::of(oe), Fields::of(ce));
+                let (old, new) = (Fields::of(original, oe), Fields::of(current, ce));
                 if old != new {
                     entries.push(EntryEdit {
                         handoff: hi,
@@ -1128,10 +1146,10 @@ fn verify(text: &str, original: &Stack, current: &Stack) -> Result<(), String> {
         }
     }
     for (i, (l, c)) in loaded.handoffs.iter().zip(&current.handoffs).enumerate() {
-        let entries = |h: &crate::stack::Handoff| -> BTreeMap<u32, Fields> {
+        let entries = |st: &Stack, h: &crate::stack::Handoff| -> BTreeMap<u32, Fields> {
             h.entries
                 .iter()
-                .map(|e| (e.control, Fields::of(e)))
+                .map(|e| (e.control, Fields::of(st, e)))
                 .collect()
         };
         if l.consumer != c.consumer
@@ -1139,7 +1157,7 @@ fn verify(text: &str, original: &Stack, current: &Stack) -> Result<(), String> {
             || l.service != c.service
             || l.model != c.model
             || l.entries.len() != c.entries.len()
-            || entries(l) != entries(c)
+            || entries(&loaded, l) != entries(current, c)
         {
             return Err(format!("hand-off {} differs", handoff_name(current, i)));
         }
@@ -1346,7 +1364,7 @@ mod tests {
     enum Edit {
         SetAssumed(Option<Owner>),
         SetAgreed(Option<Owner>),
-        SetEvidence(Option<Evidence>),
+        SetEvidence(Option<crate::stack::Evidence>),
         Unset,
     }
 
@@ -1355,19 +1373,19 @@ mod tests {
         match edit {
             Edit::SetAssumed(o) => m.set_assumed(o),
             Edit::SetAgreed(o) => m.set_agreed(o),
-            Edit::SetEvidence(v) => m.set_evidence(v),
+            Edit::SetEvidence(v) => m.set_evidence(v.into()),
             Edit::Unset => {
                 m.set_agreed(None);
                 m.set_assumed(None);
-                m.set_evidence(None);
+                m.set_evidence(crate::stack::Cites::Default);
             }
         }
     }
 
     const HEAD: &str = "[stack]\nname = \"t\"\ncatalog = \"none\"\n\n[[control]]\nid = \"BK\"\nname = \"Backups\"\n\n[[control]]\nid = \"ENC\"\nname = \"Encryption\"\n\n[[party]]\nid = \"shop\"\n\n[[party]]\nid = \"saas\"\n\n";
 
+    use crate::stack::Evidence as Ev;
     use Edit::*;
-    use Evidence as Ev;
     use Owner::{Consumer as C, Provider as P, Shared as S};
 
     /// (the hand-off up to the entry, the entry as written, the edit, lines removed, lines added)
@@ -1512,7 +1530,9 @@ mod tests {
                     for edit in edits {
                         let mut current = original.clone();
                         apply(&mut current, h as u32, e as u32, edit);
-                        if Fields::of(&current.handoffs[h].entries[e]) == Fields::of(entry) {
+                        if Fields::of(&current, &current.handoffs[h].entries[e])
+                            == Fields::of(&current, entry)
+                        {
                             continue;
                         }
                         let out = write_back(&text, &original, &current).unwrap_or_else(|err| {

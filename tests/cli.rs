@@ -325,7 +325,9 @@ fn schema_is_json_describing_every_table() {
     keys.sort_unstable();
     assert_eq!(
         keys,
-        ["accept", "control", "handoff", "layer", "party", "stack"]
+        [
+            "accept", "control", "evidence", "handoff", "layer", "party", "stack"
+        ]
     );
     let schema_text = text(&out.stdout);
     for word in [

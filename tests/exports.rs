@@ -268,7 +268,8 @@ fn markdown_has_the_summary_a_table_per_handoff_and_root_cause_chains() {
             )),
             "row {row:?} is not {control}"
         );
-        let why = row.rsplit(" | ").next().expect("why cell");
+        // The last two cells are the why and the entry's ref.
+        let why = row.rsplit(" | ").nth(1).expect("why cell");
         assert!(why.len() > 20, "row {row:?} has no why");
     }
 
@@ -893,6 +894,12 @@ fn schema_accepts_every_sample_stack() {
         .collect();
     stacks.push(SMALL.to_string());
     stacks.push(HOSTILE.to_string());
+    stacks.push(
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/evidence-documents.toml"),
+        )
+        .expect("read the evidence-documents scenario"),
+    );
     for (i, stack) in stacks.iter().enumerate() {
         let path = write(dir.path(), &format!("{i}.toml"), stack);
         let loads = run(&["check", &path, "--fail-on", "never"]);
@@ -928,8 +935,21 @@ fn schema_rejects_what_the_loader_rejects() {
         ("bad owner, table", |s| {
             s["handoff"][1]["controls"]["ENC"]["assumed"] = "nobody".into()
         }),
-        ("bad evidence", |s| {
-            s["handoff"][2]["controls"]["ENC"]["evidence"] = "audited".into()
+        ("evidence citing nothing", |s| {
+            s["handoff"][2]["controls"]["ENC"]["evidence"] = Value::Array(Vec::new())
+        }),
+        ("evidence that is neither a word nor a list", |s| {
+            s["handoff"][2]["controls"]["ENC"]["evidence"] = 3.into()
+        }),
+        ("a ref that is not text", |s| {
+            s["handoff"][2]["controls"]["ENC"]["ref"] = 7.into()
+        }),
+        (
+            "an evidence document named like a level",
+            |s| s["evidence"] = serde_json::json!([{ "id": "attested", "level": "attested" }]),
+        ),
+        ("an evidence document without a level", |s| {
+            s["evidence"] = serde_json::json!([{ "id": "soc2" }])
         }),
         ("bad min_evidence", |s| {
             s["stack"]["min_evidence"] = "strong".into()

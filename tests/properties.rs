@@ -28,11 +28,27 @@ const PARTY_IDS: [&str; 6] = ["acme", "Bravo", "c-3", "delta", "Echo", "f"];
 const CONTROLS: usize = 4;
 const LAYER_IDS: [&str; 3] = ["top", "middle", "bottom"];
 const AS_OF: &str = "2026-11-28";
-/// `expires` and `until` dates: the day before, the day of and the day after the analysis date.
-const EXPIRES: [&str; 3] = ["2026-11-27", "2026-11-28", "2026-11-29"];
+/// `expires` and `until` dates: the day before, the day of and the day after the analysis date,
+/// and the last day inside and the first day outside the 60-day window of expiring evidence.
+const EXPIRES: [&str; 5] = [
+    "2026-11-27",
+    "2026-11-28",
+    "2026-11-29",
+    "2027-01-27",
+    "2027-01-28",
+];
+/// `[[evidence]]` document ids.
+const DOC_IDS: [&str; 3] = ["soc2", "pentest", "iso-27001"];
 
 fn control_id(c: usize) -> String {
     format!("C{c}")
+}
+
+/// One item an entry cites: a level or a document (by index).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum GenCite {
+    Level(Evidence),
+    Doc(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -40,8 +56,24 @@ struct GenEntry {
     control: usize,
     agreed: Option<Owner>,
     assumed: Option<Owner>,
-    evidence: Option<Evidence>,
+    /// Empty: `evidence` not written; one item: a string; more: an array.
+    evidence: Vec<GenCite>,
     expires: Option<usize>,
+}
+
+/// An `[[evidence]]` document.
+#[derive(Debug, Clone)]
+struct GenDoc {
+    level: Evidence,
+    expires: Option<usize>,
+    /// `None`: no `covers`, any control.
+    covers: Option<Vec<usize>>,
+}
+
+impl GenDoc {
+    fn covers(&self, control: usize) -> bool {
+        self.covers.as_ref().is_none_or(|c| c.contains(&control))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +108,7 @@ struct GenAccept {
 /// A random stack, kept as data so it can be edited and written out again.
 #[derive(Debug, Clone)]
 struct GenStack {
+    docs: Vec<GenDoc>,
     parties: Vec<GenParty>,
     handoffs: Vec<GenHandoff>,
     accepts: Vec<GenAccept>,
@@ -96,6 +129,23 @@ impl GenStack {
                 "[[control]]\nid = \"{0}\"\nname = \"{0}\"\n",
                 control_id(c)
             ));
+        }
+        for (i, d) in self.docs.iter().enumerate() {
+            out.push_str(&format!(
+                "[[evidence]]\nid = \"{}\"\nlevel = \"{}\"\n",
+                DOC_IDS[i],
+                d.level.as_str()
+            ));
+            if let Some(e) = d.expires {
+                out.push_str(&format!("expires = {}\n", EXPIRES[e]));
+            }
+            if let Some(c) = &d.covers {
+                let ids: Vec<String> = c
+                    .iter()
+                    .map(|&c| format!("\"{}\"", control_id(c)))
+                    .collect();
+                out.push_str(&format!("covers = [{}]\n", ids.join(", ")));
+            }
         }
         if self.layers.is_some() {
             for l in LAYER_IDS {
@@ -136,8 +186,17 @@ impl GenStack {
                 if let Some(o) = e.assumed {
                     fields.push(format!("assumed = \"{}\"", o.as_str()));
                 }
-                if let Some(ev) = e.evidence {
-                    fields.push(format!("evidence = \"{}\"", ev.as_str()));
+                let cite = |c: &GenCite| match c {
+                    GenCite::Level(l) => format!("\"{}\"", l.as_str()),
+                    GenCite::Doc(d) => format!("\"{}\"", DOC_IDS[*d]),
+                };
+                match e.evidence.as_slice() {
+                    [] => {}
+                    [one] => fields.push(format!("evidence = {}", cite(one))),
+                    many => fields.push(format!(
+                        "evidence = [{}]",
+                        many.iter().map(cite).collect::<Vec<_>>().join(", ")
+                    )),
                 }
                 if let Some(d) = e.expires {
                     fields.push(format!("expires = {}", EXPIRES[d]));
@@ -224,12 +283,36 @@ fn evidence() -> impl Strategy<Value = Option<Evidence>> {
     proptest::option::of(select(Evidence::ALL.to_vec()))
 }
 
+fn cite() -> impl Strategy<Value = GenCite> {
+    prop_oneof![
+        select(Evidence::ALL.to_vec()).prop_map(GenCite::Level),
+        (0..DOC_IDS.len()).prop_map(GenCite::Doc),
+    ]
+}
+
+fn doc() -> impl Strategy<Value = GenDoc> {
+    (
+        select(Evidence::ALL.to_vec()),
+        proptest::option::weighted(0.7, 0..EXPIRES.len()),
+        proptest::option::weighted(0.3, proptest::collection::vec(0..CONTROLS, 1..3)),
+    )
+        .prop_map(|(level, expires, covers)| GenDoc {
+            level,
+            expires,
+            covers,
+        })
+}
+
 fn entry() -> impl Strategy<Value = GenEntry> {
     (
         0..CONTROLS,
         owner(2),
         owner(6),
-        evidence(),
+        prop_oneof![
+            3 => Just(Vec::new()),
+            3 => cite().prop_map(|c| vec![c]),
+            1 => proptest::collection::vec(cite(), 2..=3),
+        ],
         proptest::option::weighted(0.2, 0..EXPIRES.len()),
     )
         .prop_map(|(control, agreed, assumed, evidence, expires)| GenEntry {
@@ -272,55 +355,69 @@ fn stack() -> impl Strategy<Value = GenStack> {
                     0.5,
                     proptest::collection::vec(proptest::option::weighted(0.8, 0..3usize), n),
                 ),
+                proptest::collection::vec(doc(), 0..=DOC_IDS.len()),
             )
         })
-        .prop_map(|(parties, handoffs, min_evidence, off, accepts, layers)| {
-            let mut seen = HashSet::new();
-            let handoffs = handoffs
-                .into_iter()
-                .filter(|(c, p, s, _)| c != p && seen.insert((*c, *p, *s)))
-                .map(|(consumer, provider, service, entries)| {
-                    let mut listed = HashSet::new();
-                    GenHandoff {
-                        consumer,
-                        provider,
-                        service,
-                        entries: entries
-                            .into_iter()
-                            .filter(|e| listed.insert(e.control))
-                            .collect(),
-                    }
-                })
-                .collect::<Vec<GenHandoff>>();
-            let n = parties.len();
-            let accepts = accepts
-                .into_iter()
-                .map(|(control, kind, on_party, at, until)| GenAccept {
-                    control,
-                    kind,
-                    at: if on_party || handoffs.is_empty() {
-                        GenAcceptAt::Party(at.index(n))
-                    } else {
-                        GenAcceptAt::Handoff(at.index(handoffs.len()))
-                    },
-                    until,
-                })
-                .collect();
-            GenStack {
-                accepts,
-                layers,
-                parties: parties
+        .prop_map(
+            |(parties, handoffs, min_evidence, off, accepts, layers, docs)| {
+                let mut seen = HashSet::new();
+                let handoffs = handoffs
                     .into_iter()
-                    .map(|(requires, implements)| GenParty {
-                        requires,
-                        implements,
+                    .filter(|(c, p, s, _)| c != p && seen.insert((*c, *p, *s)))
+                    .map(|(consumer, provider, service, entries)| {
+                        let mut listed = HashSet::new();
+                        GenHandoff {
+                            consumer,
+                            provider,
+                            service,
+                            entries: entries
+                                .into_iter()
+                                .filter(|e| listed.insert(e.control))
+                                .map(|mut e| {
+                                    // Cite only documents that exist and cover the control.
+                                    e.evidence.retain(|c| match c {
+                                        GenCite::Level(_) => true,
+                                        GenCite::Doc(d) => {
+                                            docs.get(*d).is_some_and(|d| d.covers(e.control))
+                                        }
+                                    });
+                                    e
+                                })
+                                .collect(),
+                        }
                     })
-                    .collect(),
-                handoffs,
-                min_evidence,
-                off,
-            }
-        })
+                    .collect::<Vec<GenHandoff>>();
+                let n = parties.len();
+                let accepts = accepts
+                    .into_iter()
+                    .map(|(control, kind, on_party, at, until)| GenAccept {
+                        control,
+                        kind,
+                        at: if on_party || handoffs.is_empty() {
+                            GenAcceptAt::Party(at.index(n))
+                        } else {
+                            GenAcceptAt::Handoff(at.index(handoffs.len()))
+                        },
+                        until,
+                    })
+                    .collect();
+                GenStack {
+                    docs,
+                    accepts,
+                    layers,
+                    parties: parties
+                        .into_iter()
+                        .map(|(requires, implements)| GenParty {
+                            requires,
+                            implements,
+                        })
+                        .collect(),
+                    handoffs,
+                    min_evidence,
+                    off,
+                }
+            },
+        )
 }
 
 fn side_word(side: Option<Side>) -> &'static str {
@@ -388,6 +485,29 @@ fn note_keys(stack: &Stack, report: &Report) -> BTreeSet<String> {
             }
             Note::ExpiredAccept(a) => format!("expired-accept {a}"),
             Note::StaleAccept(a) => format!("stale-accept {a}"),
+            Note::EvidenceExpiring(x) => match x.what {
+                stackgap::analysis::Expiry::Document(d) => format!(
+                    "evidence-expiring {} {} entries={}",
+                    stack.documents[d as usize].id, x.expires, x.entries
+                ),
+                stackgap::analysis::Expiry::Entry(h, e) => {
+                    let place = place_key(
+                        stack,
+                        Place::Handoff {
+                            handoff: h,
+                            side: None,
+                        },
+                    );
+                    let control = stack.handoff(h).entries[e as usize].control;
+                    format!(
+                        "evidence-expiring {} {} {} entries={}",
+                        stack.control(control).id,
+                        place.trim_end_matches(" -"),
+                        x.expires,
+                        x.entries
+                    )
+                }
+            },
         })
         .collect()
 }
@@ -485,6 +605,51 @@ fn reference(g: &GenStack) -> (BTreeSet<String>, BTreeSet<String>) {
             notes.insert(format!("stale-accept {i}"));
         }
     }
+    // Evidence expiring within 60 days of the analysis date, cited by an entry whose owner is
+    // provider or shared.
+    let soon = |d: Option<usize>| {
+        d.map(date)
+            .filter(|&d| as_of <= d && d.days() - as_of.days() <= 60)
+    };
+    let mut citing = vec![0usize; g.docs.len()];
+    for (i, h) in g.handoffs.iter().enumerate() {
+        for e in &h.entries {
+            if !matches!(
+                e.agreed.or(e.assumed),
+                Some(Owner::Provider | Owner::Shared)
+            ) {
+                continue;
+            }
+            if let Some(d) = soon(e.expires) {
+                notes.insert(format!(
+                    "evidence-expiring {} {} {d} entries=1",
+                    control_id(e.control),
+                    g.handoff_at(i)
+                ));
+            }
+            let mut docs: Vec<usize> = e
+                .evidence
+                .iter()
+                .filter_map(|c| match c {
+                    GenCite::Doc(d) => Some(*d),
+                    GenCite::Level(_) => None,
+                })
+                .collect();
+            docs.sort_unstable();
+            docs.dedup();
+            for d in docs {
+                citing[d] += 1;
+            }
+        }
+    }
+    for (i, doc) in g.docs.iter().enumerate() {
+        if let (true, Some(d)) = (citing[i] > 0, soon(doc.expires)) {
+            notes.insert(format!(
+                "evidence-expiring {} {d} entries={}",
+                DOC_IDS[i], citing[i]
+            ));
+        }
+    }
     (findings, notes)
 }
 
@@ -501,7 +666,7 @@ fn reference_findings(g: &GenStack) -> BTreeSet<String> {
         for h in &g.handoffs {
             for e in h.entries.iter().filter(|e| e.control == x) {
                 if e.agreed.or(e.assumed) == Some(Owner::Provider) && on(h.consumer) {
-                    delegations.push((h.consumer, h.provider, evidence_now(e, as_of)));
+                    delegations.push((h.consumer, h.provider, evidence_now(g, e, as_of)));
                 }
             }
         }
@@ -617,7 +782,7 @@ fn reference_findings(g: &GenStack) -> BTreeSet<String> {
                     } else {
                         let own = a[f].unwrap_or(Evidence::None);
                         let got = if side == "provider" {
-                            own.min(evidence_now(e, as_of))
+                            own.min(evidence_now(g, e, as_of))
                         } else {
                             own
                         };
@@ -641,19 +806,33 @@ fn reference_findings(g: &GenStack) -> BTreeSet<String> {
     out
 }
 
-fn evidence_now(e: &GenEntry, as_of: Date) -> Evidence {
-    let expired = e
-        .expires
-        .is_some_and(|d| as_of > Date::parse(EXPIRES[d]).expect("a valid date"));
-    if expired {
-        Evidence::None
-    } else {
-        e.evidence.unwrap_or(if e.agreed.is_some() {
+/// SPEC §7: the best of the items in force (a document counts as `none` after its `expires`),
+/// the default when nothing is cited, and `none` after the entry's own `expires`.
+fn evidence_now(g: &GenStack, e: &GenEntry, as_of: Date) -> Evidence {
+    let lapsed = |d: Option<usize>| d.is_some_and(|d| as_of > date(d));
+    if lapsed(e.expires) {
+        return Evidence::None;
+    }
+    if e.evidence.is_empty() {
+        return if e.agreed.is_some() {
             Evidence::Contract
         } else {
             Evidence::None
-        })
+        };
     }
+    e.evidence
+        .iter()
+        .map(|c| match *c {
+            GenCite::Level(l) => l,
+            GenCite::Doc(d) if lapsed(g.docs[d].expires) => Evidence::None,
+            GenCite::Doc(d) => g.docs[d].level,
+        })
+        .max()
+        .unwrap_or(Evidence::None)
+}
+
+fn date(i: usize) -> Date {
+    Date::parse(EXPIRES[i]).expect("a valid date")
 }
 
 /// The SPEC §4 sort key of a finding: (group, consumer or party, provider, service, control, side).
@@ -784,9 +963,13 @@ proptest! {
         let (h, e) = entries[which.index(entries.len())];
         let mut raised = g.clone();
         let entry = &mut raised.handoffs[h].entries[e];
-        let stated = entry.evidence.unwrap_or(if entry.agreed.is_some() { Evidence::Contract } else { Evidence::None });
+        // The best the entry states, documents at their level whatever their dates.
+        let stated = entry.evidence.iter().map(|c| match *c {
+            GenCite::Level(l) => l,
+            GenCite::Doc(d) => g.docs[d].level,
+        }).max().unwrap_or(if entry.agreed.is_some() { Evidence::Contract } else { Evidence::None });
         let level = Evidence::ALL[(stated as usize + by).min(3)];
-        entry.evidence = Some(level);
+        entry.evidence = vec![GenCite::Level(level)];
 
         let (stack, report) = g.analyse();
         let (stack2, report2) = raised.analyse();

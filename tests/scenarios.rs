@@ -15,13 +15,16 @@
 //! note cycle a b
 //! note layer-inversion iaas>saas
 //! note stale-accept BK no-mans-land line=40
+//! note evidence-expiring soc2-2026 expires=2026-12-15 days=17 entries=3
+//! note evidence-expiring c>p W expires=2027-01-01 days=34 entries=1
 //! blast iaas 3
 //! ```
 //!
 //! A finding line is `consumer>provider[:service] CONTROL KIND [SIDE]` or
 //! `party:ID CONTROL unassigned`, followed by `roots=a,b` (a broken chain's root causes),
-//! `circular`, `accepted`, `assurance=LEVEL` (weak assurance) and `expired=DATE` when they
-//! apply; anything not written must be absent. Findings are compared in order (SPEC §4),
+//! `circular`, `accepted`, `assurance=LEVEL` (weak assurance), `expired=DATE` and
+//! `expired-evidence=ID` (the document that lapsed) when they apply, and `ref=TEXT` (the
+//! entry's `ref`, without spaces in fixtures); anything not written must be absent. Findings are compared in order (SPEC §4),
 //! notes as a set (SPEC §4 fixes no order for them). Each run gets `--as-of 2026-11-28`
 //! unless its block names a date, and its exit code must follow from the expected findings
 //! and `--fail-on`.
@@ -199,6 +202,12 @@ fn finding_line(f: &Value) -> String {
     if let Some(e) = str_of(f, "expired") {
         words.push(format!("expired={e}"));
     }
+    if let Some(d) = str_of(f, "expired_evidence") {
+        words.push(format!("expired-evidence={d}"));
+    }
+    if let Some(r) = str_of(f, "ref") {
+        words.push(format!("ref={r}"));
+    }
     words.join(" ")
 }
 
@@ -207,6 +216,22 @@ fn note_line(n: &Value) -> String {
     match kind {
         "cycle" => format!("note cycle {}", ids(&n["parties"]).join(" ")),
         "layer-inversion" => format!("note layer-inversion {}", handoff_place(n)),
+        "evidence-expiring" => {
+            let what = match str_of(n, "evidence") {
+                Some(doc) => doc.to_string(),
+                None => format!(
+                    "{} {}",
+                    handoff_place(n),
+                    str_of(n, "control").unwrap_or("?")
+                ),
+            };
+            format!(
+                "note evidence-expiring {what} expires={} days={} entries={}",
+                str_of(n, "expires").unwrap_or("?"),
+                n["days_left"],
+                n["entries"]
+            )
+        }
         _ => format!(
             "note {kind} {} {} line={}",
             str_of(n, "control").unwrap_or("?"),

@@ -61,8 +61,8 @@ impl Row {
             provider: h.provider,
             agreed: e.agreed,
             assumed: e.assumed,
-            now: e.evidence(as_of),
-            stated: e.stated_evidence(),
+            now: e.evidence(&stack.documents, as_of),
+            stated: e.stated_evidence(&stack.documents),
         }
     }
 
@@ -109,8 +109,8 @@ impl Gathered {
                     provider: handoff.provider,
                     agreed: entry.agreed,
                     assumed: entry.assumed,
-                    now: entry.evidence(as_of),
-                    stated: entry.stated_evidence(),
+                    now: entry.evidence(&stack.documents, as_of),
+                    stated: entry.stated_evidence(&stack.documents),
                 };
                 *at += 1;
             }
@@ -492,19 +492,18 @@ impl<'s> Engine<'s> {
                 if let Some(stated) = stated {
                     let would = level(stated, row.stated);
                     if would > got {
-                        let entry = &stack.handoff(h).entries[row.entry as usize];
-                        let own = (side == Side::Provider && entry.is_expired(as_of))
-                            .then_some((h, entry.expires));
-                        finding.expired = own
-                            .or_else(|| {
-                                let first = start.and_then(|s| paths.expired[s as usize])?;
-                                let e = &edges[first as usize];
-                                Some((
-                                    e.handoff,
-                                    stack.handoff(e.handoff).entries[e.entry as usize].expires,
-                                ))
-                            })
-                            .and_then(|(h, d)| d.map(|d| (h, d)));
+                        let lapse = |handoff: HandoffIdx, entry: u32| {
+                            let e = &stack.handoff(handoff).entries[entry as usize];
+                            e.lapse(&stack.documents, as_of).map(|l| (handoff, l))
+                        };
+                        let own = (side == Side::Provider && row.now != row.stated)
+                            .then(|| lapse(h, row.entry))
+                            .flatten();
+                        finding.expired = own.or_else(|| {
+                            let first = start.and_then(|s| paths.expired[s as usize])?;
+                            let e = &edges[first as usize];
+                            lapse(e.handoff, e.entry)
+                        });
                     }
                 }
                 findings.push(finding);

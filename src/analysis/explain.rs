@@ -3,7 +3,7 @@
 
 use super::chains::KEEP;
 use super::{Finding, Kind, Place};
-use crate::stack::{Evidence, Side, Stack};
+use crate::stack::{Evidence, Lapse, Side, Stack};
 
 /// Joins a chain of parties as `a → b → c`. `len` is the length of the whole path: when the
 /// chain was abridged (`len` > its length) the middle is shown as `…`; `len` 0 marks a circle
@@ -106,7 +106,7 @@ pub fn message(stack: &Stack, f: &Finding, min_evidence: Evidence) -> String {
             if let Some(h) = f.weakest {
                 let w = stack.handoff(h);
                 if let Some(e) = w.entries.iter().find(|e| e.control == f.control) {
-                    let why = if e.agreed.is_none() && e.evidence.is_none() {
+                    let why = if e.agreed.is_none() && !e.evidence.is_written() {
                         ", assumed only"
                     } else {
                         ""
@@ -115,20 +115,33 @@ pub fn message(stack: &Stack, f: &Finding, min_evidence: Evidence) -> String {
                         "; weakest link {} → {} (evidence {}{why})",
                         stack.party(w.consumer).id,
                         stack.party(w.provider).id,
-                        e.stated_evidence()
+                        e.stated_evidence(&stack.documents)
                     ));
                 }
             }
             text
         }
     };
-    if let Some((h, date)) = f.expired {
+    if let Some((h, lapse)) = f.expired {
         let h = stack.handoff(h);
-        text.push_str(&format!(
-            "; the evidence of {} → {} expired on {date}",
-            stack.party(h.consumer).id,
-            stack.party(h.provider).id
-        ));
+        let (consumer, provider) = (&stack.party(h.consumer).id, &stack.party(h.provider).id);
+        text.push_str(&match lapse {
+            Lapse::Entry(date) => {
+                format!("; the evidence of {consumer} → {provider} expired on {date}")
+            }
+            Lapse::Document(d, date) => {
+                let doc = &stack.documents[d as usize];
+                let title = doc
+                    .title
+                    .as_ref()
+                    .map(|t| format!(" ({t})"))
+                    .unwrap_or_default();
+                format!(
+                    "; evidence document {}{title}, cited by {consumer} → {provider}, expired on {date}",
+                    doc.id
+                )
+            }
+        });
     }
     text
 }

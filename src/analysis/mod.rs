@@ -9,7 +9,7 @@ mod explain;
 mod notes;
 
 use crate::date::Date;
-use crate::stack::{ControlIdx, Evidence, HandoffIdx, PartyIdx, Side, Stack};
+use crate::stack::{ControlIdx, Evidence, HandoffIdx, Lapse, PartyIdx, Side, Stack};
 
 pub use blast::{BlastRadius, blast_radius};
 pub use explain::message;
@@ -140,8 +140,8 @@ pub struct Finding {
     pub assurance: Option<Evidence>,
     /// Weak assurance: the hand-off whose evidence is the weakest link of the path.
     pub weakest: Option<HandoffIdx>,
-    /// The expired entry (hand-off, expiry date) that lowered the assurance, if one did.
-    pub expired: Option<(HandoffIdx, Date)>,
+    /// The entry (hand-off) whose evidence lapsed and lowered the assurance, and why, if one did.
+    pub expired: Option<(HandoffIdx, Lapse)>,
     /// The `[[accept]]` that accepts this finding, if any.
     pub accepted: Option<u32>,
 }
@@ -180,6 +180,30 @@ pub enum Note {
     ExpiredAccept(u32),
     /// A current `[[accept]]` that matches no finding.
     StaleAccept(u32),
+    /// Evidence in force that expires within the window (SPEC §7).
+    EvidenceExpiring(Expiring),
+}
+
+/// Evidence about to expire: a document, or an entry's own `expires`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expiring {
+    /// What expires.
+    pub what: Expiry,
+    /// The last day it is in force.
+    pub expires: Date,
+    /// Days from the analysis date to `expires`.
+    pub days_left: i64,
+    /// Entries delivering assurance that rest on it (1 for an entry's own date).
+    pub entries: usize,
+}
+
+/// What is about to expire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expiry {
+    /// An `[[evidence]]` document.
+    Document(crate::stack::DocumentIdx),
+    /// An entry's own `expires` (hand-off, entry).
+    Entry(HandoffIdx, u32),
 }
 
 impl Note {
@@ -190,6 +214,7 @@ impl Note {
             Note::LayerInversion(_) => "layer-inversion",
             Note::ExpiredAccept(_) => "expired-accept",
             Note::StaleAccept(_) => "stale-accept",
+            Note::EvidenceExpiring(_) => "evidence-expiring",
         }
     }
 }
@@ -202,7 +227,12 @@ pub struct WhatIf {
     pub min_evidence: Option<Evidence>,
     /// The analysis date.
     pub as_of: Date,
+    /// Days ahead in which expiring evidence is noted (`--expiring-within`; 0: off).
+    pub expiring_within: u32,
 }
+
+/// The default of `--expiring-within`, in days.
+pub const EXPIRING_WITHIN: u32 = 60;
 
 impl WhatIf {
     /// No party switched off, the stack's own minimum evidence, on the given date.
@@ -211,6 +241,7 @@ impl WhatIf {
             off: vec![false; stack.parties.len()],
             min_evidence: None,
             as_of,
+            expiring_within: EXPIRING_WITHIN,
         }
     }
 
@@ -272,6 +303,8 @@ pub struct Report {
     pub graph_notes: Vec<Note>,
     /// Expired and stale accepts.
     pub accept_notes: Vec<Note>,
+    /// Evidence about to expire.
+    pub expiry_notes: Vec<Note>,
     /// The minimum evidence the findings were judged against.
     pub min_evidence: Evidence,
     /// The analysis date.
@@ -323,6 +356,7 @@ pub fn analyse(stack: &Stack, what_if: &WhatIf) -> Report {
         by_control,
         graph_notes,
         accept_notes: Vec::new(),
+        expiry_notes: notes::expiry_notes(stack, what_if),
         min_evidence: what_if.min_evidence(stack),
         as_of: what_if.as_of,
         counts,
@@ -348,6 +382,7 @@ impl Report {
         }
         *slot = fresh;
         self.accept_notes = notes::accept_notes(stack, self);
+        self.expiry_notes = notes::expiry_notes(stack, what_if);
     }
 
     /// The same report with only one control's findings (notes kept), for `check --control`.
@@ -406,9 +441,12 @@ impl Report {
         all
     }
 
-    /// Every note: graph notes, then accept notes.
+    /// Every note: graph notes, then accept notes, then expiring evidence.
     pub fn notes(&self) -> impl Iterator<Item = &Note> {
-        self.graph_notes.iter().chain(&self.accept_notes)
+        self.graph_notes
+            .iter()
+            .chain(&self.accept_notes)
+            .chain(&self.expiry_notes)
     }
 
     /// Whether any finding not accepted is at or above a severity.

@@ -1,10 +1,10 @@
-//! Notes (information, never gaps): cycles and layer inversions in the hand-off graph, and
-//! accepted risks that have expired or no longer match anything.
+//! Notes (information, never gaps): cycles and layer inversions in the hand-off graph,
+//! accepted risks that have expired or no longer match anything, and evidence about to expire.
 
 use petgraph::graph::DiGraph;
 
-use super::{Note, Report};
-use crate::stack::Stack;
+use super::{Expiring, Expiry, Note, Report, WhatIf};
+use crate::stack::{Cite, Owner, Stack};
 
 /// Cycles (strongly connected components of more than one party, computed without recursion)
 /// and layer inversions, in a stable order.
@@ -73,4 +73,93 @@ pub(super) fn accept_notes(stack: &Stack, report: &Report) -> Vec<Note> {
             (!used).then_some(Note::StaleAccept(i))
         })
         .collect()
+}
+
+/// `evidence-expiring` (SPEC §7): every document, and every entry's own `expires`, in force on
+/// the analysis date and expiring within the window, that an entry delivering assurance cites
+/// (an entry whose effective owner is `provider` or `shared`, whether or not the chain behind
+/// it delivers). Ordered by (expires, document id, consumer, provider, service, control).
+pub(super) fn expiry_notes(stack: &Stack, what_if: &WhatIf) -> Vec<Note> {
+    if what_if.expiring_within == 0 {
+        return Vec::new();
+    }
+    let today = what_if.as_of;
+    let horizon = today.add_days(i64::from(what_if.expiring_within));
+    let soon = |expires: crate::date::Date| today <= expires && expires <= horizon;
+    let doc_soon: Vec<bool> = stack
+        .documents
+        .iter()
+        .map(|d| d.expires.is_some_and(soon))
+        .collect();
+    let any_doc = doc_soon.iter().any(|&s| s);
+    let mut citing = vec![0usize; stack.documents.len()];
+    let mut out: Vec<Expiring> = Vec::new();
+    for (h, handoff) in stack.handoffs.iter().enumerate() {
+        for (i, e) in handoff.entries.iter().enumerate() {
+            if !matches!(e.owner(), Some(Owner::Provider | Owner::Shared)) {
+                continue;
+            }
+            if let Some(date) = e.expires.filter(|&d| soon(d)) {
+                out.push(Expiring {
+                    what: Expiry::Entry(h as u32, i as u32),
+                    expires: date,
+                    days_left: date.days() - today.days(),
+                    entries: 1,
+                });
+            }
+            if !any_doc {
+                continue;
+            }
+            let items = e.evidence.items();
+            for (k, c) in items.iter().enumerate() {
+                // Each entry counts once, however often it cites the document.
+                if let Cite::Document(d) = *c
+                    && doc_soon[d as usize]
+                    && !items[..k].contains(c)
+                {
+                    citing[d as usize] += 1;
+                }
+            }
+        }
+    }
+    for (d, &entries) in citing.iter().enumerate() {
+        if let (true, Some(date)) = (entries > 0, stack.documents[d].expires) {
+            out.push(Expiring {
+                what: Expiry::Document(d as u32),
+                expires: date,
+                days_left: date.days() - today.days(),
+                entries,
+            });
+        }
+    }
+    out.sort_by(|a, b| expiring_key(stack, a).cmp(&expiring_key(stack, b)));
+    out.into_iter().map(Note::EvidenceExpiring).collect()
+}
+
+type ExpiringKey<'s> = (
+    crate::date::Date,
+    Option<&'s [u8]>,
+    Option<(&'s [u8], &'s [u8], Option<&'s [u8]>)>,
+    Option<&'s [u8]>,
+);
+
+/// (expires, document id, hand-off, control): absent fields first, ids as bytes.
+fn expiring_key<'s>(stack: &'s Stack, x: &Expiring) -> ExpiringKey<'s> {
+    match x.what {
+        Expiry::Document(d) => (
+            x.expires,
+            Some(stack.documents[d as usize].id.as_bytes()),
+            None,
+            None,
+        ),
+        Expiry::Entry(h, e) => {
+            let control = stack.handoff(h).entries[e as usize].control;
+            (
+                x.expires,
+                None,
+                Some(handoff_key(stack, h)),
+                Some(stack.control(control).id.as_bytes()),
+            )
+        }
+    }
 }

@@ -75,7 +75,7 @@ pub fn render(ctx: &Context) -> String {
         let (label, agreement) = group.title(stack, " — ", " — own requirements");
         let _ = writeln!(
             out,
-            "<h2>{}{}</h2>\n<table>\n<tr><th>Severity</th><th>Kind</th><th>Control</th><th>Side</th><th>Why</th></tr>",
+            "<h2>{}{}</h2>\n<table>\n<tr><th>Severity</th><th>Kind</th><th>Control</th><th>Side</th><th>Why</th><th>Ref</th></tr>",
             h(&label),
             agreement.map(|a| h(&a)).unwrap_or_default()
         );
@@ -91,10 +91,11 @@ pub fn render(ctx: &Context) -> String {
             }
             let _ = writeln!(
                 out,
-                "<tr class=\"{class}\"><td class=\"{class}\">{word}</td><td>{}</td><td>{}</td><td>{}</td><td>{why}</td></tr>",
+                "<tr class=\"{class}\"><td class=\"{class}\">{word}</td><td>{}</td><td>{}</td><td>{}</td><td>{why}</td><td>{}</td></tr>",
                 f.kind.as_str(),
                 h(&stack.control(f.control).id),
-                f.side().map_or("—", |s| s.as_str())
+                f.side().map_or("—", |s| s.as_str()),
+                super::reference(stack, f).map_or_else(|| "—".to_string(), h)
             );
         }
         out.push_str("</table>\n");

@@ -7,8 +7,8 @@ use serde::{Serialize, Serializer};
 use serde_json::ser::{Formatter, PrettyFormatter};
 
 use super::Context;
-use crate::analysis::{Finding, Note, Place, message};
-use crate::stack::Stack;
+use crate::analysis::{Expiry, Finding, Note, Place, message};
+use crate::stack::{Lapse, Stack};
 use crate::text::needs_escape;
 
 #[derive(Serialize)]
@@ -56,6 +56,10 @@ struct JsonFinding<'a> {
     assurance: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expired: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expired_evidence: Option<&'a str>,
+    #[serde(rename = "ref")]
+    reference: Option<&'a str>,
     message: String,
 }
 
@@ -78,6 +82,17 @@ enum JsonNote<'a> {
         finding_kind: &'static str,
         line: u32,
         until: Option<String>,
+    },
+    Expiring {
+        kind: &'static str,
+        evidence: Option<&'a str>,
+        consumer: Option<&'a str>,
+        provider: Option<&'a str>,
+        service: Option<&'a str>,
+        control: Option<&'a str>,
+        expires: String,
+        days_left: i64,
+        entries: usize,
     },
 }
 
@@ -148,7 +163,12 @@ fn finding<'a>(
             .accepted
             .map(|a| stack.accepts[a as usize].reason.as_str()),
         assurance: f.assurance.map(|a| a.as_str()),
-        expired: f.expired.map(|(_, d)| d.to_string()),
+        expired: f.expired.map(|(_, l)| l.date().to_string()),
+        expired_evidence: f.expired.and_then(|(_, l)| match l {
+            Lapse::Document(d, _) => Some(stack.documents[d as usize].id.as_str()),
+            Lapse::Entry(_) => None,
+        }),
+        reference: super::reference(stack, f),
         message: message(stack, f, report.min_evidence),
     }
 }
@@ -194,6 +214,24 @@ pub fn write(ctx: &Context, out: &mut impl Write) -> io::Result<()> {
                     finding_kind: a.kind.as_str(),
                     line: a.line,
                     until: a.until.map(|u| u.to_string()),
+                }
+            }
+            Note::EvidenceExpiring(x) => {
+                let (evidence, place) = match x.what {
+                    Expiry::Document(d) => (Some(stack.documents[d as usize].id.as_str()), None),
+                    Expiry::Entry(h, e) => (None, Some((stack.handoff(h), e))),
+                };
+                JsonNote::Expiring {
+                    kind: n.kind(),
+                    evidence,
+                    consumer: place.map(|(h, _)| id(stack, h.consumer)),
+                    provider: place.map(|(h, _)| id(stack, h.provider)),
+                    service: place.and_then(|(h, _)| h.service.as_deref()),
+                    control: place
+                        .map(|(h, e)| stack.control(h.entries[e as usize].control).id.as_str()),
+                    expires: x.expires.to_string(),
+                    days_left: x.days_left,
+                    entries: x.entries,
                 }
             }
         })

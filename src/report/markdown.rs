@@ -61,7 +61,7 @@ pub fn render(ctx: &Context) -> String {
         let agreement = agreement.map(|a| md(&a)).unwrap_or_default();
         let _ = writeln!(
             out,
-            "\n## {}{agreement}\n\n| Severity | Kind | Control | Side | Why |\n|---|---|---|---|---|",
+            "\n## {}{agreement}\n\n| Severity | Kind | Control | Side | Why | Ref |\n|---|---|---|---|---|---|",
             md(&label)
         );
         for f in findings {
@@ -100,9 +100,10 @@ fn row(ctx: &Context, f: &Finding) -> String {
         );
     }
     format!(
-        "| {sev} | {} | {} | {} | {why} |",
+        "| {sev} | {} | {} | {} | {why} | {} |",
         f.kind.as_str(),
         md(&stack.control(f.control).id),
-        f.side().map_or("—", |s| s.as_str())
+        f.side().map_or("—", |s| s.as_str()),
+        super::reference(stack, f).map_or_else(|| "—".to_string(), md)
     )
 }

@@ -12,7 +12,7 @@ pub mod schema;
 pub mod text;
 
 use crate::analysis::{BlastRadius, Report, WhatIf};
-use crate::stack::{HandoffIdx, Stack};
+use crate::stack::{Entry, HandoffIdx, Stack};
 
 /// Everything a report needs: the stack, its analysis and the what-ifs it was made under.
 #[derive(Clone, Copy)]
@@ -52,6 +52,17 @@ pub fn handoff_label(stack: &Stack, h: HandoffIdx) -> String {
         s.push_str(&format!(" ({service})"));
     }
     s
+}
+
+/// The entry a hand-off finding is about (`None` for a party finding).
+pub fn entry_of<'s>(stack: &'s Stack, f: &crate::analysis::Finding) -> Option<&'s Entry> {
+    let h = stack.handoff(f.handoff()?);
+    h.entries.iter().find(|e| e.control == f.control)
+}
+
+/// The `ref` of the entry a hand-off finding is about, if it has one.
+pub fn reference<'s>(stack: &'s Stack, f: &crate::analysis::Finding) -> Option<&'s str> {
+    entry_of(stack, f).and_then(|e| e.reference.as_deref())
 }
 
 /// The stackgap version written into every report.

@@ -63,6 +63,9 @@ pub fn render(ctx: &Context) -> String {
                 "partialFingerprints": { "stackgapPlace/v1": format!("{control}@{place}") },
                 "properties": { "control": control, "severity": f.severity().as_str() }
             });
+            if let Some(r) = super::reference(stack, f) {
+                result["properties"]["ref"] = json!(r);
+            }
             if let Some(a) = f.accepted {
                 let a = &stack.accepts[a as usize];
                 result["suppressions"] = json!([{ "kind": "external", "justification": a.reason }]);

@@ -4,7 +4,8 @@
 use std::fmt::Write;
 
 use super::{Context, handoff_label};
-use crate::analysis::{Finding, Note, Severity, message};
+use crate::analysis::{Expiring, Expiry, Finding, Note, Severity, message};
+use crate::stack::Stack;
 use crate::text::escape;
 
 const RED: &str = "\x1b[31m";
@@ -132,6 +133,9 @@ fn line(ctx: &Context, f: &Finding, color: bool) -> String {
         escape(&stack.control(f.control).id),
         escape(&message(stack, f, ctx.report.min_evidence))
     );
+    if let Some(r) = super::reference(stack, f) {
+        let _ = write!(text, " [ref: {}]", escape(r));
+    }
     if let Some(a) = f.accepted {
         let _ = write!(
             text,
@@ -186,6 +190,43 @@ pub fn note_text(ctx: &Context, n: &Note) -> String {
                 a.kind.as_str(),
                 stack.control(a.control).id,
                 a.line
+            )
+        }
+        Note::EvidenceExpiring(x) => format!("evidence-expiring: {}", expiring_text(stack, x)),
+    }
+}
+
+/// What expires, when, and what rests on it: "document soc2-2025 (SOC 2 Type II) expires on
+/// 2027-01-15, in 44 days; 3 entries rest on it".
+pub fn expiring_text(stack: &Stack, x: &Expiring) -> String {
+    let when = match x.days_left {
+        0 => "today".to_string(),
+        1 => "tomorrow".to_string(),
+        n => format!("in {n} days"),
+    };
+    match x.what {
+        Expiry::Document(d) => {
+            let doc = &stack.documents[d as usize];
+            let title = doc
+                .title
+                .as_ref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default();
+            format!(
+                "document {}{title} expires on {}, {when}; {} {} rest on it",
+                doc.id,
+                x.expires,
+                x.entries,
+                if x.entries == 1 { "entry" } else { "entries" }
+            )
+        }
+        Expiry::Entry(h, e) => {
+            let control = stack.handoff(h).entries[e as usize].control;
+            format!(
+                "the evidence of {} at {} expires on {}, {when}",
+                stack.control(control).id,
+                handoff_label(stack, h),
+                x.expires
             )
         }
     }

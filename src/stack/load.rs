@@ -605,6 +605,8 @@ impl Validator<'_> {
             parties.push(party);
         }
 
+        let (documents, document_ids) = self.documents(raw.documents, &control_ids, &party_ids);
+
         // Hand-offs.
         let mut handoffs = Vec::new();
         let mut triples: HashSet<(u32, u32, Option<String>)> = HashSet::new();
@@ -621,7 +623,7 @@ impl Validator<'_> {
             for item in &h.controls.0 {
                 let control = self.reference("control", &item.control, &control_ids);
                 let entry_line = self.line(item.control.at());
-                let entry = self.entry(item);
+                let entry = self.entry(item, control, &controls, (&documents, &document_ids));
                 if let (Some(control), Some(mut entry)) = (control, entry) {
                     listed.insert(control);
                     entry.control = control;
@@ -640,8 +642,9 @@ impl Validator<'_> {
                             control: ci,
                             agreed: Some(catalog::template_owner(b, model)),
                             assumed: None,
-                            evidence: None,
+                            evidence: Cites::Default,
                             expires: None,
+                            reference: None,
                             from_template: true,
                             line,
                         });
@@ -751,15 +754,45 @@ impl Validator<'_> {
             parties,
             handoffs,
             accepts,
+            documents,
             Source::default(),
         );
         stack.layers_declared = layers_declared;
         stack
     }
 
-    fn entry(&mut self, item: &RawItem) -> Option<Entry> {
+    fn entry(
+        &mut self,
+        item: &RawItem,
+        control: Option<u32>,
+        controls: &[Control],
+        documents: (&[Document], &HashMap<String, u32>),
+    ) -> Option<Entry> {
         let owners = ["provider", "consumer", "shared"];
         let before = self.diags.len();
+        let evidence = match &item.evidence {
+            None => Cites::Default,
+            Some(RawEvidence::One(word)) => self
+                .cite(word, control, controls, documents)
+                .map_or(Cites::Default, Cites::One),
+            Some(RawEvidence::Many(words, at)) => {
+                if words.is_empty() {
+                    self.error(
+                        *at as usize,
+                        "`evidence = []` cites nothing".into(),
+                        Some(
+                            "give a level or a document id, or remove `evidence` for the default"
+                                .into(),
+                        ),
+                    );
+                }
+                let cites: Vec<Cite> = words
+                    .iter()
+                    .filter_map(|w| self.cite(w, control, controls, documents))
+                    .collect();
+                Cites::from_items(cites)
+            }
+        };
         let entry = Entry {
             control: 0,
             agreed: item
@@ -770,21 +803,138 @@ impl Validator<'_> {
                 .assumed
                 .as_ref()
                 .and_then(|o| self.enumeration(o, "owner", Owner::parse, &owners)),
-            evidence: item.evidence.as_ref().and_then(|e| {
-                self.enumeration(
-                    e,
-                    "evidence",
-                    Evidence::parse,
-                    &["none", "contract", "attested", "verified"],
-                )
-            }),
+            evidence,
             expires: item.expires.as_ref().and_then(|d| self.date(d, "expires")),
+            reference: item.reference.as_ref().map(|r| r.get_ref().as_str().into()),
             from_template: false,
             line: 0,
         };
         (self.diags.len() == before).then_some(entry)
     }
+
+    /// One item an entry cites: a level name exactly as written, else a document that may be
+    /// cited for the entry's control.
+    fn cite(
+        &mut self,
+        word: &Word,
+        control: Option<u32>,
+        controls: &[Control],
+        (documents, document_ids): (&[Document], &HashMap<String, u32>),
+    ) -> Option<Cite> {
+        if let Some(level) = Evidence::parse(&word.text) {
+            return Some(Cite::Level(level));
+        }
+        let Some(&d) = document_ids.get(&*word.text) else {
+            let candidates = LEVELS
+                .iter()
+                .copied()
+                .chain(document_ids.keys().map(String::as_str));
+            let help = suggest(&word.text, candidates)
+                .map(|s| format!("did you mean `{s}`?"))
+                .or_else(|| Some("declare the document as an [[evidence]] table first".into()));
+            self.error(
+                word.at(),
+                format!(
+                    "unknown evidence `{}`: expected a level (`none`, `contract`, `attested`, `verified`) or the id of an [[evidence]] document",
+                    word.text
+                ),
+                help,
+            );
+            return None;
+        };
+        let doc = &documents[d as usize];
+        if let (Some(c), Some(covers)) = (control, &doc.covers)
+            && !covers.contains(&c)
+        {
+            self.error(
+                word.at(),
+                format!(
+                    "evidence document `{}` is cited for a control it does not cover: its `covers` lists {}",
+                    doc.id,
+                    covers
+                        .iter()
+                        .map(|&c| format!("`{}`", controls[c as usize].id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Some("cite another document or a level here, or add the control to the document's `covers`".into()),
+            );
+            return None;
+        }
+        Some(Cite::Document(d))
+    }
+
+    /// `[[evidence]]` documents: their own namespace of ids, never a level name.
+    fn documents(
+        &mut self,
+        raw: Vec<Spanned<RawDocument>>,
+        control_ids: &HashMap<String, u32>,
+        party_ids: &HashMap<String, u32>,
+    ) -> (Vec<Document>, HashMap<String, u32>) {
+        let mut documents = Vec::new();
+        let mut ids: HashMap<String, u32> = HashMap::new();
+        for d in raw {
+            let line = self.line(d.span().start);
+            let d = d.into_inner();
+            self.check_id("evidence document", &d.id);
+            let id = d.id.get_ref();
+            if LEVELS.contains(&id.as_str()) {
+                self.error(
+                    d.id.span().start,
+                    format!("evidence document id `{id}` is the name of an evidence level"),
+                    Some(format!("give the document its own id, such as `{id}-report`: entries citing `{id}` mean the level")),
+                );
+                continue;
+            }
+            if ids.contains_key(id.as_str()) {
+                self.error(
+                    d.id.span().start,
+                    format!("duplicate evidence document id `{id}`"),
+                    Some("each [[evidence]] needs its own id".into()),
+                );
+                continue;
+            }
+            let level = self.enumeration(&d.level, "evidence level", Evidence::parse, &LEVELS);
+            let party = d
+                .party
+                .as_ref()
+                .and_then(|p| self.reference("party", p, party_ids));
+            let issued = d.issued.as_ref().and_then(|v| self.date(v, "issued"));
+            let expires = d.expires.as_ref().and_then(|v| self.date(v, "expires"));
+            let covers = d.covers.as_ref().map(|list| {
+                if list.get_ref().is_empty() {
+                    self.error(
+                        list.span().start,
+                        "`covers = []` lets the document be cited for nothing".into(),
+                        Some("list the controls it covers, or remove `covers` to allow any".into()),
+                    );
+                }
+                list.get_ref()
+                    .iter()
+                    .filter_map(|c| self.reference("control", c, control_ids))
+                    .collect::<Vec<u32>>()
+            });
+            let Some(level) = level else { continue };
+            ids.insert(id.clone(), documents.len() as u32);
+            documents.push(Document {
+                id: d.id.into_inner(),
+                level,
+                title: d.title.map(Spanned::into_inner),
+                issuer: d.issuer.map(Spanned::into_inner),
+                party,
+                issued,
+                expires,
+                covers,
+                reference: d.reference.map(Spanned::into_inner),
+                line,
+            });
+        }
+        (documents, ids)
+    }
 }
+
+/// The evidence levels, weakest first, as written in stack files.
+const LEVELS: [&str; 4] = ["none", "contract", "attested", "verified"];
 
 /// A string from the file and where it starts, for diagnostics.
 trait Located {

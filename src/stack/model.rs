@@ -239,6 +239,141 @@ impl Party {
     }
 }
 
+/// Index of a document in [`Stack::documents`].
+pub type DocumentIdx = u32;
+
+/// A document that gives assurance, cited by entries (`[[evidence]]`, SPEC §7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Document id (its own namespace; never a level name).
+    pub id: String,
+    /// The assurance it gives while in force.
+    pub level: Evidence,
+    /// Title, shown.
+    pub title: Option<String>,
+    /// Who issued it, shown.
+    pub issuer: Option<String>,
+    /// Whose report it is, shown.
+    pub party: Option<PartyIdx>,
+    /// When it was issued, shown.
+    pub issued: Option<Date>,
+    /// Strictly after this date it counts as `none`.
+    pub expires: Option<Date>,
+    /// The only controls it may be cited for; `None` when not restricted.
+    pub covers: Option<Vec<ControlIdx>>,
+    /// Where to find it (shown, never opened).
+    pub reference: Option<String>,
+    /// 1-based line of its `[[evidence]]` header.
+    pub line: u32,
+}
+
+impl Document {
+    /// Whether the document has lapsed on the analysis date.
+    pub fn is_expired(&self, as_of: Date) -> bool {
+        self.expires.is_some_and(|e| as_of > e)
+    }
+
+    /// The level it gives on the analysis date.
+    pub fn level_on(&self, as_of: Date) -> Evidence {
+        if self.is_expired(as_of) {
+            Evidence::None
+        } else {
+            self.level
+        }
+    }
+
+    /// Whether it may be cited for a control.
+    pub fn may_cover(&self, control: ControlIdx) -> bool {
+        self.covers.as_ref().is_none_or(|c| c.contains(&control))
+    }
+}
+
+/// One item an entry cites as evidence: a level as written, or a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cite {
+    /// A level, in force as written.
+    Level(Evidence),
+    /// A document, in force with its level until it expires.
+    Document(DocumentIdx),
+}
+
+impl Cite {
+    /// The level this item gives on the analysis date (`None`: ignoring expiry).
+    pub fn level(self, documents: &[Document], as_of: Option<Date>) -> Evidence {
+        match self {
+            Cite::Level(l) => l,
+            Cite::Document(d) => {
+                let doc = &documents[d as usize];
+                match as_of {
+                    Some(date) => doc.level_on(date),
+                    None => doc.level,
+                }
+            }
+        }
+    }
+
+    /// The word written in a stack file: the level name or the document id.
+    pub fn as_str(self, documents: &[Document]) -> &str {
+        match self {
+            Cite::Level(l) => l.as_str(),
+            Cite::Document(d) => &documents[d as usize].id,
+        }
+    }
+}
+
+/// What an entry cites as evidence: nothing written (the default applies), one item, or
+/// several (the best in force counts). Kept small: a big stack has hundreds of thousands of
+/// entries and nearly all cite one level or nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Cites {
+    /// `evidence` is not written.
+    #[default]
+    Default,
+    /// One level or document.
+    One(Cite),
+    /// Several, as an array (never fewer than two).
+    Many(Box<[Cite]>),
+}
+
+impl Cites {
+    /// The items cited, in the order written.
+    pub fn items(&self) -> &[Cite] {
+        match self {
+            Cites::Default => &[],
+            Cites::One(c) => std::slice::from_ref(c),
+            Cites::Many(all) => all,
+        }
+    }
+
+    /// The cites of a list of items (`Default` for none).
+    pub fn from_items(mut items: Vec<Cite>) -> Cites {
+        match items.len() {
+            0 => Cites::Default,
+            1 => Cites::One(items.remove(0)),
+            _ => Cites::Many(items.into_boxed_slice()),
+        }
+    }
+
+    /// Whether `evidence` is written.
+    pub fn is_written(&self) -> bool {
+        !matches!(self, Cites::Default)
+    }
+
+    /// The one level written, when the entry cites exactly one level.
+    pub fn single_level(&self) -> Option<Evidence> {
+        match self {
+            Cites::One(Cite::Level(l)) => Some(*l),
+            _ => None,
+        }
+    }
+}
+
+impl From<Option<Evidence>> for Cites {
+    fn from(level: Option<Evidence>) -> Cites {
+        level.map_or(Cites::Default, |l| Cites::One(Cite::Level(l)))
+    }
+}
+
 /// One control in scope at a hand-off.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -249,9 +384,11 @@ pub struct Entry {
     /// Who the consumer believes is responsible.
     pub assumed: Option<Owner>,
     /// Evidence as written; see [`Entry::evidence`] for the value that counts.
-    pub evidence: Option<Evidence>,
-    /// After this date the evidence counts as `none`.
+    pub evidence: Cites,
+    /// After this date the evidence counts as `none`, whatever it cites.
     pub expires: Option<Date>,
+    /// `ref`: the clause, the CAIQ row, the ticket (shown, never interpreted).
+    pub reference: Option<Box<str>>,
     /// Added by the hand-off's responsibility template, not written in the file.
     pub from_template: bool,
     /// 1-based line where the entry is written (the hand-off's line for template entries).
@@ -264,26 +401,94 @@ impl Entry {
         self.agreed.or(self.assumed)
     }
 
-    /// The evidence as written or defaulted (`contract` when agreed, else `none`), before expiry.
-    pub fn stated_evidence(&self) -> Evidence {
-        self.evidence.unwrap_or(if self.agreed.is_some() {
+    /// The default evidence when none is written: `contract` when agreed, else `none`.
+    fn default_evidence(&self) -> Evidence {
+        if self.agreed.is_some() {
             Evidence::Contract
         } else {
             Evidence::None
-        })
+        }
     }
 
-    /// Whether the evidence has lapsed on the analysis date.
+    /// The evidence as written or defaulted, ignoring every expiry (the entry's and its
+    /// documents').
+    pub fn stated_evidence(&self, documents: &[Document]) -> Evidence {
+        self.best(documents, None)
+    }
+
+    /// The best of the items cited on a date (`None`: ignoring the documents' expiry), or the
+    /// default when nothing is cited; the entry's own expiry is not applied.
+    fn best(&self, documents: &[Document], as_of: Option<Date>) -> Evidence {
+        let items = self.evidence.items();
+        if items.is_empty() {
+            return self.default_evidence();
+        }
+        items
+            .iter()
+            .map(|c| c.level(documents, as_of))
+            .max()
+            .unwrap_or(Evidence::None)
+    }
+
+    /// Whether the entry's own `expires` has passed on the analysis date.
     pub fn is_expired(&self, as_of: Date) -> bool {
         self.expires.is_some_and(|e| as_of > e)
     }
 
     /// The evidence that counts on the analysis date.
-    pub fn evidence(&self, as_of: Date) -> Evidence {
+    pub fn evidence(&self, documents: &[Document], as_of: Date) -> Evidence {
         if self.is_expired(as_of) {
             Evidence::None
         } else {
-            self.stated_evidence()
+            self.best(documents, Some(as_of))
+        }
+    }
+
+    /// What lowered this entry's evidence on the analysis date, if anything did: its own
+    /// expiry, else the expired document that would otherwise have counted most (the first
+    /// cited among equals).
+    pub fn lapse(&self, documents: &[Document], as_of: Date) -> Option<Lapse> {
+        let now = self.evidence(documents, as_of);
+        if self.stated_evidence(documents) <= now {
+            return None;
+        }
+        if let Some(date) = self.expires.filter(|_| self.is_expired(as_of)) {
+            return Some(Lapse::Entry(date));
+        }
+        let mut best: Option<(Evidence, DocumentIdx)> = None;
+        for c in self.evidence.items() {
+            if let Cite::Document(d) = *c {
+                let doc = &documents[d as usize];
+                if doc.is_expired(as_of)
+                    && doc.level > now
+                    && best.is_none_or(|(l, _)| doc.level > l)
+                {
+                    best = Some((doc.level, d));
+                }
+            }
+        }
+        best.and_then(|(_, d)| {
+            documents[d as usize]
+                .expires
+                .map(|date| Lapse::Document(d, date))
+        })
+    }
+}
+
+/// Why an entry's evidence counts for less than it states on the analysis date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lapse {
+    /// The entry's own `expires` passed on this date.
+    Entry(Date),
+    /// A document it cites expired on this date.
+    Document(DocumentIdx, Date),
+}
+
+impl Lapse {
+    /// The date it lapsed.
+    pub fn date(self) -> Date {
+        match self {
+            Lapse::Entry(d) | Lapse::Document(_, d) => d,
         }
     }
 }
@@ -393,6 +598,8 @@ pub struct Stack {
     pub handoffs: Vec<Handoff>,
     /// Accepted risks in file order.
     pub accepts: Vec<Accept>,
+    /// Evidence documents in file order.
+    pub documents: Vec<Document>,
     /// Where it was read from.
     pub source: Source,
     /// Whether the file declares `[[layer]]`s (otherwise layers are labels and have no order).
@@ -413,6 +620,7 @@ impl Stack {
         parties: Vec<Party>,
         handoffs: Vec<Handoff>,
         accepts: Vec<Accept>,
+        documents: Vec<Document>,
         source: Source,
     ) -> Stack {
         let mut stack = Stack {
@@ -425,6 +633,7 @@ impl Stack {
             parties,
             handoffs,
             accepts,
+            documents,
             source,
             layers_declared: true,
             index: Index::default(),
@@ -483,6 +692,19 @@ impl Stack {
     /// The party with this id.
     pub fn party_id(&self, id: &str) -> Option<PartyIdx> {
         self.index.party_by_id.get(id).copied()
+    }
+
+    /// The document with this id.
+    pub fn document_id(&self, id: &str) -> Option<DocumentIdx> {
+        self.documents
+            .iter()
+            .position(|d| d.id == id)
+            .map(|i| i as DocumentIdx)
+    }
+
+    /// The evidence an entry gives on a date.
+    pub fn entry_evidence(&self, entry: &Entry, as_of: Date) -> Evidence {
+        entry.evidence(&self.documents, as_of)
     }
 
     /// The control with this id.
@@ -553,8 +775,8 @@ impl EntryMut<'_> {
         self.0.assumed = owner;
         self.0.from_template = false;
     }
-    /// Sets the evidence as written (`None`: the default).
-    pub fn set_evidence(&mut self, evidence: Option<Evidence>) {
+    /// Sets the evidence as written (`Cites::Default`: the default).
+    pub fn set_evidence(&mut self, evidence: Cites) {
         self.0.evidence = evidence;
         self.0.from_template = false;
     }

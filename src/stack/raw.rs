@@ -128,6 +128,34 @@ pub struct RawStack {
     /// `[[accept]]`: risks accepted by the reviewer.
     #[serde(default, rename = "accept")]
     pub accepts: Vec<Spanned<RawAccept>>,
+    /// `[[evidence]]`: documents that give assurance.
+    #[serde(default, rename = "evidence")]
+    pub documents: Vec<Spanned<RawDocument>>,
+}
+
+/// `[[evidence]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDocument {
+    /// Document id.
+    pub id: SpannedStr,
+    /// `none`, `contract`, `attested` or `verified`.
+    pub level: SpannedStr,
+    /// Title, shown.
+    pub title: Option<SpannedStr>,
+    /// Who issued it, shown.
+    pub issuer: Option<SpannedStr>,
+    /// Whose report it is (a party id).
+    pub party: Option<SpannedStr>,
+    /// When it was issued.
+    pub issued: Option<Spanned<Datetime>>,
+    /// Strictly after this date it counts as `none`.
+    pub expires: Option<Spanned<Datetime>>,
+    /// The only controls it may be cited for.
+    pub covers: Option<Spanned<Vec<Spanned<Atom>>>>,
+    /// Where to find it.
+    #[serde(rename = "ref")]
+    pub reference: Option<SpannedStr>,
 }
 
 /// `[stack]`.
@@ -224,10 +252,65 @@ pub struct RawItem {
     pub agreed: Option<Word>,
     /// Who the consumer believes is responsible.
     pub assumed: Option<Word>,
-    /// Assurance that the provider side delivers it.
-    pub evidence: Option<Word>,
+    /// Assurance that the provider side delivers it: levels and document ids.
+    pub evidence: Option<RawEvidence>,
     /// After this date the evidence counts as `none` (rare, hence boxed).
     pub expires: Option<Box<Spanned<Datetime>>>,
+    /// `ref`: the clause, the CAIQ row, the ticket.
+    pub reference: Option<Box<SpannedStr>>,
+}
+
+/// An entry's `evidence` as written: one word, or an array of them.
+#[derive(Debug, Clone)]
+pub enum RawEvidence {
+    /// `evidence = "attested"` or `evidence = "soc2-2025"`.
+    One(Word),
+    /// `evidence = ["soc2-2025", "attested"]`, with the offset of the `[`.
+    Many(Box<[Word]>, u32),
+}
+
+impl RawEvidence {
+    /// Where it starts in the file.
+    pub fn at(&self) -> u32 {
+        match self {
+            RawEvidence::One(w) => w.at,
+            RawEvidence::Many(_, at) => *at,
+        }
+    }
+}
+
+/// `evidence` in the table form of an entry: a string or an array of strings.
+enum RawEvidenceValue {
+    One(Atom),
+    Many(Vec<Spanned<Atom>>),
+}
+
+impl<'de> Deserialize<'de> for RawEvidenceValue {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct EvidenceVisitor;
+        impl<'de> Visitor<'de> for EvidenceVisitor {
+            type Value = RawEvidenceValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a level (\"none\", \"contract\", \"attested\", \"verified\"), the id of an [[evidence]] document, or an array of them",
+                )
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<RawEvidenceValue, E> {
+                Ok(RawEvidenceValue::One(Atom::new(s)))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawEvidenceValue, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Spanned<Atom>>()? {
+                    items.push(item);
+                }
+                Ok(RawEvidenceValue::Many(items))
+            }
+        }
+        d.deserialize_any(EvidenceVisitor)
+    }
 }
 
 /// One control at a hand-off as written: a bare owner or a table.
@@ -242,8 +325,10 @@ enum RawEntry {
 struct RawEntryFull {
     agreed: Option<Spanned<Atom>>,
     assumed: Option<Spanned<Atom>>,
-    evidence: Option<Spanned<Atom>>,
+    evidence: Option<Spanned<RawEvidenceValue>>,
     expires: Option<Spanned<Datetime>>,
+    #[serde(rename = "ref")]
+    reference: Option<SpannedStr>,
 }
 
 impl RawItem {
@@ -257,13 +342,23 @@ impl RawItem {
                 assumed: None,
                 evidence: None,
                 expires: None,
+                reference: None,
             },
             RawEntry::Full(f) => RawItem {
                 control,
                 agreed: f.agreed.map(Word::new),
                 assumed: f.assumed.map(Word::new),
-                evidence: f.evidence.map(Word::new),
+                evidence: f.evidence.map(|e| {
+                    let at = offset(e.span().start);
+                    match e.into_inner() {
+                        RawEvidenceValue::One(text) => RawEvidence::One(Word { text, at }),
+                        RawEvidenceValue::Many(items) => {
+                            RawEvidence::Many(items.into_iter().map(Word::new).collect(), at)
+                        }
+                    }
+                }),
                 expires: f.expires.map(Box::new),
+                reference: f.reference.map(Box::new),
             },
         }
     }
@@ -324,7 +419,7 @@ impl<'de> Deserialize<'de> for RawEntry {
             type Value = RawEntry;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(
-                    "an owner (\"provider\", \"consumer\" or \"shared\") or a table { agreed, assumed, evidence, expires }",
+                    "an owner (\"provider\", \"consumer\" or \"shared\") or a table { agreed, assumed, evidence, expires, ref }",
                 )
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<RawEntry, E> {

@@ -678,15 +678,15 @@ impl App {
             }
             Msg::Undo => match self.history.undo() {
                 Some(c) => {
+                    self.notice = Some(Notice::Info(format!("undone: {}", self.describe(&c))));
                     self.set(c.before);
-                    self.notice = Some(Notice::Info(format!("undone: {}", self.describe(c))));
                 }
                 None => self.info("nothing to undo"),
             },
             Msg::Redo => match self.history.redo() {
                 Some(c) => {
+                    self.notice = Some(Notice::Info(format!("redone: {}", self.describe(&c))));
                     self.set(c.after);
-                    self.notice = Some(Notice::Info(format!("redone: {}", self.describe(c))));
                 }
                 None => self.info("nothing to redo"),
             },
@@ -1442,7 +1442,9 @@ impl App {
         let value = match field {
             Field::Assumed => EntryValue::Assumed(edit::next_owner(e.assumed)),
             Field::Agreed => EntryValue::Agreed(edit::next_owner(e.agreed)),
-            Field::Evidence => EntryValue::Evidence(edit::next_evidence(e.evidence)),
+            Field::Evidence => {
+                EntryValue::Evidence(edit::next_evidence(&self.stack, e.control, &e.evidence))
+            }
         };
         self.change(Setting::Entry {
             handoff,
@@ -1553,10 +1555,13 @@ impl App {
         if before == after {
             return;
         }
-        let c = Change { before, after };
+        let c = Change {
+            before,
+            after: after.clone(),
+        };
+        self.notice = Some(Notice::Info(self.describe(&c)));
         self.history.push(c);
         self.set(after);
-        self.notice = Some(Notice::Info(self.describe(c)));
     }
 
     /// Puts a setting in force and recomputes what depends on it: one control for an edit,
@@ -1625,12 +1630,24 @@ impl App {
     }
 
     /// A change in words, for the status line.
-    fn describe(&self, c: Change) -> String {
+    fn describe(&self, c: &Change) -> String {
         let stack = self.shown();
         let arrow = self.theme.arrow();
         let unset = self.theme.unset();
         let owner = |o: Option<crate::stack::Owner>| o.map_or(unset, |o| o.as_str());
-        let ev = |e: Option<crate::stack::Evidence>| e.map_or("default", |e| e.as_str());
+        let ev = |e: &crate::stack::Cites| -> String {
+            if e.is_written() {
+                let items: Vec<&str> = e
+                    .items()
+                    .iter()
+                    .map(|c| c.as_str(&stack.documents))
+                    .collect();
+                escape(&items.join(", ")).into_owned()
+            } else {
+                "default".into()
+            }
+        };
+        let owner = |o: Option<crate::stack::Owner>| owner(o).to_string();
         let place = |h: HandoffIdx| {
             let h = stack.handoff(h);
             format!(
@@ -1639,7 +1656,7 @@ impl App {
                 escape(&stack.party(h.provider).id)
             )
         };
-        match (c.before, c.after) {
+        match (c.before.clone(), c.after.clone()) {
             (
                 Setting::Entry { value: before, .. },
                 Setting::Entry {
@@ -1657,9 +1674,9 @@ impl App {
                         ("agreed", owner(a), owner(b))
                     }
                     (EntryValue::Evidence(a), EntryValue::Evidence(b)) => {
-                        ("evidence", ev(a), ev(b))
+                        ("evidence", ev(&a), ev(&b))
                     }
-                    _ => ("", "", ""),
+                    _ => ("", String::new(), String::new()),
                 };
                 format!(
                     "{} at {}: {field} {from} {arrow} {to}",

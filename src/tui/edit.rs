@@ -3,21 +3,21 @@
 
 use crate::analysis::WhatIf;
 use crate::date::Date;
-use crate::stack::{ControlIdx, Evidence, HandoffIdx, Owner, PartyIdx, Stack};
+use crate::stack::{Cite, Cites, ControlIdx, Evidence, HandoffIdx, Owner, PartyIdx, Stack};
 
 /// One field of one entry, with its value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryValue {
     /// `assumed`.
     Assumed(Option<Owner>),
     /// `agreed`.
     Agreed(Option<Owner>),
-    /// `evidence` (`None`: the default).
-    Evidence(Option<Evidence>),
+    /// `evidence` (`Cites::Default`: not written).
+    Evidence(Cites),
 }
 
 /// A value a change moves between.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Setting {
     /// An entry field (an edit of the file).
     Entry {
@@ -65,18 +65,18 @@ pub enum Scope {
 
 impl Setting {
     /// Puts the setting into the stack or the what-ifs.
-    pub fn apply(self, stack: &mut Stack, what_if: &mut WhatIf) -> Scope {
-        match self {
+    pub fn apply(&self, stack: &mut Stack, what_if: &mut WhatIf) -> Scope {
+        match *self {
             Setting::Entry {
                 handoff,
                 entry,
-                value,
+                ref value,
             } => {
                 let mut e = stack.entry_mut(handoff, entry);
                 match value {
-                    EntryValue::Assumed(o) => e.set_assumed(o),
-                    EntryValue::Agreed(o) => e.set_agreed(o),
-                    EntryValue::Evidence(v) => e.set_evidence(v),
+                    EntryValue::Assumed(o) => e.set_assumed(*o),
+                    EntryValue::Agreed(o) => e.set_agreed(*o),
+                    EntryValue::Evidence(v) => e.set_evidence(v.clone()),
                 }
                 Scope::Control(stack.handoff(handoff).entries[entry as usize].control)
             }
@@ -104,18 +104,18 @@ impl Setting {
     }
 
     /// The same place's current value.
-    pub fn current(self, stack: &Stack, what_if: &WhatIf) -> Setting {
-        match self {
+    pub fn current(&self, stack: &Stack, what_if: &WhatIf) -> Setting {
+        match *self {
             Setting::Entry {
                 handoff,
                 entry,
-                value,
+                ref value,
             } => {
                 let e = &stack.handoff(handoff).entries[entry as usize];
                 let value = match value {
                     EntryValue::Assumed(_) => EntryValue::Assumed(e.assumed),
                     EntryValue::Agreed(_) => EntryValue::Agreed(e.agreed),
-                    EntryValue::Evidence(_) => EntryValue::Evidence(e.evidence),
+                    EntryValue::Evidence(_) => EntryValue::Evidence(e.evidence.clone()),
                 };
                 Setting::Entry {
                     handoff,
@@ -139,7 +139,7 @@ impl Setting {
     }
 
     /// Whether it changes the file (an edit) rather than the view (a what-if).
-    pub fn is_edit(self) -> bool {
+    pub fn is_edit(&self) -> bool {
         matches!(
             self,
             Setting::Entry { .. } | Setting::Implements { .. } | Setting::Accepts(_)
@@ -147,13 +147,13 @@ impl Setting {
     }
 
     /// Whether the stack holds the same value here as `baseline` (the file as last saved).
-    pub fn matches(self, stack: &Stack, baseline: &Stack) -> bool {
-        match self {
+    pub fn matches(&self, stack: &Stack, baseline: &Stack) -> bool {
+        match *self {
             Setting::Entry { handoff, entry, .. } => {
                 let now = &stack.handoff(handoff).entries[entry as usize];
                 let then = &baseline.handoff(handoff).entries[entry as usize];
-                (now.agreed, now.assumed, now.evidence)
-                    == (then.agreed, then.assumed, then.evidence)
+                (now.agreed, now.assumed, &now.evidence)
+                    == (then.agreed, then.assumed, &then.evidence)
             }
             Setting::Implements { party, control, .. } => {
                 stack.party(party).implements_control(control)
@@ -166,7 +166,7 @@ impl Setting {
 }
 
 /// One step of the history: the value before and after.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     /// The value before the change.
     pub before: Setting,
@@ -191,14 +191,14 @@ impl History {
     /// The change to revert, moved to the redo stack.
     pub fn undo(&mut self) -> Option<Change> {
         let c = self.done.pop()?;
-        self.undone.push(c);
+        self.undone.push(c.clone());
         Some(c)
     }
 
     /// The change to replay, moved back to the undo stack.
     pub fn redo(&mut self) -> Option<Change> {
         let c = self.undone.pop()?;
-        self.done.push(c);
+        self.done.push(c.clone());
         Some(c)
     }
 }
@@ -214,14 +214,27 @@ pub fn next_owner(o: Option<Owner>) -> Option<Owner> {
 }
 
 /// The next evidence: none → contract → attested → verified → default → none.
-pub fn next_evidence(e: Option<Evidence>) -> Option<Evidence> {
-    match e {
-        Some(Evidence::None) => Some(Evidence::Contract),
-        Some(Evidence::Contract) => Some(Evidence::Attested),
-        Some(Evidence::Attested) => Some(Evidence::Verified),
-        Some(Evidence::Verified) => None,
-        None => Some(Evidence::None),
-    }
+pub fn next_evidence(stack: &Stack, control: ControlIdx, e: &Cites) -> Cites {
+    // The levels, then the documents that may be cited for this control, then not written.
+    let mut choices: Vec<Cite> = Evidence::ALL.into_iter().map(Cite::Level).collect();
+    choices.extend(
+        stack
+            .documents
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.may_cover(control))
+            .map(|(i, _)| Cite::Document(i as u32)),
+    );
+    let next = match e {
+        Cites::Default => Some(choices[0]),
+        Cites::One(c) => choices
+            .iter()
+            .position(|x| x == c)
+            .and_then(|i| choices.get(i + 1).copied()),
+        // Several items: start the round again from the weakest level.
+        Cites::Many(_) => Some(choices[0]),
+    };
+    next.map_or(Cites::Default, Cites::One)
 }
 
 /// The next minimum evidence override: the stack's own → none → … → verified → the stack's own.
@@ -255,15 +268,66 @@ mod tests {
                 None
             ]
         );
-        let mut e = Some(Evidence::None);
-        for _ in 0..5 {
-            e = next_evidence(e);
-        }
-        assert_eq!(e, Some(Evidence::None));
         let mut m = None;
         for _ in 0..5 {
             m = next_min_evidence(m);
         }
         assert_eq!(m, None);
+    }
+
+    #[test]
+    fn evidence_cycles_through_the_levels_then_the_documents_that_cover_the_control() {
+        let stack = crate::stack::load_str(
+            r#"
+            [stack]
+            name = "docs"
+            catalog = "none"
+            [[control]]
+            id = "BK"
+            name = "Backups"
+            [[control]]
+            id = "ENC"
+            name = "Encryption"
+            [[evidence]]
+            id = "soc2"
+            level = "attested"
+            [[evidence]]
+            id = "pentest"
+            level = "verified"
+            covers = ["ENC"]
+            [[party]]
+            id = "a"
+            "#,
+            "docs.toml",
+            None,
+        )
+        .expect("loads");
+        let walk = |control: u32| {
+            let mut e = Cites::Default;
+            let mut seen = Vec::new();
+            loop {
+                e = next_evidence(&stack, control, &e);
+                if e == Cites::Default {
+                    return seen;
+                }
+                seen.push(e.items()[0].as_str(&stack.documents).to_owned());
+            }
+        };
+        assert_eq!(
+            walk(0),
+            ["none", "contract", "attested", "verified", "soc2"],
+            "BK: pentest does not cover it"
+        );
+        assert_eq!(
+            walk(1),
+            [
+                "none", "contract", "attested", "verified", "soc2", "pentest"
+            ]
+        );
+        let many = Cites::Many(vec![Cite::Document(0), Cite::Level(Evidence::None)].into());
+        assert_eq!(
+            next_evidence(&stack, 0, &many),
+            Cites::One(Cite::Level(Evidence::None))
+        );
     }
 }

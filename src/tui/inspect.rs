@@ -88,15 +88,21 @@ fn owner(o: Option<Owner>, theme: Theme) -> String {
     o.map_or(theme.unset(), Owner::as_str).to_string()
 }
 
-fn evidence(e: &Entry, as_of: crate::date::Date) -> String {
+fn evidence(stack: &Stack, e: &Entry, as_of: crate::date::Date) -> String {
     // The level it had and the date it expired are in the finding's why; the word alone keeps
     // the column narrow enough for the one-line table.
-    if e.is_expired(as_of) {
+    if e.lapse(&stack.documents, as_of).is_some() {
         "expired".to_string()
-    } else if e.evidence.is_some() {
-        e.stated_evidence().to_string()
+    } else if e.evidence.is_written() {
+        let items: Vec<&str> = e
+            .evidence
+            .items()
+            .iter()
+            .map(|c| c.as_str(&stack.documents))
+            .collect();
+        escape(&items.join(", ")).into_owned()
     } else {
-        format!("({})", e.stated_evidence())
+        format!("({})", e.stated_evidence(&stack.documents))
     }
 }
 
@@ -293,7 +299,7 @@ fn entry_item(
             .filter(|_| e.from_template)
             .map(|m| m.as_str()),
         assumed: owner(e.assumed, theme),
-        evidence: evidence(e, what_if.as_of),
+        evidence: evidence(stack, e, what_if.as_of),
         brief: None,
         why: findings
             .iter()

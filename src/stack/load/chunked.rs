@@ -28,13 +28,14 @@ use crate::stack::raw::*;
 pub(super) const PIECE: usize = 128 * 1024;
 
 /// The top-level headers a piece may start at.
-const BOUNDARIES: [&str; 6] = [
+const BOUNDARIES: [&str; 7] = [
     "[stack]",
     "[[layer]]",
     "[[control]]",
     "[[party]]",
     "[[handoff]]",
     "[[accept]]",
+    "[[evidence]]",
 ];
 
 /// One piece of a stack file: the tables of [`RawStack`], all optional.
@@ -52,6 +53,8 @@ struct Piece {
     handoff: Vec<Spanned<RawHandoff>>,
     #[serde(default)]
     accept: Vec<Spanned<RawAccept>>,
+    #[serde(default)]
+    evidence: Vec<Spanned<RawDocument>>,
 }
 
 /// The text parsed as `toml::from_str::<RawStack>(text)` would, spans included, or `None` when
@@ -91,6 +94,7 @@ pub(super) fn parse(text: &str, piece: usize) -> Option<RawStack> {
         all.parties.append(&mut run.parties);
         all.handoffs.append(&mut run.handoffs);
         all.accepts.append(&mut run.accepts);
+        all.documents.append(&mut run.documents);
     }
     let Run {
         mut stack,
@@ -99,6 +103,7 @@ pub(super) fn parse(text: &str, piece: usize) -> Option<RawStack> {
         parties,
         handoffs,
         accepts,
+        documents,
     } = all;
     if stack.len() != 1 {
         return None;
@@ -110,6 +115,7 @@ pub(super) fn parse(text: &str, piece: usize) -> Option<RawStack> {
         parties,
         handoffs,
         accepts,
+        documents,
     })
 }
 
@@ -122,6 +128,7 @@ struct Run {
     parties: Vec<Spanned<RawParty>>,
     handoffs: Vec<Spanned<RawHandoff>>,
     accepts: Vec<Spanned<RawAccept>>,
+    documents: Vec<Spanned<RawDocument>>,
 }
 
 /// Parses consecutive pieces (start, end); `None` as soon as one fails, here or in another run.
@@ -156,6 +163,11 @@ fn parse_run(text: &str, pieces: &[(usize, usize)], failed: &AtomicBool) -> Opti
             p.accept
                 .into_iter()
                 .map(|a| shift(a, by, RawAccept::shifted)),
+        );
+        run.documents.extend(
+            p.evidence
+                .into_iter()
+                .map(|d| shift(d, by, RawDocument::shifted)),
         );
     }
     Some(run)
@@ -387,21 +399,29 @@ impl RawItem {
             assumed,
             evidence,
             expires,
+            reference,
         } = self;
         let by = offset(by);
-        for word in [
-            Some(control),
-            agreed.as_mut(),
-            assumed.as_mut(),
-            evidence.as_mut(),
-        ]
-        .into_iter()
-        .flatten()
+        let evidence_words: &mut [Word] = match evidence {
+            None => &mut [],
+            Some(RawEvidence::One(w)) => std::slice::from_mut(w),
+            Some(RawEvidence::Many(words, at)) => {
+                *at = at.saturating_add(by);
+                words
+            }
+        };
+        for word in [Some(control), agreed.as_mut(), assumed.as_mut()]
+            .into_iter()
+            .flatten()
+            .chain(evidence_words)
         {
             word.at = word.at.saturating_add(by);
         }
         if let Some(e) = expires.take() {
             *expires = Some(Box::new(at(*e, by as usize)));
+        }
+        if let Some(r) = reference.take() {
+            *reference = Some(Box::new(at(*r, by as usize)));
         }
     }
 }
@@ -435,6 +455,33 @@ impl RawAccept {
     }
 }
 
+impl RawDocument {
+    fn shifted(self, by: usize) -> RawDocument {
+        let RawDocument {
+            id,
+            level,
+            title,
+            issuer,
+            party,
+            issued,
+            expires,
+            covers,
+            reference,
+        } = self;
+        RawDocument {
+            id: at(id, by),
+            level: at(level, by),
+            title: opt(title, by),
+            issuer: opt(issuer, by),
+            party: opt(party, by),
+            issued: opt(issued, by),
+            expires: opt(expires, by),
+            covers: covers.map(|c| shift(c, by, all)),
+            reference: opt(reference, by),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,6 +499,7 @@ mod tests {
             include_str!("../../../sample-stacks/fintech-payments.toml"),
             include_str!("../../../sample-stacks/healthcare-records.toml"),
             include_str!("../../../sample-stacks/public-sector-portal.toml"),
+            include_str!("../../../tests/scenarios/evidence-documents.toml"),
         ]
     }
 
