@@ -30,7 +30,8 @@
 //!   authorization whose `party-uuid` is among its `metadata.parties`. The one-left-over match
 //!   is made, and announced by a warning (it rests on elimination, not on a party). A file
 //!   that matches nothing is only read as far as its `metadata.parties`: it must still be an
-//!   SSP in JSON.
+//!   SSP in JSON. A leveraging plan without `leveraged-authorizations` imports as its party
+//!   alone, with a warning.
 //! - **`agreed`.** With the leveraged plan given, a control it exports nothing for (only the
 //!   leveraging plan names it) gets `agreed` removed (`Unset`): the plan shows no agreement.
 //! - **The leveraging system's `implements`** lists the controls of its hand-offs only. "X has
@@ -64,9 +65,13 @@ mod rules;
 mod ssp;
 
 #[cfg(test)]
+mod fatal_tests;
+#[cfg(test)]
 mod nist_tests;
 #[cfg(test)]
 mod rules_tests;
+#[cfg(test)]
+mod test_plans;
 
 use std::path::{Path, PathBuf};
 

@@ -43,6 +43,13 @@ pub(super) fn match_files(
     warnings: &mut Vec<Problem>,
 ) -> Vec<Option<usize>> {
     let auths = &leveraging.authorizations;
+    if auths.is_empty() {
+        warnings.push(Problem {
+            file: leveraging.file.clone(),
+            at: "$.system-security-plan.system-implementation".into(),
+            message: "no `leveraged-authorizations`: only the system itself is imported".into(),
+        });
+    }
     let mut file_of: Vec<Option<usize>> = vec![None; auths.len()];
     for (i, file) in files.iter().enumerate() {
         let found = (0..auths.len())
@@ -388,27 +395,7 @@ pub(super) fn build(
     providers: &[Provider],
     mut warnings: Vec<Problem>,
 ) -> Import {
-    let cx = Context::new(leveraging, providers, &mut warnings);
-    let mut entries: Vec<Entries> = providers.iter().map(|_| Entries::default()).collect();
-    for s in &leveraging.statements {
-        let Some(p) = cx.attribute(s, &mut warnings) else {
-            continue;
-        };
-        let said = entries[p].get(&s.control);
-        said.inherited |= s.kind == Kind::Inherited;
-        said.satisfied |= s.kind == Kind::Satisfied;
-        said.consumer
-            .push(format!("{} {}", s.kind.as_str(), s.uuid));
-    }
-    for (p, provider) in providers.iter().enumerate() {
-        for s in provider.plan.iter().flat_map(|plan| &plan.statements) {
-            let said = entries[p].get(&s.control);
-            said.provided |= s.kind == Kind::Provided;
-            said.responsibility |= s.kind == Kind::Responsibility;
-            said.provider
-                .push(format!("{} {}", s.kind.as_str(), s.uuid));
-        }
-    }
+    let entries = gather(leveraging, providers, &mut warnings);
     let mut import = Import {
         name: leveraging
             .title
@@ -457,6 +444,33 @@ pub(super) fn build(
         });
     }
     import
+}
+
+/// What the statements say at each provider's hand-off: the leveraging plan's first (as they
+/// are attributed), then each leveraged plan's exports.
+fn gather(leveraging: &Plan, providers: &[Provider], warnings: &mut Vec<Problem>) -> Vec<Entries> {
+    let cx = Context::new(leveraging, providers, warnings);
+    let mut entries: Vec<Entries> = providers.iter().map(|_| Entries::default()).collect();
+    for s in &leveraging.statements {
+        let Some(p) = cx.attribute(s, warnings) else {
+            continue;
+        };
+        let said = entries[p].get(&s.control);
+        said.inherited |= s.kind == Kind::Inherited;
+        said.satisfied |= s.kind == Kind::Satisfied;
+        said.consumer
+            .push(format!("{} {}", s.kind.as_str(), s.uuid));
+    }
+    for (p, provider) in providers.iter().enumerate() {
+        for s in provider.plan.iter().flat_map(|plan| &plan.statements) {
+            let said = entries[p].get(&s.control);
+            said.provided |= s.kind == Kind::Provided;
+            said.responsibility |= s.kind == Kind::Responsibility;
+            said.provider
+                .push(format!("{} {}", s.kind.as_str(), s.uuid));
+        }
+    }
+    entries
 }
 
 fn handoff(
