@@ -3,6 +3,8 @@
 //! either printed as a complete stack ([`print`]) or written into an existing stack file,
 //! format-preserving ([`apply`]).
 
+pub mod matrix;
+
 use std::fmt;
 
 use crate::date::Date;
