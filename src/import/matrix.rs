@@ -119,7 +119,7 @@ pub fn parse_owner_map(s: &str) -> Result<OwnerMap, String> {
                 "{:?}: {:?} is not one of {}",
                 pair.trim(),
                 target.trim(),
-                rules::quoted_list(&targets)
+                rules::quoted_list(&targets, "or")
             );
             if let Some(close) = crate::text::suggest(target.trim(), targets) {
                 message.push_str(&format!(" (did you mean {close:?}?)"));
@@ -290,7 +290,7 @@ fn choose_sheet(book: &mut Workbook, names: &Names, file: &str) -> Result<(Grid,
                 let tried: Vec<&str> = caiq.iter().map(|s| s.as_str()).collect();
                 format!(
                     " (the first sheet; the sheets named CAIQ… have none either: {})",
-                    rules::quoted_list(&tried).replace(" or ", ", ")
+                    rules::quoted_list(&tried, "and")
                 )
             };
             Err(header::missing(&grid, names, file, &note))

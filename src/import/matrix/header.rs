@@ -215,9 +215,8 @@ pub fn missing(grid: &Grid, names: &Names, file: &str, note: &str) -> Problem {
         None => (vec![QUESTION_ID, CCM_ID], false),
     };
     let mut message = format!(
-        "no header row in rows 1–{HEADER_ROWS}{note} with an id column ({}{}) and an ownership \
-         column ({:?}{})",
-        quoted_list(&id_names),
+        "no header row with an id column ({}{}) and an ownership column ({:?}{})",
+        quoted_list(&id_names, "or"),
         if id_flag_given { ", --id-col" } else { "" },
         names.owner,
         if names.owner == OWNERSHIP {
@@ -229,16 +228,17 @@ pub fn missing(grid: &Grid, names: &Names, file: &str, note: &str) -> Problem {
     if names.exported {
         message.push_str(&format!(
             ", nor a stackgap export header ({})",
-            quoted_list(&exported::REQUIRED).replace(" or ", " and ")
+            quoted_list(&exported::REQUIRED, "and")
         ));
     }
+    message.push_str(&format!(" in rows 1–{HEADER_ROWS}{note}"));
     if seen.is_empty() {
         message.push_str("; the first rows hold no text");
     } else {
         let shown: Vec<&str> = seen.iter().take(SEEN_SHOWN).map(String::as_str).collect();
         message.push_str(&format!(
             "; header-like cells seen: {}",
-            quoted_list(&shown)
+            quoted_list(&shown, "and")
         ));
         if seen.len() > SEEN_SHOWN {
             message.push_str(&format!(" and {} more", seen.len() - SEEN_SHOWN));
@@ -405,7 +405,7 @@ mod tests {
         for part in [
             "\"Control ID\", --id-col",
             "\"Responsibility\", --owner-col",
-            "cells seen: \"FedRAMP CRM\", \"Control ID\", \"Control Name\" or \"Responsibilty\"",
+            "cells seen: \"FedRAMP CRM\", \"Control ID\", \"Control Name\" and \"Responsibilty\"",
             "did you mean --owner-col \"Responsibilty\"?",
         ] {
             assert!(

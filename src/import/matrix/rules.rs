@@ -108,7 +108,7 @@ pub fn ownership(cell: &str, map: Option<&OwnerMap>) -> Result<RowOwner, String>
     let mut message = format!(
         "unknown ownership value {:?}, counted as empty; expected {}",
         one_line(cell),
-        quoted_list(&names)
+        quoted_list(&names, "or")
     );
     if map.is_none() {
         message.push_str(", or map the sheet's values with --owner-map");
@@ -245,13 +245,13 @@ impl Tally {
     }
 }
 
-/// `"a", "b" or "c"`.
-pub fn quoted_list(items: &[&str]) -> String {
+/// `"a", "b" or "c"` (with `last` = `"or"`).
+pub fn quoted_list(items: &[&str], last: &str) -> String {
     let quoted: Vec<String> = items.iter().map(|i| format!("{i:?}")).collect();
     match quoted.split_last() {
         None => String::new(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        Some((end, [])) => end.clone(),
+        Some((end, rest)) => format!("{} {last} {end}", rest.join(", ")),
     }
 }
 
@@ -436,8 +436,9 @@ mod tests {
 
     #[test]
     fn lists_read_as_a_sentence() {
-        assert_eq!(quoted_list(&[]), "");
-        assert_eq!(quoted_list(&["a"]), "\"a\"");
-        assert_eq!(quoted_list(&["a", "b", "c"]), "\"a\", \"b\" or \"c\"");
+        assert_eq!(quoted_list(&[], "or"), "");
+        assert_eq!(quoted_list(&["a"], "or"), "\"a\"");
+        assert_eq!(quoted_list(&["a", "b", "c"], "or"), "\"a\", \"b\" or \"c\"");
+        assert_eq!(quoted_list(&["a", "b"], "and"), "\"a\" and \"b\"");
     }
 }
