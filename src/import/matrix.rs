@@ -15,7 +15,7 @@
 //! - **Files.** The extension decides, case-insensitively: `.csv`, and the workbooks calamine
 //!   reads (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`). A CSV file is comma-separated; a UTF-8
 //!   byte-order mark is dropped; a file that is not UTF-8 is read as Windows-1252 (what Excel
-//!   writes as "CSV") with a warning; files over 64 MiB are refused, as stack files are.
+//!   writes as "CSV") with a warning; a CSV file over 64 MiB is refused, as a stack file is.
 //! - **Row numbers** are those a spreadsheet program shows: 1-based, title rows above the header
 //!   and blank rows counted, a line break inside a quoted CSV cell not counted. "The first 20
 //!   rows" are rows 1–20 of the sheet, blank ones included.
@@ -37,7 +37,9 @@
 //!   `Consumer implements` read `Yes`/`No` (also `TRUE`/`FALSE`), empty = not listed. An unknown
 //!   value there is a warning and leaves the field as it is (the import cannot tell what it
 //!   meant). A control listed twice for the hand-off: the first row counts, the rest warn.
-//!   `Control name` empty → the id; `Family` empty → none. No third parties in this layout.
+//!   `Control name` empty → the id; `Family` empty → none; the control id is cleaned as below.
+//!   `Evidence in force`, `Status`, `Findings` and `Why` are not read: the analysis derives
+//!   them again. No third parties in this layout.
 //! - **Ids.** An id cell is trimmed and its inner whitespace removed; a CAIQ question id without a
 //!   `.` is its own control. A `Question ID` without `CCM Control ID` is enough for a CAIQ header.
 //! - **References.** A CAIQ sheet is one read through `Question ID` (no `--id-col`): `ref` is
@@ -46,8 +48,8 @@
 //!   Otherwise `FILE row N` / `FILE rows N, M` with the file's base name.
 //! - **Names.** A control's name is the first non-empty `CCM Control Title` among its rows, else
 //!   the first non-empty `Question`, else its id, with line breaks and runs of spaces made one
-//!   space. `CSC Responsibilities (Optional/Recommended)` is recognised but not imported: no
-//!   stack field holds free text per entry.
+//!   space. `CSC Responsibilities (Optional/Recommended)` is not read: no stack field holds free
+//!   text per entry.
 //! - **Controls all `NA`** are left out of `controls`, the entries and `implements`; when every
 //!   control is, a warning says nothing was imported.
 //! - **Arguments.** Fatal: consumer or provider not a valid id, consumer = provider, an
@@ -55,6 +57,12 @@
 //!   `--service` means no service. `--owner-map` splits at `,` and at the first `=` (so mapped
 //!   values cannot hold a comma); its values and targets are matched case-insensitively; a value
 //!   mapped to two targets is an error.
+//! - **Sheets named by options** (`--id-col`, …) take the CAIQ answer column by default, so a
+//!   sheet without `CSP CAIQ Answer` and without `--answer-col` gives one warning and every
+//!   answer counts as `No` (the provider is recorded as implementing nothing), as the SPEC says.
+//! - **"No header row"** lists as header-like the short text cells (at most 60 characters, not a
+//!   number) of rows 1–20, each once, the first 20 of them; a close match to a name looked for
+//!   is suggested as the `--id-col` / `--owner-col` to give.
 //! - **Fatal "no data row"**: no row below the header has an id (rows whose id is invalid count
 //!   as data: they warn). Warnings name the row and the column; a missing answer column warns
 //!   once, at the header row.
@@ -194,15 +202,14 @@ fn check(options: &MatrixOptions, file: &str) -> Result<(), Problem> {
         message,
     };
     for (flag, id) in [
-        ("--consumer", Some(&options.consumer)),
-        ("--provider", Some(&options.provider)),
-        ("--evidence", options.evidence.as_ref()),
+        ("--consumer", Some(options.consumer.as_str())),
+        ("--provider", Some(options.provider.as_str())),
+        ("--evidence", options.evidence.as_deref()),
     ] {
-        if let Some(problem) = id.and_then(|id| crate::text::id_problem(id)) {
-            return Err(bad(format!(
-                "{flag} {:?}: {problem}",
-                id.unwrap_or(&String::new())
-            )));
+        if let Some(id) = id
+            && let Some(problem) = crate::text::id_problem(id)
+        {
+            return Err(bad(format!("{flag} {id:?}: {problem}")));
         }
     }
     if options.consumer == options.provider {
@@ -358,26 +365,25 @@ impl Source<'_> {
             warnings: Vec::new(),
         }
     }
+}
 
-    /// The party `P-third-parties` and the hand-off P → it, empty.
-    fn third_parties(&self, options: &MatrixOptions) -> (ImportParty, ImportHandoff) {
-        let provider = &options.provider;
-        let id = format!("{provider}-third-parties");
-        let party = ImportParty {
-            id: id.clone(),
-            name: Some(format!("Third parties of {provider}")),
-            layer_of: Some(provider.clone()),
-            implements: Vec::new(),
-        };
-        let handoff = ImportHandoff {
-            consumer: provider.clone(),
-            provider: id,
-            service: Some("outsourced".to_string()),
-            agreement: None,
-            entries: Vec::new(),
-        };
-        (party, handoff)
-    }
+/// The party `P-third-parties` and the hand-off P → it, empty.
+fn third_parties(provider: &str) -> (ImportParty, ImportHandoff) {
+    let id = format!("{provider}-third-parties");
+    let party = ImportParty {
+        id: id.clone(),
+        name: Some(format!("Third parties of {provider}")),
+        layer_of: Some(provider.to_string()),
+        implements: Vec::new(),
+    };
+    let handoff = ImportHandoff {
+        consumer: provider.to_string(),
+        provider: id,
+        service: Some("outsourced".to_string()),
+        agreement: None,
+        entries: Vec::new(),
+    };
+    (party, handoff)
 }
 
 #[cfg(test)]

@@ -30,15 +30,12 @@ pub fn read(
 ) -> Result<Import, Problem> {
     let grid = source.grid;
     if columns.answer.is_none() {
-        warnings.push(Problem {
-            file: source.file.to_string(),
-            at: grid.at(source.header_row()),
-            message: format!(
-                "no answer column {:?}: every answer counts as \"No\", so the provider is \
-                 recorded as implementing nothing (name the column with --answer-col)",
-                options.answer_col.as_deref().unwrap_or(header::ANSWER)
-            ),
-        });
+        let message = format!(
+            "no answer column {:?}: every answer counts as \"No\", so the provider is recorded \
+             as implementing nothing (name the column with --answer-col)",
+            answer_name(options)
+        );
+        warnings.push(source.warning(grid.at(source.header_row()), message));
     }
     let mut controls: Vec<ControlRows> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -50,27 +47,13 @@ pub fn read(
         any_id = true;
         let at = grid.at(*number);
         if let Some(problem) = crate::text::id_problem(&id) {
-            warnings.push(source.warning(
-                at,
-                format!(
-                    "control id {id:?} ({}): {problem}; the row is skipped",
-                    id_columns(columns, options)
-                ),
-            ));
+            let column = id_columns(columns, options);
+            let message = format!("{column}: control id {id:?}: {problem}; the row is skipped");
+            warnings.push(source.warning(at, message));
             continue;
         }
-        let owner = rules::ownership(Grid::cell(cells, columns.owner), options.owner_map.as_ref())
-            .unwrap_or_else(|message| {
-                warnings
-                    .push(source.warning(at.clone(), in_column(&message, &owner_name(options))));
-                RowOwner::None
-            });
-        let answer = columns.answer.map_or(Ok(Answer::No), |column| {
-            rules::answer(Grid::cell(cells, column))
-        });
-        let answer = answer.unwrap_or_else(|message| {
-            warnings.push(source.warning(at.clone(), in_column(&message, &answer_name(options))));
-            Answer::No
+        let (owner, answer) = owner_and_answer(cells, columns, options, |message| {
+            warnings.push(source.warning(at.clone(), message));
         });
         let slot = *index.entry(id.clone()).or_insert_with(|| {
             controls.push(ControlRows {
@@ -93,12 +76,32 @@ pub fn read(
     if !any_id {
         return Err(source.no_data_row());
     }
-    Ok(build(
-        source,
-        columns.question_id.is_some(),
-        &controls,
-        options,
-    ))
+    let caiq = columns.question_id.is_some();
+    Ok(build(source, caiq, &controls, options))
+}
+
+/// A row's ownership and answer; an unknown value is reported through `warn` (with its column)
+/// and counts as empty / `No`.
+fn owner_and_answer(
+    cells: &[String],
+    columns: &MatrixColumns,
+    options: &MatrixOptions,
+    mut warn: impl FnMut(String),
+) -> (RowOwner, Answer) {
+    let owner_cell = Grid::cell(cells, columns.owner);
+    let owner =
+        rules::ownership(owner_cell, options.owner_map.as_ref()).unwrap_or_else(|message| {
+            warn(format!("column {:?}: {message}", owner_name(options)));
+            RowOwner::None
+        });
+    let answer = match columns.answer {
+        Some(column) => rules::answer(Grid::cell(cells, column)).unwrap_or_else(|message| {
+            warn(format!("column {:?}: {message}", answer_name(options)));
+            Answer::No
+        }),
+        None => Answer::No,
+    };
+    (owner, answer)
 }
 
 /// The control of a row and its question id, or `None` for a row without an id.
@@ -174,7 +177,7 @@ fn build(source: &Source, caiq: bool, controls: &[ControlRows], options: &Matrix
     import.handoffs[0].entries = entries;
     import.parties[1].implements = provider_implements;
     if !outsourced.is_empty() {
-        let (party, handoff) = source.third_parties(options);
+        let (party, handoff) = super::third_parties(&options.provider);
         import.parties.push(crate::import::ImportParty {
             implements: third_implements,
             ..party
@@ -203,10 +206,6 @@ fn reference(caiq: bool, base: &str, rows: &[(u32, Option<String>)]) -> String {
     let numbers: Vec<String> = rows.iter().map(|(n, _)| n.to_string()).collect();
     let rows_word = if numbers.len() == 1 { "row" } else { "rows" };
     format!("{base} {rows_word} {}", numbers.join(", "))
-}
-
-fn in_column(message: &str, column: &str) -> String {
-    format!("column {column:?}: {message}")
 }
 
 fn owner_name(options: &MatrixOptions) -> String {

@@ -207,6 +207,8 @@ pub fn read_csv(path: &Path, file: &str) -> Result<(Grid, Vec<Problem>), Problem
         });
     }
     let bytes = std::fs::read(path).map_err(|e| unreadable(file, &e))?;
+    // The csv crate drops a BOM itself, but only from UTF-8 text: a BOM before bytes that are not
+    // UTF-8 would otherwise reach the header as `ï»¿`.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut warnings = Vec::new();
     let text = match std::str::from_utf8(bytes) {

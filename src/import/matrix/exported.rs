@@ -23,6 +23,11 @@ pub fn read(
     let mut others: Vec<String> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     let (mut any_row, mut matched) = (false, false);
+    let wanted = (
+        options.consumer.as_str(),
+        options.provider.as_str(),
+        options.service.as_deref(),
+    );
     for (number, cells) in source.data_rows() {
         let cell = |column: usize| Grid::cell(cells, column).trim();
         let id = rules::clean_id(cell(columns.control));
@@ -32,13 +37,7 @@ pub fn read(
         any_row = true;
         let service = columns.service.map(cell).filter(|s| !s.is_empty());
         let pair = (cell(columns.consumer), cell(columns.provider), service);
-        if pair
-            != (
-                &options.consumer,
-                &options.provider,
-                options.service.as_deref(),
-            )
-        {
+        if pair != wanted {
             let name = handoff_name(pair.0, pair.1, pair.2);
             if !others.contains(&name) {
                 others.push(name);
@@ -66,33 +65,7 @@ pub fn read(
             );
             continue;
         }
-        import.controls.push(ImportControl {
-            id: id.clone(),
-            name: Some(row.text(columns.control_name))
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| id.clone()),
-            family: Some(row.text(columns.family)).filter(|f| !f.is_empty()),
-        });
-        let entry = row.entry(&id, *number, columns, options);
-        import.handoffs[0].entries.push(entry);
-        for (party, column, name) in [
-            (
-                1,
-                columns.provider_implements,
-                exported::PROVIDER_IMPLEMENTS,
-            ),
-            (
-                0,
-                columns.consumer_implements,
-                exported::CONSUMER_IMPLEMENTS,
-            ),
-        ] {
-            if let Some(implements) = column.and_then(|c| row.yes_no(c, name)) {
-                import.parties[party]
-                    .implements
-                    .push((id.clone(), implements));
-            }
-        }
+        row.read_into(&mut import, &id, *number, columns, options);
     }
     if !any_row {
         return Err(source.no_data_row());
@@ -122,6 +95,50 @@ impl Row<'_, '_> {
     /// A cell's text on one line; empty when the column is missing.
     fn text(&self, column: Option<usize>) -> String {
         column.map_or_else(String::new, |c| one_line(Grid::cell(self.cells, c)))
+    }
+
+    /// Adds what the row states to the import: its control, its entry at C → P, and whether
+    /// each side implements the control.
+    fn read_into(
+        &mut self,
+        import: &mut Import,
+        id: &str,
+        number: u32,
+        columns: &ExportColumns,
+        options: &MatrixOptions,
+    ) {
+        let name = self.text(columns.control_name);
+        let family = self.text(columns.family);
+        import.controls.push(ImportControl {
+            id: id.to_string(),
+            name: if name.is_empty() {
+                id.to_string()
+            } else {
+                name
+            },
+            family: (!family.is_empty()).then_some(family),
+        });
+        let entry = self.entry(id, number, columns, options);
+        import.handoffs[0].entries.push(entry);
+        let sides = [
+            (
+                1,
+                columns.provider_implements,
+                exported::PROVIDER_IMPLEMENTS,
+            ),
+            (
+                0,
+                columns.consumer_implements,
+                exported::CONSUMER_IMPLEMENTS,
+            ),
+        ];
+        for (party, column, name) in sides {
+            if let Some(implements) = column.and_then(|c| self.yes_no(c, name)) {
+                import.parties[party]
+                    .implements
+                    .push((id.to_string(), implements));
+            }
+        }
     }
 
     /// The entry a row states; `--assumed` and `--evidence` win over its cells.

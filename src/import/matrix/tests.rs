@@ -680,3 +680,20 @@ fn a_matrix_answered_na_throughout_imports_nothing_and_says_so() {
         "every control is answered NA: nothing is imported"
     );
 }
+
+#[test]
+fn a_byte_order_mark_before_the_header_is_dropped() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("bom.csv");
+    std::fs::write(
+        &path,
+        "\u{feff}Question ID,CSP CAIQ Answer,SSRM Control Ownership\r\nA-1.1,Yes,CSP-owned\r\n",
+    )
+    .unwrap();
+    let import = read(&path, &options("acme", "cloudco")).expect("the header is on row 1");
+    assert_eq!(
+        import.handoffs[0].entries,
+        [entry("A-1", Some(Owner::Provider), "CAIQ A-1.1")]
+    );
+    assert_eq!(import.warnings, []);
+}
