@@ -2,6 +2,8 @@
 //! a sheet whose columns the options name, or stackgap's own export — and, when there is none,
 //! the fatal problem that tells the reviewer what was looked for and what was there.
 
+use std::collections::HashSet;
+
 use super::cells::Grid;
 use super::rules::{normalise, one_line, quoted_list};
 use crate::import::Problem;
@@ -268,6 +270,7 @@ pub fn missing(grid: &Grid, names: &Names, file: &str, note: &str) -> Problem {
 /// Text cells of the first rows that could be column names: short, not numbers, each once.
 fn header_like_cells(grid: &Grid) -> Vec<String> {
     let mut seen: Vec<String> = Vec::new();
+    let mut keys: HashSet<String> = HashSet::new();
     let cells = grid
         .rows
         .iter()
@@ -277,7 +280,7 @@ fn header_like_cells(grid: &Grid) -> Vec<String> {
         let text = one_line(cell);
         let header_like =
             !text.is_empty() && text.chars().count() <= 60 && text.parse::<f64>().is_err();
-        if header_like && !seen.iter().any(|s| normalise(s) == normalise(&text)) {
+        if header_like && keys.insert(normalise(&text)) {
             seen.push(text);
         }
     }
