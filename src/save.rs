@@ -135,20 +135,20 @@ pub fn changed_on_disk(path: &Path, sha256: &str) -> io::Result<bool> {
 // ---------------------------------------------------------------------------------------------
 // What changed between the loaded stack and the edited one.
 
-/// The fields of an entry that a stack file spells out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Fields {
-    agreed: Option<Owner>,
-    assumed: Option<Owner>,
+/// The fields of an entry that a stack file spells out (also what `stackgap import` writes).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Fields {
+    pub(crate) agreed: Option<Owner>,
+    pub(crate) assumed: Option<Owner>,
     /// Levels and document ids as written; empty when `evidence` is not written.
-    evidence: Vec<String>,
-    expires: Option<Date>,
-    /// Never edited, but it keeps an entry from being written as the shorthand.
-    reference: Option<Box<str>>,
+    pub(crate) evidence: Vec<String>,
+    pub(crate) expires: Option<Date>,
+    /// Never edited by the explorer, but it keeps an entry from being written as the shorthand.
+    pub(crate) reference: Option<Box<str>>,
 }
 
 impl Fields {
-    fn of(stack: &Stack, e: &Entry) -> Fields {
+    pub(crate) fn of(stack: &Stack, e: &Entry) -> Fields {
         Fields {
             agreed: e.agreed,
             assumed: e.assumed,
@@ -372,13 +372,17 @@ fn handoff_name(stack: &Stack, h: usize) -> String {
 // Editing the TOML document.
 
 /// A table of the document, written either as a `[table]` or as an inline `{ … }`.
-enum Node<'a> {
+pub(crate) enum Node<'a> {
     Table(&'a mut Table),
     Inline(&'a mut InlineTable),
 }
 
 /// Element `i` of the array of tables `key` (`[[handoff]]`, or `handoff = [{ … }]`).
-fn element<'a>(doc: &'a mut DocumentMut, key: &str, i: usize) -> Result<Node<'a>, String> {
+pub(crate) fn element<'a>(
+    doc: &'a mut DocumentMut,
+    key: &str,
+    i: usize,
+) -> Result<Node<'a>, String> {
     let missing = || format!("the file has no [[{key}]] number {}", i + 1);
     match doc.get_mut(key) {
         Some(Item::ArrayOfTables(a)) => a.get_mut(i).map(Node::Table).ok_or_else(missing),
@@ -405,7 +409,7 @@ fn controls_of<'a>(handoff: &'a mut Node<'_>) -> Result<Option<Node<'a>>, String
 }
 
 /// The value of a new entry: the shorthand when only `agreed` is set, else an inline table.
-fn new_entry_value(fields: &Fields) -> Result<Value, String> {
+pub(crate) fn new_entry_value(fields: &Fields) -> Result<Value, String> {
     if fields.is_shorthand()
         && let Some(agreed) = fields.agreed
     {
@@ -421,7 +425,11 @@ fn new_entry_value(fields: &Fields) -> Result<Value, String> {
 }
 
 /// Writes an entry that the hand-off's template supplied as an explicit one.
-fn add_entry(mut handoff: Node<'_>, control: &str, fields: &Fields) -> Result<(), String> {
+pub(crate) fn add_entry(
+    mut handoff: Node<'_>,
+    control: &str,
+    fields: &Fields,
+) -> Result<(), String> {
     let value = new_entry_value(fields)?;
     match controls_of(&mut handoff)? {
         Some(Node::Table(t)) => {
@@ -451,7 +459,7 @@ fn add_entry(mut handoff: Node<'_>, control: &str, fields: &Fields) -> Result<()
 }
 
 /// Rewrites an entry written in the file, in its own form.
-fn edit_entry(
+pub(crate) fn edit_entry(
     mut handoff: Node<'_>,
     control: &str,
     old: &Fields,
@@ -653,7 +661,7 @@ fn edit_inline<R>(t: &mut InlineTable, edit: impl FnOnce(&mut InlineTable) -> R)
 }
 
 /// Adds and removes control ids in a party's `implements`, creating the key when absent.
-fn edit_implements(
+pub(crate) fn edit_implements(
     party: Node<'_>,
     add: &[String],
     remove: &BTreeSet<String>,
@@ -752,7 +760,8 @@ fn remove_element(a: &mut Array, i: usize) {
     }
 }
 
-fn push_element(a: &mut Array, mut v: Value) {
+/// Appends an element in the array's own layout (one line, or one element per line).
+pub(crate) fn push_element(a: &mut Array, mut v: Value) {
     let n = a.len();
     if n == 0 {
         if raw(Some(a.trailing())).is_some_and(|s| s.trim().is_empty()) {
@@ -851,7 +860,7 @@ fn append_accepts(doc: &mut DocumentMut, tables: Vec<Table>) -> Result<(), Strin
 }
 
 /// The highest position of any table in the document, so new tables can go after all of them.
-fn max_position(t: &Table) -> isize {
+pub(crate) fn max_position(t: &Table) -> isize {
     let mut max = t.position().unwrap_or(0);
     for (_, item) in t.iter() {
         match item {
@@ -868,7 +877,7 @@ fn max_position(t: &Table) -> isize {
 }
 
 /// The text of a decor part (`None` when it is toml_edit's default).
-fn raw(s: Option<&toml_edit::RawString>) -> Option<String> {
+pub(crate) fn raw(s: Option<&toml_edit::RawString>) -> Option<String> {
     s.and_then(|r| r.as_str()).map(str::to_owned)
 }
 
@@ -906,7 +915,7 @@ const MAX_CHANGED_LINES: usize = 2000;
 
 /// toml_edit writes `\n` line ends and drops a byte-order mark; when the file had either, or
 /// lacked a final newline, carry the edited lines over into the original text instead.
-fn keep_layout(original: &str, before: &str, after: &str) -> String {
+pub(crate) fn keep_layout(original: &str, before: &str, after: &str) -> String {
     if before == original {
         return after.to_owned();
     }

@@ -5,6 +5,7 @@
 
 pub mod matrix;
 pub mod oscal_ssp;
+pub mod print;
 
 use std::fmt;
 
