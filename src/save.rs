@@ -778,10 +778,19 @@ pub(crate) fn push_element(a: &mut Array, mut v: Value) {
         None => (String::new(), String::new()),
     };
     // One element per line: the new one goes on a line of its own, indented like the last.
-    let prefix = match last_prefix.rfind('\n') {
+    let mut prefix = match last_prefix.rfind('\n') {
         Some(nl) => format!("\n{}", &last_prefix[nl + 1..]),
         None => " ".to_owned(),
     };
+    // A comment on the last element's line stays on that line, above the new element.
+    let trailing = raw(Some(a.trailing())).unwrap_or_default();
+    if prefix.starts_with('\n')
+        && let Some((comment, rest)) = trailing.split_once('\n')
+        && comment.contains('#')
+    {
+        prefix.insert_str(0, comment);
+        a.set_trailing(format!("\n{rest}"));
+    }
     if let Some(last) = a.get_mut(n - 1) {
         last.decor_mut().set_suffix("");
     }
@@ -1574,6 +1583,8 @@ mod tests {
             ("implements = [\n  \"BK\",\n  \"ENC\"\n]\n", &["IAM"], &[], "implements = [\n  \"BK\",\n  \"ENC\",\n  \"IAM\"\n]\n"),
             ("implements = [\n  \"BK\",\n  \"ENC\"\n]\n", &[], &["ENC"], "implements = [\n  \"BK\"\n]\n"),
             ("implements = [\n  # ours\n  \"BK\",\n  \"ENC\",\n]\n", &[], &["BK"], "implements = [\n  # ours\n  \"ENC\",\n]\n"),
+            // A comment on the last element's line stays on its line.
+            ("implements = [\n  \"BK\",  # audited\n]\n", &["IAM"], &[], "implements = [\n  \"BK\",  # audited\n  \"IAM\",\n]\n"),
         ];
         let head = format!("{HEAD}[[control]]\nid = \"IAM\"\nname = \"Identity\"\n\n")
             .replace("[[party]]\nid = \"saas\"\n\n", "");

@@ -364,4 +364,4 @@ fn merge_handoff(into: &mut ImportHandoff, h: &ImportHandoff) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;
