@@ -1,12 +1,14 @@
 //! The command line (clap derive): `stackgap [FILE]` opens the explorer, `check` reports,
-//! `schema` and `catalog` describe the format.
+//! `import` turns a vendor's artefact into stack entries, `schema` and `catalog` describe the
+//! format.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use stackgap::date::Date;
-use stackgap::stack::Evidence;
+use stackgap::import::matrix::{OwnerMap, parse_owner_map};
+use stackgap::stack::{Evidence, Owner};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -16,6 +18,7 @@ Examples:
   stackgap check stack.toml             list the gaps; exit 1 if there are any
   stackgap export stack.toml -o review.md
   stackgap diff old.toml new.toml       what a change to a stack adds or removes
+  stackgap import matrix caiq.xlsx --consumer acme --provider crmly --into stack.toml
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 error.";
 
@@ -130,6 +133,9 @@ pub enum Command {
     /// List the findings added, removed and changed between two versions of a stack.
     #[command(after_help = DIFF_EXAMPLES)]
     Diff(DiffArgs),
+    /// Turn a vendor's artefact into a new stack, or into an existing one (--into).
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Import(ImportArgs),
     /// Print a JSON Schema (draft 2020-12) of the stack format, for editor validation.
     #[command(
         after_help = "Example:\n  stackgap schema > stackgap.schema.json\n  then start a stack file with:  #:schema ./stackgap.schema.json"
@@ -302,4 +308,125 @@ pub enum FailOn {
     Warning,
     /// Never: exit 0 whatever is found.
     Never,
+}
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  stackgap import oscal-ssp saas-ssp.json iaas-ssp.json > stack.toml
+  stackgap import oscal-ssp saas-ssp.json iaas-ssp.json --into stack.toml
+  stackgap import matrix caiq.xlsx --consumer acme --provider crmly --into stack.toml
+  stackgap import matrix crm.csv --consumer acme --provider crmly --id-col Control \\
+      --owner-col Responsibility --owner-map 'Customer=consumer,Inherited=provider' -o crmly.toml
+
+Without --into, a complete stack is printed (or written to -o OUT, which must not exist unless
+--force is given). With --into, the stack file is updated in place, keeping its comments and
+layout; running the same import again changes nothing. Warnings go to standard error.
+
+Exit codes: 0 imported (warnings included), 2 error (nothing was written).";
+
+/// `stackgap import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What kind of artefact.
+    #[command(subcommand)]
+    pub kind: ImportKind,
+}
+
+/// The artefacts `import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportKind {
+    /// NIST OSCAL system security plans: a leveraging SSP and the SSPs it leverages.
+    #[command(name = "oscal-ssp", after_help = IMPORT_EXAMPLES)]
+    OscalSsp(OscalSspArgs),
+    /// A responsibility matrix: a CSA CAIQ v4 workbook, or any sheet with an owner column.
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Matrix(MatrixArgs),
+}
+
+/// `stackgap import oscal-ssp`.
+#[derive(Debug, Args)]
+pub struct OscalSspArgs {
+    /// The leveraging system's SSP (OSCAL 1.x JSON).
+    #[arg(value_name = "LEVERAGING.json")]
+    pub leveraging: PathBuf,
+    /// The SSPs of the systems it leverages, when you have them.
+    #[arg(value_name = "LEVERAGED.json")]
+    pub leveraged: Vec<PathBuf>,
+    /// Where the import goes.
+    #[command(flatten)]
+    pub target: ImportTarget,
+}
+
+/// `stackgap import matrix`.
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    /// The matrix: .xlsx, .xlsm, .xlsb, .xls, .ods or .csv.
+    pub file: PathBuf,
+    /// The party that relies on the provider (created when missing).
+    #[arg(long, value_name = "PARTY")]
+    pub consumer: String,
+    /// The party whose answers the matrix holds (created when missing).
+    #[arg(long, value_name = "PARTY")]
+    pub provider: String,
+    /// The service, when the pair has several hand-offs.
+    #[arg(long)]
+    pub service: Option<String>,
+    /// Who the consumer believes is responsible, written into every entry.
+    #[arg(long, value_enum, value_name = "OWNER")]
+    pub assumed: Option<OwnerArg>,
+    /// A level (none, contract, attested, verified) or a document id of the stack, written into
+    /// every entry.
+    #[arg(long, value_name = "LEVEL|DOC")]
+    pub evidence: Option<String>,
+    /// The column of control ids (instead of the CAIQ's).
+    #[arg(long, value_name = "NAME")]
+    pub id_col: Option<String>,
+    /// The ownership column (default: SSRM Control Ownership).
+    #[arg(long, value_name = "NAME")]
+    pub owner_col: Option<String>,
+    /// The answer column (default: CSP CAIQ Answer).
+    #[arg(long, value_name = "NAME")]
+    pub answer_col: Option<String>,
+    /// The sheet's ownership values, e.g. 'Customer=consumer,Inherited=provider,Shared=shared'
+    /// (targets: provider, consumer, shared, outsourced, none).
+    #[arg(long, value_name = "MAP", value_parser = parse_owner_map)]
+    pub owner_map: Option<OwnerMap>,
+    /// Where the import goes.
+    #[command(flatten)]
+    pub target: ImportTarget,
+}
+
+/// Where `import` writes: standard output, a new file, or into an existing stack.
+#[derive(Debug, Args)]
+pub struct ImportTarget {
+    /// Add to or update this stack file in place (format-preserving) instead of printing a stack.
+    #[arg(long, value_name = "STACK.toml", conflicts_with = "output")]
+    pub into: Option<PathBuf>,
+    /// Write the new stack to this file instead of standard output.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// With -o: replace OUT when it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+/// An owner on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OwnerArg {
+    /// The provider.
+    Provider,
+    /// The consumer.
+    Consumer,
+    /// Both.
+    Shared,
+}
+
+impl From<OwnerArg> for Owner {
+    fn from(o: OwnerArg) -> Owner {
+        match o {
+            OwnerArg::Provider => Owner::Provider,
+            OwnerArg::Consumer => Owner::Consumer,
+            OwnerArg::Shared => Owner::Shared,
+        }
+    }
 }

@@ -74,14 +74,14 @@ pub enum ApplyError {
     /// With the import written in, the stack would not load (e.g. `--evidence` names a
     /// document the stack does not declare).
     #[error(
-        "cannot import into {}: with the import written in, the stack would not load, so nothing was written (lines as the file would have been):\n{source}",
+        "cannot import into {}: with the import written in, the stack would not load, so nothing was written (lines as the file would have been):\n{error}",
         escape(path)
     )]
     Load {
         /// The stack file as named.
         path: String,
-        /// The loader's error on the rewritten text.
-        source: LoadError,
+        /// The loader's error on the rewritten text (part of the message, not a separate cause).
+        error: LoadError,
     },
     /// The rewritten text does not read back as the stack with the import in it.
     #[error(
@@ -190,10 +190,10 @@ pub fn apply(original_text: &str, stack: &Stack, import: &Import) -> Result<Appl
         return Ok(applied);
     }
     applied.text = keep_layout(original_text, &before, &doc.to_string());
-    let loaded = load_str(&applied.text, &path, base_dir(&path).as_deref()).map_err(|source| {
+    let loaded = load_str(&applied.text, &path, base_dir(&path).as_deref()).map_err(|error| {
         ApplyError::Load {
             path: path.clone(),
-            source,
+            error,
         }
     })?;
     read_back(&loaded, stack, &import).map_err(|message| ApplyError::Verify {
