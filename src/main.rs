@@ -251,14 +251,17 @@ fn import(args: cli::ImportArgs) -> anyhow::Result<ExitCode> {
             escape(doc)
         );
     }
-    let into = target.into.as_deref().map(read_stack).transpose()?;
+    let into = match target.into.as_deref() {
+        Some(path) => Some((path, read_stack(path)?)),
+        None => None,
+    };
     let import = read_artefact(&args.kind)?;
     for w in &import.warnings {
         eprintln!("stackgap: warning: {w}");
     }
-    match (&target.into, into) {
-        (Some(path), Some((text, stack))) => import_into(path, &text, &stack, &import)?,
-        _ => print_import(&import, target.output.as_deref())?,
+    match into {
+        Some((path, (text, stack))) => import_into(path, &text, &stack, &import)?,
+        None => print_import(&import, target.output.as_deref(), target.force)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -350,7 +353,11 @@ fn import_into(
 }
 
 /// Prints the import as a complete stack, or writes it to `-o OUT`.
-fn print_import(import: &Import, output: Option<&std::path::Path>) -> anyhow::Result<()> {
+fn print_import(
+    import: &Import,
+    output: Option<&std::path::Path>,
+    force: bool,
+) -> anyhow::Result<()> {
     let text = import::print::stack_text(import);
     let name = output.map_or_else(|| "-".to_owned(), |p| p.display().to_string());
     let stack = stack::load_str(&text, &name, None).map_err(|e| {
@@ -361,6 +368,12 @@ fn print_import(import: &Import, output: Option<&std::path::Path>) -> anyhow::Re
     let Some(out) = output else {
         return print_out(&text);
     };
+    if !force && std::fs::symlink_metadata(out).is_ok() {
+        bail!(
+            "-o {}: the file appeared while the import was read; nothing was written — add --force to replace it",
+            escape(&name)
+        );
+    }
     stackgap::save::atomic_write(out, text.as_bytes())?;
     let entries: usize = stack.handoffs.iter().map(|h| h.entries.len()).sum();
     let count =

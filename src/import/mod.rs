@@ -1,7 +1,39 @@
 //! Importing what reviewers are sent (SPEC §8): each source format is read by its own module into
 //! one [`Import`] — the parties, controls and hand-off entries the artefact states — which is then
-//! either printed as a complete stack ([`print`]) or written into an existing stack file,
-//! format-preserving ([`apply`]).
+//! either printed as a complete stack ([`print`](mod@print)) or written into an existing stack
+//! file, format-preserving ([`apply`]).
+//!
+//! # The command: `stackgap import KIND … [--into STACK.toml | -o OUT [--force]]`
+//!
+//! Decisions where SPEC §8 is silent (the readers', the printer's and `--into`'s own are in
+//! their modules):
+//!
+//! - **Order of work.** The arguments and the `--into` stack are checked before the artefact is
+//!   read: a stack that does not load is refused with its located error, and the artefact is
+//!   not read. The reader's warnings are then printed to standard error, one per line, as
+//!   `stackgap: warning: FILE: WHERE: MESSAGE`, in the order met, before the outcome.
+//! - **Standard output** carries the printed stack and nothing else; with `-o` or `--into` it
+//!   stays empty. The outcome goes to standard error: `OUT: written (N controls, N parties, N
+//!   hand-offs, N entries)`, `STACK: unchanged`, or `STACK: added N controls, N parties, N
+//!   hand-offs, N entries; updated N entries; changed the implements of N parties` (parts
+//!   with nothing to say are left out).
+//! - **`-o OUT`** is written atomically and never replaces an existing file (a symbolic link
+//!   included, even a dangling one) unless `--force` is given; the check is made again just
+//!   before writing. Neither `-o` nor `--into` may name an artefact being read, even with
+//!   `--force`.
+//! - **`--into STACK`** is written atomically (temporary file, fsync, rename; permissions kept;
+//!   through a symbolic link) and only when its text changes: an unchanged stack is not
+//!   rewritten and keeps its modification time. A stack that changed on disk while the
+//!   artefact was read is not overwritten (run the import again). `--into -` is refused:
+//!   standard input cannot be written back.
+//! - **`--evidence DOC`** without `--into` is refused unless it is a level name: a printed stack
+//!   declares no `[[evidence]]` documents. With `--into`, a document the stack does not declare
+//!   is reported by the loader at the line it would have been written on; nothing is written.
+//! - **The printed stack is loaded** before it is printed or written; should it not load (a
+//!   stackgap bug), nothing is printed.
+//! - **Exit codes**: 0 imported (warnings or not, changed or not); 2 for anything refused —
+//!   bad arguments, a stack that does not load, a fatal problem in the artefact, a failed
+//!   write. Nothing is written whenever the exit code is 2.
 
 pub mod apply;
 pub mod matrix;

@@ -19,7 +19,7 @@
 //!   string for one item and an array for several; an empty list is not written (an empty
 //!   array would not load), nor is an empty `ref`, nor an `expires` outside the years
 //!   0000–9999 that TOML dates have (no reader produces one).
-//! - **Repeats are merged** ([`normalised`]): a control, party or hand-off (consumer, provider,
+//! - **Repeats are merged**: a control, party or hand-off (consumer, provider,
 //!   service) stated twice is written once, where it is first stated. The first name, family,
 //!   layer and agreement stated win; for an entry and for a party's `implements`, the last
 //!   statement about a field or a control wins. A party or control that entries, hand-offs or
