@@ -3,6 +3,7 @@
 //! either printed as a complete stack ([`print`]) or written into an existing stack file,
 //! format-preserving ([`apply`]).
 
+pub mod matrix;
 pub mod oscal_ssp;
 
 use std::fmt;
