@@ -358,14 +358,6 @@ impl Cites {
     pub fn is_written(&self) -> bool {
         !matches!(self, Cites::Default)
     }
-
-    /// The one level written, when the entry cites exactly one level.
-    pub fn single_level(&self) -> Option<Evidence> {
-        match self {
-            Cites::One(Cite::Level(l)) => Some(*l),
-            _ => None,
-        }
-    }
 }
 
 impl From<Option<Evidence>> for Cites {
@@ -692,19 +684,6 @@ impl Stack {
     /// The party with this id.
     pub fn party_id(&self, id: &str) -> Option<PartyIdx> {
         self.index.party_by_id.get(id).copied()
-    }
-
-    /// The document with this id.
-    pub fn document_id(&self, id: &str) -> Option<DocumentIdx> {
-        self.documents
-            .iter()
-            .position(|d| d.id == id)
-            .map(|i| i as DocumentIdx)
-    }
-
-    /// The evidence an entry gives on a date.
-    pub fn entry_evidence(&self, entry: &Entry, as_of: Date) -> Evidence {
-        entry.evidence(&self.documents, as_of)
     }
 
     /// The control with this id.

@@ -15,7 +15,7 @@ use super::theme::Theme;
 use super::tree::{EXPAND_LIMIT, Row, RowPath, Tree};
 use super::view;
 use crate::analysis::{
-    BlastRadius, Finding, Kind, Place, Report, Severity, WhatIf, analyse, blast_radius,
+    BlastRadius, Finding, Kind, Note, Place, Report, Severity, WhatIf, analyse, blast_radius,
 };
 use crate::date::Date;
 use crate::save;
@@ -44,6 +44,8 @@ pub enum Listing {
     Controls,
     /// The parties ranked by blast radius (`b`).
     BlastRadius,
+    /// Evidence about to expire: documents and entries' own dates (`E`).
+    Expiring,
 }
 
 /// A line of the control view: a control and its findings across the stack.
@@ -616,12 +618,13 @@ impl App {
             Msg::Toggle => match (self.listing, self.focus) {
                 (Listing::Tree, Pane::Tree) => self.toggle_row(),
                 (Listing::Tree, Pane::Details) => {}
-                (Listing::Controls, Pane::Tree) => self.focus = Pane::Details,
-                (Listing::Controls, Pane::Details) => self.jump_to_place(),
+                (Listing::Controls | Listing::Expiring, Pane::Tree) => self.focus = Pane::Details,
+                (Listing::Controls | Listing::Expiring, Pane::Details) => self.jump_to_place(),
                 (Listing::BlastRadius, _) => self.jump_to_party(),
             },
             Msg::Controls => self.show(Listing::Controls),
             Msg::BlastRadius => self.show(Listing::BlastRadius),
+            Msg::Expiring => self.show(Listing::Expiring),
             Msg::ExpandAll => self.expand_all(),
             Msg::CollapseAll => {
                 let root = self.tree.path(self.row).first().copied();
@@ -912,11 +915,7 @@ impl App {
     fn step(&mut self, by: isize) {
         match self.focus {
             Pane::Tree if self.listing != Listing::Tree => {
-                let n = match self.listing {
-                    Listing::Controls => self.controls.len(),
-                    _ => self.blast.len(),
-                };
-                let last = n.saturating_sub(1) as isize;
+                let last = self.listing_len().saturating_sub(1) as isize;
                 self.select_line((self.line as isize).saturating_add(by).clamp(0, last) as usize);
             }
             Pane::Tree => {
@@ -966,6 +965,17 @@ impl App {
                 self.blast_pending = true;
                 self.rebuild_inspect();
             }
+            Listing::Expiring => self.select_line(0),
+        }
+    }
+
+    /// How many lines the listing in the left pane has (the tree's rows aside).
+    fn listing_len(&self) -> usize {
+        match self.listing {
+            Listing::Tree => self.tree.rows().len(),
+            Listing::Controls => self.controls.len(),
+            Listing::BlastRadius => self.blast.len(),
+            Listing::Expiring => self.report.expiry_notes.len(),
         }
     }
 
@@ -1010,6 +1020,10 @@ impl App {
                 }
                 self.blast.clear();
                 self.blast_pending = true;
+            }
+            // The notes were recomputed with the report; keep the line in range.
+            Listing::Expiring => {
+                self.line = self.line.min(self.listing_len().saturating_sub(1));
             }
         }
     }
@@ -1295,11 +1309,7 @@ impl App {
         if inside(areas.tree) && self.listing != Listing::Tree {
             self.focus = Pane::Tree;
             let i = self.line_offset + (y - areas.tree.y - 1) as usize;
-            let n = match self.listing {
-                Listing::Controls => self.controls.len(),
-                _ => self.blast.len(),
-            };
-            if i < n {
+            if i < self.listing_len() {
                 self.select_line(i);
             }
         } else if inside(areas.tree) {
@@ -1383,6 +1393,12 @@ impl App {
                     ins
                 }
                 None => Inspect::default(),
+            },
+            Listing::Expiring => match self.report.expiry_notes.get(self.line) {
+                Some(Note::EvidenceExpiring(x)) => {
+                    inspect::build_expiring(stack, &self.report, &self.what_if, x, self.theme)
+                }
+                _ => Inspect::default(),
             },
         };
         if let Some(k) = keep
@@ -1897,10 +1913,7 @@ impl App {
             self.compute_reach();
         }
         self.refresh_listing();
-        self.line = self.line.min(match self.listing {
-            Listing::Controls => self.controls.len().saturating_sub(1),
-            _ => self.blast.len().saturating_sub(1),
-        });
+        self.line = self.line.min(self.listing_len().saturating_sub(1));
         self.refresh_tree();
         if let Some(path) = selected.and_then(|s| unstable(&self.stack, &s)) {
             self.go_to(&path);

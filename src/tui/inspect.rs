@@ -89,11 +89,9 @@ fn owner(o: Option<Owner>, theme: Theme) -> String {
 }
 
 fn evidence(stack: &Stack, e: &Entry, as_of: crate::date::Date) -> String {
-    // The level it had and the date it expired are in the finding's why; the word alone keeps
+    // The level it had and the date it expired are in the finding's why; the words alone keep
     // the column narrow enough for the one-line table.
-    if e.lapse(&stack.documents, as_of).is_some() {
-        "expired".to_string()
-    } else if e.evidence.is_written() {
+    let written = || {
         let items: Vec<&str> = e
             .evidence
             .items()
@@ -101,8 +99,12 @@ fn evidence(stack: &Stack, e: &Entry, as_of: crate::date::Date) -> String {
             .map(|c| c.as_str(&stack.documents))
             .collect();
         escape(&items.join(", ")).into_owned()
-    } else {
-        format!("({})", e.stated_evidence(&stack.documents))
+    };
+    match e.lapse(&stack.documents, as_of) {
+        Some(crate::stack::Lapse::Entry(_)) => "expired".to_string(),
+        Some(crate::stack::Lapse::Document(..)) => format!("expired: {}", written()),
+        None if e.evidence.is_written() => written(),
+        None => format!("({})", e.stated_evidence(&stack.documents)),
     }
 }
 
@@ -304,8 +306,47 @@ fn entry_item(
         why: findings
             .iter()
             .flat_map(|f| why_of(stack, report, f, both, theme))
+            .chain(entry_sources(stack, e, what_if.as_of, theme))
             .collect(),
     }
+}
+
+/// Where an entry's word comes from: its `ref`, and each document it cites with its title,
+/// level and dates (escaped).
+fn entry_sources(stack: &Stack, e: &Entry, as_of: crate::date::Date, theme: Theme) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(r) = &e.reference {
+        lines.push(format!("ref: {}", escape(r)));
+    }
+    for c in e.evidence.items() {
+        if let crate::stack::Cite::Document(d) = *c {
+            lines.push(document_line(stack, d, as_of, theme));
+        }
+    }
+    lines
+}
+
+/// A document in one line: `id: title · attested · SOC 2 issuer · expires 2027-01-15 · ref`.
+pub fn document_line(
+    stack: &Stack,
+    d: crate::stack::DocumentIdx,
+    as_of: crate::date::Date,
+    theme: Theme,
+) -> String {
+    let doc = &stack.documents[d as usize];
+    let mut parts = vec![format!("evidence {}", escape(&doc.id))];
+    parts.extend(doc.title.as_deref().map(|t| escape(t).into_owned()));
+    parts.push(doc.level.as_str().to_string());
+    parts.extend(doc.issuer.as_deref().map(|i| format!("by {}", escape(i))));
+    if let Some(x) = doc.expires {
+        parts.push(if doc.is_expired(as_of) {
+            format!("expired {x}")
+        } else {
+            format!("expires {x}")
+        });
+    }
+    parts.extend(doc.reference.as_deref().map(|r| escape(r).into_owned()));
+    parts.join(theme.sep())
 }
 
 fn requirement_item(
@@ -477,6 +518,86 @@ pub fn build_control(
         item.id = escape(&stack.party(p).id).into_owned();
         out.items.push(item);
     }
+    out
+}
+
+/// The pane for evidence about to expire: the document (or the entry's own date) and every
+/// entry that rests on it, those delivering assurance first.
+pub fn build_expiring(
+    stack: &Stack,
+    report: &Report,
+    what_if: &WhatIf,
+    x: &crate::analysis::Expiring,
+    theme: Theme,
+) -> Inspect {
+    use crate::analysis::Expiry;
+    let mut out = Inspect {
+        id_heading: "HAND-OFF",
+        ..Inspect::default()
+    };
+    let when = format!(
+        "expires on {}, in {} day{}",
+        x.expires,
+        x.days_left,
+        if x.days_left == 1 { "" } else { "s" }
+    );
+    let mut places: Vec<(HandoffIdx, u32)> = Vec::new();
+    match x.what {
+        Expiry::Document(d) => {
+            let doc = &stack.documents[d as usize];
+            out.title = format!("evidence {}", escape(&doc.id));
+            out.facts
+                .push(document_line(stack, d, what_if.as_of, theme));
+            if let Some(p) = doc.party {
+                out.facts
+                    .push(format!("whose report: {}", escape(&stack.party(p).id)));
+            }
+            out.facts.push(format!(
+                "{when}; {} entr{} delivering assurance rest on it; Enter on one shows it in the tree",
+                x.entries,
+                if x.entries == 1 { "y" } else { "ies" }
+            ));
+            for (h, handoff) in stack.handoffs.iter().enumerate() {
+                for (e, entry) in handoff.entries.iter().enumerate() {
+                    if entry
+                        .evidence
+                        .items()
+                        .contains(&crate::stack::Cite::Document(d))
+                    {
+                        places.push((h as HandoffIdx, e as u32));
+                    }
+                }
+            }
+        }
+        Expiry::Entry(h, e) => {
+            let control = stack.handoff(h).entries[e as usize].control;
+            out.title = format!(
+                "{} at {}",
+                escape(&stack.control(control).id),
+                handoff_name(stack, h, theme)
+            );
+            out.facts.push(format!("the entry's own evidence {when}"));
+            places.push((h, e));
+        }
+    }
+    let delivers = |&(h, e): &(HandoffIdx, u32)| {
+        matches!(
+            stack.handoff(h).entries[e as usize].owner(),
+            Some(Owner::Provider | Owner::Shared)
+        )
+    };
+    places.sort_by_key(|p| !delivers(p));
+    out.controls_heading = format!("Entries resting on it ({})", places.len());
+    out.items = places
+        .into_iter()
+        .map(|(h, e)| {
+            let entry = &stack.handoff(h).entries[e as usize];
+            let mut item = entry_item(stack, report, what_if, h, e, entry, theme);
+            item.id = handoff_name(stack, h, theme);
+            item
+        })
+        .collect();
+    out.requirements_at = out.items.len();
     out
 }
 

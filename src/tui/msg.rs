@@ -72,6 +72,8 @@ pub enum Msg {
     Controls,
     /// The left pane ranks the parties by blast radius (or shows the tree again).
     BlastRadius,
+    /// The left pane lists the evidence about to expire (or the tree again).
+    Expiring,
     /// Cycle a field of the selected control.
     Cycle(Field),
     /// Accept the risk of the selected control's open finding (asks for the reason).
@@ -184,6 +186,7 @@ fn browse_key(code: KeyCode) -> Option<Msg> {
         KeyCode::Char('f') => Msg::Filter,
         KeyCode::Char('c') => Msg::Controls,
         KeyCode::Char('b') => Msg::BlastRadius,
+        KeyCode::Char('E') => Msg::Expiring,
         KeyCode::Char('a') => Msg::Cycle(Field::Assumed),
         KeyCode::Char('o') => Msg::Cycle(Field::Agreed),
         KeyCode::Char('e') => Msg::Cycle(Field::Evidence),
@@ -252,6 +255,7 @@ mod tests {
                 Some(Msg::ShiftAsOf(1)),
             ),
             (Mode::Browse, key(KeyCode::Char('A')), Some(Msg::Accept)),
+            (Mode::Browse, key(KeyCode::Char('E')), Some(Msg::Expiring)),
             (Mode::Browse, key(KeyCode::Char('y')), Some(Msg::Copy)),
             (Mode::Browse, key(KeyCode::Char('c')), Some(Msg::Controls)),
             (

@@ -404,6 +404,7 @@ impl Widget for DetailsView<'_> {
             Listing::Tree => "Hand-off",
             Listing::Controls => "Control",
             Listing::BlastRadius => "Party",
+            Listing::Expiring => "Expiring evidence",
         };
         let block = frame(app, Pane::Details, title.into());
         let inner = block.inner(area);

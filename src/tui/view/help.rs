@@ -41,7 +41,11 @@ const HELP: &[(&str, &str)] = &[
         "b",
         "blast radius: parties ranked by the gaps their failure adds; Enter: to the party",
     ),
-    ("c b Esc", "(in those views) back to the tree"),
+    (
+        "E",
+        "expiring evidence: documents and entries that lapse within the window; Enter on an entry: to the tree",
+    ),
+    ("c b E Esc", "(in those views) back to the tree"),
     (
         "y",
         "copy the selected finding as a line of Markdown (OSC 52; tmux: set-clipboard on)",
@@ -63,7 +67,7 @@ const HELP: &[(&str, &str)] = &[
     ),
     (
         "e",
-        "cycle evidence: none → contract → attested → verified → default",
+        "cycle evidence: none → contract → attested → verified → each document → default",
     ),
     (
         "i",

@@ -1,5 +1,6 @@
-//! The left pane's other two listings: the controls with their findings across the stack (`c`)
-//! and the parties ranked by blast radius (`b`). Like the tree, only the lines that fit are drawn.
+//! The left pane's other listings: the controls with their findings across the stack (`c`),
+//! the parties ranked by blast radius (`b`) and the evidence about to expire (`E`). Like the
+//! tree, only the lines that fit are drawn.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -17,6 +18,9 @@ pub struct ControlsView<'a>(pub &'a App);
 
 /// The blast radius ranking.
 pub struct BlastView<'a>(pub &'a App);
+
+/// The evidence about to expire, soonest first.
+pub struct ExpiringView<'a>(pub &'a App);
 
 /// Draws one line: `left` cut to the room `right` leaves, `right` flush right.
 fn draw_line(
@@ -140,6 +144,82 @@ impl Widget for BlastView<'_> {
                 ""
             };
             let left = format!("{}{off}", escape(&party.id));
+            draw_line(buf, app, inner, y, i == selected, &left, right);
+        }
+    }
+}
+
+impl Widget for ExpiringView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        use crate::analysis::{Expiry, Note};
+        if area.is_empty() {
+            return;
+        }
+        let app = self.0;
+        let theme = app.theme();
+        let notes = &app.report().expiry_notes;
+        let within = app.what_if().expiring_within;
+        let title = format!(
+            "Evidence expiring within {within} days{}E: tree",
+            theme.sep()
+        );
+        let block = frame(app, Pane::Tree, title);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if notes.is_empty() && inner.height > 0 {
+            let text = if within == 0 {
+                "expiring evidence is not shown (--expiring-within 0)".to_string()
+            } else {
+                format!(
+                    "nothing in force expires between {} and {} days later; [ ] move the date",
+                    app.what_if().as_of,
+                    within
+                )
+            };
+            buf.set_stringn(
+                inner.x + 1,
+                inner.y,
+                theme.plain(&text),
+                inner.width.saturating_sub(1) as usize,
+                theme.dim(),
+            );
+            return;
+        }
+        let (selected, offset) = app.line();
+        let stack = app.shown();
+        for (i, y) in (offset..notes.len()).zip(inner.top()..inner.bottom()) {
+            let Note::EvidenceExpiring(x) = &notes[i] else {
+                continue;
+            };
+            let left = match x.what {
+                Expiry::Document(d) => {
+                    let doc = &stack.documents[d as usize];
+                    match &doc.title {
+                        Some(t) => format!("{}{}{}", escape(&doc.id), theme.sep(), escape(t)),
+                        None => escape(&doc.id).into_owned(),
+                    }
+                }
+                Expiry::Entry(h, e) => {
+                    let ho = stack.handoff(h);
+                    format!(
+                        "{} at {} {} {}",
+                        escape(&stack.control(ho.entries[e as usize].control).id),
+                        escape(&stack.party(ho.consumer).id),
+                        theme.arrow(),
+                        escape(&stack.party(ho.provider).id)
+                    )
+                }
+            };
+            let right = vec![Span::styled(
+                format!(
+                    "{}{:>5} d{:>4} entr{} ",
+                    x.expires,
+                    x.days_left,
+                    x.entries,
+                    if x.entries == 1 { "y  " } else { "ies" }
+                ),
+                theme.severity(Some(crate::analysis::Severity::Warning)),
+            )];
             draw_line(buf, app, inner, y, i == selected, &left, right);
         }
     }

@@ -106,6 +106,7 @@ impl Widget for Screen<'_> {
             Listing::Tree => tree::TreeView(app).render(a.tree, buf),
             Listing::Controls => lists::ControlsView(app).render(a.tree, buf),
             Listing::BlastRadius => lists::BlastView(app).render(a.tree, buf),
+            Listing::Expiring => lists::ExpiringView(app).render(a.tree, buf),
         }
         details::DetailsView(app).render(a.details, buf);
         status::StatusBar(app).render(a.status, buf);

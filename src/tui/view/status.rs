@@ -19,6 +19,9 @@ const CONTROLS_HINTS: &str =
 /// Key hints for the blast radius ranking.
 const BLAST_HINTS: &str =
     "j/k party · Enter show in the tree · b or Esc tree · [ ] date · ? help · q quit";
+/// Key hints for the list of expiring evidence.
+const EXPIRING_HINTS: &str =
+    "j/k evidence · Enter what rests on it · E or Esc tree · [ ] date · ? help · q quit";
 /// Key hints for the hand-off pane.
 const DETAILS_HINTS: &str = "j/k control · a assumed · o agreed · e evidence · i/I implements · u undo · w save · Tab tree · ? help";
 
@@ -33,6 +36,45 @@ fn delta(app: &App, which: usize) -> String {
     } else {
         format!(" (+{added} {}{removed})", app.theme().minus())
     }
+}
+
+/// "2 documents and 1 entry expire within 60 days (E)", when any evidence does.
+fn expiring(app: &App) -> Option<String> {
+    let notes = &app.report().expiry_notes;
+    if notes.is_empty() {
+        return None;
+    }
+    let documents = notes
+        .iter()
+        .filter(|n| {
+            matches!(
+                n,
+                crate::analysis::Note::EvidenceExpiring(x)
+                    if matches!(x.what, crate::analysis::Expiry::Document(_))
+            )
+        })
+        .count();
+    let entries = notes.len() - documents;
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let what = match (documents, entries) {
+        (d, 0) => count(d, "document", "documents"),
+        (0, e) => count(e, "entry's evidence", "entries' evidence"),
+        (d, e) => format!(
+            "{} and {}",
+            count(d, "document", "documents"),
+            count(e, "entry", "entries")
+        ),
+    };
+    let verb = if notes.len() == 1 {
+        "expires"
+    } else {
+        "expire"
+    };
+    Some(format!(
+        "{what} {verb} within {} days (E)",
+        app.what_if().expiring_within
+    ))
 }
 
 /// The file (or demo) and the what-ifs in force, as words.
@@ -100,6 +142,10 @@ impl Widget for StatusBar<'_> {
                 counts.accepted
             )));
         }
+        if let Some(soon) = expiring(app) {
+            first.push(Span::raw(theme.sep()));
+            first.push(Span::styled(soon, theme.severity(Some(Severity::Warning))));
+        }
         if app.unsaved() > 0 {
             first.push(Span::raw(theme.sep()));
             first.push(Span::styled(
@@ -151,6 +197,7 @@ impl Widget for StatusBar<'_> {
                         Listing::Tree => TREE_HINTS,
                         Listing::Controls => CONTROLS_HINTS,
                         Listing::BlastRadius => BLAST_HINTS,
+                        Listing::Expiring => EXPIRING_HINTS,
                     },
                     Pane::Details => DETAILS_HINTS,
                 };
