@@ -571,3 +571,36 @@ fn a_caiq_workbook_goes_into_a_stack_once_with_its_third_parties_in_the_provider
     assert_eq!(applied.handoffs_added, 2);
     assert_eq!(applied.controls_added, import.controls.len());
 }
+
+#[test]
+fn hostile_strings_go_into_a_stack_and_read_back_exactly() {
+    let text = format!(
+        "{HEAD}\n[[handoff]]\nconsumer = \"shop\"\nprovider = \"saas\"\ncontrols = {{ A = \"provider\" }}\n"
+    );
+    for s in crate::import::print::tests::HOSTILE {
+        let import = Import {
+            controls: vec![control("N", s, Some(s))],
+            parties: vec![party("idp", Some(s), &[])],
+            handoffs: vec![
+                handoff("shop", "saas", None, vec![set("A", Some(Owner::Shared), s)]),
+                ImportHandoff {
+                    agreement: Some(s.into()),
+                    ..handoff("saas", "idp", Some(s), vec![set("N", None, s)])
+                },
+            ],
+            ..Import::default()
+        };
+        let applied = apply_twice(&text, &import);
+        let stack = load(&applied.text);
+        let n = stack.control_id("N").expect("declared");
+        assert_eq!(stack.control(n).name, s);
+        assert_eq!(stack.control(n).family.as_deref(), Some(s));
+        let idp = stack.party_id("idp").expect("created");
+        assert_eq!(stack.party(idp).name, s);
+        assert_eq!(stack.handoffs[0].entries[0].reference.as_deref(), Some(s));
+        let new = &stack.handoffs[1];
+        assert_eq!(new.service.as_deref(), Some(s));
+        assert_eq!(new.agreement.as_deref(), Some(s));
+        assert_eq!(new.entries[0].reference.as_deref(), Some(s));
+    }
+}

@@ -174,7 +174,7 @@ fn keep_and_unset_write_nothing_and_agreed_alone_is_the_shorthand() {
 }
 
 /// Strings a vendor's artefact may hold, each of which breaks naive TOML writing.
-const HOSTILE: [&str; 12] = [
+pub(crate) const HOSTILE: [&str; 12] = [
     "say \"hi\"",
     "back\\slash \\u0041",
     "two\nlines",
