@@ -18,9 +18,11 @@
 //!   next header is taken to belong above it, one that touches the next header to that header.
 //! - **Parties.** An existing party keeps its name, layer and everything else; only its
 //!   `implements` changes: controls stated `true` are appended in the array's own layout,
-//!   those stated `false` are removed (with the comments around them kept). A new party gets
-//!   `layer` = the layer of its `layer_of` party when that party is already in the stack and
-//!   has one (a party the same import creates has none yet).
+//!   then those stated `false` are removed, by the explorer's array surgery: comments on lines
+//!   of their own stay where they are; a comment written on a removed control's line is
+//!   handled as the explorer's `i` handles it (it may go with it, stay as a line of its own,
+//!   or end up beside a neighbour — a known rough edge of that surgery). A new party gets `layer` = the layer of its `layer_of` party when that party is already in the
+//!   stack and has one (a party the same import creates has none yet).
 //! - **Hand-offs** are matched by (consumer, provider, service); an existing one keeps its
 //!   `agreement`, even when it has none and the import states one.
 //! - **Entries.** Only the keys whose value changes are rewritten, in the entry's own form:
