@@ -21,8 +21,9 @@
 //!   then those stated `false` are removed, by the explorer's array surgery: comments on lines
 //!   of their own stay where they are; a comment written on a removed control's line is
 //!   handled as the explorer's `i` handles it (it may go with it, stay as a line of its own,
-//!   or end up beside a neighbour — a known rough edge of that surgery). A new party gets `layer` = the layer of its `layer_of` party when that party is already in the
-//!   stack and has one (a party the same import creates has none yet).
+//!   or end up beside a neighbour — a known rough edge of that surgery). A new party gets
+//!   `layer` = the layer of its `layer_of` party when that party is already in the stack and
+//!   has one (a party the same import creates has none yet).
 //! - **Hand-offs** are matched by (consumer, provider, service); an existing one keeps its
 //!   `agreement`, even when it has none and the import states one.
 //! - **Entries.** Only the keys whose value changes are rewritten, in the entry's own form:
