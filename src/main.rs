@@ -347,7 +347,7 @@ fn import_into(
             "{name} changed on disk while the import was read; nothing was written — run the import again"
         );
     }
-    stackgap::save::atomic_write(path, applied.text.as_bytes())?;
+    write_atomically(path, &applied.text)?;
     eprintln!("{name}: {}", applied.summary());
     Ok(())
 }
@@ -374,7 +374,7 @@ fn print_import(
             escape(&name)
         );
     }
-    stackgap::save::atomic_write(out, text.as_bytes())?;
+    write_atomically(out, &text)?;
     let entries: usize = stack.handoffs.iter().map(|h| h.entries.len()).sum();
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
@@ -387,6 +387,22 @@ fn print_import(
         count(entries, "entry", "entries"),
     );
     Ok(())
+}
+
+/// Writes a file atomically; a failure says the file on disk is as it was.
+fn write_atomically(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use stackgap::save::{SaveError, atomic_write};
+    atomic_write(path, text.as_bytes()).map_err(|e| match e {
+        SaveError::Io {
+            path,
+            action,
+            cause,
+        } => anyhow::anyhow!(
+            "cannot write {}: {action} failed: {cause}; nothing was written",
+            escape(&path.display().to_string())
+        ),
+        other => other.into(),
+    })
 }
 
 /// Resolves the what-if options against the stack: every `--without` must name a party.

@@ -544,3 +544,35 @@ fn import_help_shows_examples() {
         assert!(help.contains("--into"), "{args:?}:\n{help}");
     }
 }
+
+/// A two-control NIST OSCAL catalog, as `catalog = "oscal:PATH"` reads it.
+const OSCAL_CATALOG: &str = r#"{"catalog": {"uuid": "x", "metadata": {"title": "t"}, "groups": [
+  {"id": "ac", "title": "Access Control", "controls": [
+    {"id": "ac-2", "title": "Account Management"},
+    {"id": "ac-3", "title": "Access Enforcement"}]}]}}"#;
+
+#[test]
+fn controls_of_an_oscal_catalog_are_not_declared_again() {
+    let dir = TempDir::new().expect("temp dir");
+    fs::create_dir(dir.path().join("review")).expect("mkdir");
+    write(&dir.path().join("review"), "nist.json", OSCAL_CATALOG);
+    let original = "[stack]\nname = \"agency\"\ncatalog = \"oscal:nist.json\"\n";
+    let stack = write(&dir.path().join("review"), "stack.toml", original);
+    let out = run(&[
+        "import",
+        "oscal-ssp",
+        &leveraging(),
+        &leveraged(),
+        "--into",
+        &stack,
+    ]);
+    assert_exit(&out, 0);
+    let after = fs::read_to_string(&stack).expect("read");
+    assert!(!after.contains("[[control]]"), "{after}");
+    assert!(
+        text(&out.stderr).ends_with(&format!("{stack}: added 2 parties, 1 hand-off, 1 entry\n")),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(findings(&stack).len(), 1, "{after}");
+}
