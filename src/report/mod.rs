@@ -13,6 +13,7 @@ pub mod mermaid;
 pub mod sarif;
 pub mod schema;
 pub mod text;
+pub mod xlsx;
 
 use crate::analysis::{BlastRadius, Report, WhatIf};
 use crate::stack::{Entry, HandoffIdx, Stack};
