@@ -309,7 +309,9 @@ fn counts(sheet: &mut Worksheet, r: u32, s: &Summary, f: &Formats) -> Result<u32
     for (i, (label, n, status)) in lines.into_iter().enumerate() {
         let at = r + 1 + i as u32;
         put(sheet, at, 0, label, &f.label)?;
-        sheet.write_number_with_format(at, 1, n as f64, f.status(status))?;
+        // Only a count above zero is coloured: a red 0 would read as an alarm.
+        let format = if n > 0 { f.status(status) } else { &f.left };
+        sheet.write_number_with_format(at, 1, n as f64, format)?;
     }
     let at = r + 1 + lines.len() as u32;
     put(
