@@ -10,7 +10,8 @@
 //!   findings (a requirement nobody covers) have no row: they are listed in the summary.
 //! - `Service`, `Agreed`, `Assumed`, `Evidence`, `Expires` and `Ref` are empty when not written,
 //!   so a row reads back to the entry exactly (`Evidence` items joined by `", "`, `Expires` as
-//!   `YYYY-MM-DD` text).
+//!   `YYYY-MM-DD` text, never a spreadsheet date that a locale would reformat). A `service = ""`
+//!   reads the same as no service.
 //! - `Provider implements` / `Consumer implements` are the parties' own `implements`, whatever
 //!   the what-ifs switch off.
 //! - `Status` is the worst finding not accepted (`GAP`, `WARNING`), else `ACCEPTED` when there

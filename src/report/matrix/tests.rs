@@ -213,6 +213,39 @@ fn rows_come_in_handoff_then_control_order_with_their_status_and_findings() {
 }
 
 #[test]
+fn status_is_the_worst_open_finding_else_accepted_else_ok() {
+    use crate::analysis::Kind;
+    let finding = |kind: Kind, accepted: bool| Finding {
+        kind,
+        control: 0,
+        place: Place::Party(0),
+        root_causes: Vec::new(),
+        circular: false,
+        chain: Vec::new(),
+        chain_len: 0,
+        assurance: None,
+        weakest: None,
+        expired: None,
+        accepted: accepted.then_some(0),
+    };
+    let (gap, open_gap) = (Kind::NotDelivered, false);
+    let (warning, accepted) = (Kind::WeakAssurance, true);
+    let cases = [
+        (vec![], Status::Ok),
+        (vec![(gap, open_gap)], Status::Gap),
+        (vec![(warning, open_gap)], Status::Warning),
+        (vec![(warning, open_gap), (gap, open_gap)], Status::Gap),
+        (vec![(gap, accepted), (warning, open_gap)], Status::Warning),
+        (vec![(gap, accepted), (warning, accepted)], Status::Accepted),
+    ];
+    for (kinds, want) in cases {
+        let findings: Vec<Finding> = kinds.iter().map(|&(k, a)| finding(k, a)).collect();
+        let refs: Vec<&Finding> = findings.iter().collect();
+        assert_eq!(Status::of(&refs), want, "{kinds:?}");
+    }
+}
+
+#[test]
 fn a_shared_entry_with_two_findings_gives_both_sentences() {
     let a = Analysed::new(REVIEW, AS_OF);
     let rows = rows(&a.ctx());
