@@ -213,6 +213,10 @@ pub enum ExportFormat {
     Html,
     /// SARIF 2.1.0 for code scanning.
     Sarif,
+    /// The responsibility matrix: one row per hand-off and control.
+    Csv,
+    /// The responsibility matrix as a workbook, with a summary (use -o or a pipe).
+    Xlsx,
 }
 
 /// `stackgap diff`.
