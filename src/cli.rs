@@ -160,6 +160,7 @@ Examples:
   stackgap export stack.toml --format dot | dot -Tsvg > stack.svg
   stackgap export stack.toml --format html -o review.html
   stackgap export stack.toml --format sarif -o stackgap.sarif
+  stackgap export stack.toml --format xlsx -o responsibility-matrix.xlsx
 
 Exit codes: 0 written, 2 error (findings never fail an export).";
 
