@@ -166,6 +166,7 @@ Examples:
   stackgap export stack.toml --format dot | dot -Tsvg > stack.svg
   stackgap export stack.toml --format html -o review.html
   stackgap export stack.toml --format sarif -o stackgap.sarif
+  stackgap export stack.toml --format xlsx -o responsibility-matrix.xlsx
 
 Exit codes: 0 written, 2 error (findings never fail an export).";
 
@@ -219,6 +220,10 @@ pub enum ExportFormat {
     Html,
     /// SARIF 2.1.0 for code scanning.
     Sarif,
+    /// The responsibility matrix: one row per hand-off and control.
+    Csv,
+    /// The responsibility matrix as a workbook, with a summary (use -o or a pipe).
+    Xlsx,
 }
 
 /// `stackgap diff`.

@@ -63,4 +63,6 @@ pub fn exercise(bytes: &[u8]) {
     let _ = report::sarif::render(&ctx);
     let _ = report::html::render(&ctx);
     let _ = report::dot::render(&ctx);
+    let _ = report::csv::render(&ctx);
+    let _ = report::xlsx::render(&ctx);
 }

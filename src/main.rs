@@ -134,6 +134,12 @@ fn print_with(
 }
 
 fn export(args: cli::ExportArgs) -> anyhow::Result<ExitCode> {
+    if args.format == ExportFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal()
+    {
+        bail!(
+            "--format xlsx writes a binary workbook, not for a terminal: add -o review.xlsx, or redirect standard output to a file"
+        );
+    }
     let stack = stack::load_path(&args.file)?;
     let what_if = what_if(&stack, &args.what_if)?;
     let report = analyse(&stack, &what_if);
@@ -144,15 +150,17 @@ fn export(args: cli::ExportArgs) -> anyhow::Result<ExitCode> {
         blast: None,
     };
     let out = match args.format {
-        ExportFormat::Markdown => report::markdown::render(&ctx),
-        ExportFormat::Json => report::json::render(&ctx),
-        ExportFormat::Dot => report::dot::render(&ctx),
-        ExportFormat::Mermaid => report::mermaid::render(&ctx),
-        ExportFormat::Html => report::html::render(&ctx),
-        ExportFormat::Sarif => report::sarif::render(&ctx),
+        ExportFormat::Markdown => report::markdown::render(&ctx).into_bytes(),
+        ExportFormat::Json => report::json::render(&ctx).into_bytes(),
+        ExportFormat::Dot => report::dot::render(&ctx).into_bytes(),
+        ExportFormat::Mermaid => report::mermaid::render(&ctx).into_bytes(),
+        ExportFormat::Html => report::html::render(&ctx).into_bytes(),
+        ExportFormat::Sarif => report::sarif::render(&ctx).into_bytes(),
+        ExportFormat::Csv => report::csv::render(&ctx).into_bytes(),
+        ExportFormat::Xlsx => report::xlsx::render(&ctx)?,
     };
     match &args.output {
-        None => print_out(&out)?,
+        None => print_with(|w| w.write_all(&out))?,
         Some(path) => {
             if args.file.as_os_str() != "-" && same_file(&args.file, path) {
                 bail!(
@@ -160,7 +168,7 @@ fn export(args: cli::ExportArgs) -> anyhow::Result<ExitCode> {
                     escape(&path.display().to_string())
                 );
             }
-            stackgap::save::atomic_write(path, out.as_bytes())
+            stackgap::save::atomic_write(path, &out)
                 .with_context(|| format!("cannot write {}", escape(&path.display().to_string())))?;
         }
     }

@@ -1,15 +1,19 @@
-//! Report rendering: a [`Report`] and its stack → text, JSON or Markdown. One file per format;
+//! Report rendering: a [`Report`] and its stack → text, JSON, Markdown, diagrams, or the
+//! responsibility matrix as CSV or a workbook. One file per format;
 //! each escapes every string from the stack for its own medium.
 
+pub mod csv;
 pub mod diff;
 pub mod dot;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod matrix;
 pub mod mermaid;
 pub mod sarif;
 pub mod schema;
 pub mod text;
+pub mod xlsx;
 
 use crate::analysis::{BlastRadius, Report, WhatIf};
 use crate::stack::{Entry, HandoffIdx, Stack};

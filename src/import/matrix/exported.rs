@@ -29,7 +29,8 @@ pub fn read(
         options.service.as_deref(),
     );
     for (number, cells) in source.data_rows() {
-        let cell = |column: usize| Grid::cell(cells, column).trim();
+        let csv = source.grid.sheet.is_none();
+        let cell = |column: usize| exported_cell(csv, cells, column).trim();
         let id = rules::clean_id(cell(columns.control));
         if id.is_empty() {
             continue;
@@ -94,7 +95,12 @@ impl Row<'_, '_> {
 
     /// A cell's text on one line; empty when the column is missing.
     fn text(&self, column: Option<usize>) -> String {
-        column.map_or_else(String::new, |c| one_line(Grid::cell(self.cells, c)))
+        column.map_or_else(String::new, |c| one_line(self.cell(c)))
+    }
+
+    /// A cell as stackgap wrote it.
+    fn cell(&self, column: usize) -> &str {
+        exported_cell(self.source.grid.sheet.is_none(), self.cells, column)
     }
 
     /// Adds what the row states to the import: its control, its entry at C → P, and whether
@@ -158,8 +164,11 @@ impl Row<'_, '_> {
             Some(evidence) => Field::Set(vec![evidence.clone()]),
             None => self.evidence(columns.evidence),
         };
-        let reference = Some(self.text(columns.reference))
-            .filter(|r| !r.is_empty())
+        // A ref is kept exactly as written, line breaks and all: it is the stack's own text.
+        let reference = columns
+            .reference
+            .map(|c| self.cell(c).to_string())
+            .filter(|r| !r.trim().is_empty())
             .unwrap_or_else(|| format!("{} row {number}", self.source.base));
         ImportEntry {
             control: id.to_string(),
@@ -177,7 +186,7 @@ impl Row<'_, '_> {
         let Some(column) = column else {
             return Field::Keep;
         };
-        let value = normalise(Grid::cell(self.cells, column));
+        let value = normalise(self.cell(column));
         if value.is_empty() {
             return Field::Unset;
         }
@@ -197,7 +206,8 @@ impl Row<'_, '_> {
         let Some(column) = column else {
             return Field::Keep;
         };
-        let items: Vec<String> = Grid::cell(self.cells, column)
+        let items: Vec<String> = self
+            .cell(column)
             .split(',')
             .map(str::trim)
             .filter(|item| !item.is_empty())
@@ -239,7 +249,7 @@ impl Row<'_, '_> {
 
     /// `Yes` / `No` (also `TRUE` / `FALSE`); empty or unknown (a warning): not stated.
     fn yes_no(&mut self, column: usize, name: &str) -> Option<bool> {
-        match normalise(Grid::cell(self.cells, column)).as_str() {
+        match normalise(self.cell(column)).as_str() {
             "yes" | "true" => Some(true),
             "no" | "false" => Some(false),
             "" => None,
@@ -252,6 +262,17 @@ impl Row<'_, '_> {
                 None
             }
         }
+    }
+}
+
+/// A cell of stackgap's export: in a CSV file, without the `'` the export puts before a cell
+/// a spreadsheet would take for a formula (`report::csv::guard`).
+fn exported_cell(csv: bool, cells: &[String], column: usize) -> &str {
+    let cell = Grid::cell(cells, column);
+    if csv {
+        crate::report::csv::unguard(cell)
+    } else {
+        cell
     }
 }
 
@@ -537,5 +558,82 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// What a spreadsheet would take for a formula, and a ref over two lines, come back from
+    /// stackgap's own export exactly as the stack wrote them, through CSV and xlsx alike.
+    #[test]
+    fn formula_looking_ids_and_multi_line_refs_come_back_from_a_real_export() {
+        let text = r#"
+[stack]
+name = "hostile"
+catalog = "none"
+[[control]]
+id = "=HYPERLINK(1)"
+name = "Looks like a formula"
+[[control]]
+id = "-1"
+name = "Looks like a number"
+[[party]]
+id = "@acme"
+[[party]]
+id = "+crmly"
+implements = ["-1"]
+[[handoff]]
+consumer = "@acme"
+provider = "+crmly"
+[handoff.controls]
+"=HYPERLINK(1)" = { agreed = "provider", ref = """MSA §7.2
+and DPA annex 2""" }
+"-1" = { agreed = "shared", assumed = "consumer", ref = "'quoted' ref" }
+"#;
+        let stack = crate::stack::load_str(text, "hostile.toml", None).expect("loads");
+        let what_if = crate::analysis::WhatIf::new(&stack, crate::date::Date::today());
+        let report = crate::analysis::analyse(&stack, &what_if);
+        let ctx = crate::report::Context {
+            stack: &stack,
+            report: &report,
+            what_if: &what_if,
+            blast: None,
+        };
+        let dir = TempDir::new().expect("temp dir");
+        let csv = dir.path().join("matrix.csv");
+        std::fs::write(&csv, crate::report::csv::render(&ctx)).expect("write csv");
+        let xlsx = dir.path().join("matrix.xlsx");
+        std::fs::write(&xlsx, crate::report::xlsx::render(&ctx).expect("xlsx")).expect("write");
+        let options = MatrixOptions {
+            consumer: "@acme".into(),
+            provider: "+crmly".into(),
+            ..MatrixOptions::default()
+        };
+        for path in [&csv, &xlsx] {
+            let import = read(path, &options).expect("reads back");
+            let entries: Vec<(&str, Option<&Owner>, &str)> = import.handoffs[0]
+                .entries
+                .iter()
+                .map(|e| (e.control.as_str(), e.agreed.value(), e.reference.as_str()))
+                .collect();
+            assert_eq!(
+                entries,
+                [
+                    ("-1", Some(&Owner::Shared), "'quoted' ref"),
+                    (
+                        "=HYPERLINK(1)",
+                        Some(&Owner::Provider),
+                        "MSA §7.2\nand DPA annex 2"
+                    ),
+                ],
+                "{}",
+                path.display()
+            );
+            assert_eq!(import.parties[1].id, "+crmly");
+            assert_eq!(
+                import.parties[1].implements,
+                [
+                    ("-1".to_string(), true),
+                    ("=HYPERLINK(1)".to_string(), false)
+                ]
+            );
+        }
     }
 }
