@@ -576,3 +576,48 @@ fn controls_of_an_oscal_catalog_are_not_declared_again() {
     );
     assert_eq!(findings(&stack).len(), 1, "{after}");
 }
+
+#[test]
+fn stackgap_s_own_csv_export_imports_back_changing_only_the_refs() {
+    let dir = TempDir::new().expect("temp dir");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-stacks/demo.toml");
+    let original = fs::read_to_string(&demo).expect("the demo stack");
+    let stack = write(dir.path(), "demo.toml", &original);
+    let csv = dir.path().join("demo.csv").display().to_string();
+    assert_exit(&run(&["export", &stack, "--format", "csv", "-o", &csv]), 0);
+    let args = [
+        "import",
+        "matrix",
+        &csv,
+        "--consumer",
+        "northwind",
+        "--provider",
+        "brightpath",
+        "--service",
+        "CRM",
+        "--into",
+        &stack,
+    ];
+    assert_exit(&run(&args), 0);
+    let after = fs::read_to_string(&stack).expect("read");
+    let (removed, added) = line_changes(&original, &after);
+    assert!(!removed.is_empty(), "the refs name the rows");
+    assert_eq!(removed.len(), added.len(), "{after}");
+    for (old, new) in removed.iter().zip(&added) {
+        // `ref = "demo.csv row N"` added; a shorthand `X = "owner"` needs a table for it.
+        let (head, tail) = new
+            .split_once("ref = \"demo.csv row ")
+            .unwrap_or_else(|| panic!("no ref added: {new}"));
+        let tail = tail.split_once('"').map_or("", |(_, rest)| rest);
+        let without =
+            format!("{}{tail}", head.strip_suffix(", ").unwrap_or(head)).replace("{  }", "{}");
+        let as_shorthand = without.replacen("{ agreed = ", "", 1).replacen(" }", "", 1);
+        assert!(
+            without == *old || as_shorthand == *old,
+            "only a ref is added: {old:?} → {new:?}"
+        );
+    }
+    let again = run(&args);
+    assert_exit(&again, 0);
+    assert_eq!(text(&again.stderr), format!("{stack}: unchanged\n"));
+}
