@@ -123,10 +123,11 @@ fn the_nist_pair_prints_a_stack_whose_check_shows_the_consumer_side_of_ac_2() {
             "consumer".to_owned()
         )]
     );
-    // The one warning, on standard error, with its file and JSON path.
+    // Two warnings on standard error, each with its file and JSON path: the satisfied that
+    // names a provided, and the responsibility it leaves unsatisfied (the gap above).
     let stderr = text(&out.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{stderr}");
+    assert_eq!(lines.len(), 2, "{stderr}");
     assert!(
         lines[0].starts_with(&format!(
             "stackgap: warning: {}: $.system-security-plan.",
@@ -135,6 +136,11 @@ fn the_nist_pair_prints_a_stack_whose_check_shows_the_consumer_side_of_ac_2() {
         "{stderr}"
     );
     assert!(lines[0].contains("it satisfies nothing"), "{stderr}");
+    assert!(
+        lines[1].contains("responsibility 11111111-0000-4000-9009-002001001002 (ac-2)")
+            && lines[1].ends_with("so its side of the hand-off is a gap"),
+        "{stderr}"
+    );
 }
 
 /// A stack written by hand, with comments and a layout no printer would choose.

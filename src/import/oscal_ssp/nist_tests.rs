@@ -28,6 +28,8 @@ const LEVERAGING: &str = "oscal_leveraging-example_ssp.json";
 const LEVERAGED: &str = "oscal_leveraged-example_ssp.json";
 const SATISFIED_PROVIDED: &str = "22222222-0000-4000-9009-002001002001";
 const PROVIDED_1: &str = "11111111-0000-4000-9009-002001001001";
+/// The responsibility no `satisfied` names once the one above points at a provided.
+const RESPONSIBILITY_1: &str = "11111111-0000-4000-9009-002001001002";
 const AUTHORIZATION: &str = "CSP IaaS [Leveraged System], authorized 2018-01-01";
 
 fn fixture(name: &str) -> PathBuf {
@@ -114,16 +116,30 @@ fn the_pair_imports_as_derived_by_hand() {
                 reference: format!("OSCAL {CONSUMER_REF}; {PROVIDER_REF}"),
             }],
         }],
-        warnings: vec![Problem {
-            file: leveraging_file,
-            at: "$.system-security-plan.control-implementation.implemented-requirements[0]\
-                 .statements[0].by-components[1].satisfied[0]"
-                .into(),
-            message: format!(
-                "satisfied {SATISFIED_PROVIDED} (ac-2) references {PROVIDED_1}, but {LEVERAGED} \
-                 exports it as a `provided`, not as a responsibility: it satisfies nothing"
-            ),
-        }],
+        warnings: vec![
+            Problem {
+                file: leveraging_file,
+                at: "$.system-security-plan.control-implementation.implemented-requirements[0]\
+                     .statements[0].by-components[1].satisfied[0]"
+                    .into(),
+                message: format!(
+                    "satisfied {SATISFIED_PROVIDED} (ac-2) references {PROVIDED_1}, but \
+                     {LEVERAGED} exports it as a `provided`, not as a responsibility: it \
+                     satisfies nothing"
+                ),
+            },
+            Problem {
+                file: fixture(LEVERAGED).display().to_string(),
+                at: "$.system-security-plan.control-implementation.implemented-requirements[0]\
+                     .statements[0].by-components[0].export.responsibilities[0]"
+                    .into(),
+                message: format!(
+                    "responsibility {RESPONSIBILITY_1} (ac-2) is satisfied by no `satisfied` of \
+                     {LEVERAGING}: saas_system_iaas_customer does not implement ac-2, so its \
+                     side of the hand-off is a gap"
+                ),
+            },
+        ],
     };
     assert_eq!(nist(true), want);
 }
@@ -131,9 +147,15 @@ fn the_pair_imports_as_derived_by_hand() {
 #[test]
 fn the_satisfied_that_names_a_provided_leaves_the_saas_short_of_ac_2() {
     let import = nist(true);
-    let [warning] = import.warnings.as_slice() else {
-        panic!("one warning expected: {:?}", import.warnings);
+    let [warning, unsatisfied] = import.warnings.as_slice() else {
+        panic!("two warnings expected: {:?}", import.warnings);
     };
+    // The responsibility it leaves unsatisfied is named, and why the consumer side is a gap.
+    assert!(
+        unsatisfied.message.contains(RESPONSIBILITY_1),
+        "{unsatisfied}"
+    );
+    assert!(unsatisfied.message.contains("is a gap"), "{unsatisfied}");
     assert!(warning.message.contains(SATISFIED_PROVIDED), "{warning}");
     assert!(warning.message.contains(PROVIDED_1), "{warning}");
     assert!(

@@ -419,7 +419,12 @@ pub(super) fn build(
             .handoffs
             .push(handoff(&leveraging_id, leveraging, provider, entries));
     }
-    let implements = leveraging_implements(leveraging, providers, &import.controls);
+    let implements = leveraging_implements(
+        leveraging,
+        providers,
+        &import.controls,
+        &mut import.warnings,
+    );
     import.parties.push(ImportParty {
         id: leveraging_id,
         name: Some(leveraging.name.clone()),
@@ -523,11 +528,13 @@ fn field(owner: Option<Owner>) -> Field<Owner> {
 
 /// The leveraging system implements X when every responsibility any given leveraged plan
 /// exports for X is named by a `satisfied`, or, when there is none, when it has an implemented
-/// requirement for X.
+/// requirement for X. Each responsibility left unsatisfied is a warning naming it: it is why
+/// the consumer side of X becomes a gap.
 fn leveraging_implements(
     leveraging: &Plan,
     providers: &[Provider],
     controls: &[ImportControl],
+    warnings: &mut Vec<Problem>,
 ) -> Vec<(String, bool)> {
     let satisfied: HashSet<&str> = leveraging
         .statements
@@ -535,17 +542,17 @@ fn leveraging_implements(
         .filter(|s| s.kind == Kind::Satisfied)
         .filter_map(|s| s.target.as_deref())
         .collect();
-    let mut responsibilities: HashMap<&str, Vec<&str>> = HashMap::new();
-    for s in providers
-        .iter()
-        .filter_map(|p| p.plan.as_ref())
-        .flat_map(|p| &p.statements)
-    {
-        if s.kind == Kind::Responsibility {
+    let mut responsibilities: HashMap<&str, Vec<(&Plan, &Statement)>> = HashMap::new();
+    for plan in providers.iter().filter_map(|p| p.plan.as_ref()) {
+        for s in plan
+            .statements
+            .iter()
+            .filter(|s| s.kind == Kind::Responsibility)
+        {
             responsibilities
                 .entry(&s.control)
                 .or_default()
-                .push(&s.uuid);
+                .push((plan, s));
         }
     }
     let has_requirement: HashSet<&str> = leveraging.controls.iter().map(String::as_str).collect();
@@ -553,7 +560,19 @@ fn leveraging_implements(
         .iter()
         .map(|c| {
             let yes = match responsibilities.get(c.id.as_str()) {
-                Some(all) => all.iter().all(|r| satisfied.contains(r)),
+                Some(all) => {
+                    for (plan, r) in all.iter().filter(|(_, r)| !satisfied.contains(r.uuid.as_str())) {
+                        warnings.push(Problem {
+                            file: plan.file.clone(),
+                            at: r.path.clone(),
+                            message: format!(
+                                "responsibility {} ({}) is satisfied by no `satisfied` of {}: {} does not implement {}, so its side of the hand-off is a gap",
+                                r.uuid, r.control, leveraging.base, leveraging.id, r.control
+                            ),
+                        });
+                    }
+                    all.iter().all(|(_, r)| satisfied.contains(r.uuid.as_str()))
+                }
                 None => has_requirement.contains(c.id.as_str()),
             };
             (c.id.clone(), yes)

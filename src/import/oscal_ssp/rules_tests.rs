@@ -378,6 +378,16 @@ fn dangling_references_warn_and_count_as_believed_but_satisfy_nothing() {
                           export as a provided: it inherits nothing"
                     .into(),
             },
+            // r1 is named by an inherited, not a satisfied: nothing satisfies it.
+            Problem {
+                file: "lev1.json".into(),
+                at: "$.system-security-plan.control-implementation.implemented-requirements[0]\
+                     .by-components[0].export.responsibilities[0]"
+                    .into(),
+                message: "responsibility r1 (ac-1) is satisfied by no `satisfied` of saas.json: \
+                          saas does not implement ac-1, so its side of the hand-off is a gap"
+                    .into(),
+            },
         ]
     );
     // Still listed, still believed.
@@ -408,11 +418,19 @@ fn a_responsibility_without_provided_uuid_warns_and_still_counts() {
     let import = ok(&saas().requirement("ac-1", vec![]), &[&iaas]);
     assert_eq!(
         warnings(&import),
-        [(
-            "lev1.json",
-            &*format!("{BC0}.export.responsibilities[0]"),
-            "responsibility r1 has no `provided-uuid`: it is still a responsibility of ac-1"
-        )]
+        [
+            (
+                "lev1.json",
+                &*format!("{BC0}.export.responsibilities[0]"),
+                "responsibility r1 has no `provided-uuid`: it is still a responsibility of ac-1"
+            ),
+            (
+                "lev1.json",
+                &*format!("{BC0}.export.responsibilities[0]"),
+                "responsibility r1 (ac-1) is satisfied by no `satisfied` of saas.json: saas does \
+                 not implement ac-1, so its side of the hand-off is a gap"
+            )
+        ]
     );
     assert_eq!(
         entry(&import, "iaas", "ac-1").agreed,
