@@ -627,3 +627,115 @@ fn stackgap_s_own_csv_export_imports_back_changing_only_the_refs() {
     assert_exit(&again, 0);
     assert_eq!(text(&again.stderr), format!("{stack}: unchanged\n"));
 }
+
+/// The sample stack built from imports is exactly what its recipe gives today (the skeleton,
+/// then the OSCAL pair and the CAIQ workbook with --into, as build.sh does), and it finds
+/// what its header says.
+#[test]
+fn the_imported_sample_is_what_the_imports_build_and_finds_what_its_header_says() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = TempDir::new().expect("temp dir");
+    let stack = dir.path().join("imported-saas.toml");
+    fs::copy(root.join("sample-stacks/imported/skeleton.toml"), &stack).expect("skeleton");
+    for name in [
+        "tests/fixtures/oscal-ssp/oscal_leveraging-example_ssp.json",
+        "tests/fixtures/oscal-ssp/oscal_leveraged-example_ssp.json",
+        "sample-stacks/imported/ledgerly-caiq-v4.xlsx",
+    ] {
+        let from = root.join(name);
+        fs::copy(&from, dir.path().join(from.file_name().expect("a file"))).expect("artefact");
+    }
+    let steps: [&[&str]; 2] = [
+        &[
+            "import",
+            "oscal-ssp",
+            "oscal_leveraging-example_ssp.json",
+            "oscal_leveraged-example_ssp.json",
+            "--into",
+            "imported-saas.toml",
+        ],
+        &[
+            "import",
+            "matrix",
+            "ledgerly-caiq-v4.xlsx",
+            "--consumer",
+            "northwind-bank",
+            "--provider",
+            "saas_system_iaas_customer",
+            "--service",
+            "Core banking",
+            "--assumed",
+            "provider",
+            "--evidence",
+            "ledgerly-soc2-2026",
+            "--into",
+            "imported-saas.toml",
+        ],
+    ];
+    for args in steps {
+        let out = stackgap(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("stackgap runs");
+        assert_exit(&out, 0);
+    }
+    let built = fs::read_to_string(&stack).expect("built");
+    let committed =
+        fs::read_to_string(root.join("sample-stacks/imported-saas.toml")).expect("sample");
+    assert!(
+        built == committed,
+        "sample-stacks/imported-saas.toml is not what its imports build; run \
+         sample-stacks/imported/build.sh\n{}",
+        built
+    );
+    let out = run(&[
+        "check",
+        &root
+            .join("sample-stacks/imported-saas.toml")
+            .display()
+            .to_string(),
+        "--format",
+        "json",
+        "--as-of",
+        "2026-12-02",
+    ]);
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let got: Vec<String> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("-").to_owned();
+            format!(
+                "{}>{} {} {} {}",
+                s("consumer"),
+                s("provider"),
+                s("control"),
+                s("kind"),
+                s("side")
+            )
+        })
+        .collect();
+    let saas = "saas_system_iaas_customer";
+    let want = [
+        format!("northwind-bank>{saas} BCR-08 no-mans-land consumer"),
+        format!("northwind-bank>{saas} DSP-17 not-delivered provider"),
+        format!("northwind-bank>{saas} HRS-11 not-delivered provider"),
+        format!("northwind-bank>{saas} IAM-14 misunderstanding consumer"),
+        format!("northwind-bank>{saas} LOG-05 weak-assurance provider"),
+        format!("northwind-bank>{saas} SEF-07 broken-chain provider"),
+        format!("northwind-bank>{saas} STA-08 no-mans-land consumer"),
+        format!("{saas}>csp_iaas_system ac-2 not-delivered consumer"),
+        format!("{saas}>{saas}-third-parties LOG-05 weak-assurance provider"),
+        format!("{saas}>{saas}-third-parties SEF-07 not-delivered provider"),
+    ];
+    assert_eq!(got, want);
+    assert_eq!(
+        json["findings"][5]["root_causes"][0],
+        format!("{saas}-third-parties")
+    );
+    let notes = json["notes"].as_array().expect("notes");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["evidence"], "ledgerly-soc2-2026");
+    assert_eq!(notes[0]["entries"], 9);
+}
