@@ -4,7 +4,7 @@
 use petgraph::graph::DiGraph;
 
 use super::{Expiring, Expiry, Note, Report, WhatIf};
-use crate::stack::{Cite, Owner, Stack};
+use crate::stack::{Owner, Stack};
 
 /// Cycles (strongly connected components of more than one party, computed without recursion)
 /// and layer inversions, in a stable order.
@@ -79,51 +79,39 @@ pub(super) fn accept_notes(stack: &Stack, report: &Report) -> Vec<Note> {
 /// the analysis date and expiring within the window, that an entry delivering assurance cites
 /// (an entry whose effective owner is `provider` or `shared`, whether or not the chain behind
 /// it delivers). Ordered by (expires, document id, consumer, provider, service, control).
+/// Read from the index (entries by date, documents' citing entries), so an edit does not pay
+/// for a pass over every entry.
 pub(super) fn expiry_notes(stack: &Stack, what_if: &WhatIf) -> Vec<Note> {
     if what_if.expiring_within == 0 {
         return Vec::new();
     }
     let today = what_if.as_of;
     let horizon = today.add_days(i64::from(what_if.expiring_within));
-    let soon = |expires: crate::date::Date| today <= expires && expires <= horizon;
-    let doc_soon: Vec<bool> = stack
-        .documents
+    let delivers = |&(h, e): &(u32, u32)| {
+        matches!(
+            stack.handoff(h).entries[e as usize].owner(),
+            Some(Owner::Provider | Owner::Shared)
+        )
+    };
+    let ix = stack.index();
+    let from = ix.dated.partition_point(|&(d, _, _)| d < today);
+    let mut out: Vec<Expiring> = ix.dated[from..]
         .iter()
-        .map(|d| d.expires.is_some_and(soon))
+        .take_while(|&&(d, _, _)| d <= horizon)
+        .filter(|&&(_, h, e)| delivers(&(h, e)))
+        .map(|&(date, h, e)| Expiring {
+            what: Expiry::Entry(h, e),
+            expires: date,
+            days_left: date.days() - today.days(),
+            entries: 1,
+        })
         .collect();
-    let any_doc = doc_soon.iter().any(|&s| s);
-    let mut citing = vec![0usize; stack.documents.len()];
-    let mut out: Vec<Expiring> = Vec::new();
-    for (h, handoff) in stack.handoffs.iter().enumerate() {
-        for (i, e) in handoff.entries.iter().enumerate() {
-            if !matches!(e.owner(), Some(Owner::Provider | Owner::Shared)) {
-                continue;
-            }
-            if let Some(date) = e.expires.filter(|&d| soon(d)) {
-                out.push(Expiring {
-                    what: Expiry::Entry(h as u32, i as u32),
-                    expires: date,
-                    days_left: date.days() - today.days(),
-                    entries: 1,
-                });
-            }
-            if !any_doc {
-                continue;
-            }
-            let items = e.evidence.items();
-            for (k, c) in items.iter().enumerate() {
-                // Each entry counts once, however often it cites the document.
-                if let Cite::Document(d) = *c
-                    && doc_soon[d as usize]
-                    && !items[..k].contains(c)
-                {
-                    citing[d as usize] += 1;
-                }
-            }
-        }
-    }
-    for (d, &entries) in citing.iter().enumerate() {
-        if let (true, Some(date)) = (entries > 0, stack.documents[d].expires) {
+    for (d, doc) in stack.documents.iter().enumerate() {
+        let Some(date) = doc.expires.filter(|&x| today <= x && x <= horizon) else {
+            continue;
+        };
+        let entries = ix.citing[d].iter().filter(|at| delivers(at)).count();
+        if entries > 0 {
             out.push(Expiring {
                 what: Expiry::Document(d as u32),
                 expires: date,

@@ -567,6 +567,11 @@ pub struct Index {
     pub party_by_id: std::collections::HashMap<String, PartyIdx>,
     /// Control id → index.
     pub control_by_id: std::collections::HashMap<String, ControlIdx>,
+    /// Entries with their own `expires`, by (date, hand-off, entry): evidence about to expire
+    /// is a range of this list, not a pass over every entry.
+    pub dated: Vec<(Date, HandoffIdx, u32)>,
+    /// For each document, the (hand-off, entry) that cite it, each once, sorted.
+    pub citing: Vec<Vec<(HandoffIdx, u32)>>,
 }
 
 /// A validated stack.
@@ -655,6 +660,8 @@ impl Stack {
                 .enumerate()
                 .map(|(i, c)| (c.id.clone(), i as u32))
                 .collect(),
+            dated: Vec::new(),
+            citing: vec![Vec::new(); self.documents.len()],
         };
         for (pi, p) in self.parties.iter_mut().enumerate() {
             p.implements.sort_unstable();
@@ -670,9 +677,15 @@ impl Stack {
             ix.consumes[h.consumer as usize].push(hi as u32);
             ix.provides[h.provider as usize].push(hi as u32);
             for (ei, e) in h.entries.iter().enumerate() {
-                ix.entries_of[e.control as usize].push((hi as u32, ei as u32));
+                let at = (hi as u32, ei as u32);
+                ix.entries_of[e.control as usize].push(at);
+                if let Some(date) = e.expires {
+                    ix.dated.push((date, at.0, at.1));
+                }
+                cite(&mut ix.citing, &e.evidence, at, true);
             }
         }
+        ix.dated.sort_unstable();
         self.index = ix;
     }
 
@@ -731,7 +744,11 @@ impl Stack {
 
     /// Mutable access to one entry; owners and evidence may change, the control may not.
     pub fn entry_mut(&mut self, handoff: HandoffIdx, entry: u32) -> EntryMut<'_> {
-        EntryMut(&mut self.handoffs[handoff as usize].entries[entry as usize])
+        EntryMut {
+            entry: &mut self.handoffs[handoff as usize].entries[entry as usize],
+            citing: &mut self.index.citing,
+            at: (handoff, entry),
+        }
     }
 
     /// The layer index of a party, if it has one.
@@ -741,22 +758,104 @@ impl Stack {
 }
 
 /// An entry open for editing: its control cannot change, so the index stays true.
-pub struct EntryMut<'a>(&'a mut Entry);
+pub struct EntryMut<'a> {
+    entry: &'a mut Entry,
+    /// The index's documents → citing entries, kept true when the evidence changes.
+    citing: &'a mut Vec<Vec<(HandoffIdx, u32)>>,
+    at: (HandoffIdx, u32),
+}
 
 impl EntryMut<'_> {
     /// Sets who the agreement makes responsible.
     pub fn set_agreed(&mut self, owner: Option<Owner>) {
-        self.0.agreed = owner;
-        self.0.from_template = false;
+        self.entry.agreed = owner;
+        self.entry.from_template = false;
     }
     /// Sets who the consumer believes is responsible.
     pub fn set_assumed(&mut self, owner: Option<Owner>) {
-        self.0.assumed = owner;
-        self.0.from_template = false;
+        self.entry.assumed = owner;
+        self.entry.from_template = false;
     }
     /// Sets the evidence as written (`Cites::Default`: the default).
     pub fn set_evidence(&mut self, evidence: Cites) {
-        self.0.evidence = evidence;
-        self.0.from_template = false;
+        cite(self.citing, &self.entry.evidence, self.at, false);
+        cite(self.citing, &evidence, self.at, true);
+        self.entry.evidence = evidence;
+        self.entry.from_template = false;
+    }
+}
+
+/// Adds an entry to (or removes it from) the citing lists of the documents it cites.
+fn cite(citing: &mut [Vec<(HandoffIdx, u32)>], cites: &Cites, at: (HandoffIdx, u32), on: bool) {
+    for c in cites.items() {
+        if let Cite::Document(d) = *c {
+            let list = &mut citing[d as usize];
+            match (list.binary_search(&at), on) {
+                (Err(i), true) => list.insert(i, at),
+                (Ok(i), false) => {
+                    list.remove(i);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Editing an entry's evidence keeps the index of citing entries what a fresh index of the
+    /// edited stack would be.
+    #[test]
+    fn citing_lists_follow_evidence_edits() {
+        let mut stack = crate::stack::load_str(
+            r#"
+            [stack]
+            name = "docs"
+            catalog = "none"
+            [[control]]
+            id = "X"
+            name = "X"
+            [[control]]
+            id = "Y"
+            name = "Y"
+            [[evidence]]
+            id = "a"
+            level = "attested"
+            [[evidence]]
+            id = "b"
+            level = "verified"
+            [[party]]
+            id = "c"
+            [[party]]
+            id = "p"
+            [[handoff]]
+            consumer = "c"
+            provider = "p"
+            controls = { X = { agreed = "provider", evidence = ["a", "a", "b"] }, Y = { agreed = "provider", expires = 2027-01-01 } }
+            "#,
+            "docs.toml",
+            None,
+        )
+        .expect("loads");
+        assert_eq!(stack.index().citing, [vec![(0, 0)], vec![(0, 0)]]);
+        assert_eq!(
+            stack.index().dated,
+            [(Date::new(2027, 1, 1).unwrap(), 0, 1)]
+        );
+        let edits = [
+            Cites::One(Cite::Document(1)),
+            Cites::Default,
+            Cites::Many(vec![Cite::Document(0), Cite::Level(Evidence::None)].into()),
+        ];
+        for (i, cites) in edits.into_iter().enumerate() {
+            stack.entry_mut(0, 1).set_evidence(cites.clone());
+            stack.entry_mut(0, 0).set_evidence(cites);
+            let mut fresh = stack.clone();
+            fresh.reindex();
+            assert_eq!(stack.index().citing, fresh.index().citing, "edit {i}");
+        }
+        assert_eq!(stack.index().citing, [vec![(0, 0), (0, 1)], vec![]]);
     }
 }

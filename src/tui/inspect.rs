@@ -557,17 +557,7 @@ pub fn build_expiring(
                 x.entries,
                 if x.entries == 1 { "y" } else { "ies" }
             ));
-            for (h, handoff) in stack.handoffs.iter().enumerate() {
-                for (e, entry) in handoff.entries.iter().enumerate() {
-                    if entry
-                        .evidence
-                        .items()
-                        .contains(&crate::stack::Cite::Document(d))
-                    {
-                        places.push((h as HandoffIdx, e as u32));
-                    }
-                }
-            }
+            places.extend_from_slice(&stack.index().citing[d as usize]);
         }
         Expiry::Entry(h, e) => {
             let control = stack.handoff(h).entries[e as usize].control;

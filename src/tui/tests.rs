@@ -76,6 +76,7 @@ fn assert_consistent(app: &App) {
     let fresh = analyse(app.shown(), app.what_if());
     assert_eq!(app.report().by_control, fresh.by_control);
     assert_eq!(app.report().counts(), fresh.counts());
+    assert_eq!(app.report().expiry_notes, fresh.expiry_notes);
     for row in app.tree().rows() {
         let want = match row.handoff {
             Some(h) => fresh
