@@ -532,7 +532,7 @@ pub fn build_expiring(
 ) -> Inspect {
     use crate::analysis::Expiry;
     let mut out = Inspect {
-        id_heading: "HAND-OFF",
+        id_heading: "CONTROL AT",
         ..Inspect::default()
     };
     let when = format!(
@@ -545,12 +545,20 @@ pub fn build_expiring(
     match x.what {
         Expiry::Document(d) => {
             let doc = &stack.documents[d as usize];
-            out.title = format!("evidence {}", escape(&doc.id));
-            out.facts
-                .push(document_line(stack, d, what_if.as_of, theme));
-            if let Some(p) = doc.party {
-                out.facts
-                    .push(format!("whose report: {}", escape(&stack.party(p).id)));
+            out.title = match &doc.title {
+                Some(t) => format!("evidence {}{}{}", escape(&doc.id), theme.sep(), escape(t)),
+                None => format!("evidence {}", escape(&doc.id)),
+            };
+            let mut about = vec![doc.level.as_str().to_string()];
+            about.extend(doc.issuer.as_deref().map(|i| format!("by {}", escape(i))));
+            about.extend(doc.issued.map(|i| format!("issued {i}")));
+            about.extend(
+                doc.party
+                    .map(|p| format!("report of {}", escape(&stack.party(p).id))),
+            );
+            out.facts.push(about.join(theme.sep()));
+            if let Some(r) = &doc.reference {
+                out.facts.push(format!("ref: {}", escape(r)));
             }
             out.facts.push(format!(
                 "{when}; {} entr{} delivering assurance rest on it; Enter on one shows it in the tree",
@@ -583,7 +591,8 @@ pub fn build_expiring(
         .map(|(h, e)| {
             let entry = &stack.handoff(h).entries[e as usize];
             let mut item = entry_item(stack, report, what_if, h, e, entry, theme);
-            item.id = handoff_name(stack, h, theme);
+            // The control varies from entry to entry here: it leads, the hand-off follows.
+            item.id = format!("{} {}", item.id, handoff_name(stack, h, theme));
             item
         })
         .collect();
