@@ -6,9 +6,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use stackgap::analysis::WhatIf;
 use stackgap::date::Date;
 use stackgap::import::matrix::{OwnerMap, parse_owner_map};
-use stackgap::stack::{Evidence, Owner};
+use stackgap::stack::{Evidence, Owner, Stack};
+use stackgap::text::{escape, suggest};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -434,4 +436,33 @@ impl From<OwnerArg> for Owner {
             OwnerArg::Shared => Owner::Shared,
         }
     }
+}
+
+impl WhatIfArgs {
+    /// The what-ifs in force on this stack (the second stage of the arguments, as ripgrep turns
+    /// its low-level arguments into high-level ones): every `--without` must name a party.
+    pub fn resolve(&self, stack: &Stack) -> anyhow::Result<WhatIf> {
+        let mut w = WhatIf::new(stack, self.as_of.unwrap_or_else(Date::today));
+        w.min_evidence = self.min_evidence.map(Into::into);
+        w.expiring_within = self.expiring_within;
+        for id in &self.without {
+            match stack.party_id(id) {
+                Some(p) => w.set_off(p, true),
+                None => return Err(unknown_party(stack, id)),
+            }
+        }
+        Ok(w)
+    }
+}
+
+/// `--without ID` names no party of the stack: say so, with the closest id.
+pub fn unknown_party(stack: &Stack, id: &str) -> anyhow::Error {
+    let hint = suggest(id, stack.parties.iter().map(|p| p.id.as_str()))
+        .map(|s| format!("; did you mean `{}`?", escape(s)))
+        .unwrap_or_default();
+    anyhow::anyhow!(
+        "--without {}: no party with that id in {}{hint}",
+        escape(id),
+        escape(&stack.source.name)
+    )
 }

@@ -681,3 +681,47 @@ fn a_reader_that_stops_early_is_not_an_error() {
         );
     }
 }
+
+/// Every command that writes to standard output says why and exits 2 when the output cannot be
+/// written (a full disk), and stays quiet when the reader stops early — never a panic (101).
+#[test]
+fn an_output_that_cannot_be_written_is_an_error_and_a_closed_pipe_is_not() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-stacks/demo.toml");
+    let demo = demo.display().to_string();
+    let commands: [&[&str]; 7] = [
+        &["schema"],
+        &["catalog"],
+        &["catalog", "--format", "json"],
+        &["completions", "bash"],
+        &["man"],
+        &["check", &demo, "--fail-on", "never"],
+        &["export", &demo, "--format", "html"],
+    ];
+    let full = Path::new("/dev/full");
+    for args in commands {
+        if full.exists() {
+            let out = stackgap(args)
+                .stdout(std::fs::File::create(full).expect("/dev/full opens"))
+                .output()
+                .expect("stackgap runs");
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            let stderr = text(&out.stderr);
+            assert!(
+                stderr.starts_with("stackgap: error: cannot write to standard output"),
+                "{args:?}: {stderr}"
+            );
+        }
+        let mut child = stackgap(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("stackgap runs");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut first = [0u8; 10];
+        stdout.read_exact(&mut first).expect("the output starts");
+        drop(stdout);
+        let out = child.wait_with_output().expect("stackgap ends");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}: {}", text(&out.stderr));
+    }
+}

@@ -2,6 +2,7 @@
 //! responsibility matrix as CSV or a workbook. One file per format;
 //! each escapes every string from the stack for its own medium.
 
+pub mod catalog;
 pub mod csv;
 pub mod diff;
 pub mod dot;

@@ -1,0 +1,57 @@
+//! `stackgap export`: a report or diagram of a stack, to standard output or a file; findings
+//! never fail an export.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+
+use super::{print_with, same_file};
+use crate::cli::{self, ExportFormat};
+use stackgap::analysis::analyse;
+use stackgap::report::{self, Context};
+use stackgap::stack;
+use stackgap::text::escape;
+
+/// Runs `export`.
+pub fn run(args: cli::ExportArgs) -> anyhow::Result<ExitCode> {
+    if args.format == ExportFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal()
+    {
+        bail!(
+            "--format xlsx writes a binary workbook, not for a terminal: add -o review.xlsx, or redirect standard output to a file"
+        );
+    }
+    let stack = stack::load_path(&args.file)?;
+    let what_if = args.what_if.resolve(&stack)?;
+    let report = analyse(&stack, &what_if);
+    let ctx = Context {
+        stack: &stack,
+        report: &report,
+        what_if: &what_if,
+        blast: None,
+    };
+    let out = match args.format {
+        ExportFormat::Markdown => report::markdown::render(&ctx).into_bytes(),
+        ExportFormat::Json => report::json::render(&ctx).into_bytes(),
+        ExportFormat::Dot => report::dot::render(&ctx).into_bytes(),
+        ExportFormat::Mermaid => report::mermaid::render(&ctx).into_bytes(),
+        ExportFormat::Html => report::html::render(&ctx).into_bytes(),
+        ExportFormat::Sarif => report::sarif::render(&ctx).into_bytes(),
+        ExportFormat::Csv => report::csv::render(&ctx).into_bytes(),
+        ExportFormat::Xlsx => report::xlsx::render(&ctx)?,
+    };
+    match &args.output {
+        None => print_with(|w| w.write_all(&out))?,
+        Some(path) => {
+            if args.file.as_os_str() != "-" && same_file(&args.file, path) {
+                bail!(
+                    "-o {}: that is the stack file itself; stackgap never overwrites a stack with a report, choose another name",
+                    escape(&path.display().to_string())
+                );
+            }
+            stackgap::save::atomic_write(path, &out)
+                .with_context(|| format!("cannot write {}", escape(&path.display().to_string())))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
