@@ -1,0 +1,203 @@
+//! The stack file: saving (and never overwriting by surprise), quitting with unsaved edits,
+//! read-only, and changes made on disk by someone else.
+
+use super::*;
+
+#[test]
+fn quitting_asks_only_when_edits_are_unsaved() {
+    let mut app = demo();
+    app.update(Msg::Quit);
+    assert!(app.should_quit());
+
+    let mut app = demo();
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    app.update(Msg::Quit);
+    assert_eq!(*app.mode(), Mode::Ask(Question::Quit));
+    assert!(!app.should_quit());
+    app.update(Msg::Close);
+    assert_eq!(*app.mode(), Mode::Browse);
+    app.update(Msg::Interrupt);
+    assert_eq!(*app.mode(), Mode::Ask(Question::Quit));
+    app.update(Msg::Interrupt);
+    assert!(app.should_quit(), "a second Ctrl-c quits without saving");
+
+    let mut app = demo();
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    send(&mut app, [Msg::Quit, Msg::Answer(false)]);
+    assert!(app.should_quit());
+}
+
+#[test]
+fn saving_the_demo_asks_for_a_new_file_and_never_overwrites_one() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let taken = dir.path().join("taken.toml");
+    std::fs::write(&taken, "keep me").expect("writable");
+    let mut app = demo();
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    send(&mut app, [Msg::Save]);
+    assert!(matches!(app.mode(), Mode::Ask(Question::SaveAs { .. })));
+    send(&mut app, typed(&taken.display().to_string()));
+    send(&mut app, [Msg::Submit]);
+    assert!(matches!(app.notice(), Some(Notice::Error(e)) if e.contains("exists")));
+    assert_eq!(
+        std::fs::read_to_string(&taken).expect("still there"),
+        "keep me"
+    );
+    send(&mut app, std::iter::repeat_n(Msg::Backspace, 10));
+    send(&mut app, typed("new.toml"));
+    let name = match app.mode() {
+        Mode::Ask(Question::SaveAs { name }) => name.clone(),
+        m => panic!("still asking, not {m:?}"),
+    };
+    assert!(name.ends_with("new.toml"));
+    send(&mut app, [Msg::Submit]);
+    let saved = PathBuf::from(&name);
+    assert_eq!(app.path(), Some(saved.as_path()), "{:?}", app.notice());
+    assert_eq!(app.unsaved(), 0);
+    assert_reanalyses_to(&saved, &app);
+}
+
+#[test]
+fn saving_writes_only_the_edit_and_asks_when_the_file_changed_on_disk() {
+    let (_dir, path, mut app) = demo_file();
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    // A frame says the save is under way before the (on a big stack, slow) write.
+    app.update(Msg::Save);
+    assert!(app.busy());
+    assert!(
+        text_of(&draw(&app, 120, 40)).contains("saving "),
+        "{:?}",
+        app.notice()
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("readable"), DEMO);
+    app.update(Msg::Compute);
+    assert_eq!(app.unsaved(), 0, "{:?}", app.notice());
+    let after = std::fs::read_to_string(&path).expect("saved");
+    let changed: Vec<(&str, &str)> = DEMO
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].1.contains("BACKUP"), "{changed:?}");
+    assert_eq!(DEMO.lines().count(), after.lines().count());
+    assert_reanalyses_to(&path, &app);
+
+    // Someone else edits the file; our next save asks first.
+    std::fs::write(&path, format!("{after}\n# edited elsewhere\n")).expect("writable");
+    app.update(Msg::Cycle(Field::Assumed));
+    send(&mut app, [Msg::Save]);
+    assert_eq!(*app.mode(), Mode::Ask(Question::Overwrite));
+    app.update(Msg::Answer(false));
+    assert_eq!(app.unsaved(), 1);
+    assert!(
+        std::fs::read_to_string(&path)
+            .expect("there")
+            .contains("# edited elsewhere")
+    );
+    send(&mut app, [Msg::Save]);
+    send(&mut app, [Msg::Answer(true)]);
+    assert_eq!(app.unsaved(), 0, "{:?}", app.notice());
+    assert_reanalyses_to(&path, &app);
+}
+
+#[test]
+fn a_failed_save_shows_why_and_keeps_the_edits() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    // A folder that does not exist fails even for root, unlike a read-only one.
+    let target = dir.path().join("no-such-folder").join("stack.toml");
+    let mut app = demo();
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    send(&mut app, [Msg::Save]);
+    send(&mut app, typed(&target.display().to_string()));
+    send(&mut app, [Msg::Submit]);
+    assert!(
+        matches!(app.notice(), Some(Notice::Error(e)) if e.contains("cannot save")),
+        "{:?}",
+        app.notice()
+    );
+    assert_eq!(app.unsaved(), 1, "the edits are still there");
+    assert_eq!(app.path(), None);
+    assert!(!target.exists());
+    let screen = text_of(&draw(&app, 120, 40));
+    assert!(screen.contains("error: cannot save"), "{screen}");
+}
+
+#[test]
+fn read_only_refuses_to_save() {
+    let (_dir, path, app) = demo_file();
+    let stack = app.shown().clone();
+    let what_if = WhatIf::new(&stack, as_of());
+    let mut app = App::new(stack, DEMO.into(), Some(path.clone()), what_if, true, PLAIN);
+    app.update(Msg::Resize(120, 40));
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    send(&mut app, [Msg::Save]);
+    assert!(matches!(app.notice(), Some(Notice::Info(t)) if t.contains("read-only")));
+    assert_eq!(std::fs::read_to_string(&path).expect("there"), DEMO);
+}
+
+#[test]
+fn outside_changes_reload_live_keeping_the_selection_or_ask_over_edits() {
+    let (_dir, path, mut app) = demo_file();
+    let title = app.inspect().title.clone();
+    // An outside edit: brightpath starts backing up customer data.
+    let edited = DEMO.replace(
+        "implements = [\"IAM-SSO\", \"LOG-AUDIT\", \"PATCH-APP\", \"CHANGE-MGMT\"]",
+        "implements = [\"IAM-SSO\", \"LOG-AUDIT\", \"PATCH-APP\", \"CHANGE-MGMT\", \"BREACH-NOTIFY\"]",
+    );
+    assert_ne!(edited, DEMO);
+    std::fs::write(&path, &edited).expect("writable");
+    app.update(Msg::FileChanged);
+    assert_eq!(app.inspect().title, title, "selection kept");
+    assert!(app.report().counts().gaps < 10);
+    assert_consistent(&app);
+
+    // With unsaved edits, it asks instead.
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    std::fs::write(&path, DEMO).expect("writable");
+    app.update(Msg::FileChanged);
+    assert_eq!(*app.mode(), Mode::Ask(Question::ExternalChange));
+    // More events for the same change while asking do not ask twice.
+    app.update(Msg::FileChanged);
+    app.update(Msg::Answer(false));
+    assert_eq!(*app.mode(), Mode::Browse);
+    assert_eq!(app.unsaved(), 1);
+    // A change seen while the help is open is asked about when it closes.
+    app.update(Msg::Help);
+    std::fs::write(&path, format!("{DEMO}\n# again\n")).expect("writable");
+    app.update(Msg::FileChanged);
+    assert!(matches!(app.mode(), Mode::Help { .. }));
+    app.update(Msg::Close);
+    assert_eq!(*app.mode(), Mode::Ask(Question::ExternalChange));
+    app.update(Msg::Close);
+
+    // A broken file keeps the last good stack and says where it is broken.
+    app.update(Msg::Undo);
+    std::fs::write(&path, "[stack]\nname = \"x\"\nbogus = 1\n").expect("writable");
+    app.update(Msg::FileChanged);
+    match app.notice() {
+        Some(Notice::Error(e)) => assert!(e.contains(":3:1"), "{e}"),
+        other => panic!("no error shown: {other:?}"),
+    }
+    assert!(app.report().counts().gaps > 0, "the last good stack stays");
+}
+
+#[test]
+fn reload_asks_over_unsaved_edits_and_starts_a_new_history() {
+    let (_dir, _path, mut app) = demo_file();
+    select_control(&mut app, "BACKUP");
+    app.update(Msg::Cycle(Field::Assumed));
+    app.update(Msg::Reload);
+    assert_eq!(*app.mode(), Mode::Ask(Question::Reload));
+    send(&mut app, [Msg::Answer(true)]);
+    assert_eq!(app.unsaved(), 0);
+    app.update(Msg::Undo);
+    assert!(matches!(app.notice(), Some(Notice::Info(t)) if t.contains("nothing to undo")));
+}
