@@ -7,16 +7,18 @@ use std::path::{Path, PathBuf};
 
 use ratatui::layout::Rect;
 
+use super::derived::{Baseline, ControlLine, Tally, control_lines, keep};
 use super::edit::{self, Change, EntryValue, History, Scope, Setting};
+use super::help_text;
 use super::inspect::{self, Inspect, Target};
+use super::layout::{self, Drawn};
+use super::mode::{Listing, Mode, Notice, Pane, Question};
 use super::msg::{Field, Msg};
+use super::screen::Screen;
 use super::search;
 use super::theme::Theme;
 use super::tree::{EXPAND_LIMIT, Row, RowPath, Tree};
-use super::view;
-use crate::analysis::{
-    BlastRadius, Finding, Kind, Note, Place, Report, Severity, WhatIf, analyse, blast_radius,
-};
+use crate::analysis::{BlastRadius, Finding, Note, Place, Report, WhatIf, analyse, blast_radius};
 use crate::date::Date;
 use crate::save;
 use crate::stack::load::{load_bytes, read_bounded, sha256_hex};
@@ -25,270 +27,6 @@ use crate::text::escape;
 
 /// How many rows the first screen expands (breadth first), so a big stack opens quickly.
 const START_ROWS: usize = 60;
-
-/// Which pane has the keyboard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    /// The provider tree.
-    Tree,
-    /// The hand-off pane.
-    Details,
-}
-
-/// What the left pane lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Listing {
-    /// The provider tree.
-    Tree,
-    /// The controls, those with findings first (`c`).
-    Controls,
-    /// The parties ranked by blast radius (`b`).
-    BlastRadius,
-    /// Evidence about to expire: documents and entries' own dates (`E`).
-    Expiring,
-}
-
-/// A line of the control view: a control and its findings across the stack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ControlLine {
-    /// The control.
-    pub control: ControlIdx,
-    /// Its gaps and warnings, accepted ones included.
-    pub counts: [u32; 2],
-    /// Those not accepted.
-    pub open: [u32; 2],
-}
-
-/// The control view's lines: controls with findings first (most gaps, then most warnings),
-/// then the rest in catalog order.
-fn control_lines(report: &Report) -> Vec<ControlLine> {
-    let mut lines: Vec<ControlLine> = report
-        .by_control
-        .iter()
-        .enumerate()
-        .map(|(c, fs)| {
-            let mut line = ControlLine {
-                control: c as ControlIdx,
-                counts: [0; 2],
-                open: [0; 2],
-            };
-            for f in fs {
-                line.counts[slot(f)] += 1;
-                if f.accepted.is_none() {
-                    line.open[slot(f)] += 1;
-                }
-            }
-            line
-        })
-        .collect();
-    lines.sort_by_key(|l| {
-        (
-            l.counts == [0, 0],
-            std::cmp::Reverse(l.counts[0]),
-            std::cmp::Reverse(l.counts[1]),
-            l.control,
-        )
-    });
-    lines
-}
-
-/// A question that waits for an answer before anything else happens.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Question {
-    /// Quit with unsaved edits?
-    Quit,
-    /// The file changed on disk since it was loaded: overwrite it?
-    Overwrite,
-    /// Reload from disk, discarding unsaved edits?
-    Reload,
-    /// The file changed on disk while edits are unsaved: reload and discard them?
-    ExternalChange,
-    /// The file name to save the demo (or any stack without a file) to.
-    SaveAs {
-        /// What has been typed.
-        name: String,
-    },
-    /// The analysis date.
-    AsOf {
-        /// What has been typed.
-        text: String,
-    },
-    /// Why a finding's risk is accepted (`A`).
-    AcceptReason {
-        /// The control.
-        control: ControlIdx,
-        /// The finding's kind: the accept covers that kind only.
-        kind: Kind,
-        /// Where the finding is.
-        place: AcceptPlace,
-        /// What has been typed.
-        reason: String,
-    },
-}
-
-impl Question {
-    /// The text being typed, for the questions that take text.
-    fn text_mut(&mut self) -> Option<&mut String> {
-        match self {
-            Question::SaveAs { name: text }
-            | Question::AsOf { text }
-            | Question::AcceptReason { reason: text, .. } => Some(text),
-            Question::Quit | Question::Overwrite | Question::Reload | Question::ExternalChange => {
-                None
-            }
-        }
-    }
-}
-
-/// What the keyboard is doing: modes are exclusive, so they are one enum.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mode {
-    /// Moving around and editing.
-    Browse,
-    /// The help overlay, scrolled down by some lines.
-    Help {
-        /// Lines scrolled.
-        scroll: u16,
-    },
-    /// Typing a search.
-    Search {
-        /// What has been typed.
-        query: String,
-    },
-    /// A question is asked.
-    Ask(Question),
-}
-
-/// A one-line message in the status bar until the next key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Notice {
-    /// Information.
-    Info(String),
-    /// Something failed.
-    Error(String),
-}
-
-/// Gap and warning counts per hand-off and per party (party findings), for the tree: all of
-/// them, and those still open (not accepted), which decide the counts' colour.
-#[derive(Debug, Clone, Default)]
-pub struct Tally {
-    handoff: Vec<[u32; 2]>,
-    party: Vec<[u32; 2]>,
-    open_handoff: Vec<[u32; 2]>,
-    open_party: Vec<[u32; 2]>,
-}
-
-fn slot(f: &Finding) -> usize {
-    match f.severity() {
-        Severity::Gap => 0,
-        Severity::Warning => 1,
-    }
-}
-
-impl Tally {
-    fn new(stack: &Stack, report: &Report) -> Tally {
-        let mut t = Tally {
-            handoff: vec![[0; 2]; stack.handoffs.len()],
-            party: vec![[0; 2]; stack.parties.len()],
-            open_handoff: vec![[0; 2]; stack.handoffs.len()],
-            open_party: vec![[0; 2]; stack.parties.len()],
-        };
-        for f in report.by_control.iter().flatten() {
-            t.count(f, true);
-        }
-        t
-    }
-
-    fn count(&mut self, f: &Finding, add: bool) {
-        let (all, open, at) = match f.place {
-            Place::Handoff { handoff, .. } => {
-                (&mut self.handoff, &mut self.open_handoff, handoff as usize)
-            }
-            Place::Party(p) => (&mut self.party, &mut self.open_party, p as usize),
-        };
-        let step = |n: &mut u32| *n = if add { *n + 1 } else { n.saturating_sub(1) };
-        step(&mut all[at][slot(f)]);
-        if f.accepted.is_none() {
-            step(&mut open[at][slot(f)]);
-        }
-    }
-
-    /// Gaps and warnings at a hand-off.
-    pub fn at_handoff(&self, h: HandoffIdx) -> [u32; 2] {
-        self.handoff[h as usize]
-    }
-
-    /// Gaps and warnings among a party's own requirements.
-    pub fn at_party(&self, p: PartyIdx) -> [u32; 2] {
-        self.party[p as usize]
-    }
-
-    /// What a tree row shows: its hand-off's counts, or for a root its party's own.
-    pub fn of_row(&self, row: &Row) -> [u32; 2] {
-        match row.handoff {
-            Some(h) => self.at_handoff(h),
-            None => self.at_party(row.party),
-        }
-    }
-
-    /// The part of a row's counts that is not accepted.
-    pub fn open_of_row(&self, row: &Row) -> [u32; 2] {
-        match row.handoff {
-            Some(h) => self.open_handoff[h as usize],
-            None => self.open_party[row.party as usize],
-        }
-    }
-}
-
-/// The findings as loaded, to count what was added and removed since (kind changes count as
-/// one of each, because an accepted risk covers one kind only).
-#[derive(Debug, Clone, Default)]
-struct Baseline {
-    loaded: Vec<HashSet<(Place, Kind)>>,
-    /// Per control: [added, removed] × [gaps, warnings].
-    per_control: Vec<[[u32; 2]; 2]>,
-    total: [[u32; 2]; 2],
-}
-
-impl Baseline {
-    fn new(report: &Report) -> Baseline {
-        Baseline {
-            loaded: report
-                .by_control
-                .iter()
-                .map(|fs| fs.iter().map(|f| (f.place, f.kind)).collect())
-                .collect(),
-            per_control: vec![[[0; 2]; 2]; report.by_control.len()],
-            total: [[0; 2]; 2],
-        }
-    }
-
-    fn control(&mut self, c: ControlIdx, findings: &[Finding]) {
-        let c = c as usize;
-        let now: HashSet<(Place, Kind)> = findings.iter().map(|f| (f.place, f.kind)).collect();
-        let mut d = [[0u32; 2]; 2];
-        for f in findings {
-            if !self.loaded[c].contains(&(f.place, f.kind)) {
-                d[0][slot(f)] += 1;
-            }
-        }
-        for &(place, kind) in &self.loaded[c] {
-            if !now.contains(&(place, kind)) {
-                d[1][usize::from(kind.severity() == Severity::Warning)] += 1;
-            }
-        }
-        for (i, j) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
-            self.total[i][j] = self.total[i][j] - self.per_control[c][i][j] + d[i][j];
-        }
-        self.per_control[c] = d;
-    }
-
-    fn all(&mut self, report: &Report) {
-        for (c, fs) in report.by_control.iter().enumerate() {
-            self.control(c as ControlIdx, fs);
-        }
-    }
-}
 
 /// A place edited since the last save, whatever field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -351,6 +89,8 @@ pub struct App {
     edited: HashSet<Edited>,
     notice: Option<Notice>,
     size: Rect,
+    /// What the last frame drew where a click needs it back.
+    drawn: Drawn,
     quit: bool,
     quit_after_save: bool,
     disk_changed: bool,
@@ -407,6 +147,7 @@ impl App {
             edited: HashSet::new(),
             notice: None,
             size: Rect::new(0, 0, 80, 24),
+            drawn: Drawn::default(),
             quit: false,
             quit_after_save: false,
             disk_changed: false,
@@ -420,65 +161,77 @@ impl App {
 
     // ----- what the view reads ---------------------------------------------------------------
 
+    /// What the views read: the state as one frame shows it.
+    #[cfg(test)]
+    pub fn screen(&self) -> Screen<'_> {
+        Screen {
+            theme: self.theme,
+            stack: self.masked.as_ref().unwrap_or(&self.stack),
+            report: &self.report,
+            what_if: &self.what_if,
+            tally: &self.tally,
+            delta: self.baseline.total,
+            tree: &self.tree,
+            row: self.row,
+            row_offset: self.row_offset,
+            listing: self.listing,
+            controls: &self.controls,
+            blast: &self.blast,
+            line: self.line,
+            line_offset: self.line_offset,
+            inspect: &self.inspect,
+            item: self.item,
+            mode: &self.mode,
+            focus: self.focus,
+            zoom: self.zoom,
+            filter: self.filter,
+            presenter: self.masked.is_some(),
+            busy: self.blast_pending || self.save_pending.is_some(),
+            notice: self.notice.as_ref(),
+            unsaved: self.edited.len(),
+            path: self.path.as_deref(),
+            read_only: self.read_only,
+            search: (self.match_at, self.matches.len()),
+        }
+    }
+
+    /// What the views draw, and where the drawing records what a click will need back.
+    pub fn view(&mut self) -> (Screen<'_>, &mut Drawn) {
+        let screen = Screen {
+            theme: self.theme,
+            stack: self.masked.as_ref().unwrap_or(&self.stack),
+            report: &self.report,
+            what_if: &self.what_if,
+            tally: &self.tally,
+            delta: self.baseline.total,
+            tree: &self.tree,
+            row: self.row,
+            row_offset: self.row_offset,
+            listing: self.listing,
+            controls: &self.controls,
+            blast: &self.blast,
+            line: self.line,
+            line_offset: self.line_offset,
+            inspect: &self.inspect,
+            item: self.item,
+            mode: &self.mode,
+            focus: self.focus,
+            zoom: self.zoom,
+            filter: self.filter,
+            presenter: self.masked.is_some(),
+            busy: self.blast_pending || self.save_pending.is_some(),
+            notice: self.notice.as_ref(),
+            unsaved: self.edited.len(),
+            path: self.path.as_deref(),
+            read_only: self.read_only,
+            search: (self.match_at, self.matches.len()),
+        };
+        (screen, &mut self.drawn)
+    }
+
     /// The stack as shown: masked in presenter mode.
     pub fn shown(&self) -> &Stack {
         self.masked.as_ref().unwrap_or(&self.stack)
-    }
-
-    /// The current findings.
-    pub fn report(&self) -> &Report {
-        &self.report
-    }
-
-    /// The what-ifs in force.
-    pub fn what_if(&self) -> &WhatIf {
-        &self.what_if
-    }
-
-    /// Counts per hand-off and party.
-    pub fn tally(&self) -> &Tally {
-        &self.tally
-    }
-
-    /// Findings added and removed since loading: [added, removed] × [gaps, warnings].
-    pub fn delta(&self) -> [[u32; 2]; 2] {
-        self.baseline.total
-    }
-
-    /// The tree.
-    pub fn tree(&self) -> &Tree {
-        &self.tree
-    }
-
-    /// The selected row and the first row shown.
-    pub fn row(&self) -> (usize, usize) {
-        (self.row, self.row_offset)
-    }
-
-    /// The hand-off pane's content.
-    pub fn inspect(&self) -> &Inspect {
-        &self.inspect
-    }
-
-    /// The selected line of the hand-off pane.
-    pub fn item(&self) -> usize {
-        self.item
-    }
-
-    /// What the left pane lists.
-    pub fn listing(&self) -> Listing {
-        self.listing
-    }
-
-    /// The control view's lines.
-    pub fn control_lines(&self) -> &[ControlLine] {
-        &self.controls
-    }
-
-    /// The parties ranked by blast radius (as computed when the view opened or the stack last
-    /// changed).
-    pub fn blast(&self) -> &[BlastRadius] {
-        &self.blast
     }
 
     /// The text `y` asked to copy, once: the event loop sends it to the terminal's clipboard.
@@ -491,39 +244,9 @@ impl App {
         self.blast_pending || self.save_pending.is_some()
     }
 
-    /// The selected line of the control or blast radius list, and the first line shown.
-    pub fn line(&self) -> (usize, usize) {
-        (self.line, self.line_offset)
-    }
-
     /// The mode.
     pub fn mode(&self) -> &Mode {
         &self.mode
-    }
-
-    /// The focused pane.
-    pub fn focus(&self) -> Pane {
-        self.focus
-    }
-
-    /// Whether the focused pane fills the screen.
-    pub fn zoomed(&self) -> bool {
-        self.zoom
-    }
-
-    /// Whether presenter mode is on.
-    pub fn presenter(&self) -> bool {
-        self.masked.is_some()
-    }
-
-    /// Whether only rows with findings are shown.
-    pub fn filtered(&self) -> bool {
-        self.filter
-    }
-
-    /// The message of the moment.
-    pub fn notice(&self) -> Option<&Notice> {
-        self.notice.as_ref()
     }
 
     /// How many places were edited since the last save.
@@ -531,24 +254,9 @@ impl App {
         self.edited.len()
     }
 
-    /// The drawing style.
-    pub fn theme(&self) -> Theme {
-        self.theme
-    }
-
     /// The stack file, if there is one.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
-    }
-
-    /// Whether saving is disabled.
-    pub fn read_only(&self) -> bool {
-        self.read_only
-    }
-
-    /// The current search match and how many there are.
-    pub fn search_position(&self) -> (usize, usize) {
-        (self.match_at, self.matches.len())
     }
 
     /// Whether the explorer should end.
@@ -725,7 +433,7 @@ impl App {
     }
 
     fn help(&mut self, msg: Msg, scroll: u16) {
-        let max = view::help::line_count(self.size.width, self.theme)
+        let max = help_text::line_count(self.size.width, self.theme)
             .saturating_sub(self.size.height.saturating_sub(4));
         let page = self.size.height.saturating_sub(6).max(1);
         let scroll = match msg {
@@ -904,12 +612,7 @@ impl App {
 
     /// Rows or lines per page in the focused pane.
     fn page(&self) -> usize {
-        let areas = view::areas(self.size, self.zoom, self.focus);
-        let pane = match self.focus {
-            Pane::Tree => areas.tree,
-            Pane::Details => areas.details,
-        };
-        (pane.height.saturating_sub(3) as usize).max(1)
+        layout::page(self.size, self.zoom, self.focus)
     }
 
     fn step(&mut self, by: isize) {
@@ -1031,11 +734,7 @@ impl App {
     fn select_line(&mut self, i: usize) {
         let old = self.line;
         self.line = i;
-        let height = (view::areas(self.size, self.zoom, self.focus)
-            .tree
-            .height
-            .saturating_sub(2) as usize)
-            .max(1);
+        let height = layout::list_height(self.size, self.zoom, self.focus);
         if self.line < self.line_offset {
             self.line_offset = self.line;
         } else if self.line >= self.line_offset + height {
@@ -1082,11 +781,7 @@ impl App {
     }
 
     fn scroll_tree(&mut self) {
-        let height = view::areas(self.size, self.zoom, self.focus)
-            .tree
-            .height
-            .saturating_sub(2) as usize;
-        let height = height.max(1);
+        let height = layout::list_height(self.size, self.zoom, self.focus);
         if self.row < self.row_offset {
             self.row_offset = self.row;
         } else if self.row >= self.row_offset + height {
@@ -1304,7 +999,7 @@ impl App {
     }
 
     fn click(&mut self, x: u16, y: u16) {
-        let areas = view::areas(self.size, self.zoom, self.focus);
+        let areas = layout::areas(self.size, self.zoom, self.focus);
         let inside = |r: Rect| x > r.x && x + 1 < r.right() && y > r.y && y + 1 < r.bottom();
         if inside(areas.tree) && self.listing != Listing::Tree {
             self.focus = Pane::Tree;
@@ -1322,7 +1017,7 @@ impl App {
             }
         } else if inside(areas.details) {
             // The line under the pointer as drawn: a preview while the tree had the focus.
-            let at = view::details::item_at(self, areas.details, y);
+            let at = self.drawn.details_item_at(y);
             self.focus = Pane::Details;
             if let Some(i) = at {
                 self.item = i;
@@ -1331,7 +1026,7 @@ impl App {
     }
 
     fn wheel(&mut self, up: bool, x: u16, y: u16) {
-        let areas = view::areas(self.size, self.zoom, self.focus);
+        let areas = layout::areas(self.size, self.zoom, self.focus);
         let at = Rect::new(x, y, 1, 1);
         if areas.tree.intersects(at) {
             self.focus = Pane::Tree;
@@ -1538,7 +1233,7 @@ impl App {
             return;
         };
         let text = inspect::finding_markdown(self.shown(), &self.report, f);
-        let shown = view::fit(&text, 60, self.theme.ellipsis());
+        let shown = layout::fit(&text, 60, self.theme.ellipsis());
         self.to_copy = Some(text);
         self.info(&format!(
             "copied (OSC 52; in tmux needs set-clipboard on): {shown}"
@@ -1932,12 +1627,6 @@ fn thousands(n: usize) -> String {
         out.push(c);
     }
     out
-}
-
-/// Whether the filter keeps a row: it has findings, or its party has some below it.
-fn keep(tally: &Tally, reach: &[bool], h: Option<HandoffIdx>, p: PartyIdx) -> bool {
-    h.is_some_and(|h| tally.at_handoff(h) != [0, 0])
-        || reach.get(p as usize).copied().unwrap_or(false)
 }
 
 fn stable(stack: &Stack, path: &[u32]) -> StablePath {

@@ -4,9 +4,14 @@
 //! explorer writes nothing to the terminal.
 
 mod app;
+mod derived;
 mod edit;
+mod help_text;
 mod inspect;
+mod layout;
+mod mode;
 mod msg;
+mod screen;
 mod search;
 pub mod term;
 mod theme;
@@ -32,7 +37,8 @@ use crate::stack::Stack;
 use crate::stack::load::{DEMO, read_bounded, sha256_hex};
 use crate::text::escape;
 
-use app::{App, Mode};
+use app::App;
+use mode::Mode;
 use msg::Msg;
 use theme::Theme;
 use watch::FileWatch;
@@ -145,8 +151,9 @@ impl Explorer {
     }
 
     /// Draws the current screen into a frame.
-    pub fn draw(&self, frame: &mut ratatui::Frame) {
-        view::draw(frame, &self.0);
+    pub fn draw(&mut self, frame: &mut ratatui::Frame) {
+        let (screen, drawn) = self.0.view();
+        view::draw(frame, &screen, drawn);
     }
 
     /// Whether the user asked to quit (and nothing is left to ask).
@@ -211,7 +218,10 @@ fn event_loop(
     let mut redraw = true;
     loop {
         if redraw {
-            terminal.draw(|frame| view::draw(frame, app))?;
+            terminal.draw(|frame| {
+                let (screen, drawn) = app.view();
+                view::draw(frame, &screen, drawn);
+            })?;
             redraw = false;
         }
         if app.should_quit() {

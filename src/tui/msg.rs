@@ -5,7 +5,7 @@ use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
 };
 
-use super::app::{Mode, Question};
+use super::mode::{Mode, Question};
 use crate::stack::Side;
 
 /// An entry field that `a`, `o` and `e` cycle.

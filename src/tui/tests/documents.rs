@@ -8,7 +8,7 @@ fn an_entry_shows_its_ref_and_the_documents_it_cites() {
     let (_dir, _path, mut app) = documents_file();
     select_handoff(&mut app, "c", "p");
     select_control(&mut app, "A");
-    let item = &app.inspect().items[app.item()];
+    let item = &app.screen().inspect.items[app.screen().item];
     assert_eq!(item.evidence, "soc2-2026", "{item:?}");
     assert!(item.why.iter().any(|w| w == "ref: MSA-7.2"), "{item:?}");
     assert!(
@@ -17,7 +17,7 @@ fn an_entry_shows_its_ref_and_the_documents_it_cites() {
     );
     // A lapsed document reads as expired, and the why names it.
     select_control(&mut app, "B");
-    let item = &app.inspect().items[app.item()];
+    let item = &app.screen().inspect.items[app.screen().item];
     assert_eq!(item.evidence, "expired: soc2-2025", "{item:?}");
     assert!(
         item.why
@@ -27,7 +27,7 @@ fn an_entry_shows_its_ref_and_the_documents_it_cites() {
         "{item:?}"
     );
     assert!(
-        text_of(&draw(&app, 120, 40)).contains("1 document expires within 60 days (E)"),
+        text_of(&draw(&mut app, 120, 40)).contains("1 document expires within 60 days (E)"),
         "the status bar counts expiring evidence"
     );
 }
@@ -41,17 +41,26 @@ fn e_cycles_through_the_levels_and_the_documents_and_saves_the_citation() {
     // test covers only D, so the round ends and `evidence` is no longer written.
     app.update(Msg::Cycle(Field::Evidence));
     assert_eq!(
-        app.inspect().items[app.item()].evidence,
+        app.screen().inspect.items[app.screen().item].evidence,
         "expired: soc2-2025"
     );
     app.update(Msg::Cycle(Field::Evidence));
-    assert_eq!(app.inspect().items[app.item()].evidence, "(contract)");
+    assert_eq!(
+        app.screen().inspect.items[app.screen().item].evidence,
+        "(contract)"
+    );
     app.update(Msg::Cycle(Field::Evidence));
-    assert_eq!(app.inspect().items[app.item()].evidence, "none");
+    assert_eq!(
+        app.screen().inspect.items[app.screen().item].evidence,
+        "none"
+    );
     for _ in 0..4 {
         app.update(Msg::Cycle(Field::Evidence));
     }
-    assert_eq!(app.inspect().items[app.item()].evidence, "soc2-2026");
+    assert_eq!(
+        app.screen().inspect.items[app.screen().item].evidence,
+        "soc2-2026"
+    );
     app.update(Msg::Cycle(Field::Evidence));
     assert_consistent(&app);
     send(&mut app, [Msg::Save]);
@@ -64,10 +73,13 @@ fn e_cycles_through_the_levels_and_the_documents_and_saves_the_citation() {
     // An entry citing several items starts the round again from the weakest level.
     select_control(&mut app, "C");
     app.update(Msg::Cycle(Field::Evidence));
-    assert_eq!(app.inspect().items[app.item()].evidence, "none");
+    assert_eq!(
+        app.screen().inspect.items[app.screen().item].evidence,
+        "none"
+    );
     send(&mut app, [Msg::Undo]);
     assert_eq!(
-        app.inspect().items[app.item()].evidence,
+        app.screen().inspect.items[app.screen().item].evidence,
         "expired: soc2-2025, contract",
         "undo brings the array back"
     );
@@ -77,8 +89,8 @@ fn e_cycles_through_the_levels_and_the_documents_and_saves_the_citation() {
 fn the_expiring_view_lists_documents_and_jumps_to_what_rests_on_them() {
     let (_dir, _path, mut app) = documents_file();
     app.update(Msg::Expiring);
-    assert_eq!(app.listing(), Listing::Expiring);
-    let screen = text_of(&draw(&app, 120, 40));
+    assert_eq!(app.screen().listing, Listing::Expiring);
+    let screen = text_of(&draw(&mut app, 120, 40));
     assert!(
         screen.contains("Evidence expiring within 60 days"),
         "{screen}"
@@ -90,9 +102,10 @@ fn the_expiring_view_lists_documents_and_jumps_to_what_rests_on_them() {
     assert!(screen.contains("2027-01-15   48 d   2 entries"), "{screen}");
     // Enter: what rests on it, those delivering assurance (A, E) before F (consumer-owned).
     app.update(Msg::Toggle);
-    assert_eq!(app.focus(), Pane::Details);
+    assert_eq!(app.screen().focus, Pane::Details);
     let ids: Vec<&str> = app
-        .inspect()
+        .screen()
+        .inspect
         .items
         .iter()
         .map(|i| i.name.as_str())
@@ -101,16 +114,16 @@ fn the_expiring_view_lists_documents_and_jumps_to_what_rests_on_them() {
     assert!(ids[2].starts_with("consumer-owned"), "{ids:?}");
     // Enter again: to that entry in the tree.
     app.update(Msg::Down);
-    let want = app.inspect().items[app.item()].control;
+    let want = app.screen().inspect.items[app.screen().item].control;
     app.update(Msg::Toggle);
-    assert_eq!(app.listing(), Listing::Tree);
-    let item = &app.inspect().items[app.item()];
+    assert_eq!(app.screen().listing, Listing::Tree);
+    let item = &app.screen().inspect.items[app.screen().item];
     assert_eq!(item.control, want);
     assert_eq!(item.id, "E");
     // A window of days moved past the expiry: nothing left to list, and the view says why.
     app.update(Msg::Expiring);
     send(&mut app, [Msg::ShiftAsOf(3)]);
-    let screen = text_of(&draw(&app, 120, 40));
+    let screen = text_of(&draw(&mut app, 120, 40));
     assert!(
         screen.contains("nothing in force expires between 2027-02-28"),
         "{screen}"

@@ -6,24 +6,24 @@ use super::*;
 #[test]
 fn an_edit_recomputes_counts_everywhere_and_undo_redo_replay_it() {
     let mut app = demo();
-    let before = app.report().clone();
+    let before = app.screen().report.clone();
     select_control(&mut app, "BACKUP");
     // agreed consumer → shared: brightpath must now deliver backups too.
     app.update(Msg::Cycle(Field::Agreed));
     assert_consistent(&app);
     assert_eq!(app.unsaved(), 1);
-    assert_ne!(app.report().by_control, before.by_control);
-    let item = &app.inspect().items[app.item()];
+    assert_ne!(app.screen().report.by_control, before.by_control);
+    let item = &app.screen().inspect.items[app.screen().item];
     assert_eq!(item.id, "BACKUP", "the cursor follows the edited control");
     assert_eq!(item.agreed, "shared");
     app.update(Msg::Undo);
-    assert_eq!(app.report().by_control, before.by_control);
+    assert_eq!(app.screen().report.by_control, before.by_control);
     assert_eq!(
         app.unsaved(),
         0,
         "undoing back to the file leaves nothing unsaved"
     );
-    assert_eq!(app.delta(), [[0, 0], [0, 0]]);
+    assert_eq!(app.screen().delta, [[0, 0], [0, 0]]);
     app.update(Msg::Redo);
     assert_consistent(&app);
     assert_eq!(app.unsaved(), 1);
@@ -50,7 +50,10 @@ fn every_field_and_implements_edit_stays_consistent_with_a_full_analysis() {
         assert_consistent(&app);
     }
     assert_eq!(app.unsaved(), 0);
-    assert_eq!(app.report().counts(), demo().report().counts());
+    assert_eq!(
+        app.screen().report.counts(),
+        demo().screen().report.counts()
+    );
 }
 
 #[test]
@@ -58,7 +61,8 @@ fn implementing_the_missing_control_closes_the_broken_chain() {
     let mut app = demo();
     // Go to brightpath → stratoline and let stratoline implement BREACH-NOTIFY.
     let row = app
-        .tree()
+        .screen()
+        .tree
         .rows()
         .iter()
         .position(|r| app.shown().party(r.party).id == "stratoline")
@@ -68,32 +72,37 @@ fn implementing_the_missing_control_closes_the_broken_chain() {
         app.update(Msg::Down);
     }
     select_control(&mut app, "BREACH-NOTIFY");
-    let gaps = app.report().counts().gaps;
+    let gaps = app.screen().report.counts().gaps;
     app.update(Msg::Implements(Side::Provider));
     assert_consistent(&app);
     // Both the not-delivered here and the broken chain above it are gone.
-    assert_eq!(app.report().counts().gaps, gaps - 2);
-    assert_eq!(app.delta()[1][0], 2, "two gaps removed since loading");
-    let status = text_of(&draw(&app, 120, 40));
+    assert_eq!(app.screen().report.counts().gaps, gaps - 2);
+    assert_eq!(
+        app.screen().delta[1][0],
+        2,
+        "two gaps removed since loading"
+    );
+    let status = text_of(&draw(&mut app, 120, 40));
     assert!(status.contains("8 gaps (+0 −2)"), "{status}");
 }
 
 #[test]
 fn edits_need_the_handoff_pane() {
     let mut app = demo();
-    assert_eq!(app.focus(), Pane::Tree);
+    assert_eq!(app.screen().focus, Pane::Tree);
     app.update(Msg::Cycle(Field::Assumed));
     assert_eq!(app.unsaved(), 0);
-    assert!(matches!(app.notice(), Some(Notice::Info(t)) if t.contains("Tab")));
+    assert!(matches!(app.screen().notice, Some(Notice::Info(t)) if t.contains("Tab")));
 }
 
 #[test]
 fn switching_a_party_off_is_a_what_if_that_undo_covers() {
     let mut app = demo();
-    let gaps = app.report().counts().gaps;
+    let gaps = app.screen().report.counts().gaps;
     // The row of bucketwise.
     let row = app
-        .tree()
+        .screen()
+        .tree
         .rows()
         .iter()
         .position(|r| app.shown().party(r.party).id == "bucketwise")
@@ -104,14 +113,14 @@ fn switching_a_party_off_is_a_what_if_that_undo_covers() {
     }
     app.update(Msg::SwitchOff);
     assert_consistent(&app);
-    assert!(app.what_if().is_off(row_party(&app)));
-    assert!(app.report().counts().gaps > gaps);
+    assert!(app.screen().what_if.is_off(row_party(&app)));
+    assert!(app.screen().report.counts().gaps > gaps);
     assert_eq!(app.unsaved(), 0, "a what-if is not an edit of the file");
-    let screen = text_of(&draw(&app, 120, 40));
+    let screen = text_of(&draw(&mut app, 120, 40));
     assert!(screen.contains("without bucketwise"), "{screen}");
     assert!(screen.contains("(off)"), "{screen}");
     app.update(Msg::Undo);
-    assert_eq!(app.report().counts().gaps, gaps);
+    assert_eq!(app.screen().report.counts().gaps, gaps);
     app.update(Msg::MinEvidence);
     assert_consistent(&app);
     app.update(Msg::AsOf);
@@ -119,13 +128,13 @@ fn switching_a_party_off_is_a_what_if_that_undo_covers() {
     send(&mut app, typed("2030-01-01"));
     send(&mut app, [Msg::Submit]);
     assert_eq!(
-        app.what_if().as_of,
+        app.screen().what_if.as_of,
         Date::parse("2030-01-01").expect("date")
     );
     assert_consistent(&app);
     send(&mut app, [Msg::Undo, Msg::Undo]);
-    assert_eq!(app.what_if().min_evidence, None);
-    assert_eq!(app.what_if().as_of, as_of());
+    assert_eq!(app.screen().what_if.min_evidence, None);
+    assert_eq!(app.screen().what_if.as_of, as_of());
 }
 
 #[test]
@@ -133,7 +142,7 @@ fn brackets_move_the_analysis_date_by_a_month_and_show_what_expired() {
     let (_dir, _path, mut app) = healthcare_file();
     select_handoff(&mut app, "aldhelm", "carevault");
     select_control(&mut app, "ENC-REST");
-    let item = &app.inspect().items[app.item()];
+    let item = &app.screen().inspect.items[app.screen().item];
     assert!(item.evidence.starts_with("expired"), "{item:?}");
     assert!(
         item.why.iter().any(|w| w.contains("expired on 2026-09-30")),
@@ -141,17 +150,17 @@ fn brackets_move_the_analysis_date_by_a_month_and_show_what_expired() {
     );
     // Back to before the bridge letter ran out: the evidence counts again.
     send(&mut app, [Msg::ShiftAsOf(-1), Msg::ShiftAsOf(-1)]);
-    assert_eq!(app.what_if().as_of.to_string(), "2026-09-28");
-    let item = &app.inspect().items[app.item()];
+    assert_eq!(app.screen().what_if.as_of.to_string(), "2026-09-28");
+    let item = &app.screen().inspect.items[app.screen().item];
     assert_eq!(item.evidence, "attested", "{item:?}");
     assert!(item.severity.is_none(), "{item:?}");
     assert_consistent(&app);
     assert_eq!(app.unsaved(), 0, "a what-if is not an edit");
     send(&mut app, [Msg::Undo, Msg::Undo]);
-    assert_eq!(app.what_if().as_of, as_of());
+    assert_eq!(app.screen().what_if.as_of, as_of());
     app.update(Msg::ShiftAsOf(1));
-    assert_eq!(app.what_if().as_of.to_string(), "2026-12-28");
-    assert!(matches!(app.notice(), Some(Notice::Info(n)) if n.contains("2026-12-28")));
+    assert_eq!(app.screen().what_if.as_of.to_string(), "2026-12-28");
+    assert!(matches!(app.screen().notice, Some(Notice::Info(n)) if n.contains("2026-12-28")));
 }
 
 #[test]
@@ -160,14 +169,14 @@ fn accepting_a_gap_asks_why_dims_it_and_saves_an_accept_that_reanalyses_the_same
     select_handoff(&mut app, "carevault", "meridianhost");
     app.update(Msg::SwitchPane);
     app.update(Msg::Top);
-    let item = app.inspect().items[0].clone();
+    let item = app.screen().inspect.items[0].clone();
     assert_eq!(
         item.severity,
         Some(crate::analysis::Severity::Gap),
         "{item:?}"
     );
     assert!(!item.accepted);
-    let open_before = app.report().counts();
+    let open_before = app.screen().report.counts();
 
     // Esc cancels; an empty reason is refused.
     app.update(Msg::Accept);
@@ -182,14 +191,15 @@ fn accepting_a_gap_asks_why_dims_it_and_saves_an_accept_that_reanalyses_the_same
         app.mode(),
         Mode::Ask(Question::AcceptReason { .. })
     ));
-    assert!(matches!(app.notice(), Some(Notice::Error(_))));
+    assert!(matches!(app.screen().notice, Some(Notice::Error(_))));
     send(&mut app, typed("DR drill booked for Q1"));
     send(&mut app, [Msg::Submit]);
     assert_eq!(*app.mode(), Mode::Browse);
     assert_eq!(app.unsaved(), 1);
     assert_consistent(&app);
     let it = app
-        .inspect()
+        .screen()
+        .inspect
         .items
         .iter()
         .find(|i| i.control == item.control)
@@ -200,18 +210,21 @@ fn accepting_a_gap_asks_why_dims_it_and_saves_an_accept_that_reanalyses_the_same
         it.why[0].contains("accepted: DR drill booked for Q1"),
         "{it:?}"
     );
-    assert_eq!(app.report().counts().accepted, open_before.accepted + 1);
-    // The row still counts the gap, but none is open there.
-    let row = &app.tree().rows()[app.row().0];
     assert_eq!(
-        app.tally().open_of_row(row)[0] + 1,
-        app.tally().of_row(row)[0]
+        app.screen().report.counts().accepted,
+        open_before.accepted + 1
+    );
+    // The row still counts the gap, but none is open there.
+    let row = &app.screen().tree.rows()[app.screen().row];
+    assert_eq!(
+        app.screen().tally.open_of_row(row)[0] + 1,
+        app.screen().tally.of_row(row)[0]
     );
 
     // Undo takes it back, redo brings it again.
     app.update(Msg::Undo);
     assert_eq!(app.unsaved(), 0);
-    assert_eq!(app.report().counts(), open_before);
+    assert_eq!(app.screen().report.counts(), open_before);
     app.update(Msg::Redo);
     assert_eq!(app.unsaved(), 1);
     assert_consistent(&app);
@@ -224,13 +237,13 @@ fn accepting_a_gap_asks_why_dims_it_and_saves_an_accept_that_reanalyses_the_same
     assert_eq!(app.unsaved(), 2);
 
     send(&mut app, [Msg::Save]);
-    assert_eq!(app.unsaved(), 0, "{:?}", app.notice());
+    assert_eq!(app.unsaved(), 0, "{:?}", app.screen().notice);
     let saved = std::fs::read_to_string(&path).expect("saved");
     assert!(saved.contains("DR drill booked for Q1"), "{saved}");
     assert_reanalyses_to(&path, &app);
     let (again, _) = crate::tui::app::read_stack(&path).expect("the saved file loads");
-    let fresh = analyse(&again, app.what_if());
-    assert_eq!(fresh.counts(), app.report().counts());
+    let fresh = analyse(&again, app.screen().what_if);
+    assert_eq!(fresh.counts(), app.screen().report.counts());
 }
 
 #[test]
@@ -238,7 +251,8 @@ fn a_covered_control_has_nothing_to_accept() {
     let mut app = demo();
     app.update(Msg::SwitchPane);
     let covered = app
-        .inspect()
+        .screen()
+        .inspect
         .items
         .iter()
         .position(|i| i.severity.is_none())
@@ -248,7 +262,7 @@ fn a_covered_control_has_nothing_to_accept() {
     }
     app.update(Msg::Accept);
     assert_eq!(*app.mode(), Mode::Browse);
-    assert!(matches!(app.notice(), Some(Notice::Info(n)) if n.contains("no open")));
+    assert!(matches!(app.screen().notice, Some(Notice::Info(n)) if n.contains("no open")));
     assert_eq!(app.unsaved(), 0);
 }
 
@@ -256,18 +270,19 @@ fn a_covered_control_has_nothing_to_accept() {
 fn the_control_view_follows_edits() {
     let mut app = demo();
     app.update(Msg::Controls);
-    let first = app.control_lines()[0];
+    let first = app.screen().controls[0];
     send(&mut app, [Msg::Toggle, Msg::Implements(Side::Provider)]);
     assert_consistent(&app);
     let now = app
-        .control_lines()
+        .screen()
+        .controls
         .iter()
         .find(|l| l.control == first.control)
         .copied()
         .expect("still listed");
-    let fs = &app.report().by_control[first.control as usize];
+    let fs = &app.screen().report.by_control[first.control as usize];
     assert_eq!((now.counts[0] + now.counts[1]) as usize, fs.len());
-    assert_eq!(app.listing(), Listing::Controls);
+    assert_eq!(app.screen().listing, Listing::Controls);
     assert_eq!(app.unsaved(), 1);
 }
 
@@ -285,7 +300,7 @@ fn y_copies_the_selected_finding_as_one_line_of_markdown() {
          ng-south ends at ng-south (root cause: implements nothing, hands nothing on)"
     );
     assert!(!text.contains('\n'));
-    assert!(matches!(app.notice(), Some(Notice::Info(n)) if n.starts_with("copied")));
+    assert!(matches!(app.screen().notice, Some(Notice::Info(n)) if n.starts_with("copied")));
     assert_eq!(app.take_copy(), None, "copied once");
 
     // An accepted one says so; a covered control has nothing to copy.
@@ -315,10 +330,11 @@ fn copied_markdown_escapes_what_the_stack_file_says() {
 fn a_partys_own_requirement_finding_can_be_accepted_and_saved() {
     let (_dir, path, mut app) = healthcare_file();
     app.update(Msg::Top);
-    assert_eq!(app.tree().rows()[0].handoff, None, "a root row");
+    assert_eq!(app.screen().tree.rows()[0].handoff, None, "a root row");
     app.update(Msg::SwitchPane);
     let at = app
-        .inspect()
+        .screen()
+        .inspect
         .items
         .iter()
         .position(|i| {
@@ -334,13 +350,13 @@ fn a_partys_own_requirement_finding_can_be_accepted_and_saved() {
     send(&mut app, typed("residual risk signed off by the board"));
     send(&mut app, [Msg::Submit]);
     assert!(
-        app.inspect().items[app.item()].accepted,
+        app.screen().inspect.items[app.screen().item].accepted,
         "{:?}",
-        app.inspect().items[app.item()]
+        app.screen().inspect.items[app.screen().item]
     );
     assert_consistent(&app);
     send(&mut app, [Msg::Save]);
-    assert_eq!(app.unsaved(), 0, "{:?}", app.notice());
+    assert_eq!(app.unsaved(), 0, "{:?}", app.screen().notice);
     let saved = std::fs::read_to_string(&path).expect("saved");
     assert!(saved.contains("party = \"aldhelm\""), "{saved}");
     assert_reanalyses_to(&path, &app);
@@ -350,12 +366,13 @@ fn a_partys_own_requirement_finding_can_be_accepted_and_saved() {
 fn x_in_the_blast_radius_view_switches_the_listed_party_off() {
     let mut app = demo();
     send(&mut app, [Msg::BlastRadius, Msg::Down]);
-    let party = app.blast()[1].party;
+    let party = app.screen().blast[1].party;
     send(&mut app, [Msg::SwitchOff]);
-    assert!(app.what_if().is_off(party));
-    assert_eq!(app.listing(), Listing::BlastRadius);
+    assert!(app.screen().what_if.is_off(party));
+    assert_eq!(app.screen().listing, Listing::BlastRadius);
     let b = app
-        .blast()
+        .screen()
+        .blast
         .iter()
         .find(|b| b.party == party)
         .expect("listed");

@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::app::{App, Listing, Mode, Notice, Pane, Question};
+use super::app::App;
+use super::mode::{Listing, Mode, Notice, Pane, Question};
 use super::msg::{Field, Msg};
 use super::theme::Theme;
 use super::view;
@@ -67,10 +68,16 @@ fn typed(text: &str) -> Vec<Msg> {
     text.chars().map(Msg::Input).collect()
 }
 
-fn draw(app: &App, w: u16, h: u16) -> TestBackend {
+/// Draws the screen into a frame as the event loop does, recording what a click needs.
+fn draw_into(frame: &mut ratatui::Frame, app: &mut App) {
+    let (screen, drawn) = app.view();
+    view::draw(frame, &screen, drawn);
+}
+
+fn draw(app: &mut App, w: u16, h: u16) -> TestBackend {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("a test terminal");
     terminal
-        .draw(|f| view::draw(f, app))
+        .draw(|f| draw_into(f, app))
         .expect("drawing into a test backend");
     terminal.backend().clone()
 }
@@ -81,10 +88,10 @@ fn text_of(backend: &TestBackend) -> String {
 
 /// The incremental findings must always equal a full analysis of the same stack.
 fn assert_consistent(app: &App) {
-    let fresh = analyse(app.shown(), app.what_if());
-    assert_eq!(app.report().by_control, fresh.by_control);
-    assert_eq!(app.report().counts(), fresh.counts());
-    for row in app.tree().rows() {
+    let fresh = analyse(app.shown(), app.screen().what_if);
+    assert_eq!(app.screen().report.by_control, fresh.by_control);
+    assert_eq!(app.screen().report.counts(), fresh.counts());
+    for row in app.screen().tree.rows() {
         let want = match row.handoff {
             Some(h) => fresh
                 .by_control
@@ -105,17 +112,17 @@ fn assert_consistent(app: &App) {
                     n
                 }),
         };
-        assert_eq!(app.tally().of_row(row), want);
+        assert_eq!(app.screen().tally.of_row(row), want);
     }
 }
 
 fn select_control(app: &mut App, id: &str) {
-    if app.focus() == Pane::Tree {
+    if app.screen().focus == Pane::Tree {
         app.update(Msg::SwitchPane);
     }
     app.update(Msg::Top);
-    for _ in 0..app.inspect().items.len() {
-        if app.inspect().items[app.item()].id == id {
+    for _ in 0..app.screen().inspect.items.len() {
+        if app.screen().inspect.items[app.screen().item].id == id {
             return;
         }
         app.update(Msg::Down);
@@ -124,18 +131,18 @@ fn select_control(app: &mut App, id: &str) {
 }
 
 fn row_party(app: &App) -> u32 {
-    app.tree().rows()[app.row().0].party
+    app.screen().tree.rows()[app.screen().row].party
 }
 
 fn assert_reanalyses_to(path: &Path, app: &App) {
     let (stack, _) = super::app::read_stack(path).expect("the saved file loads");
-    let mut what_if = WhatIf::new(&stack, app.what_if().as_of);
-    what_if.min_evidence = app.what_if().min_evidence;
-    for p in app.what_if().without() {
+    let mut what_if = WhatIf::new(&stack, app.screen().what_if.as_of);
+    what_if.min_evidence = app.screen().what_if.min_evidence;
+    for p in app.screen().what_if.without() {
         what_if.set_off(p, true);
     }
     let again = analyse(&stack, &what_if);
-    assert_eq!(again.by_control, app.report().by_control);
+    assert_eq!(again.by_control, app.screen().report.by_control);
 }
 
 /// The healthcare sample (expiry, accepts, templates), opened from a temporary copy.
@@ -152,12 +159,13 @@ fn healthcare_file() -> (tempfile::TempDir, PathBuf, App) {
 
 /// Selects the tree row of the hand-off `consumer → provider` (it must be listed).
 fn select_handoff(app: &mut App, consumer: &str, provider: &str) {
-    if app.focus() == Pane::Details {
+    if app.screen().focus == Pane::Details {
         app.update(Msg::SwitchPane);
     }
     let stack = app.shown();
     let at = app
-        .tree()
+        .screen()
+        .tree
         .rows()
         .iter()
         .position(|r| {

@@ -6,12 +6,17 @@ use super::*;
 #[test]
 fn starts_on_the_first_handoff_with_the_demo_totals() {
     let app = demo();
-    assert_eq!(app.report().counts().gaps, 10);
-    assert_eq!(app.report().counts().warnings, 4);
-    let (row, _) = app.row();
-    let r = &app.tree().rows()[row];
+    assert_eq!(app.screen().report.counts().gaps, 10);
+    assert_eq!(app.screen().report.counts().warnings, 4);
+    let row = app.screen().row;
+    let r = &app.screen().tree.rows()[row];
     assert!(r.handoff.is_some());
-    assert!(app.inspect().title.starts_with("northwind → brightpath"));
+    assert!(
+        app.screen()
+            .inspect
+            .title
+            .starts_with("northwind → brightpath")
+    );
     assert_consistent(&app);
 }
 
@@ -19,33 +24,37 @@ fn starts_on_the_first_handoff_with_the_demo_totals() {
 fn search_reveals_the_match_and_esc_goes_back() {
     let mut app = demo();
     send(&mut app, [Msg::CollapseAll]);
-    assert_eq!(app.tree().rows().len(), 1);
+    assert_eq!(app.screen().tree.rows().len(), 1);
     app.update(Msg::Search);
     send(&mut app, typed("keystone"));
-    let row = &app.tree().rows()[app.row().0];
+    let row = &app.screen().tree.rows()[app.screen().row];
     assert_eq!(app.shown().party(row.party).id, "keystoneid");
-    let (_, n) = app.search_position();
+    let (_, n) = app.screen().search;
     assert!(n >= 2, "the party and its hand-offs match");
     app.update(Msg::NextMatch);
-    assert_eq!(app.search_position().0, 1);
+    assert_eq!(app.screen().search.0, 1);
     app.update(Msg::Close);
-    assert_eq!(app.row().0, 0, "Esc returns to where the search started");
+    assert_eq!(
+        app.screen().row,
+        0,
+        "Esc returns to where the search started"
+    );
     app.update(Msg::Search);
     send(&mut app, typed("KEY-BYOK"));
     send(&mut app, [Msg::Submit]);
     assert_eq!(*app.mode(), Mode::Browse);
-    assert_eq!(app.inspect().items[app.item()].id, "KEY-BYOK");
+    assert_eq!(app.screen().inspect.items[app.screen().item].id, "KEY-BYOK");
 }
 
 #[test]
 fn the_filter_keeps_rows_with_findings_and_their_ancestors() {
     let mut app = demo();
-    let all = app.tree().rows().len();
+    let all = app.screen().tree.rows().len();
     app.update(Msg::Filter);
-    let rows = app.tree().rows();
+    let rows = app.screen().tree.rows();
     assert!(rows.len() < all);
     for (i, r) in rows.iter().enumerate() {
-        let own = app.tally().of_row(r) != [0, 0];
+        let own = app.screen().tally.of_row(r) != [0, 0];
         let has_child_shown = rows
             .get(i + 1)
             .is_some_and(|next| next.parent == Some(i as u32));
@@ -55,36 +64,36 @@ fn the_filter_keeps_rows_with_findings_and_their_ancestors() {
         );
     }
     app.update(Msg::Filter);
-    assert_eq!(app.tree().rows().len(), all);
+    assert_eq!(app.screen().tree.rows().len(), all);
 }
 
 #[test]
 fn rows_expand_collapse_and_navigate() {
     let mut app = demo();
-    let all = app.tree().rows().len();
+    let all = app.screen().tree.rows().len();
     send(&mut app, [Msg::Top, Msg::Collapse]);
-    assert_eq!(app.tree().rows().len(), 1);
+    assert_eq!(app.screen().tree.rows().len(), 1);
     app.update(Msg::Expand);
-    assert!(app.tree().rows().len() > 1);
+    assert!(app.screen().tree.rows().len() > 1);
     app.update(Msg::Expand);
     assert_eq!(
-        app.row().0,
+        app.screen().row,
         1,
         "expand on an expanded row moves to its first child"
     );
     app.update(Msg::Collapse);
     app.update(Msg::Collapse);
     assert_eq!(
-        app.row().0,
+        app.screen().row,
         0,
         "collapse on a collapsed row moves to its parent"
     );
     send(&mut app, [Msg::ExpandAll, Msg::Bottom]);
-    assert_eq!(app.tree().rows().len(), all);
-    assert_eq!(app.row().0, all - 1);
+    assert_eq!(app.screen().tree.rows().len(), all);
+    assert_eq!(app.screen().row, all - 1);
     send(&mut app, [Msg::PageUp, Msg::Toggle]);
     app.update(Msg::CollapseAll);
-    assert_eq!(app.tree().rows().len(), 1);
+    assert_eq!(app.screen().tree.rows().len(), 1);
 }
 
 #[test]
@@ -92,30 +101,30 @@ fn the_mouse_selects_rows_and_controls_and_the_wheel_scrolls() {
     let mut app = demo();
     // Row 3 of the tree is drawn on screen row 4 (below the border), in the left pane.
     app.update(Msg::Click(5, 4));
-    assert_eq!(app.row().0, 3);
-    assert_eq!(app.focus(), Pane::Tree);
-    let rows = app.tree().rows().len();
+    assert_eq!(app.screen().row, 3);
+    assert_eq!(app.screen().focus, Pane::Tree);
+    let rows = app.screen().tree.rows().len();
     app.update(Msg::Click(5, 4));
     assert!(
-        app.tree().rows().len() < rows,
+        app.screen().tree.rows().len() < rows,
         "a click on the selected row folds it"
     );
     // A requirement's line in the pane, as the tree's preview draws it: the click selects that
     // requirement, with the whole list and its explanations now shown.
     app.update(Msg::Click(5, 1));
-    let screen = text_of(&draw(&app, 120, 40));
+    let screen = text_of(&draw(&mut app, 120, 40));
     let y = screen
         .lines()
         .position(|l| l.contains("KEY-BYOK"))
         .expect("a requirement line") as u16;
     app.update(Msg::Click(70, y));
-    assert_eq!(app.focus(), Pane::Details);
-    assert_eq!(app.inspect().items[app.item()].id, "KEY-BYOK");
-    let clicked = app.item();
+    assert_eq!(app.screen().focus, Pane::Details);
+    assert_eq!(app.screen().inspect.items[app.screen().item].id, "KEY-BYOK");
+    let clicked = app.screen().item;
     app.update(Msg::Wheel(true, 70, y));
-    assert!(app.item() < clicked, "the wheel scrolls up the list");
+    assert!(app.screen().item < clicked, "the wheel scrolls up the list");
     app.update(Msg::Wheel(false, 70, y));
-    assert_eq!(app.item(), clicked);
+    assert_eq!(app.screen().item, clicked);
 }
 
 #[test]
@@ -144,7 +153,7 @@ fn an_empty_stack_opens_and_every_key_is_harmless() {
     app.update(Msg::Search);
     send(&mut app, typed("x"));
     send(&mut app, [Msg::Submit]);
-    let screen = text_of(&draw(&app, 80, 24));
+    let screen = text_of(&draw(&mut app, 80, 24));
     assert!(screen.contains("0 gaps"), "{screen}");
 }
 
@@ -152,13 +161,13 @@ fn an_empty_stack_opens_and_every_key_is_harmless() {
 fn the_control_view_lists_controls_with_findings_first_and_enter_goes_to_the_place() {
     let (_dir, _path, mut app) = healthcare_file();
     app.update(Msg::Controls);
-    assert_eq!(app.listing(), Listing::Controls);
-    let lines = app.control_lines().to_vec();
+    assert_eq!(app.screen().listing, Listing::Controls);
+    let lines = app.screen().controls.to_vec();
     let with = lines.iter().take_while(|l| l.counts != [0, 0]).count();
     assert!(with > 0);
     assert!(lines[with..].iter().all(|l| l.counts == [0, 0]));
     for l in &lines {
-        let fs = &app.report().by_control[l.control as usize];
+        let fs = &app.screen().report.by_control[l.control as usize];
         assert_eq!((l.counts[0] + l.counts[1]) as usize, fs.len());
     }
     // Breach notification's question, for BCP-DR: every place it breaks, with the chain.
@@ -167,11 +176,11 @@ fn the_control_view_lists_controls_with_findings_first_and_enter_goes_to_the_pla
     for _ in 0..at {
         app.update(Msg::Down);
     }
-    let places: Vec<_> = app.report().by_control[bcp as usize]
+    let places: Vec<_> = app.screen().report.by_control[bcp as usize]
         .iter()
         .filter_map(|f| f.handoff())
         .collect();
-    let items = app.inspect().items.clone();
+    let items = app.screen().inspect.items.clone();
     assert_eq!(items.len(), places.len());
     assert!(
         items
@@ -186,23 +195,23 @@ fn the_control_view_lists_controls_with_findings_first_and_enter_goes_to_the_pla
     assert!(items[0].id.contains(" → "), "{:?}", items[0]);
 
     app.update(Msg::Toggle);
-    assert_eq!(app.focus(), Pane::Details);
+    assert_eq!(app.screen().focus, Pane::Details);
     app.update(Msg::Down);
     let want = items[1].target;
     app.update(Msg::Toggle);
-    assert_eq!(app.listing(), Listing::Tree);
-    let row = &app.tree().rows()[app.row().0];
+    assert_eq!(app.screen().listing, Listing::Tree);
+    let row = &app.screen().tree.rows()[app.screen().row];
     let crate::tui::inspect::Target::Entry { handoff, .. } = want else {
         panic!("a hand-off place")
     };
     assert_eq!(row.handoff, Some(handoff));
-    assert_eq!(app.inspect().items[app.item()].control, bcp);
+    assert_eq!(app.screen().inspect.items[app.screen().item].control, bcp);
 
     // c twice, and Esc, go back to the tree.
     send(&mut app, [Msg::Controls, Msg::Controls]);
-    assert_eq!(app.listing(), Listing::Tree);
+    assert_eq!(app.screen().listing, Listing::Tree);
     send(&mut app, [Msg::Controls, Msg::Close]);
-    assert_eq!(app.listing(), Listing::Tree);
+    assert_eq!(app.screen().listing, Listing::Tree);
 }
 
 #[test]
@@ -210,32 +219,33 @@ fn the_blast_radius_view_ranks_parties_and_enter_goes_to_the_party() {
     let (_dir, _path, mut app) = healthcare_file();
     app.update(Msg::BlastRadius);
     assert!(app.busy(), "computed after a frame that says so");
-    assert!(text_of(&draw(&app, 120, 40)).contains("computing"));
+    assert!(text_of(&draw(&mut app, 120, 40)).contains("computing"));
     app.update(Msg::Compute);
     assert!(!app.busy());
-    let want = crate::analysis::blast_radius(app.shown(), app.what_if());
-    assert_eq!(app.blast(), want.as_slice());
+    let want = crate::analysis::blast_radius(app.shown(), app.screen().what_if);
+    assert_eq!(app.screen().blast, want.as_slice());
     assert!(
-        app.blast()
+        app.screen()
+            .blast
             .windows(2)
             .all(|w| w[0].gaps_added >= w[1].gaps_added)
     );
-    assert!(app.inspect().facts[0].contains("more places would be gaps"));
+    assert!(app.screen().inspect.facts[0].contains("more places would be gaps"));
     app.update(Msg::Down);
-    let party = app.blast()[1].party;
+    let party = app.screen().blast[1].party;
     app.update(Msg::Toggle);
-    assert_eq!(app.listing(), Listing::Tree);
-    assert_eq!(app.tree().rows()[app.row().0].party, party);
+    assert_eq!(app.screen().listing, Listing::Tree);
+    assert_eq!(app.screen().tree.rows()[app.screen().row].party, party);
 
     // It follows what-ifs, recomputed after a "computing" frame, keeping the selection.
     send(&mut app, [Msg::BlastRadius, Msg::Down]);
-    let selected = app.blast()[1].party;
+    let selected = app.screen().blast[1].party;
     app.update(Msg::ShiftAsOf(-3));
     assert!(app.busy());
     app.update(Msg::Compute);
-    let want = crate::analysis::blast_radius(app.shown(), app.what_if());
-    assert_eq!(app.blast(), want.as_slice());
-    assert_eq!(app.blast()[app.line().0].party, selected);
+    let want = crate::analysis::blast_radius(app.shown(), app.screen().what_if);
+    assert_eq!(app.screen().blast, want.as_slice());
+    assert_eq!(app.screen().blast[app.screen().line].party, selected);
     send(&mut app, [Msg::BlastRadius]);
-    assert_eq!(app.listing(), Listing::Tree);
+    assert_eq!(app.screen().listing, Listing::Tree);
 }

@@ -41,7 +41,7 @@ fn saving_the_demo_asks_for_a_new_file_and_never_overwrites_one() {
     assert!(matches!(app.mode(), Mode::Ask(Question::SaveAs { .. })));
     send(&mut app, typed(&taken.display().to_string()));
     send(&mut app, [Msg::Submit]);
-    assert!(matches!(app.notice(), Some(Notice::Error(e)) if e.contains("exists")));
+    assert!(matches!(app.screen().notice, Some(Notice::Error(e)) if e.contains("exists")));
     assert_eq!(
         std::fs::read_to_string(&taken).expect("still there"),
         "keep me"
@@ -55,7 +55,12 @@ fn saving_the_demo_asks_for_a_new_file_and_never_overwrites_one() {
     assert!(name.ends_with("new.toml"));
     send(&mut app, [Msg::Submit]);
     let saved = PathBuf::from(&name);
-    assert_eq!(app.path(), Some(saved.as_path()), "{:?}", app.notice());
+    assert_eq!(
+        app.path(),
+        Some(saved.as_path()),
+        "{:?}",
+        app.screen().notice
+    );
     assert_eq!(app.unsaved(), 0);
     assert_reanalyses_to(&saved, &app);
 }
@@ -69,13 +74,13 @@ fn saving_writes_only_the_edit_and_asks_when_the_file_changed_on_disk() {
     app.update(Msg::Save);
     assert!(app.busy());
     assert!(
-        text_of(&draw(&app, 120, 40)).contains("saving "),
+        text_of(&draw(&mut app, 120, 40)).contains("saving "),
         "{:?}",
-        app.notice()
+        app.screen().notice
     );
     assert_eq!(std::fs::read_to_string(&path).expect("readable"), DEMO);
     app.update(Msg::Compute);
-    assert_eq!(app.unsaved(), 0, "{:?}", app.notice());
+    assert_eq!(app.unsaved(), 0, "{:?}", app.screen().notice);
     let after = std::fs::read_to_string(&path).expect("saved");
     let changed: Vec<(&str, &str)> = DEMO
         .lines()
@@ -101,7 +106,7 @@ fn saving_writes_only_the_edit_and_asks_when_the_file_changed_on_disk() {
     );
     send(&mut app, [Msg::Save]);
     send(&mut app, [Msg::Answer(true)]);
-    assert_eq!(app.unsaved(), 0, "{:?}", app.notice());
+    assert_eq!(app.unsaved(), 0, "{:?}", app.screen().notice);
     assert_reanalyses_to(&path, &app);
 }
 
@@ -117,14 +122,14 @@ fn a_failed_save_shows_why_and_keeps_the_edits() {
     send(&mut app, typed(&target.display().to_string()));
     send(&mut app, [Msg::Submit]);
     assert!(
-        matches!(app.notice(), Some(Notice::Error(e)) if e.contains("cannot save")),
+        matches!(app.screen().notice, Some(Notice::Error(e)) if e.contains("cannot save")),
         "{:?}",
-        app.notice()
+        app.screen().notice
     );
     assert_eq!(app.unsaved(), 1, "the edits are still there");
     assert_eq!(app.path(), None);
     assert!(!target.exists());
-    let screen = text_of(&draw(&app, 120, 40));
+    let screen = text_of(&draw(&mut app, 120, 40));
     assert!(screen.contains("error: cannot save"), "{screen}");
 }
 
@@ -138,14 +143,14 @@ fn read_only_refuses_to_save() {
     select_control(&mut app, "BACKUP");
     app.update(Msg::Cycle(Field::Assumed));
     send(&mut app, [Msg::Save]);
-    assert!(matches!(app.notice(), Some(Notice::Info(t)) if t.contains("read-only")));
+    assert!(matches!(app.screen().notice, Some(Notice::Info(t)) if t.contains("read-only")));
     assert_eq!(std::fs::read_to_string(&path).expect("there"), DEMO);
 }
 
 #[test]
 fn outside_changes_reload_live_keeping_the_selection_or_ask_over_edits() {
     let (_dir, path, mut app) = demo_file();
-    let title = app.inspect().title.clone();
+    let title = app.screen().inspect.title.clone();
     // An outside edit: brightpath starts backing up customer data.
     let edited = DEMO.replace(
         "implements = [\"IAM-SSO\", \"LOG-AUDIT\", \"PATCH-APP\", \"CHANGE-MGMT\"]",
@@ -154,8 +159,8 @@ fn outside_changes_reload_live_keeping_the_selection_or_ask_over_edits() {
     assert_ne!(edited, DEMO);
     std::fs::write(&path, &edited).expect("writable");
     app.update(Msg::FileChanged);
-    assert_eq!(app.inspect().title, title, "selection kept");
-    assert!(app.report().counts().gaps < 10);
+    assert_eq!(app.screen().inspect.title, title, "selection kept");
+    assert!(app.screen().report.counts().gaps < 10);
     assert_consistent(&app);
 
     // With unsaved edits, it asks instead.
@@ -182,11 +187,14 @@ fn outside_changes_reload_live_keeping_the_selection_or_ask_over_edits() {
     app.update(Msg::Undo);
     std::fs::write(&path, "[stack]\nname = \"x\"\nbogus = 1\n").expect("writable");
     app.update(Msg::FileChanged);
-    match app.notice() {
+    match app.screen().notice {
         Some(Notice::Error(e)) => assert!(e.contains(":3:1"), "{e}"),
         other => panic!("no error shown: {other:?}"),
     }
-    assert!(app.report().counts().gaps > 0, "the last good stack stays");
+    assert!(
+        app.screen().report.counts().gaps > 0,
+        "the last good stack stays"
+    );
 }
 
 #[test]
@@ -199,5 +207,5 @@ fn reload_asks_over_unsaved_edits_and_starts_a_new_history() {
     send(&mut app, [Msg::Answer(true)]);
     assert_eq!(app.unsaved(), 0);
     app.update(Msg::Undo);
-    assert!(matches!(app.notice(), Some(Notice::Info(t)) if t.contains("nothing to undo")));
+    assert!(matches!(app.screen().notice, Some(Notice::Info(t)) if t.contains("nothing to undo")));
 }

@@ -48,7 +48,7 @@ fn screens_match_their_snapshots() {
             let mut app = demo();
             app.update(Msg::Resize(w, h));
             send(&mut app, msgs);
-            assert_snapshot(&format!("{name}_{w}x{h}"), draw(&app, w, h));
+            assert_snapshot(&format!("{name}_{w}x{h}"), draw(&mut app, w, h));
         }
     }
 }
@@ -57,5 +57,5 @@ fn screens_match_their_snapshots() {
 fn at_100_columns_the_panes_split_and_owners_move_under_the_control() {
     let mut app = demo();
     send(&mut app, [Msg::Resize(100, 30), Msg::SwitchPane, Msg::Down]);
-    assert_snapshot("broken_chain_100x30", draw(&app, 100, 30));
+    assert_snapshot("broken_chain_100x30", draw(&mut app, 100, 30));
 }

@@ -7,7 +7,7 @@ use super::*;
 fn the_broken_chain_screen_names_the_root_cause() {
     let mut app = demo();
     send(&mut app, [Msg::SwitchPane, Msg::Down]);
-    let screen = text_of(&draw(&app, 120, 40));
+    let screen = text_of(&draw(&mut app, 120, 40));
     assert!(screen.contains("broken-chain"), "{screen}");
     assert!(screen.contains("ends at stratoline"), "{screen}");
     assert!(screen.contains("root cause"), "{screen}");
@@ -16,7 +16,7 @@ fn the_broken_chain_screen_names_the_root_cause() {
 #[test]
 fn the_tree_previews_findings_and_tab_brings_their_why() {
     let mut app = demo();
-    let preview = text_of(&draw(&app, 120, 40));
+    let preview = text_of(&draw(&mut app, 120, 40));
     assert!(preview.contains("gaps first · Tab: why"), "{preview}");
     assert!(preview.contains("✗ broken-chain"), "{preview}");
     assert!(
@@ -25,14 +25,14 @@ fn the_tree_previews_findings_and_tab_brings_their_why() {
     );
     assert!(!preview.contains("each side thinks the other"), "{preview}");
     send(&mut app, [Msg::SwitchPane]);
-    let focused = text_of(&draw(&app, 120, 40));
+    let focused = text_of(&draw(&mut app, 120, 40));
     assert!(focused.contains("each side thinks the other"), "{focused}");
     assert!(focused.contains("✓ covered          IAM-SSO"), "{focused}");
     assert!(!focused.contains("Tab: why"), "{focused}");
     // A pane too short for every finding says how many it leaves out.
     let mut app = demo();
     send(&mut app, [Msg::Resize(80, 24)]);
-    let short = text_of(&draw(&app, 80, 24));
+    let short = text_of(&draw(&mut app, 80, 24));
     assert!(
         short.contains("3 more with findings below (Tab lists them)"),
         "{short}"
@@ -53,7 +53,7 @@ fn a_preview_shows_at_most_twelve_findings_and_counts_the_rest() {
     let stack = crate::stack::load_str(&text, "unowned.toml", None).expect("a valid stack");
     let mut app = app_on(stack, text, None);
     send(&mut app, [Msg::Down]);
-    let preview = text_of(&draw(&app, 120, 40));
+    let preview = text_of(&draw(&mut app, 120, 40));
     assert_eq!(preview.matches("✗ unassigned").count(), 12, "{preview}");
     assert!(
         preview.contains("… 8 more with findings (Tab lists them)"),
@@ -62,7 +62,7 @@ fn a_preview_shows_at_most_twelve_findings_and_counts_the_rest() {
     // At every height, each gap is either on screen or counted once.
     for h in 12..=40 {
         send(&mut app, [Msg::Resize(120, h)]);
-        let screen = text_of(&draw(&app, 120, h));
+        let screen = text_of(&draw(&mut app, 120, h));
         let counted: usize = screen
             .split("… ")
             .skip(1)
@@ -76,14 +76,14 @@ fn a_preview_shows_at_most_twelve_findings_and_counts_the_rest() {
         );
     }
     send(&mut app, [Msg::SwitchPane]);
-    assert_eq!(app.inspect().items.len(), 20);
+    assert_eq!(app.screen().inspect.items.len(), 20);
 }
 
 #[test]
 fn zoom_presenter_and_help_change_the_screen() {
     let mut app = demo();
     app.update(Msg::Presenter);
-    let screen = text_of(&draw(&app, 120, 40));
+    let screen = text_of(&draw(&mut app, 120, 40));
     for secret in ["northwind", "brightpath", "Northwind", "MSA 2025"] {
         assert!(
             !screen.contains(secret),
@@ -101,7 +101,7 @@ fn zoom_presenter_and_help_change_the_screen() {
 
     app.update(Msg::Resize(80, 24));
     app.update(Msg::Zoom);
-    let zoomed = text_of(&draw(&app, 80, 24));
+    let zoomed = text_of(&draw(&mut app, 80, 24));
     assert!(
         !zoomed.contains(" rows "),
         "only the focused pane:\n{zoomed}"
@@ -110,7 +110,7 @@ fn zoom_presenter_and_help_change_the_screen() {
     for _ in 0..100 {
         app.update(Msg::Down);
     }
-    let help = text_of(&draw(&app, 80, 24));
+    let help = text_of(&draw(&mut app, 80, 24));
     assert!(help.contains("kind counts once each way"), "{help}");
     app.update(Msg::Close);
     assert_eq!(*app.mode(), Mode::Browse);
@@ -126,18 +126,18 @@ fn no_color_and_ascii_draw_without_colour_or_unicode_symbols() {
     };
     let mut app = App::new(stack, DEMO.into(), None, what_if, false, theme);
     app.update(Msg::Resize(120, 40));
-    let backend = draw(&app, 120, 40);
+    let backend = draw(&mut app, 120, 40);
     for cell in backend.buffer().content() {
         assert_eq!(cell.fg, ratatui::style::Color::Reset);
         assert_eq!(cell.bg, ratatui::style::Color::Reset);
     }
     let mut screens = vec![text_of(&backend)];
     app.update(Msg::Controls);
-    screens.push(text_of(&draw(&app, 120, 40)));
+    screens.push(text_of(&draw(&mut app, 120, 40)));
     app.update(Msg::BlastRadius);
-    screens.push(text_of(&draw(&app, 120, 40)));
+    screens.push(text_of(&draw(&mut app, 120, 40)));
     app.update(Msg::Compute);
-    screens.push(text_of(&draw(&app, 120, 40)));
+    screens.push(text_of(&draw(&mut app, 120, 40)));
     for screen in screens {
         // Stack text (names, agreements) may hold any character; the explorer's own may not.
         for symbol in ["╭", "│", "▾", "▶", "✗", "✓", "·", "→", "█", "…"] {
@@ -159,7 +159,7 @@ fn colours_never_set_a_background() {
     };
     let mut app = App::new(stack, DEMO.into(), None, what_if, false, theme);
     send(&mut app, [Msg::Resize(120, 40), Msg::Help]);
-    for cell in draw(&app, 120, 40).buffer().content() {
+    for cell in draw(&mut app, 120, 40).buffer().content() {
         assert_eq!(cell.bg, ratatui::style::Color::Reset);
     }
 }
@@ -178,7 +178,7 @@ fn stack_text_cannot_reach_the_terminal_unescaped() {
     app.update(Msg::Search);
     send(&mut app, typed("brightpath"));
     send(&mut app, [Msg::Submit]);
-    let screen = text_of(&draw(&app, 120, 40));
+    let screen = text_of(&draw(&mut app, 120, 40));
     for c in screen.chars() {
         assert!(
             !crate::text::needs_escape(c) || c == '\n',
@@ -194,7 +194,7 @@ fn every_tiny_size_renders_without_panic() {
     for w in 0..=20 {
         for h in 0..=5 {
             app.update(Msg::Resize(w, h));
-            let backend = draw(&app, w, h);
+            let backend = draw(&mut app, w, h);
             // TestBackend cannot print a zero-width buffer; drawing into it is what is tested.
             let screen = if w > 0 {
                 text_of(&backend)
@@ -210,7 +210,7 @@ fn every_tiny_size_renders_without_panic() {
         app.update(mode);
         for (w, h) in [(0, 0), (1, 1), (20, 5), (39, 11), (40, 12)] {
             app.update(Msg::Resize(w, h));
-            draw(&app, w, h);
+            draw(&mut app, w, h);
         }
     }
     // The other listings, the "computing" frame and the accept prompt, at the smallest sizes.
@@ -227,7 +227,7 @@ fn every_tiny_size_renders_without_panic() {
         }
         for (w, h) in [(1, 1), (20, 5), (40, 12), (41, 13)] {
             app.update(Msg::Resize(w, h));
-            draw(&app, w, h);
+            draw(&mut app, w, h);
         }
     }
 }
@@ -256,12 +256,12 @@ fn a_resize_storm_with_keys_in_between_never_panics() {
         terminal.backend_mut().resize(w, h);
         app.update(Msg::Resize(w, h));
         app.update(keys[step % keys.len()].clone());
-        terminal.draw(|f| view::draw(f, &app)).expect("drawing");
+        terminal.draw(|f| draw_into(f, &mut app)).expect("drawing");
     }
     for (w, h) in [(99, 30), (100, 30), (40, 12), (39, 12), (40, 11)] {
         terminal.backend_mut().resize(w, h);
         app.update(Msg::Resize(w, h));
-        terminal.draw(|f| view::draw(f, &app)).expect("drawing");
+        terminal.draw(|f| draw_into(f, &mut app)).expect("drawing");
     }
 }
 
@@ -271,7 +271,7 @@ fn entries_from_a_template_are_marked_and_listed_ones_are_not() {
     let (stack, text) = crate::tui::app::read_stack(&path).expect("the fixture loads");
     let mut app = app_on(stack, text, None);
     select_handoff(&mut app, "cust", "cloud");
-    let items = &app.inspect().items[..app.inspect().requirements_at];
+    let items = &app.screen().inspect.items[..app.screen().inspect.requirements_at];
     let by_id = |id: &str| items.iter().find(|i| i.id == id).expect("listed");
     assert_eq!(by_id("BACKUP-TEST").template, None);
     assert!(!by_id("BACKUP-TEST").agreed.ends_with(" T"));
@@ -279,7 +279,7 @@ fn entries_from_a_template_are_marked_and_listed_ones_are_not() {
     assert_eq!(templated.template, Some("iaas"));
     assert_eq!(templated.agreed, "provider T");
     select_control(&mut app, "PHYS-ACCESS");
-    let screen = text_of(&draw(&app, 120, 40));
+    let screen = text_of(&draw(&mut app, 120, 40));
     assert!(screen.contains("provider T"), "{screen}");
     assert!(screen.contains("iaas responsibility template"), "{screen}");
 }

@@ -14,23 +14,25 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Widget;
+use ratatui::widgets::{StatefulWidget, Widget};
 
+use super::put_lines;
 use super::tree::frame;
-use super::{fit, pad, put_lines, width, wrap};
-use crate::tui::app::{App, Listing, Pane};
 use crate::tui::inspect::Item;
+use crate::tui::layout::{Drawn, fit, pad, width, wrap};
+use crate::tui::mode::{Listing, Pane};
+use crate::tui::screen::Screen;
 use crate::tui::theme::Theme;
 
 /// The hand-off pane.
-pub struct DetailsView<'a>(pub &'a App);
+pub struct DetailsView<'a>(pub &'a Screen<'a>);
 
 /// The pane's lines for a width and a height, each with the item it belongs to. A preview
 /// taller than the pane ends in a line that counts the findings below its edge, so that none
 /// goes unmentioned.
-fn lines(app: &App, w: usize, height: usize) -> Vec<(Line<'static>, Option<usize>)> {
-    let Lines { mut lines, counted } = lines_within(app, w);
-    if !is_preview(app) || lines.len() <= height || height == 0 {
+fn lines(s: &Screen, w: usize, height: usize) -> Vec<(Line<'static>, Option<usize>)> {
+    let Lines { mut lines, counted } = lines_within(s, w);
+    if !is_preview(s) || lines.len() <= height || height == 0 {
         return lines;
     }
     lines.truncate(height - 1);
@@ -42,8 +44,8 @@ fn lines(app: &App, w: usize, height: usize) -> Vec<(Line<'static>, Option<usize
         .filter(|&&(at, _)| at < lines.len())
         .map(|&(_, n)| n)
         .sum();
-    let unseen = app
-        .inspect()
+    let unseen = s
+        .inspect
         .items
         .iter()
         .enumerate()
@@ -51,7 +53,7 @@ fn lines(app: &App, w: usize, height: usize) -> Vec<(Line<'static>, Option<usize
         .count();
     let below = unseen - counted_above;
     if below > 0 {
-        lines.push((more_line(app.theme(), below, " below", w), None));
+        lines.push((more_line(s.theme, below, " below", w), None));
     }
     lines
 }
@@ -70,12 +72,12 @@ struct Lines {
 }
 
 /// The pane's lines, a preview's findings taking at most [`PREVIEW_LINES`] lines.
-fn lines_within(app: &App, w: usize) -> Lines {
-    let theme = app.theme();
+fn lines_within(s: &Screen, w: usize) -> Lines {
+    let theme = s.theme;
     let ell = theme.ellipsis();
-    let ins = app.inspect();
-    let focused = app.focus() == Pane::Details;
-    let preview = is_preview(app);
+    let ins = s.inspect;
+    let focused = s.focus == Pane::Details;
+    let preview = is_preview(s);
     let mut out: Vec<(Line<'static>, Option<usize>)> = Vec::new();
     let mut counted = Vec::new();
     if ins.title.is_empty() {
@@ -239,7 +241,7 @@ fn lines_within(app: &App, w: usize) -> Lines {
             }
             budget -= lines;
         }
-        let selected = !preview && i == app.item();
+        let selected = !preview && i == s.item;
         let style = match (selected, item.accepted) {
             (true, _) => theme.selected(focused),
             (false, true) => theme.dim(),
@@ -291,7 +293,7 @@ fn lines_within(app: &App, w: usize) -> Lines {
             out.push((Line::styled(fit(&owners, w, ell), mark_style), Some(i)));
         }
         if brief.is_none() && !preview {
-            why_lines(&mut out, item, i, selected, w, app);
+            why_lines(&mut out, item, i, selected, w, s);
         }
     }
     let what = if ins.items.len() == ins.requirements_at {
@@ -316,9 +318,9 @@ fn why_lines(
     i: usize,
     selected: bool,
     w: usize,
-    app: &App,
+    s: &Screen,
 ) {
-    let theme = app.theme();
+    let theme = s.theme;
     let indent = "    ";
     let room = w.saturating_sub(indent.len());
     if selected {
@@ -359,17 +361,17 @@ const PREVIEW_LINES: usize = 12;
 
 /// Whether the pane previews (see the module's comment): while the list beside it — the tree,
 /// the controls or the blast radius ranking — has the focus.
-fn is_preview(app: &App) -> bool {
-    app.focus() != Pane::Details
+fn is_preview(s: &Screen) -> bool {
+    s.focus != Pane::Details
 }
 
 /// The first line to show: the top for a preview; otherwise so the selected item is in view
 /// (its head first, then as much of its explanation as fits).
-fn offset(app: &App, lines: &[(Line<'static>, Option<usize>)], height: usize) -> usize {
-    if is_preview(app) {
+fn offset(s: &Screen, lines: &[(Line<'static>, Option<usize>)], height: usize) -> usize {
+    if is_preview(s) {
         return 0;
     }
-    let selected = app.item();
+    let selected = s.item;
     let first = lines.iter().position(|(_, i)| *i == Some(selected));
     let last = lines.iter().rposition(|(_, i)| *i == Some(selected));
     match (first, last) {
@@ -384,37 +386,30 @@ fn offset(app: &App, lines: &[(Line<'static>, Option<usize>)], height: usize) ->
     }
 }
 
-/// The item under a screen row of the pane at `area`, for mouse clicks.
-pub fn item_at(app: &App, area: Rect, y: u16) -> Option<usize> {
-    // Inside the border, below the title line that stays put.
-    let body_height = area.height.saturating_sub(3) as usize;
-    let all = lines(app, area.width.saturating_sub(2) as usize, body_height);
-    let top = offset(app, &all, body_height);
-    let at = top + y.checked_sub(area.y + 2)? as usize;
-    all.get(at).and_then(|(_, i)| *i)
-}
+impl StatefulWidget for DetailsView<'_> {
+    type State = Drawn;
 
-impl Widget for DetailsView<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
+    /// Draws the pane and records in `drawn` the item on each line, for the mouse.
+    fn render(self, area: Rect, buf: &mut Buffer, drawn: &mut Drawn) {
         if area.is_empty() {
             return;
         }
-        let app = self.0;
-        let title = match app.listing() {
+        let s = self.0;
+        let title = match s.listing {
             Listing::Tree => "Hand-off",
             Listing::Controls => "Control",
             Listing::BlastRadius => "Party",
             Listing::Expiring => "Expiring evidence",
         };
-        let block = frame(app, Pane::Details, title.into());
+        let block = frame(s, Pane::Details, title.into());
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.is_empty() {
             return;
         }
         // The title stays put; the rest scrolls to keep the selected control in view.
-        let theme = app.theme();
-        let title = fit(&app.inspect().title, inner.width as usize, theme.ellipsis());
+        let theme = s.theme;
+        let title = fit(&s.inspect.title, inner.width as usize, theme.ellipsis());
         buf.set_stringn(
             inner.x,
             inner.y,
@@ -427,9 +422,11 @@ impl Widget for DetailsView<'_> {
             height: inner.height - 1,
             ..inner
         };
-        let all = lines(app, body.width as usize, body.height as usize);
-        let top = offset(app, &all, body.height as usize);
-        let shown: Vec<Line<'static>> = all.into_iter().skip(top).map(|(l, _)| l).collect();
+        let all = lines(s, body.width as usize, body.height as usize);
+        let top = offset(s, &all, body.height as usize);
+        let (shown, items): (Vec<Line<'static>>, Vec<Option<usize>>) =
+            all.into_iter().skip(top).take(body.height as usize).unzip();
         put_lines(&shown, body, buf);
+        drawn.set_details(body.y, items);
     }
 }

@@ -7,20 +7,21 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
-use super::{fit, pad, width};
 use crate::text::escape;
-use crate::tui::app::{App, Pane};
+use crate::tui::layout::{fit, pad, width};
+use crate::tui::mode::Pane;
+use crate::tui::screen::Screen;
 
 /// Cells kept for the counts column (`✗99 !99`).
 const COUNTS_WIDTH: usize = 7;
 
 /// The tree pane.
-pub struct TreeView<'a>(pub &'a App);
+pub struct TreeView<'a>(pub &'a Screen<'a>);
 
 /// A pane's frame: the focused one says so in its title (not by colour alone).
-pub fn frame(app: &App, pane: Pane, title: String) -> Block<'static> {
-    let theme = app.theme();
-    let focused = app.focus() == pane;
+pub fn frame(s: &Screen, pane: Pane, title: String) -> Block<'static> {
+    let theme = s.theme;
+    let focused = s.focus == pane;
     let title = if focused {
         Span::styled(format!(" {title} "), theme.prompt())
     } else {
@@ -31,9 +32,9 @@ pub fn frame(app: &App, pane: Pane, title: String) -> Block<'static> {
 
 /// The counts of a row as text and style: `✗2 !1`, or `✓` when clean. A count whose findings
 /// are all accepted (`open` is zero) is dimmed rather than coloured: nothing there is open.
-pub fn counts(app: &App, [gaps, warnings]: [u32; 2], open: [u32; 2]) -> Vec<Span<'static>> {
+pub fn counts(s: &Screen, [gaps, warnings]: [u32; 2], open: [u32; 2]) -> Vec<Span<'static>> {
     use crate::analysis::Severity;
-    let theme = app.theme();
+    let theme = s.theme;
     let style = |open: u32, s: Severity| {
         if open > 0 {
             theme.severity(Some(s))
@@ -68,22 +69,22 @@ impl Widget for TreeView<'_> {
         if area.is_empty() {
             return;
         }
-        let app = self.0;
-        let theme = app.theme();
-        let stack = app.shown();
-        let rows = app.tree().rows();
-        let (selected, offset) = app.row();
+        let s = self.0;
+        let theme = s.theme;
+        let stack = s.stack;
+        let rows = s.tree.rows();
+        let (selected, offset) = (s.row, s.row_offset);
         let ell = theme.ellipsis();
         let mut suffix = format!("{}{} rows", theme.sep(), rows.len());
-        if app.filtered() {
+        if s.filter {
             suffix.push_str(&format!("{}filter", theme.sep()));
         }
         let room = (area.width as usize).saturating_sub(width(&suffix) + 6);
         let title = format!("{}{suffix}", fit(&escape(&stack.name), room, ell));
-        let block = frame(app, Pane::Tree, title);
+        let block = frame(s, Pane::Tree, title);
         let inner = block.inner(area);
         block.render(area, buf);
-        let focused = app.focus() == Pane::Tree;
+        let focused = s.focus == Pane::Tree;
         let layer_w = stack
             .layers
             .iter()
@@ -110,7 +111,7 @@ impl Widget for TreeView<'_> {
                 ),
                 Span::raw(" "),
             ];
-            let tally = counts(app, app.tally().of_row(row), app.tally().open_of_row(row));
+            let tally = counts(s, s.tally.of_row(row), s.tally.open_of_row(row));
             let tally_w: usize = tally.iter().map(|s| width(&s.content)).sum();
             right.extend(tally);
             right.push(Span::raw(" ".repeat(COUNTS_WIDTH.saturating_sub(tally_w))));
@@ -132,8 +133,8 @@ impl Widget for TreeView<'_> {
                 " ".repeat(indent),
                 escape(&party.id)
             );
-            let off = app.what_if().is_off(row.party);
-            let shared = app.tree().is_shared(row.party) && row.handoff.is_some() && !row.cycle;
+            let off = s.what_if.is_off(row.party);
+            let shared = s.tree.is_shared(row.party) && row.handoff.is_some() && !row.cycle;
             let mut marks = String::new();
             if row.cycle {
                 marks.push_str(&format!(" {}", theme.cycle()));
@@ -180,7 +181,7 @@ impl Widget for TreeView<'_> {
             buf.set_line(rx.max(inner.x), y, &Line::from(right), inner.width);
         }
         if rows.is_empty() && inner.height > 0 {
-            let text = if app.filtered() {
+            let text = if s.filter {
                 "no findings: nothing to show under the filter (f)"
             } else {
                 "no parties"
