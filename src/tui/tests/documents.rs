@@ -39,29 +39,29 @@ fn e_cycles_through_the_levels_and_the_documents_and_saves_the_citation() {
     select_control(&mut app, "A");
     // After soc2-2026 (which covers A) comes soc2-2025 (no `covers`: any control); the pen
     // test covers only D, so the round ends and `evidence` is no longer written.
-    app.update(Msg::Cycle(Field::Evidence));
+    step(&mut app, Msg::Cycle(Field::Evidence));
     assert_eq!(
         app.screen().inspect.items[app.screen().item].evidence,
         "expired: soc2-2025"
     );
-    app.update(Msg::Cycle(Field::Evidence));
+    step(&mut app, Msg::Cycle(Field::Evidence));
     assert_eq!(
         app.screen().inspect.items[app.screen().item].evidence,
         "(contract)"
     );
-    app.update(Msg::Cycle(Field::Evidence));
+    step(&mut app, Msg::Cycle(Field::Evidence));
     assert_eq!(
         app.screen().inspect.items[app.screen().item].evidence,
         "none"
     );
     for _ in 0..4 {
-        app.update(Msg::Cycle(Field::Evidence));
+        step(&mut app, Msg::Cycle(Field::Evidence));
     }
     assert_eq!(
         app.screen().inspect.items[app.screen().item].evidence,
         "soc2-2026"
     );
-    app.update(Msg::Cycle(Field::Evidence));
+    step(&mut app, Msg::Cycle(Field::Evidence));
     assert_consistent(&app);
     send(&mut app, [Msg::Save]);
     let saved = std::fs::read_to_string(&path).expect("readable");
@@ -72,7 +72,7 @@ fn e_cycles_through_the_levels_and_the_documents_and_saves_the_citation() {
     );
     // An entry citing several items starts the round again from the weakest level.
     select_control(&mut app, "C");
-    app.update(Msg::Cycle(Field::Evidence));
+    step(&mut app, Msg::Cycle(Field::Evidence));
     assert_eq!(
         app.screen().inspect.items[app.screen().item].evidence,
         "none"
@@ -88,7 +88,7 @@ fn e_cycles_through_the_levels_and_the_documents_and_saves_the_citation() {
 #[test]
 fn the_expiring_view_lists_documents_and_jumps_to_what_rests_on_them() {
     let (_dir, _path, mut app) = documents_file();
-    app.update(Msg::Expiring);
+    step(&mut app, Msg::Expiring);
     assert_eq!(app.screen().listing, Listing::Expiring);
     let screen = text_of(&draw(&mut app, 120, 40));
     assert!(
@@ -101,7 +101,7 @@ fn the_expiring_view_lists_documents_and_jumps_to_what_rests_on_them() {
     );
     assert!(screen.contains("2027-01-15   48 d   2 entries"), "{screen}");
     // Enter: what rests on it, those delivering assurance (A, E) before F (consumer-owned).
-    app.update(Msg::Toggle);
+    step(&mut app, Msg::Toggle);
     assert_eq!(app.screen().focus, Pane::Details);
     let ids: Vec<&str> = app
         .screen()
@@ -113,15 +113,15 @@ fn the_expiring_view_lists_documents_and_jumps_to_what_rests_on_them() {
     assert_eq!(ids.len(), 3, "{ids:?}");
     assert!(ids[2].starts_with("consumer-owned"), "{ids:?}");
     // Enter again: to that entry in the tree.
-    app.update(Msg::Down);
+    step(&mut app, Msg::Down);
     let want = app.screen().inspect.items[app.screen().item].control;
-    app.update(Msg::Toggle);
+    step(&mut app, Msg::Toggle);
     assert_eq!(app.screen().listing, Listing::Tree);
     let item = &app.screen().inspect.items[app.screen().item];
     assert_eq!(item.control, want);
     assert_eq!(item.id, "E");
     // A window of days moved past the expiry: nothing left to list, and the view says why.
-    app.update(Msg::Expiring);
+    step(&mut app, Msg::Expiring);
     send(&mut app, [Msg::ShiftAsOf(3)]);
     let screen = text_of(&draw(&mut app, 120, 40));
     assert!(

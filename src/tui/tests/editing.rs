@@ -9,24 +9,24 @@ fn an_edit_recomputes_counts_everywhere_and_undo_redo_replay_it() {
     let before = app.screen().report.clone();
     select_control(&mut app, "BACKUP");
     // agreed consumer → shared: brightpath must now deliver backups too.
-    app.update(Msg::Cycle(Field::Agreed));
+    step(&mut app, Msg::Cycle(Field::Agreed));
     assert_consistent(&app);
-    assert_eq!(app.unsaved(), 1);
+    assert_eq!(app.screen().unsaved, 1);
     assert_ne!(app.screen().report.by_control, before.by_control);
     let item = &app.screen().inspect.items[app.screen().item];
     assert_eq!(item.id, "BACKUP", "the cursor follows the edited control");
     assert_eq!(item.agreed, "shared");
-    app.update(Msg::Undo);
+    step(&mut app, Msg::Undo);
     assert_eq!(app.screen().report.by_control, before.by_control);
     assert_eq!(
-        app.unsaved(),
+        app.screen().unsaved,
         0,
         "undoing back to the file leaves nothing unsaved"
     );
     assert_eq!(app.screen().delta, [[0, 0], [0, 0]]);
-    app.update(Msg::Redo);
+    step(&mut app, Msg::Redo);
     assert_consistent(&app);
-    assert_eq!(app.unsaved(), 1);
+    assert_eq!(app.screen().unsaved, 1);
 }
 
 #[test]
@@ -42,14 +42,14 @@ fn every_field_and_implements_edit_stays_consistent_with_a_full_analysis() {
         Msg::Cycle(Field::Agreed),
         Msg::Cycle(Field::Evidence),
     ] {
-        app.update(m);
+        step(&mut app, m);
         assert_consistent(&app);
     }
     for _ in 0..7 {
-        app.update(Msg::Undo);
+        step(&mut app, Msg::Undo);
         assert_consistent(&app);
     }
-    assert_eq!(app.unsaved(), 0);
+    assert_eq!(app.screen().unsaved, 0);
     assert_eq!(
         app.screen().report.counts(),
         demo().screen().report.counts()
@@ -65,15 +65,15 @@ fn implementing_the_missing_control_closes_the_broken_chain() {
         .tree
         .rows()
         .iter()
-        .position(|r| app.shown().party(r.party).id == "stratoline")
+        .position(|r| app.screen().stack.party(r.party).id == "stratoline")
         .expect("stratoline is shown");
-    app.update(Msg::Top);
+    step(&mut app, Msg::Top);
     for _ in 0..row {
-        app.update(Msg::Down);
+        step(&mut app, Msg::Down);
     }
     select_control(&mut app, "BREACH-NOTIFY");
     let gaps = app.screen().report.counts().gaps;
-    app.update(Msg::Implements(Side::Provider));
+    step(&mut app, Msg::Implements(Side::Provider));
     assert_consistent(&app);
     // Both the not-delivered here and the broken chain above it are gone.
     assert_eq!(app.screen().report.counts().gaps, gaps - 2);
@@ -90,8 +90,8 @@ fn implementing_the_missing_control_closes_the_broken_chain() {
 fn edits_need_the_handoff_pane() {
     let mut app = demo();
     assert_eq!(app.screen().focus, Pane::Tree);
-    app.update(Msg::Cycle(Field::Assumed));
-    assert_eq!(app.unsaved(), 0);
+    step(&mut app, Msg::Cycle(Field::Assumed));
+    assert_eq!(app.screen().unsaved, 0);
     assert!(matches!(app.screen().notice, Some(Notice::Info(t)) if t.contains("Tab")));
 }
 
@@ -105,25 +105,29 @@ fn switching_a_party_off_is_a_what_if_that_undo_covers() {
         .tree
         .rows()
         .iter()
-        .position(|r| app.shown().party(r.party).id == "bucketwise")
+        .position(|r| app.screen().stack.party(r.party).id == "bucketwise")
         .expect("bucketwise is shown");
-    app.update(Msg::Top);
+    step(&mut app, Msg::Top);
     for _ in 0..row {
-        app.update(Msg::Down);
+        step(&mut app, Msg::Down);
     }
-    app.update(Msg::SwitchOff);
+    step(&mut app, Msg::SwitchOff);
     assert_consistent(&app);
     assert!(app.screen().what_if.is_off(row_party(&app)));
     assert!(app.screen().report.counts().gaps > gaps);
-    assert_eq!(app.unsaved(), 0, "a what-if is not an edit of the file");
+    assert_eq!(
+        app.screen().unsaved,
+        0,
+        "a what-if is not an edit of the file"
+    );
     let screen = text_of(&draw(&mut app, 120, 40));
     assert!(screen.contains("without bucketwise"), "{screen}");
     assert!(screen.contains("(off)"), "{screen}");
-    app.update(Msg::Undo);
+    step(&mut app, Msg::Undo);
     assert_eq!(app.screen().report.counts().gaps, gaps);
-    app.update(Msg::MinEvidence);
+    step(&mut app, Msg::MinEvidence);
     assert_consistent(&app);
-    app.update(Msg::AsOf);
+    step(&mut app, Msg::AsOf);
     send(&mut app, std::iter::repeat_n(Msg::Backspace, 10));
     send(&mut app, typed("2030-01-01"));
     send(&mut app, [Msg::Submit]);
@@ -155,10 +159,10 @@ fn brackets_move_the_analysis_date_by_a_month_and_show_what_expired() {
     assert_eq!(item.evidence, "attested", "{item:?}");
     assert!(item.severity.is_none(), "{item:?}");
     assert_consistent(&app);
-    assert_eq!(app.unsaved(), 0, "a what-if is not an edit");
+    assert_eq!(app.screen().unsaved, 0, "a what-if is not an edit");
     send(&mut app, [Msg::Undo, Msg::Undo]);
     assert_eq!(app.screen().what_if.as_of, as_of());
-    app.update(Msg::ShiftAsOf(1));
+    step(&mut app, Msg::ShiftAsOf(1));
     assert_eq!(app.screen().what_if.as_of.to_string(), "2026-12-28");
     assert!(matches!(app.screen().notice, Some(Notice::Info(n)) if n.contains("2026-12-28")));
 }
@@ -167,8 +171,8 @@ fn brackets_move_the_analysis_date_by_a_month_and_show_what_expired() {
 fn accepting_a_gap_asks_why_dims_it_and_saves_an_accept_that_reanalyses_the_same() {
     let (_dir, path, mut app) = healthcare_file();
     select_handoff(&mut app, "carevault", "meridianhost");
-    app.update(Msg::SwitchPane);
-    app.update(Msg::Top);
+    step(&mut app, Msg::SwitchPane);
+    step(&mut app, Msg::Top);
     let item = app.screen().inspect.items[0].clone();
     assert_eq!(
         item.severity,
@@ -179,12 +183,12 @@ fn accepting_a_gap_asks_why_dims_it_and_saves_an_accept_that_reanalyses_the_same
     let open_before = app.screen().report.counts();
 
     // Esc cancels; an empty reason is refused.
-    app.update(Msg::Accept);
+    step(&mut app, Msg::Accept);
     assert!(matches!(
         app.mode(),
         Mode::Ask(Question::AcceptReason { .. })
     ));
-    app.update(Msg::Close);
+    step(&mut app, Msg::Close);
     assert_eq!(*app.mode(), Mode::Browse);
     send(&mut app, [Msg::Accept, Msg::Input(' '), Msg::Submit]);
     assert!(matches!(
@@ -195,7 +199,7 @@ fn accepting_a_gap_asks_why_dims_it_and_saves_an_accept_that_reanalyses_the_same
     send(&mut app, typed("DR drill booked for Q1"));
     send(&mut app, [Msg::Submit]);
     assert_eq!(*app.mode(), Mode::Browse);
-    assert_eq!(app.unsaved(), 1);
+    assert_eq!(app.screen().unsaved, 1);
     assert_consistent(&app);
     let it = app
         .screen()
@@ -222,11 +226,11 @@ fn accepting_a_gap_asks_why_dims_it_and_saves_an_accept_that_reanalyses_the_same
     );
 
     // Undo takes it back, redo brings it again.
-    app.update(Msg::Undo);
-    assert_eq!(app.unsaved(), 0);
+    step(&mut app, Msg::Undo);
+    assert_eq!(app.screen().unsaved, 0);
     assert_eq!(app.screen().report.counts(), open_before);
-    app.update(Msg::Redo);
-    assert_eq!(app.unsaved(), 1);
+    step(&mut app, Msg::Redo);
+    assert_eq!(app.screen().unsaved, 1);
     assert_consistent(&app);
     // A second accept is a second edited place.
     select_handoff(&mut app, "aldhelm", "carevault");
@@ -234,14 +238,14 @@ fn accepting_a_gap_asks_why_dims_it_and_saves_an_accept_that_reanalyses_the_same
     send(&mut app, [Msg::Accept]);
     send(&mut app, typed("the nightly export stays as a second copy"));
     send(&mut app, [Msg::Submit]);
-    assert_eq!(app.unsaved(), 2);
+    assert_eq!(app.screen().unsaved, 2);
 
     send(&mut app, [Msg::Save]);
-    assert_eq!(app.unsaved(), 0, "{:?}", app.screen().notice);
+    assert_eq!(app.screen().unsaved, 0, "{:?}", app.screen().notice);
     let saved = std::fs::read_to_string(&path).expect("saved");
     assert!(saved.contains("DR drill booked for Q1"), "{saved}");
     assert_reanalyses_to(&path, &app);
-    let (again, _) = crate::tui::app::read_stack(&path).expect("the saved file loads");
+    let (again, _) = crate::tui::effect::read_stack(&path).expect("the saved file loads");
     let fresh = analyse(&again, app.screen().what_if);
     assert_eq!(fresh.counts(), app.screen().report.counts());
 }
@@ -249,7 +253,7 @@ fn accepting_a_gap_asks_why_dims_it_and_saves_an_accept_that_reanalyses_the_same
 #[test]
 fn a_covered_control_has_nothing_to_accept() {
     let mut app = demo();
-    app.update(Msg::SwitchPane);
+    step(&mut app, Msg::SwitchPane);
     let covered = app
         .screen()
         .inspect
@@ -258,18 +262,18 @@ fn a_covered_control_has_nothing_to_accept() {
         .position(|i| i.severity.is_none())
         .expect("a covered control on the first hand-off");
     for _ in 0..covered {
-        app.update(Msg::Down);
+        step(&mut app, Msg::Down);
     }
-    app.update(Msg::Accept);
+    step(&mut app, Msg::Accept);
     assert_eq!(*app.mode(), Mode::Browse);
     assert!(matches!(app.screen().notice, Some(Notice::Info(n)) if n.contains("no open")));
-    assert_eq!(app.unsaved(), 0);
+    assert_eq!(app.screen().unsaved, 0);
 }
 
 #[test]
 fn the_control_view_follows_edits() {
     let mut app = demo();
-    app.update(Msg::Controls);
+    step(&mut app, Msg::Controls);
     let first = app.screen().controls[0];
     send(&mut app, [Msg::Toggle, Msg::Implements(Side::Provider)]);
     assert_consistent(&app);
@@ -283,7 +287,7 @@ fn the_control_view_follows_edits() {
     let fs = &app.screen().report.by_control[first.control as usize];
     assert_eq!((now.counts[0] + now.counts[1]) as usize, fs.len());
     assert_eq!(app.screen().listing, Listing::Controls);
-    assert_eq!(app.unsaved(), 1);
+    assert_eq!(app.screen().unsaved, 1);
 }
 
 #[test]
@@ -291,8 +295,7 @@ fn y_copies_the_selected_finding_as_one_line_of_markdown() {
     let (_dir, _path, mut app) = healthcare_file();
     select_handoff(&mut app, "aldhelm", "carevault");
     select_control(&mut app, "BCP-DR");
-    app.update(Msg::Copy);
-    let text = app.take_copy().expect("something to copy");
+    let text = step(&mut app, Msg::Copy).copy.expect("something to copy");
     assert_eq!(
         text,
         "**gap** broken-chain BCP-DR (Disaster Recovery) at aldhelm → carevault (EHR), \
@@ -301,16 +304,15 @@ fn y_copies_the_selected_finding_as_one_line_of_markdown() {
     );
     assert!(!text.contains('\n'));
     assert!(matches!(app.screen().notice, Some(Notice::Info(n)) if n.starts_with("copied")));
-    assert_eq!(app.take_copy(), None, "copied once");
+    assert_eq!(step(&mut app, Msg::Down).copy, None, "copied once");
+    step(&mut app, Msg::Up);
 
     // An accepted one says so; a covered control has nothing to copy.
     select_control(&mut app, "LOG-ACCESS");
-    app.update(Msg::Copy);
-    let text = app.take_copy().expect("something to copy");
+    let text = step(&mut app, Msg::Copy).copy.expect("something to copy");
     assert!(text.contains(" — accepted: Privacy office"), "{text}");
     select_control(&mut app, "BACKUP-TEST");
-    app.update(Msg::Copy);
-    assert_eq!(app.take_copy(), None);
+    assert_eq!(step(&mut app, Msg::Copy).copy, None);
 }
 
 #[test]
@@ -319,9 +321,10 @@ fn copied_markdown_escapes_what_the_stack_file_says() {
     let text = text.replace("\"brightpath\"", "\"bright*path_[x](y)\"");
     let stack = crate::stack::load_str(&text, "demo.toml", None).expect("still loads");
     let mut app = app_on(stack, text, None);
-    app.update(Msg::SwitchPane);
-    app.update(Msg::Copy);
-    let copied = app.take_copy().expect("the first hand-off has a finding");
+    step(&mut app, Msg::SwitchPane);
+    let copied = step(&mut app, Msg::Copy)
+        .copy
+        .expect("the first hand-off has a finding");
     assert!(copied.contains(r"bright\*path\_\[x\](y)"), "{copied}");
     assert!(!copied.contains("bright*path"), "{copied}");
 }
@@ -329,9 +332,9 @@ fn copied_markdown_escapes_what_the_stack_file_says() {
 #[test]
 fn a_partys_own_requirement_finding_can_be_accepted_and_saved() {
     let (_dir, path, mut app) = healthcare_file();
-    app.update(Msg::Top);
+    step(&mut app, Msg::Top);
     assert_eq!(app.screen().tree.rows()[0].handoff, None, "a root row");
-    app.update(Msg::SwitchPane);
+    step(&mut app, Msg::SwitchPane);
     let at = app
         .screen()
         .inspect
@@ -344,7 +347,7 @@ fn a_partys_own_requirement_finding_can_be_accepted_and_saved() {
         })
         .expect("the root has a finding of its own");
     for _ in 0..at {
-        app.update(Msg::Down);
+        step(&mut app, Msg::Down);
     }
     send(&mut app, [Msg::Accept]);
     send(&mut app, typed("residual risk signed off by the board"));
@@ -356,7 +359,7 @@ fn a_partys_own_requirement_finding_can_be_accepted_and_saved() {
     );
     assert_consistent(&app);
     send(&mut app, [Msg::Save]);
-    assert_eq!(app.unsaved(), 0, "{:?}", app.screen().notice);
+    assert_eq!(app.screen().unsaved, 0, "{:?}", app.screen().notice);
     let saved = std::fs::read_to_string(&path).expect("saved");
     assert!(saved.contains("party = \"aldhelm\""), "{saved}");
     assert_reanalyses_to(&path, &app);

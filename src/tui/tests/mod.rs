@@ -14,9 +14,11 @@ use std::path::{Path, PathBuf};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use super::Outcome;
 use super::app::App;
+use super::effect::{Disk, Effect};
 use super::mode::{Listing, Mode, Notice, Pane, Question};
-use super::msg::{Field, Msg};
+use super::msg::{Field, Msg, Purpose};
 use super::theme::Theme;
 use super::view;
 use crate::analysis::{Place, WhatIf, analyse};
@@ -36,7 +38,7 @@ fn as_of() -> Date {
 fn app_on(stack: Stack, text: String, path: Option<PathBuf>) -> App {
     let what_if = WhatIf::new(&stack, as_of());
     let mut app = App::new(stack, text, path, what_if, false, PLAIN);
-    app.update(Msg::Resize(120, 40));
+    step(&mut app, Msg::Resize(120, 40));
     app
 }
 
@@ -49,19 +51,34 @@ fn demo_file() -> (tempfile::TempDir, PathBuf, App) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let path = dir.path().join("demo.toml");
     std::fs::write(&path, DEMO).expect("writable temporary folder");
-    let (stack, text) = super::app::read_stack(&path).expect("the demo loads");
+    let (stack, text) = super::effect::read_stack(&path).expect("the demo loads");
     let app = app_on(stack, text, Some(path.clone()));
     (dir, path, app)
 }
 
-/// Sends messages as the event loop does, slow work included (after its "computing" frame).
-fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) {
+/// Hands one message to the explorer as the event loop does, carrying out its effects (on a
+/// real, temporary disk where a test saves); returns what it left for the terminal.
+fn step(app: &mut App, msg: Msg) -> Outcome {
+    super::dispatch(app, msg)
+}
+
+/// Sends messages as the event loop does, slow work included (after its "computing" frame);
+/// returns what they left for the terminal (whether to quit, the last text copied).
+fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Outcome {
+    let mut out = Outcome::default();
     for m in msgs {
-        app.update(m);
-        if app.busy() {
-            app.update(Msg::Compute);
+        for o in [
+            Some(step(app, m)),
+            app.busy().then(|| step(app, Msg::Compute)),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            out.quit |= o.quit;
+            out.copy = o.copy.or(out.copy);
         }
     }
+    out
 }
 
 fn typed(text: &str) -> Vec<Msg> {
@@ -88,7 +105,7 @@ fn text_of(backend: &TestBackend) -> String {
 
 /// The incremental findings must always equal a full analysis of the same stack.
 fn assert_consistent(app: &App) {
-    let fresh = analyse(app.shown(), app.screen().what_if);
+    let fresh = analyse(app.screen().stack, app.screen().what_if);
     assert_eq!(app.screen().report.by_control, fresh.by_control);
     assert_eq!(app.screen().report.counts(), fresh.counts());
     for row in app.screen().tree.rows() {
@@ -118,14 +135,14 @@ fn assert_consistent(app: &App) {
 
 fn select_control(app: &mut App, id: &str) {
     if app.screen().focus == Pane::Tree {
-        app.update(Msg::SwitchPane);
+        step(app, Msg::SwitchPane);
     }
-    app.update(Msg::Top);
+    step(app, Msg::Top);
     for _ in 0..app.screen().inspect.items.len() {
         if app.screen().inspect.items[app.screen().item].id == id {
             return;
         }
-        app.update(Msg::Down);
+        step(app, Msg::Down);
     }
     panic!("no control {id} in the hand-off pane");
 }
@@ -135,7 +152,7 @@ fn row_party(app: &App) -> u32 {
 }
 
 fn assert_reanalyses_to(path: &Path, app: &App) {
-    let (stack, _) = super::app::read_stack(path).expect("the saved file loads");
+    let (stack, _) = super::effect::read_stack(path).expect("the saved file loads");
     let mut what_if = WhatIf::new(&stack, app.screen().what_if.as_of);
     what_if.min_evidence = app.screen().what_if.min_evidence;
     for p in app.screen().what_if.without() {
@@ -152,7 +169,7 @@ fn healthcare_file() -> (tempfile::TempDir, PathBuf, App) {
     let sample =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-stacks/healthcare-records.toml");
     std::fs::copy(sample, &path).expect("the sample copies");
-    let (stack, text) = super::app::read_stack(&path).expect("the sample loads");
+    let (stack, text) = super::effect::read_stack(&path).expect("the sample loads");
     let app = app_on(stack, text, Some(path.clone()));
     (dir, path, app)
 }
@@ -160,9 +177,9 @@ fn healthcare_file() -> (tempfile::TempDir, PathBuf, App) {
 /// Selects the tree row of the hand-off `consumer → provider` (it must be listed).
 fn select_handoff(app: &mut App, consumer: &str, provider: &str) {
     if app.screen().focus == Pane::Details {
-        app.update(Msg::SwitchPane);
+        step(app, Msg::SwitchPane);
     }
-    let stack = app.shown();
+    let stack = app.screen().stack;
     let at = app
         .screen()
         .tree
@@ -175,9 +192,9 @@ fn select_handoff(app: &mut App, consumer: &str, provider: &str) {
             })
         })
         .unwrap_or_else(|| panic!("no row for {consumer} → {provider}"));
-    app.update(Msg::Top);
+    step(app, Msg::Top);
     for _ in 0..at {
-        app.update(Msg::Down);
+        step(app, Msg::Down);
     }
 }
 
@@ -189,7 +206,7 @@ fn documents_file() -> (tempfile::TempDir, PathBuf, App) {
     let sample =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/evidence-documents.toml");
     std::fs::copy(sample, &path).expect("the scenario copies");
-    let (stack, text) = super::app::read_stack(&path).expect("the scenario loads");
+    let (stack, text) = super::effect::read_stack(&path).expect("the scenario loads");
     let app = app_on(stack, text, Some(path.clone()));
     (dir, path, app)
 }

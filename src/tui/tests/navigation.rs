@@ -25,21 +25,21 @@ fn search_reveals_the_match_and_esc_goes_back() {
     let mut app = demo();
     send(&mut app, [Msg::CollapseAll]);
     assert_eq!(app.screen().tree.rows().len(), 1);
-    app.update(Msg::Search);
+    step(&mut app, Msg::Search);
     send(&mut app, typed("keystone"));
     let row = &app.screen().tree.rows()[app.screen().row];
-    assert_eq!(app.shown().party(row.party).id, "keystoneid");
+    assert_eq!(app.screen().stack.party(row.party).id, "keystoneid");
     let (_, n) = app.screen().search;
     assert!(n >= 2, "the party and its hand-offs match");
-    app.update(Msg::NextMatch);
+    step(&mut app, Msg::NextMatch);
     assert_eq!(app.screen().search.0, 1);
-    app.update(Msg::Close);
+    step(&mut app, Msg::Close);
     assert_eq!(
         app.screen().row,
         0,
         "Esc returns to where the search started"
     );
-    app.update(Msg::Search);
+    step(&mut app, Msg::Search);
     send(&mut app, typed("KEY-BYOK"));
     send(&mut app, [Msg::Submit]);
     assert_eq!(*app.mode(), Mode::Browse);
@@ -50,7 +50,7 @@ fn search_reveals_the_match_and_esc_goes_back() {
 fn the_filter_keeps_rows_with_findings_and_their_ancestors() {
     let mut app = demo();
     let all = app.screen().tree.rows().len();
-    app.update(Msg::Filter);
+    step(&mut app, Msg::Filter);
     let rows = app.screen().tree.rows();
     assert!(rows.len() < all);
     for (i, r) in rows.iter().enumerate() {
@@ -63,7 +63,7 @@ fn the_filter_keeps_rows_with_findings_and_their_ancestors() {
             "row {i} has no finding and nothing below it"
         );
     }
-    app.update(Msg::Filter);
+    step(&mut app, Msg::Filter);
     assert_eq!(app.screen().tree.rows().len(), all);
 }
 
@@ -73,16 +73,16 @@ fn rows_expand_collapse_and_navigate() {
     let all = app.screen().tree.rows().len();
     send(&mut app, [Msg::Top, Msg::Collapse]);
     assert_eq!(app.screen().tree.rows().len(), 1);
-    app.update(Msg::Expand);
+    step(&mut app, Msg::Expand);
     assert!(app.screen().tree.rows().len() > 1);
-    app.update(Msg::Expand);
+    step(&mut app, Msg::Expand);
     assert_eq!(
         app.screen().row,
         1,
         "expand on an expanded row moves to its first child"
     );
-    app.update(Msg::Collapse);
-    app.update(Msg::Collapse);
+    step(&mut app, Msg::Collapse);
+    step(&mut app, Msg::Collapse);
     assert_eq!(
         app.screen().row,
         0,
@@ -92,7 +92,7 @@ fn rows_expand_collapse_and_navigate() {
     assert_eq!(app.screen().tree.rows().len(), all);
     assert_eq!(app.screen().row, all - 1);
     send(&mut app, [Msg::PageUp, Msg::Toggle]);
-    app.update(Msg::CollapseAll);
+    step(&mut app, Msg::CollapseAll);
     assert_eq!(app.screen().tree.rows().len(), 1);
 }
 
@@ -100,30 +100,30 @@ fn rows_expand_collapse_and_navigate() {
 fn the_mouse_selects_rows_and_controls_and_the_wheel_scrolls() {
     let mut app = demo();
     // Row 3 of the tree is drawn on screen row 4 (below the border), in the left pane.
-    app.update(Msg::Click(5, 4));
+    step(&mut app, Msg::Click(5, 4));
     assert_eq!(app.screen().row, 3);
     assert_eq!(app.screen().focus, Pane::Tree);
     let rows = app.screen().tree.rows().len();
-    app.update(Msg::Click(5, 4));
+    step(&mut app, Msg::Click(5, 4));
     assert!(
         app.screen().tree.rows().len() < rows,
         "a click on the selected row folds it"
     );
     // A requirement's line in the pane, as the tree's preview draws it: the click selects that
     // requirement, with the whole list and its explanations now shown.
-    app.update(Msg::Click(5, 1));
+    step(&mut app, Msg::Click(5, 1));
     let screen = text_of(&draw(&mut app, 120, 40));
     let y = screen
         .lines()
         .position(|l| l.contains("KEY-BYOK"))
         .expect("a requirement line") as u16;
-    app.update(Msg::Click(70, y));
+    step(&mut app, Msg::Click(70, y));
     assert_eq!(app.screen().focus, Pane::Details);
     assert_eq!(app.screen().inspect.items[app.screen().item].id, "KEY-BYOK");
     let clicked = app.screen().item;
-    app.update(Msg::Wheel(true, 70, y));
+    step(&mut app, Msg::Wheel(true, 70, y));
     assert!(app.screen().item < clicked, "the wheel scrolls up the list");
-    app.update(Msg::Wheel(false, 70, y));
+    step(&mut app, Msg::Wheel(false, 70, y));
     assert_eq!(app.screen().item, clicked);
 }
 
@@ -150,7 +150,7 @@ fn an_empty_stack_opens_and_every_key_is_harmless() {
             Msg::Wheel(false, 3, 3),
         ],
     );
-    app.update(Msg::Search);
+    step(&mut app, Msg::Search);
     send(&mut app, typed("x"));
     send(&mut app, [Msg::Submit]);
     let screen = text_of(&draw(&mut app, 80, 24));
@@ -160,7 +160,7 @@ fn an_empty_stack_opens_and_every_key_is_harmless() {
 #[test]
 fn the_control_view_lists_controls_with_findings_first_and_enter_goes_to_the_place() {
     let (_dir, _path, mut app) = healthcare_file();
-    app.update(Msg::Controls);
+    step(&mut app, Msg::Controls);
     assert_eq!(app.screen().listing, Listing::Controls);
     let lines = app.screen().controls.to_vec();
     let with = lines.iter().take_while(|l| l.counts != [0, 0]).count();
@@ -171,10 +171,14 @@ fn the_control_view_lists_controls_with_findings_first_and_enter_goes_to_the_pla
         assert_eq!((l.counts[0] + l.counts[1]) as usize, fs.len());
     }
     // Breach notification's question, for BCP-DR: every place it breaks, with the chain.
-    let bcp = app.shown().control_id("BCP-DR").expect("in the catalog");
+    let bcp = app
+        .screen()
+        .stack
+        .control_id("BCP-DR")
+        .expect("in the catalog");
     let at = lines.iter().position(|l| l.control == bcp).expect("listed");
     for _ in 0..at {
-        app.update(Msg::Down);
+        step(&mut app, Msg::Down);
     }
     let places: Vec<_> = app.screen().report.by_control[bcp as usize]
         .iter()
@@ -194,11 +198,11 @@ fn the_control_view_lists_controls_with_findings_first_and_enter_goes_to_the_pla
     );
     assert!(items[0].id.contains(" → "), "{:?}", items[0]);
 
-    app.update(Msg::Toggle);
+    step(&mut app, Msg::Toggle);
     assert_eq!(app.screen().focus, Pane::Details);
-    app.update(Msg::Down);
+    step(&mut app, Msg::Down);
     let want = items[1].target;
-    app.update(Msg::Toggle);
+    step(&mut app, Msg::Toggle);
     assert_eq!(app.screen().listing, Listing::Tree);
     let row = &app.screen().tree.rows()[app.screen().row];
     let crate::tui::inspect::Target::Entry { handoff, .. } = want else {
@@ -217,12 +221,12 @@ fn the_control_view_lists_controls_with_findings_first_and_enter_goes_to_the_pla
 #[test]
 fn the_blast_radius_view_ranks_parties_and_enter_goes_to_the_party() {
     let (_dir, _path, mut app) = healthcare_file();
-    app.update(Msg::BlastRadius);
+    step(&mut app, Msg::BlastRadius);
     assert!(app.busy(), "computed after a frame that says so");
     assert!(text_of(&draw(&mut app, 120, 40)).contains("computing"));
-    app.update(Msg::Compute);
+    step(&mut app, Msg::Compute);
     assert!(!app.busy());
-    let want = crate::analysis::blast_radius(app.shown(), app.screen().what_if);
+    let want = crate::analysis::blast_radius(app.screen().stack, app.screen().what_if);
     assert_eq!(app.screen().blast, want.as_slice());
     assert!(
         app.screen()
@@ -231,19 +235,19 @@ fn the_blast_radius_view_ranks_parties_and_enter_goes_to_the_party() {
             .all(|w| w[0].gaps_added >= w[1].gaps_added)
     );
     assert!(app.screen().inspect.facts[0].contains("more places would be gaps"));
-    app.update(Msg::Down);
+    step(&mut app, Msg::Down);
     let party = app.screen().blast[1].party;
-    app.update(Msg::Toggle);
+    step(&mut app, Msg::Toggle);
     assert_eq!(app.screen().listing, Listing::Tree);
     assert_eq!(app.screen().tree.rows()[app.screen().row].party, party);
 
     // It follows what-ifs, recomputed after a "computing" frame, keeping the selection.
     send(&mut app, [Msg::BlastRadius, Msg::Down]);
     let selected = app.screen().blast[1].party;
-    app.update(Msg::ShiftAsOf(-3));
+    step(&mut app, Msg::ShiftAsOf(-3));
     assert!(app.busy());
-    app.update(Msg::Compute);
-    let want = crate::analysis::blast_radius(app.shown(), app.screen().what_if);
+    step(&mut app, Msg::Compute);
+    let want = crate::analysis::blast_radius(app.screen().stack, app.screen().what_if);
     assert_eq!(app.screen().blast, want.as_slice());
     assert_eq!(app.screen().blast[app.screen().line].party, selected);
     send(&mut app, [Msg::BlastRadius]);

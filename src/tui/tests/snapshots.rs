@@ -46,7 +46,7 @@ fn screens_match_their_snapshots() {
     for (w, h) in [(80, 24), (120, 40)] {
         for (name, msgs) in scenarios() {
             let mut app = demo();
-            app.update(Msg::Resize(w, h));
+            step(&mut app, Msg::Resize(w, h));
             send(&mut app, msgs);
             assert_snapshot(&format!("{name}_{w}x{h}"), draw(&mut app, w, h));
         }

@@ -82,7 +82,7 @@ fn a_preview_shows_at_most_twelve_findings_and_counts_the_rest() {
 #[test]
 fn zoom_presenter_and_help_change_the_screen() {
     let mut app = demo();
-    app.update(Msg::Presenter);
+    step(&mut app, Msg::Presenter);
     let screen = text_of(&draw(&mut app, 120, 40));
     for secret in ["northwind", "brightpath", "Northwind", "MSA 2025"] {
         assert!(
@@ -94,25 +94,25 @@ fn zoom_presenter_and_help_change_the_screen() {
     assert!(!screen.contains("? help"), "no key hints in presenter mode");
     // Edits keep working while masked.
     select_control(&mut app, "BACKUP");
-    app.update(Msg::Cycle(Field::Agreed));
-    assert_eq!(app.unsaved(), 1);
-    app.update(Msg::Presenter);
+    step(&mut app, Msg::Cycle(Field::Agreed));
+    assert_eq!(app.screen().unsaved, 1);
+    step(&mut app, Msg::Presenter);
     assert_consistent(&app);
 
-    app.update(Msg::Resize(80, 24));
-    app.update(Msg::Zoom);
+    step(&mut app, Msg::Resize(80, 24));
+    step(&mut app, Msg::Zoom);
     let zoomed = text_of(&draw(&mut app, 80, 24));
     assert!(
         !zoomed.contains(" rows "),
         "only the focused pane:\n{zoomed}"
     );
-    app.update(Msg::Help);
+    step(&mut app, Msg::Help);
     for _ in 0..100 {
-        app.update(Msg::Down);
+        step(&mut app, Msg::Down);
     }
     let help = text_of(&draw(&mut app, 80, 24));
     assert!(help.contains("kind counts once each way"), "{help}");
-    app.update(Msg::Close);
+    step(&mut app, Msg::Close);
     assert_eq!(*app.mode(), Mode::Browse);
 }
 
@@ -125,18 +125,18 @@ fn no_color_and_ascii_draw_without_colour_or_unicode_symbols() {
         ascii: true,
     };
     let mut app = App::new(stack, DEMO.into(), None, what_if, false, theme);
-    app.update(Msg::Resize(120, 40));
+    step(&mut app, Msg::Resize(120, 40));
     let backend = draw(&mut app, 120, 40);
     for cell in backend.buffer().content() {
         assert_eq!(cell.fg, ratatui::style::Color::Reset);
         assert_eq!(cell.bg, ratatui::style::Color::Reset);
     }
     let mut screens = vec![text_of(&backend)];
-    app.update(Msg::Controls);
+    step(&mut app, Msg::Controls);
     screens.push(text_of(&draw(&mut app, 120, 40)));
-    app.update(Msg::BlastRadius);
+    step(&mut app, Msg::BlastRadius);
     screens.push(text_of(&draw(&mut app, 120, 40)));
-    app.update(Msg::Compute);
+    step(&mut app, Msg::Compute);
     screens.push(text_of(&draw(&mut app, 120, 40)));
     for screen in screens {
         // Stack text (names, agreements) may hold any character; the explorer's own may not.
@@ -175,7 +175,7 @@ fn stack_text_cannot_reach_the_terminal_unescaped() {
         .replace("service = \"CRM\"", r#"service = "C\u001b[2JRM""#);
     let stack = crate::stack::load_str(&text, "evil.toml", None).expect("names may hold anything");
     let mut app = app_on(stack, text, None);
-    app.update(Msg::Search);
+    step(&mut app, Msg::Search);
     send(&mut app, typed("brightpath"));
     send(&mut app, [Msg::Submit]);
     let screen = text_of(&draw(&mut app, 120, 40));
@@ -193,7 +193,7 @@ fn every_tiny_size_renders_without_panic() {
     let mut app = demo();
     for w in 0..=20 {
         for h in 0..=5 {
-            app.update(Msg::Resize(w, h));
+            step(&mut app, Msg::Resize(w, h));
             let backend = draw(&mut app, w, h);
             // TestBackend cannot print a zero-width buffer; drawing into it is what is tested.
             let screen = if w > 0 {
@@ -207,9 +207,9 @@ fn every_tiny_size_renders_without_panic() {
         }
     }
     for mode in [Msg::Help, Msg::Close, Msg::Search] {
-        app.update(mode);
+        step(&mut app, mode);
         for (w, h) in [(0, 0), (1, 1), (20, 5), (39, 11), (40, 12)] {
-            app.update(Msg::Resize(w, h));
+            step(&mut app, Msg::Resize(w, h));
             draw(&mut app, w, h);
         }
     }
@@ -223,10 +223,10 @@ fn every_tiny_size_renders_without_panic() {
     ];
     for msgs in steps {
         for m in msgs {
-            app.update(m);
+            step(&mut app, m);
         }
         for (w, h) in [(1, 1), (20, 5), (40, 12), (41, 13)] {
-            app.update(Msg::Resize(w, h));
+            step(&mut app, Msg::Resize(w, h));
             draw(&mut app, w, h);
         }
     }
@@ -249,18 +249,18 @@ fn a_resize_storm_with_keys_in_between_never_panics() {
     ];
     // A deterministic walk through sizes, small and large, including the layout thresholds.
     let mut seed: u32 = 7;
-    for step in 0..400 {
+    for n in 0..400 {
         seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
         let w = ((seed >> 8) % 220) as u16;
         let h = ((seed >> 20) % 70) as u16;
         terminal.backend_mut().resize(w, h);
-        app.update(Msg::Resize(w, h));
-        app.update(keys[step % keys.len()].clone());
+        step(&mut app, Msg::Resize(w, h));
+        step(&mut app, keys[n % keys.len()].clone());
         terminal.draw(|f| draw_into(f, &mut app)).expect("drawing");
     }
     for (w, h) in [(99, 30), (100, 30), (40, 12), (39, 12), (40, 11)] {
         terminal.backend_mut().resize(w, h);
-        app.update(Msg::Resize(w, h));
+        step(&mut app, Msg::Resize(w, h));
         terminal.draw(|f| draw_into(f, &mut app)).expect("drawing");
     }
 }
@@ -268,7 +268,7 @@ fn a_resize_storm_with_keys_in_between_never_panics() {
 #[test]
 fn entries_from_a_template_are_marked_and_listed_ones_are_not() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/templates.toml");
-    let (stack, text) = crate::tui::app::read_stack(&path).expect("the fixture loads");
+    let (stack, text) = crate::tui::effect::read_stack(&path).expect("the fixture loads");
     let mut app = app_on(stack, text, None);
     select_handoff(&mut app, "cust", "cloud");
     let items = &app.screen().inspect.items[..app.screen().inspect.requirements_at];
