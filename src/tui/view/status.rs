@@ -114,99 +114,110 @@ impl Widget for StatusBar<'_> {
             return;
         }
         let s = self.0;
-        let theme = s.theme;
-        let counts = s.report.counts();
-        let mut first = vec![
-            Span::styled(
-                format!(
-                    "{} {} gaps{}",
-                    theme.mark(Some(Severity::Gap)),
-                    counts.gaps,
-                    delta(s, 0)
-                ),
-                theme.severity(Some(Severity::Gap)),
+        let lines = [totals(s), message(s, area.width as usize)];
+        put_lines(&lines, area, buf);
+    }
+}
+
+/// The first line: totals and their change since loading, expiring evidence, unsaved edits,
+/// the what-ifs in force and the file.
+fn totals(s: &Screen) -> Line<'static> {
+    let theme = s.theme;
+    let counts = s.report.counts();
+    let mut first = vec![
+        Span::styled(
+            format!(
+                "{} {} gaps{}",
+                theme.mark(Some(Severity::Gap)),
+                counts.gaps,
+                delta(s, 0)
             ),
-            Span::raw(theme.sep()),
-            Span::styled(
-                format!(
-                    "{} {} warnings{}",
-                    theme.mark(Some(Severity::Warning)),
-                    counts.warnings,
-                    delta(s, 1)
-                ),
-                theme.severity(Some(Severity::Warning)),
+            theme.severity(Some(Severity::Gap)),
+        ),
+        Span::raw(theme.sep()),
+        Span::styled(
+            format!(
+                "{} {} warnings{}",
+                theme.mark(Some(Severity::Warning)),
+                counts.warnings,
+                delta(s, 1)
             ),
-        ];
-        if counts.accepted > 0 {
-            first.push(Span::raw(format!(
-                "{}{} accepted",
-                theme.sep(),
-                counts.accepted
-            )));
-        }
-        if let Some(soon) = expiring(s) {
-            first.push(Span::raw(theme.sep()));
-            first.push(Span::styled(soon, theme.severity(Some(Severity::Warning))));
-        }
-        if s.unsaved > 0 {
-            first.push(Span::raw(theme.sep()));
-            first.push(Span::styled(
-                format!(
-                    "{} unsaved edit{}",
-                    s.unsaved,
-                    if s.unsaved == 1 { "" } else { "s" }
-                ),
-                theme.prompt(),
-            ));
-        }
+            theme.severity(Some(Severity::Warning)),
+        ),
+    ];
+    if counts.accepted > 0 {
+        first.push(Span::raw(format!(
+            "{}{} accepted",
+            theme.sep(),
+            counts.accepted
+        )));
+    }
+    if let Some(soon) = expiring(s) {
+        first.push(Span::raw(theme.sep()));
+        first.push(Span::styled(soon, theme.severity(Some(Severity::Warning))));
+    }
+    if s.unsaved > 0 {
+        first.push(Span::raw(theme.sep()));
         first.push(Span::styled(
-            format!("{}{}", theme.sep(), context(s)),
-            theme.dim(),
+            format!(
+                "{} unsaved edit{}",
+                s.unsaved,
+                if s.unsaved == 1 { "" } else { "s" }
+            ),
+            theme.prompt(),
         ));
-        let w = area.width as usize;
-        let second = match (s.mode, s.notice) {
-            (Mode::Search { query }, _) => {
-                let (at, n) = s.search;
-                let found = if n == 0 {
-                    if query.is_empty() {
-                        String::new()
-                    } else {
-                        "  no match".into()
-                    }
+    }
+    first.push(Span::styled(
+        format!("{}{}", theme.sep(), context(s)),
+        theme.dim(),
+    ));
+    Line::from(first)
+}
+
+/// The second line: the search being typed, the message of the moment, or key hints.
+fn message(s: &Screen, w: usize) -> Line<'static> {
+    let theme = s.theme;
+    match (s.mode, s.notice) {
+        (Mode::Search { query }, _) => {
+            let (at, n) = s.search;
+            let found = if n == 0 {
+                if query.is_empty() {
+                    String::new()
                 } else {
-                    format!(
-                        "  {}/{n}{}Up/Down next{}Enter keep{}Esc back",
-                        at + 1,
-                        theme.sep(),
-                        theme.sep(),
-                        theme.sep()
-                    )
-                };
-                Line::from(vec![
-                    Span::styled(format!("/{}_", escape(query)), theme.prompt()),
-                    Span::raw(found),
-                ])
-            }
-            (_, Some(Notice::Error(e))) => Line::from(Span::styled(
-                fit(&theme.plain(&format!("error: {e}")), w, theme.ellipsis()),
-                theme.error(),
-            )),
-            (_, Some(Notice::Info(i))) => Line::raw(fit(&theme.plain(i), w, theme.ellipsis())),
-            _ if s.presenter => Line::raw(""),
-            _ => {
-                let hints = match s.focus {
-                    Pane::Tree => match s.listing {
-                        Listing::Tree => TREE_HINTS,
-                        Listing::Controls => CONTROLS_HINTS,
-                        Listing::BlastRadius => BLAST_HINTS,
-                        Listing::Expiring => EXPIRING_HINTS,
-                    },
-                    Pane::Details => DETAILS_HINTS,
-                };
-                Line::styled(fit(&theme.plain(hints), w, theme.ellipsis()), theme.dim())
-            }
-        };
-        put_lines(&[Line::from(first), second], area, buf);
+                    "  no match".into()
+                }
+            } else {
+                format!(
+                    "  {}/{n}{}Up/Down next{}Enter keep{}Esc back",
+                    at + 1,
+                    theme.sep(),
+                    theme.sep(),
+                    theme.sep()
+                )
+            };
+            Line::from(vec![
+                Span::styled(format!("/{}_", escape(query)), theme.prompt()),
+                Span::raw(found),
+            ])
+        }
+        (_, Some(Notice::Error(e))) => Line::from(Span::styled(
+            fit(&theme.plain(&format!("error: {e}")), w, theme.ellipsis()),
+            theme.error(),
+        )),
+        (_, Some(Notice::Info(i))) => Line::raw(fit(&theme.plain(i), w, theme.ellipsis())),
+        _ if s.presenter => Line::raw(""),
+        _ => {
+            let hints = match s.focus {
+                Pane::Tree => match s.listing {
+                    Listing::Tree => TREE_HINTS,
+                    Listing::Controls => CONTROLS_HINTS,
+                    Listing::BlastRadius => BLAST_HINTS,
+                    Listing::Expiring => EXPIRING_HINTS,
+                },
+                Pane::Details => DETAILS_HINTS,
+            };
+            Line::styled(fit(&theme.plain(hints), w, theme.ellipsis()), theme.dim())
+        }
     }
 }
 
