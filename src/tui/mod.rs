@@ -6,7 +6,8 @@
 //!
 //! # Layers
 //!
-//! Each module imports only those below it; nothing imports upwards, so there is no cycle:
+//! A module imports only modules on its own line or below, never above, and the imports have no
+//! cycle (app and view, side by side, never import each other):
 //!
 //! ```text
 //! mod.rs (this loop, Explorer)   carries out effects, draws
@@ -21,13 +22,13 @@
 //!
 //! # State, and what the views get
 //!
-//! `App` holds a [`session::Session`] (the stack, its file, the text last saved, the undo
-//! history, the places edited), the [`derived::Derived`] state (findings, tallies, the tree's
+//! `App` holds a `session::Session` (the stack, its file, the text last saved, the undo
+//! history, the places edited), the `derived::Derived` state (findings, tallies, the tree's
 //! visible rows, the control and blast radius listings, the hand-off pane) and the
-//! [`nav::Nav`]igation (mode, focus, cursors, search, size). The views get a
-//! [`screen::Screen`]: plain references and copies into those parts, built after `update`, so
+//! `nav::Nav` (navigation: mode, focus, cursors, search, size). The views get a
+//! `screen::Screen`: plain references and copies into those parts, built after `update`, so
 //! drawing can neither change the state nor compute anything `update` should have. The one
-//! thing drawing hands back is [`layout::Drawn`] (the hand-off pane's item on each line, which
+//! thing drawing hands back is `layout::Drawn` (the hand-off pane's item on each line, which
 //! only drawing knows), written as a `StatefulWidget` writes its state and read by a click.
 //!
 //! # Effects
@@ -36,7 +37,7 @@
 //! `Disk::Check` (did someone change the file?) → `Msg::Checked` → the "saving FILE…" notice
 //! and a pending save, so the next frame says so → `Msg::Compute` → the new text, and
 //! `Disk::Write` → `Msg::Written` → the file is the new baseline (and `Effect::Quit` if the
-//! quit question asked to save first). [`dispatch`] performs the disk's effects at once and
+//! quit question asked to save first). `dispatch` performs the disk's effects at once and
 //! returns the terminal's (clipboard, quit) to the loop; tests drive the explorer through it.
 
 mod app;

@@ -141,7 +141,8 @@ pub enum Msg {
     Resize(u16, u16),
     /// The stack file changed on disk.
     FileChanged,
-    /// Do the slow work asked for (the blast radius), now that a frame says it is under way.
+    /// Do the slow work asked for (a save's new text, the blast radius), now that a frame says
+    /// it is under way.
     Compute,
     /// The stack file cannot be watched for changes made elsewhere (why).
     WatchFailed(String),
