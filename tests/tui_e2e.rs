@@ -2,6 +2,8 @@
 //! control, save, quit, and check what a reviewer would check — the file changed in that entry
 //! only, comments survived, it re-analyses to what the screen showed, and the exit code.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -19,7 +21,8 @@ struct Tmux {
 }
 
 impl Tmux {
-    /// Starts `command` in a detached 120×40 session; `None` when tmux is not installed.
+    /// Starts `command` in a detached 120×40 session; `None` when tmux is not installed (the
+    /// test then skips, or fails under CI: `common::missing_tool`).
     fn start(command: &str, dir: &Path) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             return None;
@@ -166,7 +169,7 @@ fn count_before(screen: &str, word: &str) -> usize {
 fn edit_save_and_quit_change_only_that_entry() {
     let (dir, path, original) = sample("fintech-payments.toml");
     let Some((tmux, exit)) = explore(dir.path(), &path) else {
-        println!("skipped: tmux is not installed (CI installs it)");
+        common::missing_tool("tmux");
         return;
     };
     tmux.wait_for("warnings");
@@ -234,7 +237,7 @@ fn edit_save_and_quit_change_only_that_entry() {
 fn ctrl_c_asks_over_unsaved_edits_and_twice_quits_without_saving() {
     let (dir, path, original) = sample("fintech-payments.toml");
     let Some((tmux, exit)) = explore(dir.path(), &path) else {
-        println!("skipped: tmux is not installed (CI installs it)");
+        common::missing_tool("tmux");
         return;
     };
     tmux.wait_for("warnings");
@@ -268,7 +271,7 @@ fn ctrl_c_asks_over_unsaved_edits_and_twice_quits_without_saving() {
 fn y_reaches_the_clipboard_through_osc_52_and_b_ranks_parties() {
     let (dir, path, _) = sample("healthcare-records.toml");
     let Some((tmux, exit)) = explore(dir.path(), &path) else {
-        println!("skipped: tmux is not installed (CI installs it)");
+        common::missing_tool("tmux");
         return;
     };
     // tmux keeps what an application copies through OSC 52 as a paste buffer only when asked.

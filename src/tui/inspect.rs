@@ -172,65 +172,16 @@ pub fn build(
         ..Inspect::default()
     };
     let party = row.party;
-    let layer_name = |p: PartyIdx| {
-        stack
-            .layer_of(p)
-            .map(|l| escape(&stack.layers[l as usize].id).into_owned())
-            .unwrap_or_else(|| "no layer".into())
-    };
     let p = stack.party(party);
     if let Some(h) = row.handoff {
-        let ho = stack.handoff(h);
-        let c = stack.party(ho.consumer);
-        out.title = format!(
-            "{} {} {}{}",
-            escape(&c.id),
-            theme.arrow(),
-            escape(&p.id),
-            ho.service
-                .as_deref()
-                .map(|s| format!(" {} {}", theme.dot(), escape(s)))
-                .unwrap_or_default()
-        );
-        out.facts.push(format!(
-            "{} ({}) {} {} ({})",
-            escape(&c.name),
-            layer_name(ho.consumer),
-            theme.arrow(),
-            escape(&p.name),
-            layer_name(party)
-        ));
-        if let Some(a) = &ho.agreement {
-            out.facts.push(format!("agreement: {}", escape(a)));
-        }
-        if let Some(m) = ho.model {
-            out.facts.push(format!(
-                "template: {} (the entries it adds are marked T)",
-                m.as_str()
-            ));
-        }
-        if matches!((stack.layer_of(party), stack.layer_of(ho.consumer)), (Some(pl), Some(cl)) if stack.layers_declared && pl < cl)
-        {
-            out.facts
-                .push("note: layer inversion (the provider sits above its consumer)".into());
-        }
-        out.controls_heading = format!(
-            "Controls at this hand-off ({}), gaps first",
-            ho.entries.len()
-        );
-        let mut items: Vec<Item> = ho
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(ei, e)| entry_item(stack, report, what_if, h, ei as u32, e, theme))
-            .collect();
-        // Open gaps, open warnings, accepted ones, then covered.
-        items.sort_by_key(|i| i.severity.map_or(4, |s| s as u8 + 2 * u8::from(i.accepted)));
-        out.items = items;
+        handoff_part(&mut out, stack, report, what_if, h, theme);
     } else {
         out.title = escape(&p.id).into_owned();
-        out.facts
-            .push(format!("{} ({})", escape(&p.name), layer_name(party)));
+        out.facts.push(format!(
+            "{} ({})",
+            escape(&p.name),
+            layer_name(stack, party)
+        ));
     }
     if what_if.is_off(party) {
         out.facts.push(format!(
@@ -254,6 +205,75 @@ pub fn build(
             .push(requirement_item(stack, report, what_if, party, c, theme));
     }
     out
+}
+
+/// A party's layer, in words.
+fn layer_name(stack: &Stack, p: PartyIdx) -> String {
+    stack
+        .layer_of(p)
+        .map(|l| escape(&stack.layers[l as usize].id).into_owned())
+        .unwrap_or_else(|| "no layer".into())
+}
+
+/// The hand-off part of a row's pane: its title, facts and controls, gaps first.
+fn handoff_part(
+    out: &mut Inspect,
+    stack: &Stack,
+    report: &Report,
+    what_if: &WhatIf,
+    h: HandoffIdx,
+    theme: Theme,
+) {
+    let ho = stack.handoff(h);
+    // The row shows the hand-off's provider.
+    let party = ho.provider;
+    let p = stack.party(party);
+    let c = stack.party(ho.consumer);
+    out.title = format!(
+        "{} {} {}{}",
+        escape(&c.id),
+        theme.arrow(),
+        escape(&p.id),
+        ho.service
+            .as_deref()
+            .map(|s| format!(" {} {}", theme.dot(), escape(s)))
+            .unwrap_or_default()
+    );
+    out.facts.push(format!(
+        "{} ({}) {} {} ({})",
+        escape(&c.name),
+        layer_name(stack, ho.consumer),
+        theme.arrow(),
+        escape(&p.name),
+        layer_name(stack, party)
+    ));
+    if let Some(a) = &ho.agreement {
+        out.facts.push(format!("agreement: {}", escape(a)));
+    }
+    if let Some(m) = ho.model {
+        out.facts.push(format!(
+            "template: {} (the entries it adds are marked T)",
+            m.as_str()
+        ));
+    }
+    if matches!((stack.layer_of(party), stack.layer_of(ho.consumer)), (Some(pl), Some(cl)) if stack.layers_declared && pl < cl)
+    {
+        out.facts
+            .push("note: layer inversion (the provider sits above its consumer)".into());
+    }
+    out.controls_heading = format!(
+        "Controls at this hand-off ({}), gaps first",
+        ho.entries.len()
+    );
+    let mut items: Vec<Item> = ho
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(ei, e)| entry_item(stack, report, what_if, h, ei as u32, e, theme))
+        .collect();
+    // Open gaps, open warnings, accepted ones, then covered.
+    items.sort_by_key(|i| i.severity.map_or(4, |s| s as u8 + 2 * u8::from(i.accepted)));
+    out.items = items;
 }
 
 fn entry_item(
@@ -406,6 +426,20 @@ fn requirement_item(
         item.brief = Some(String::new());
         return item;
     }
+    at_handoffs(&mut item, stack, report, party, c, theme);
+    item
+}
+
+/// A requirement the party has no finding of its own for: how it fares at the hand-offs that
+/// list it, and where they lead.
+fn at_handoffs(
+    item: &mut Item,
+    stack: &Stack,
+    report: &Report,
+    party: PartyIdx,
+    c: ControlIdx,
+    theme: Theme,
+) {
     let at: Vec<HandoffIdx> = stack.index().entries_of[c as usize]
         .iter()
         .map(|&(h, _)| h)
@@ -435,9 +469,7 @@ fn requirement_item(
         briefs.push(to);
     }
     item.brief = Some(briefs.join(", "));
-    item
 }
-
 /// The place of a hand-off in words: `consumer → provider · service`, escaped.
 fn handoff_name(stack: &Stack, h: HandoffIdx, theme: Theme) -> String {
     let ho = stack.handoff(h);

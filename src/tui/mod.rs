@@ -1,13 +1,58 @@
 //! The interactive explorer (SPEC §5): a synchronous Elm-style loop. Events (keys, mouse, resize,
-//! changes of the stack file) become `Msg`s, `App::update` changes the state and derives
-//! what depends on it, and the view draws the state — only after something happened, so an idle
-//! explorer writes nothing to the terminal.
+//! changes of the stack file) become `Msg`s; `App::update` changes the state, derives what
+//! depends on it and returns the `Effect`s it needs (write the file, copy, quit …); this loop
+//! carries them out and feeds their answers back as `Msg`s; the view draws the state — only
+//! after something happened, so an idle explorer writes nothing to the terminal.
+//!
+//! # Layers
+//!
+//! A module imports only modules on its own line or below, never above, and the imports have no
+//! cycle (app and view, side by side, never import each other):
+//!
+//! ```text
+//! mod.rs (this loop, Explorer)   carries out effects, draws
+//!   ├── app/                     App: update(Msg) -> Vec<Effect>; never imports view
+//!   └── view/                    widgets drawing a Screen; never import app
+//! screen.rs                      Screen<'a>: the read-only state a frame shows, built by App
+//! session.rs derived.rs nav.rs   the state, by concern: document, derived, navigation
+//! effect.rs msg.rs               what update asks for, and what happens (answers included)
+//! layout.rs help_text.rs         where things are on screen, shared by update and views
+//! mode.rs inspect.rs tree.rs edit.rs search.rs theme.rs   the vocabulary below all of them
+//! ```
+//!
+//! # State, and what the views get
+//!
+//! `App` holds a `session::Session` (the stack, its file, the text last saved, the undo
+//! history, the places edited), the `derived::Derived` state (findings, tallies, the tree's
+//! visible rows, the control and blast radius listings, the hand-off pane) and the
+//! `nav::Nav` (navigation: mode, focus, cursors, search, size). The views get a
+//! `screen::Screen`: plain references and copies into those parts, built after `update`, so
+//! drawing can neither change the state nor compute anything `update` should have. The one
+//! thing drawing hands back is `layout::Drawn` (the hand-off pane's item on each line, which
+//! only drawing knows), written as a `StatefulWidget` writes its state and read by a click.
+//!
+//! # Effects
+//!
+//! `update` touches neither the disk nor the terminal. Saving, for example, is: `Msg::Save` →
+//! `Disk::Check` (did someone change the file?) → `Msg::Checked` → the "saving FILE…" notice
+//! and a pending save, so the next frame says so → `Msg::Compute` → the new text, and
+//! `Disk::Write` → `Msg::Written` → the file is the new baseline (and `Effect::Quit` if the
+//! quit question asked to save first). `dispatch` performs the disk's effects at once and
+//! returns the terminal's (clipboard, quit) to the loop; tests drive the explorer through it.
 
 mod app;
+mod derived;
 mod edit;
+mod effect;
+mod help_text;
 mod inspect;
+mod layout;
+mod mode;
 mod msg;
+mod nav;
+mod screen;
 mod search;
+mod session;
 pub mod term;
 mod theme;
 mod tree;
@@ -17,6 +62,7 @@ mod watch;
 #[cfg(test)]
 mod tests;
 
+use std::collections::VecDeque;
 use std::io::{IsTerminal, stdout};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -32,7 +78,9 @@ use crate::stack::Stack;
 use crate::stack::load::{DEMO, read_bounded, sha256_hex};
 use crate::text::escape;
 
-use app::{App, Mode};
+use app::App;
+use effect::Effect;
+use mode::Mode;
 use msg::Msg;
 use theme::Theme;
 use watch::FileWatch;
@@ -78,7 +126,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         }
     };
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let Explorer(mut app) = Explorer::new(options, text, color);
+    let Explorer { mut app, .. } = Explorer::new(options, text, color);
     add_panic_note(mouse);
     if !stdout().is_terminal() {
         bail!(
@@ -109,7 +157,10 @@ pub fn run(options: Options) -> anyhow::Result<()> {
 
 /// The explorer without a terminal: driven by keys and drawn into any ratatui backend, for
 /// benchmarks and scripted checks. [`run`] is this plus a terminal and an event loop.
-pub struct Explorer(App);
+pub struct Explorer {
+    app: App,
+    quit: bool,
+}
 
 impl Explorer {
     /// An explorer as [`run`] opens it; `text` is the stack file as read (the baseline for
@@ -119,40 +170,70 @@ impl Explorer {
             color,
             ascii: options.ascii,
         };
-        Explorer(App::new(
+        let app = App::new(
             options.stack,
             text,
             options.path,
             options.what_if,
             options.read_only,
             theme,
-        ))
+        );
+        Explorer { app, quit: false }
     }
 
-    /// Handles a key as the explorer would (saving included, on `w`).
+    /// Handles a key as the explorer would (saving included, on `w`; with no terminal, a copy
+    /// goes nowhere).
     pub fn key(&mut self, key: event::KeyEvent) {
-        if let Some(msg) = msg::from_key(key, self.0.mode()) {
-            self.0.update(msg);
+        if let Some(msg) = msg::from_key(key, self.app.mode()) {
+            self.quit |= dispatch(&mut self.app, msg).quit;
         }
-        if self.0.busy() {
-            self.0.update(Msg::Compute);
+        if self.app.busy() {
+            self.quit |= dispatch(&mut self.app, Msg::Compute).quit;
         }
     }
 
     /// Tells it the terminal's size.
     pub fn resize(&mut self, width: u16, height: u16) {
-        self.0.update(Msg::Resize(width, height));
+        self.quit |= dispatch(&mut self.app, Msg::Resize(width, height)).quit;
     }
 
-    /// Draws the current screen into a frame.
-    pub fn draw(&self, frame: &mut ratatui::Frame) {
-        view::draw(frame, &self.0);
+    /// Draws the current screen into a frame (recording what a click would need).
+    pub fn draw(&mut self, frame: &mut ratatui::Frame) {
+        let (screen, drawn) = self.app.view();
+        view::draw(frame, &screen, drawn);
     }
 
     /// Whether the user asked to quit (and nothing is left to ask).
     pub fn should_quit(&self) -> bool {
-        self.0.should_quit()
+        self.quit
     }
+}
+
+/// What a message's effects leave for the terminal once the disk's are done.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Outcome {
+    /// The explorer is to end.
+    quit: bool,
+    /// Text for the terminal's clipboard.
+    copy: Option<String>,
+}
+
+/// Hands a message to `update` and carries out the effects it returns: those on the disk at
+/// once, each answer fed back as a message until none is left; those on the terminal returned
+/// for the caller. The event loop, [`Explorer`] and the tests all go through here.
+fn dispatch(app: &mut App, msg: Msg) -> Outcome {
+    let mut out = Outcome::default();
+    let mut queue = VecDeque::from([msg]);
+    while let Some(msg) = queue.pop_front() {
+        for effect in app.update(msg) {
+            match effect {
+                Effect::Disk(disk) => queue.push_back(effect::perform(disk)),
+                Effect::Copy(text) => out.copy = Some(text),
+                Effect::Quit => out.quit = true,
+            }
+        }
+    }
+    out
 }
 
 /// After ratatui's hook has restored the terminal, a panic also says it is a bug worth reporting.
@@ -177,7 +258,8 @@ fn watch(app: &mut App) -> Option<FileWatch> {
     match FileWatch::new(&path) {
         Ok(w) => Some(w),
         Err(e) => {
-            app.update(Msg::WatchFailed(e.to_string()));
+            // Saying so has no effect to carry out.
+            let _ = dispatch(app, Msg::WatchFailed(e.to_string()));
             None
         }
     }
@@ -205,21 +287,24 @@ fn event_loop(
     app: &mut App,
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
-    app.update(Msg::Resize(size.width, size.height));
+    let mut quit = deliver(app, Msg::Resize(size.width, size.height))?;
     let mut watched = app.path().map(PathBuf::from);
     let mut watcher = watch(app);
     let mut redraw = true;
     loop {
         if redraw {
-            terminal.draw(|frame| view::draw(frame, app))?;
+            terminal.draw(|frame| {
+                let (screen, drawn) = app.view();
+                view::draw(frame, &screen, drawn);
+            })?;
             redraw = false;
         }
-        if app.should_quit() {
+        if quit {
             return Ok(());
         }
         if app.busy() {
             // The frame just drawn says what is being computed.
-            app.update(Msg::Compute);
+            quit |= deliver(app, Msg::Compute)?;
             redraw = true;
             continue;
         }
@@ -228,16 +313,11 @@ fn event_loop(
             // Take everything already waiting before drawing once: resize storms, fast typing.
             loop {
                 if let Some(msg) = to_msg(event::read()?, app.mode()) {
-                    app.update(msg);
+                    quit |= deliver(app, msg)?;
                     redraw = true;
                 }
-                if let Some(text) = app.take_copy() {
-                    // OSC 52: the terminal (or tmux with set-clipboard on) sets its clipboard,
-                    // which works over SSH too. A terminal without it ignores the sequence.
-                    execute!(stdout(), CopyToClipboard::to_clipboard_from(text))?;
-                }
                 // Slow work asked for runs before the keys typed after it, which may need it.
-                if app.should_quit() || app.busy() || !event::poll(Duration::ZERO)? {
+                if quit || app.busy() || !event::poll(Duration::ZERO)? {
                     break;
                 }
             }
@@ -245,7 +325,7 @@ fn event_loop(
         if let Some(w) = watcher.as_mut()
             && w.settled()
         {
-            app.update(Msg::FileChanged);
+            quit |= deliver(app, Msg::FileChanged)?;
             redraw = true;
         }
         if app.path() != watched.as_deref() {
@@ -254,4 +334,16 @@ fn event_loop(
             redraw = true;
         }
     }
+}
+
+/// Dispatches a message and carries out what it leaves for the terminal; returns whether the
+/// explorer is to end.
+fn deliver(app: &mut App, msg: Msg) -> std::io::Result<bool> {
+    let out = dispatch(app, msg);
+    if let Some(text) = out.copy {
+        // OSC 52: the terminal (or tmux with set-clipboard on) sets its clipboard, which works
+        // over SSH too. A terminal without it ignores the sequence.
+        execute!(stdout(), CopyToClipboard::to_clipboard_from(text))?;
+    }
+    Ok(out.quit)
 }

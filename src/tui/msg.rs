@@ -1,12 +1,15 @@
-//! Everything that can happen to the explorer, as messages, and the pure mapping from keys (in
-//! the current mode) to them: the one place to read to learn what a key does.
+//! Everything that can happen to the explorer, as messages — keys, the mouse, the terminal, the
+//! file watcher, and the answers to the effects `update` asked for — and the pure mapping from
+//! keys (in the current mode) to them: the one place to read to learn what a key does.
+
+use std::path::PathBuf;
 
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
 };
 
-use super::app::{Mode, Question};
-use crate::stack::Side;
+use super::mode::{Mode, Question};
+use crate::stack::{Side, Stack};
 
 /// An entry field that `a`, `o` and `e` cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +22,37 @@ pub enum Field {
     Evidence,
 }
 
-/// One thing that happened: a key, a resize, a file change.
+/// Why the stack file is looked at or read again; its answer is handled accordingly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Before saving: a file changed on disk is not overwritten without asking.
+    Save,
+    /// The user asked to reload it (`r`, or a question answered yes).
+    Reload,
+    /// The watcher saw it change.
+    OutsideChange,
+}
+
+/// A stack file read and loaded again: the stack and the text it was loaded from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The stack.
+    pub stack: Stack,
+    /// The file's text, the baseline for saving.
+    pub text: String,
+}
+
+/// Two loads are the same when they read the same text under the same name: the stack is made
+/// from those (a `Stack` itself is not comparable).
+impl PartialEq for Loaded {
+    fn eq(&self, other: &Loaded) -> bool {
+        (&self.text, &self.stack.source.name) == (&other.text, &other.stack.source.name)
+    }
+}
+
+impl Eq for Loaded {}
+
+/// One thing that happened: a key, a resize, a file change, an effect's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
     /// Move the cursor of the focused pane (or scroll the help) up one line.
@@ -108,7 +141,8 @@ pub enum Msg {
     Resize(u16, u16),
     /// The stack file changed on disk.
     FileChanged,
-    /// Do the slow work asked for (the blast radius), now that a frame says it is under way.
+    /// Do the slow work asked for (a save's new text, the blast radius), now that a frame says
+    /// it is under way.
     Compute,
     /// The stack file cannot be watched for changes made elsewhere (why).
     WatchFailed(String),
@@ -116,6 +150,39 @@ pub enum Msg {
     Click(u16, u16),
     /// The mouse wheel over (column, row): up (`true`) or down.
     Wheel(bool, u16, u16),
+    /// The answer to `Disk::Check`: whether the file changed since it was loaded or last
+    /// saved, or why it could not be read.
+    Checked {
+        /// The stack file.
+        path: PathBuf,
+        /// What it was looked at for.
+        purpose: Purpose,
+        /// Changed or not, or the error.
+        changed: Result<bool, String>,
+    },
+    /// The answer to `Disk::CheckName`: whether a file of that name exists.
+    NameChecked {
+        /// The name typed, as a path.
+        path: PathBuf,
+        /// Whether something is there already.
+        taken: bool,
+    },
+    /// The answer to `Disk::Write`: the text was written to the file, or why not.
+    Written {
+        /// The file.
+        path: PathBuf,
+        /// What was (or was to be) written.
+        text: String,
+        /// Written, or the error.
+        result: Result<(), String>,
+    },
+    /// The answer to `Disk::Load`: the stack file read and loaded again, or why not.
+    Loaded {
+        /// What it was read for.
+        purpose: Purpose,
+        /// The stack and its text, or the error (its first line names file:line:column).
+        result: Result<Box<Loaded>, String>,
+    },
 }
 
 /// What a key means in a mode; `None` for keys that mean nothing there.

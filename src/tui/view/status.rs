@@ -6,10 +6,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Widget};
 
-use super::{fit, put_lines, wrap};
+use super::put_lines;
 use crate::analysis::Severity;
 use crate::text::escape;
-use crate::tui::app::{App, Listing, Mode, Notice, Pane, Question};
+use crate::tui::layout::{fit, wrap};
+use crate::tui::mode::{Listing, Mode, Notice, Pane, Question};
+use crate::tui::screen::Screen;
 
 /// Key hints for the tree pane.
 const TREE_HINTS: &str = "j/k move · h/l fold · Tab controls · / search · f filter · c by control · b blast radius · x off · ? help · q quit";
@@ -26,21 +28,21 @@ const EXPIRING_HINTS: &str =
 const DETAILS_HINTS: &str = "j/k control · a assumed · o agreed · e evidence · i/I implements · u undo · w save · Tab tree · ? help";
 
 /// The two status lines.
-pub struct StatusBar<'a>(pub &'a App);
+pub struct StatusBar<'a>(pub &'a Screen<'a>);
 
-fn delta(app: &App, which: usize) -> String {
-    let d = app.delta();
+fn delta(s: &Screen, which: usize) -> String {
+    let d = s.delta;
     let (added, removed) = (d[0][which], d[1][which]);
     if added == 0 && removed == 0 {
         String::new()
     } else {
-        format!(" (+{added} {}{removed})", app.theme().minus())
+        format!(" (+{added} {}{removed})", s.theme.minus())
     }
 }
 
 /// "2 documents and 1 entry expire within 60 days (E)", when any evidence does.
-fn expiring(app: &App) -> Option<String> {
-    let notes = &app.report().expiry_notes;
+fn expiring(s: &Screen) -> Option<String> {
+    let notes = &s.report.expiry_notes;
     if notes.is_empty() {
         return None;
     }
@@ -73,14 +75,14 @@ fn expiring(app: &App) -> Option<String> {
     };
     Some(format!(
         "{what} {verb} within {} days (E)",
-        app.what_if().expiring_within
+        s.what_if.expiring_within
     ))
 }
 
 /// The file (or demo) and the what-ifs in force, as words.
-fn context(app: &App) -> String {
-    let stack = app.shown();
-    let w = app.what_if();
+fn context(s: &Screen) -> String {
+    let stack = s.stack;
+    let w = s.what_if;
     let mut parts = Vec::new();
     let off: Vec<String> = w
         .without()
@@ -93,17 +95,17 @@ fn context(app: &App) -> String {
         parts.push(format!("min evidence {m}"));
     }
     parts.push(format!("as of {}", w.as_of));
-    if app.read_only() {
+    if s.read_only {
         parts.push("read-only".into());
     }
-    if !app.presenter() {
-        let file = app.path().map_or_else(
+    if !s.presenter {
+        let file = s.path.map_or_else(
             || "built-in demo".to_string(),
             |p| escape(&p.display().to_string()).into_owned(),
         );
         parts.push(file);
     }
-    parts.join(app.theme().sep())
+    parts.join(s.theme.sep())
 }
 
 impl Widget for StatusBar<'_> {
@@ -111,115 +113,126 @@ impl Widget for StatusBar<'_> {
         if area.is_empty() {
             return;
         }
-        let app = self.0;
-        let theme = app.theme();
-        let counts = app.report().counts();
-        let mut first = vec![
-            Span::styled(
-                format!(
-                    "{} {} gaps{}",
-                    theme.mark(Some(Severity::Gap)),
-                    counts.gaps,
-                    delta(app, 0)
-                ),
-                theme.severity(Some(Severity::Gap)),
+        let s = self.0;
+        let lines = [totals(s), message(s, area.width as usize)];
+        put_lines(&lines, area, buf);
+    }
+}
+
+/// The first line: totals and their change since loading, expiring evidence, unsaved edits,
+/// the what-ifs in force and the file.
+fn totals(s: &Screen) -> Line<'static> {
+    let theme = s.theme;
+    let counts = s.report.counts();
+    let mut first = vec![
+        Span::styled(
+            format!(
+                "{} {} gaps{}",
+                theme.mark(Some(Severity::Gap)),
+                counts.gaps,
+                delta(s, 0)
             ),
-            Span::raw(theme.sep()),
-            Span::styled(
-                format!(
-                    "{} {} warnings{}",
-                    theme.mark(Some(Severity::Warning)),
-                    counts.warnings,
-                    delta(app, 1)
-                ),
-                theme.severity(Some(Severity::Warning)),
+            theme.severity(Some(Severity::Gap)),
+        ),
+        Span::raw(theme.sep()),
+        Span::styled(
+            format!(
+                "{} {} warnings{}",
+                theme.mark(Some(Severity::Warning)),
+                counts.warnings,
+                delta(s, 1)
             ),
-        ];
-        if counts.accepted > 0 {
-            first.push(Span::raw(format!(
-                "{}{} accepted",
-                theme.sep(),
-                counts.accepted
-            )));
-        }
-        if let Some(soon) = expiring(app) {
-            first.push(Span::raw(theme.sep()));
-            first.push(Span::styled(soon, theme.severity(Some(Severity::Warning))));
-        }
-        if app.unsaved() > 0 {
-            first.push(Span::raw(theme.sep()));
-            first.push(Span::styled(
-                format!(
-                    "{} unsaved edit{}",
-                    app.unsaved(),
-                    if app.unsaved() == 1 { "" } else { "s" }
-                ),
-                theme.prompt(),
-            ));
-        }
+            theme.severity(Some(Severity::Warning)),
+        ),
+    ];
+    if counts.accepted > 0 {
+        first.push(Span::raw(format!(
+            "{}{} accepted",
+            theme.sep(),
+            counts.accepted
+        )));
+    }
+    if let Some(soon) = expiring(s) {
+        first.push(Span::raw(theme.sep()));
+        first.push(Span::styled(soon, theme.severity(Some(Severity::Warning))));
+    }
+    if s.unsaved > 0 {
+        first.push(Span::raw(theme.sep()));
         first.push(Span::styled(
-            format!("{}{}", theme.sep(), context(app)),
-            theme.dim(),
+            format!(
+                "{} unsaved edit{}",
+                s.unsaved,
+                if s.unsaved == 1 { "" } else { "s" }
+            ),
+            theme.prompt(),
         ));
-        let w = area.width as usize;
-        let second = match (app.mode(), app.notice()) {
-            (Mode::Search { query }, _) => {
-                let (at, n) = app.search_position();
-                let found = if n == 0 {
-                    if query.is_empty() {
-                        String::new()
-                    } else {
-                        "  no match".into()
-                    }
+    }
+    first.push(Span::styled(
+        format!("{}{}", theme.sep(), context(s)),
+        theme.dim(),
+    ));
+    Line::from(first)
+}
+
+/// The second line: the search being typed, the message of the moment, or key hints.
+fn message(s: &Screen, w: usize) -> Line<'static> {
+    let theme = s.theme;
+    match (s.mode, s.notice) {
+        (Mode::Search { query }, _) => {
+            let (at, n) = s.search;
+            let found = if n == 0 {
+                if query.is_empty() {
+                    String::new()
                 } else {
-                    format!(
-                        "  {}/{n}{}Up/Down next{}Enter keep{}Esc back",
-                        at + 1,
-                        theme.sep(),
-                        theme.sep(),
-                        theme.sep()
-                    )
-                };
-                Line::from(vec![
-                    Span::styled(format!("/{}_", escape(query)), theme.prompt()),
-                    Span::raw(found),
-                ])
-            }
-            (_, Some(Notice::Error(e))) => Line::from(Span::styled(
-                fit(&theme.plain(&format!("error: {e}")), w, theme.ellipsis()),
-                theme.error(),
-            )),
-            (_, Some(Notice::Info(i))) => Line::raw(fit(&theme.plain(i), w, theme.ellipsis())),
-            _ if app.presenter() => Line::raw(""),
-            _ => {
-                let hints = match app.focus() {
-                    Pane::Tree => match app.listing() {
-                        Listing::Tree => TREE_HINTS,
-                        Listing::Controls => CONTROLS_HINTS,
-                        Listing::BlastRadius => BLAST_HINTS,
-                        Listing::Expiring => EXPIRING_HINTS,
-                    },
-                    Pane::Details => DETAILS_HINTS,
-                };
-                Line::styled(fit(&theme.plain(hints), w, theme.ellipsis()), theme.dim())
-            }
-        };
-        put_lines(&[Line::from(first), second], area, buf);
+                    "  no match".into()
+                }
+            } else {
+                format!(
+                    "  {}/{n}{}Up/Down next{}Enter keep{}Esc back",
+                    at + 1,
+                    theme.sep(),
+                    theme.sep(),
+                    theme.sep()
+                )
+            };
+            Line::from(vec![
+                Span::styled(format!("/{}_", escape(query)), theme.prompt()),
+                Span::raw(found),
+            ])
+        }
+        (_, Some(Notice::Error(e))) => Line::from(Span::styled(
+            fit(&theme.plain(&format!("error: {e}")), w, theme.ellipsis()),
+            theme.error(),
+        )),
+        (_, Some(Notice::Info(i))) => Line::raw(fit(&theme.plain(i), w, theme.ellipsis())),
+        _ if s.presenter => Line::raw(""),
+        _ => {
+            let hints = match s.focus {
+                Pane::Tree => match s.listing {
+                    Listing::Tree => TREE_HINTS,
+                    Listing::Controls => CONTROLS_HINTS,
+                    Listing::BlastRadius => BLAST_HINTS,
+                    Listing::Expiring => EXPIRING_HINTS,
+                },
+                Pane::Details => DETAILS_HINTS,
+            };
+            Line::styled(fit(&theme.plain(hints), w, theme.ellipsis()), theme.dim())
+        }
     }
 }
 
 /// A question in a box in the middle of the screen.
-pub struct Dialog<'a>(pub &'a App);
+pub struct Dialog<'a>(pub &'a Screen<'a>);
 
-fn question_text(app: &App, q: &Question) -> (Vec<String>, String) {
-    let n = app.unsaved();
+fn question_text(s: &Screen, q: &Question) -> (Vec<String>, String) {
+    let n = s.unsaved;
     let edits = format!("{n} unsaved edit{}", if n == 1 { "" } else { "s" });
-    let file = app.path().map_or_else(
+    let file = s.path.map_or_else(
         || "the file".to_string(),
         |p| escape(&p.display().to_string()).into_owned(),
     );
     match q {
-        Question::Quit if app.read_only() => (
+        Question::Quit if s.read_only => (
             vec![format!(
                 "{edits} will be lost: this stack is open read-only."
             )],
@@ -270,7 +283,7 @@ fn question_text(app: &App, q: &Question) -> (Vec<String>, String) {
                 format!(
                     "Accept the {} risk on {}: why? (saved with w as an [[accept]]; undo with u)",
                     kind.as_str(),
-                    escape(&app.shown().control(*control).id)
+                    escape(&s.stack.control(*control).id)
                 ),
                 format!("> {}_", escape(reason)),
             ],
@@ -281,12 +294,12 @@ fn question_text(app: &App, q: &Question) -> (Vec<String>, String) {
 
 impl Widget for Dialog<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.0;
-        let Mode::Ask(q) = app.mode() else {
+        let s = self.0;
+        let Mode::Ask(q) = s.mode else {
             return;
         };
-        let theme = app.theme();
-        let (text, keys) = question_text(app, q);
+        let theme = s.theme;
+        let (text, keys) = question_text(s, q);
         let keys = theme.plain(&keys).into_owned();
         let width = area.width.saturating_sub(4).min(72);
         let inner_w = width.saturating_sub(4) as usize;

@@ -7,20 +7,22 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
-use super::{fit, pad, width};
 use crate::text::escape;
-use crate::tui::app::{App, Pane};
+use crate::tui::layout::{fit, pad, width};
+use crate::tui::mode::Pane;
+use crate::tui::screen::Screen;
+use crate::tui::tree::Row;
 
 /// Cells kept for the counts column (`✗99 !99`).
 const COUNTS_WIDTH: usize = 7;
 
 /// The tree pane.
-pub struct TreeView<'a>(pub &'a App);
+pub struct TreeView<'a>(pub &'a Screen<'a>);
 
 /// A pane's frame: the focused one says so in its title (not by colour alone).
-pub fn frame(app: &App, pane: Pane, title: String) -> Block<'static> {
-    let theme = app.theme();
-    let focused = app.focus() == pane;
+pub fn frame(s: &Screen, pane: Pane, title: String) -> Block<'static> {
+    let theme = s.theme;
+    let focused = s.focus == pane;
     let title = if focused {
         Span::styled(format!(" {title} "), theme.prompt())
     } else {
@@ -31,9 +33,9 @@ pub fn frame(app: &App, pane: Pane, title: String) -> Block<'static> {
 
 /// The counts of a row as text and style: `✗2 !1`, or `✓` when clean. A count whose findings
 /// are all accepted (`open` is zero) is dimmed rather than coloured: nothing there is open.
-pub fn counts(app: &App, [gaps, warnings]: [u32; 2], open: [u32; 2]) -> Vec<Span<'static>> {
+pub fn counts(s: &Screen, [gaps, warnings]: [u32; 2], open: [u32; 2]) -> Vec<Span<'static>> {
     use crate::analysis::Severity;
-    let theme = app.theme();
+    let theme = s.theme;
     let style = |open: u32, s: Severity| {
         if open > 0 {
             theme.severity(Some(s))
@@ -68,119 +70,46 @@ impl Widget for TreeView<'_> {
         if area.is_empty() {
             return;
         }
-        let app = self.0;
-        let theme = app.theme();
-        let stack = app.shown();
-        let rows = app.tree().rows();
-        let (selected, offset) = app.row();
+        let s = self.0;
+        let theme = s.theme;
+        let rows = s.tree.rows();
         let ell = theme.ellipsis();
         let mut suffix = format!("{}{} rows", theme.sep(), rows.len());
-        if app.filtered() {
+        if s.filter {
             suffix.push_str(&format!("{}filter", theme.sep()));
         }
         let room = (area.width as usize).saturating_sub(width(&suffix) + 6);
-        let title = format!("{}{suffix}", fit(&escape(&stack.name), room, ell));
-        let block = frame(app, Pane::Tree, title);
+        let title = format!("{}{suffix}", fit(&escape(&s.stack.name), room, ell));
+        let block = frame(s, Pane::Tree, title);
         let inner = block.inner(area);
         block.render(area, buf);
-        let focused = app.focus() == Pane::Tree;
-        let layer_w = stack
+        let layer_w = s
+            .stack
             .layers
             .iter()
             .map(|l| width(&escape(&l.id)))
             .max()
             .unwrap_or(1)
             .min(12);
-        for (i, y) in (offset..rows.len()).zip(inner.top()..inner.bottom()) {
+        for (i, y) in (s.row_offset..rows.len()).zip(inner.top()..inner.bottom()) {
             let row = &rows[i];
-            let party = stack.party(row.party);
-            // Right: layer and counts in fixed columns, always visible.
-            let layer = party.layer.map_or_else(
-                || "-".to_string(),
-                |l| escape(&stack.layers[l as usize].id).into_owned(),
-            );
-            let mut right = vec![
-                Span::styled(
-                    pad(
-                        &format!("[{}]", fit(&layer, layer_w, ell)),
-                        layer_w + 2,
-                        ell,
-                    ),
-                    theme.layer(party.layer),
-                ),
-                Span::raw(" "),
-            ];
-            let tally = counts(app, app.tally().of_row(row), app.tally().open_of_row(row));
-            let tally_w: usize = tally.iter().map(|s| width(&s.content)).sum();
-            right.extend(tally);
-            right.push(Span::raw(" ".repeat(COUNTS_WIDTH.saturating_sub(tally_w))));
+            let right = right_of(s, row, layer_w);
             let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
-            // Left, by priority: cursor, indentation, expander and party id; then the markers;
-            // then the hand-off's service in whatever room is left.
             let room = (inner.width as usize).saturating_sub(right_w + 1);
-            let indent = (row.depth as usize * 2).min(room.saturating_sub(8) / 2 * 2);
-            let expander = if row.expanded {
-                theme.open()
-            } else if row.has_children {
-                theme.closed()
-            } else {
-                " "
-            };
-            let cursor = if i == selected { theme.cursor() } else { " " };
-            let head = format!(
-                "{cursor}{}{expander} {}",
-                " ".repeat(indent),
-                escape(&party.id)
-            );
-            let off = app.what_if().is_off(row.party);
-            let shared = app.tree().is_shared(row.party) && row.handoff.is_some() && !row.cycle;
-            let mut marks = String::new();
-            if row.cycle {
-                marks.push_str(&format!(" {}", theme.cycle()));
-            }
-            if off {
-                marks.push_str(" (off)");
-            }
-            if shared {
-                marks.push_str(" (shared)");
-            }
-            if width(&head) + width(&marks) > room {
-                // Short of room, the cycle and off marks keep a symbol and the party id the rest.
-                marks.clear();
-                if row.cycle {
-                    marks.push_str(&format!(" {}", theme.cycle_mark()));
-                }
-                if off {
-                    marks.push_str(" off");
-                }
-            }
-            let head = fit(&head, room.saturating_sub(width(&marks)), ell);
-            let marks = fit(&marks, room.saturating_sub(width(&head)), ell);
-            let left_room = room.saturating_sub(width(&head) + width(&marks));
-            let service = row
-                .handoff
-                .and_then(|h| stack.handoff(h).service.as_deref())
-                .filter(|_| left_room >= 6)
-                .map(|s| fit(&format!(" {} {}", theme.dot(), escape(s)), left_room, ell))
-                .unwrap_or_default();
-            let style = if i == selected {
-                theme.selected(focused)
+            let selected = i == s.row;
+            let style = if selected {
+                theme.selected(s.focus == Pane::Tree)
             } else {
                 Style::new()
             };
-            let line = Line::from(vec![
-                Span::raw(head),
-                Span::styled(marks, theme.dim()),
-                Span::styled(service, theme.dim()),
-            ])
-            .style(style);
+            let line = left_of(s, row, selected, room).style(style);
             buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
             buf.set_line(inner.x, y, &line, inner.width);
             let rx = inner.right().saturating_sub(right_w as u16);
             buf.set_line(rx.max(inner.x), y, &Line::from(right), inner.width);
         }
         if rows.is_empty() && inner.height > 0 {
-            let text = if app.filtered() {
+            let text = if s.filter {
                 "no findings: nothing to show under the filter (f)"
             } else {
                 "no parties"
@@ -188,4 +117,88 @@ impl Widget for TreeView<'_> {
             buf.set_stringn(inner.x, inner.y, text, inner.width as usize, theme.dim());
         }
     }
+}
+
+/// A row's right side: layer and counts in fixed columns, always visible.
+fn right_of(s: &Screen, row: &Row, layer_w: usize) -> Vec<Span<'static>> {
+    let (theme, stack) = (s.theme, s.stack);
+    let ell = theme.ellipsis();
+    let party = stack.party(row.party);
+    let layer = party.layer.map_or_else(
+        || "-".to_string(),
+        |l| escape(&stack.layers[l as usize].id).into_owned(),
+    );
+    let mut right = vec![
+        Span::styled(
+            pad(
+                &format!("[{}]", fit(&layer, layer_w, ell)),
+                layer_w + 2,
+                ell,
+            ),
+            theme.layer(party.layer),
+        ),
+        Span::raw(" "),
+    ];
+    let tally = counts(s, s.tally.of_row(row), s.tally.open_of_row(row));
+    let tally_w: usize = tally.iter().map(|s| width(&s.content)).sum();
+    right.extend(tally);
+    right.push(Span::raw(" ".repeat(COUNTS_WIDTH.saturating_sub(tally_w))));
+    right
+}
+
+/// A row's left side in `room` cells, by priority: cursor, indentation, expander and party id;
+/// then the markers; then the hand-off's service in whatever room is left.
+fn left_of(s: &Screen, row: &Row, selected: bool, room: usize) -> Line<'static> {
+    let (theme, stack) = (s.theme, s.stack);
+    let ell = theme.ellipsis();
+    let indent = (row.depth as usize * 2).min(room.saturating_sub(8) / 2 * 2);
+    let expander = if row.expanded {
+        theme.open()
+    } else if row.has_children {
+        theme.closed()
+    } else {
+        " "
+    };
+    let cursor = if selected { theme.cursor() } else { " " };
+    let head = format!(
+        "{cursor}{}{expander} {}",
+        " ".repeat(indent),
+        escape(&stack.party(row.party).id)
+    );
+    let off = s.what_if.is_off(row.party);
+    let shared = s.tree.is_shared(row.party) && row.handoff.is_some() && !row.cycle;
+    let mut marks = String::new();
+    if row.cycle {
+        marks.push_str(&format!(" {}", theme.cycle()));
+    }
+    if off {
+        marks.push_str(" (off)");
+    }
+    if shared {
+        marks.push_str(" (shared)");
+    }
+    if width(&head) + width(&marks) > room {
+        // Short of room, the cycle and off marks keep a symbol and the party id the rest.
+        marks.clear();
+        if row.cycle {
+            marks.push_str(&format!(" {}", theme.cycle_mark()));
+        }
+        if off {
+            marks.push_str(" off");
+        }
+    }
+    let head = fit(&head, room.saturating_sub(width(&marks)), ell);
+    let marks = fit(&marks, room.saturating_sub(width(&head)), ell);
+    let left_room = room.saturating_sub(width(&head) + width(&marks));
+    let service = row
+        .handoff
+        .and_then(|h| stack.handoff(h).service.as_deref())
+        .filter(|_| left_room >= 6)
+        .map(|s| fit(&format!(" {} {}", theme.dot(), escape(s)), left_room, ell))
+        .unwrap_or_default();
+    Line::from(vec![
+        Span::raw(head),
+        Span::styled(marks, theme.dim()),
+        Span::styled(service, theme.dim()),
+    ])
 }

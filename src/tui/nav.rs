@@ -1,0 +1,101 @@
+//! Navigation: where the user is — the mode, the focused pane, what the left pane lists, the
+//! cursors and the first line shown of each list, the search under way, the terminal's size.
+//! None of it is saved, and none of it changes the findings.
+
+use ratatui::layout::Rect;
+
+use super::layout;
+use super::mode::{Listing, Mode, Pane};
+use super::search::{Searcher, Target};
+use super::tree::RowPath;
+
+/// The cursors, focus and search.
+#[derive(Debug)]
+pub struct Nav {
+    /// What the keyboard is doing.
+    pub mode: Mode,
+    /// The pane with the keyboard.
+    pub focus: Pane,
+    /// Whether the focused pane fills the screen.
+    pub zoom: bool,
+    /// Whether only rows with findings (and those above them) are shown.
+    pub filter: bool,
+    /// What the left pane lists.
+    pub listing: Listing,
+    /// The selected row of the tree.
+    pub row: usize,
+    /// The first row of the tree shown.
+    pub row_offset: usize,
+    /// The selected line of the control, blast radius or expiring list.
+    pub line: usize,
+    /// The first line of that list shown.
+    pub line_offset: usize,
+    /// The selected line of the hand-off pane.
+    pub item: usize,
+    /// The terminal's size.
+    pub size: Rect,
+    /// The search: typed, or kept for `n` / `N`.
+    pub search: Search,
+}
+
+/// A search and its matches.
+#[derive(Debug, Default)]
+pub struct Search {
+    /// What can be searched in the stack as shown, built on the first search.
+    pub searcher: Option<Searcher>,
+    /// The matches of the last query, best first.
+    pub matches: Vec<Target>,
+    /// The match selected.
+    pub at: usize,
+    /// The row the search started from, to go back to on Esc.
+    pub from: Option<RowPath>,
+}
+
+impl Nav {
+    /// On the tree, at the top, browsing, in a terminal of 80×24 until told its size.
+    pub fn new() -> Nav {
+        Nav {
+            mode: Mode::Browse,
+            focus: Pane::Tree,
+            zoom: false,
+            filter: false,
+            listing: Listing::Tree,
+            row: 0,
+            row_offset: 0,
+            line: 0,
+            line_offset: 0,
+            item: 0,
+            size: Rect::new(0, 0, 80, 24),
+            search: Search::default(),
+        }
+    }
+
+    /// Rows or lines per page in the focused pane.
+    pub fn page(&self) -> usize {
+        layout::page(self.size, self.zoom, self.focus)
+    }
+
+    /// Scrolls the tree so the selected row is in view, without empty rows below the last.
+    pub fn scroll_rows(&mut self, rows: usize) {
+        let height = layout::list_height(self.size, self.zoom, self.focus);
+        self.row_offset = scrolled(self.row, self.row_offset, height);
+        self.row_offset = self.row_offset.min(rows.saturating_sub(height));
+    }
+
+    /// Scrolls the left pane's other listing so the selected line is in view.
+    pub fn scroll_lines(&mut self) {
+        let height = layout::list_height(self.size, self.zoom, self.focus);
+        self.line_offset = scrolled(self.line, self.line_offset, height);
+    }
+}
+
+/// The first line to show so that `at` is in view, moving `top` as little as possible.
+fn scrolled(at: usize, top: usize, height: usize) -> usize {
+    if at < top {
+        at
+    } else if at >= top + height {
+        at + 1 - height
+    } else {
+        top
+    }
+}
