@@ -13,9 +13,9 @@ use toml::value::Datetime;
 mod chunked;
 
 use super::catalog;
+use super::kind::Kind;
 use super::model::*;
 use super::raw::*;
-use crate::analysis::Kind;
 use crate::date::Date;
 use crate::text::{escape, id_problem, suggest};
 
