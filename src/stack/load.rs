@@ -1,6 +1,7 @@
 //! Raw TOML → validated [`Stack`]: every rule of SPEC §1, each failure a [`Diagnostic`] with
 //! line and column. A file that fails any rule loads nothing. This module reads the file and
-//! parses the TOML (big files in pieces, [`chunked`]); [`validate`] checks it table by table.
+//! parses the TOML (big files in pieces: `load/chunked.rs`); `load/validate.rs` then checks it
+//! table by table.
 
 use std::fmt;
 use std::io::Read;
