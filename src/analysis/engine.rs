@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 
 use super::chains::{BrokenChains, Forest, Succ};
-use super::{Finding, Kind, Place, WhatIf};
+use super::{Finding, Kind, Place, WhatIf, rules};
 use crate::date::Date;
 use crate::stack::{AcceptPlace, ControlIdx, Evidence, HandoffIdx, Owner, PartyIdx, Side, Stack};
 
@@ -398,27 +398,42 @@ impl<'s> Engine<'s> {
                 ));
                 continue;
             };
-            let sides: &[Side] = match owner {
-                Owner::Provider => &[Side::Provider],
-                Owner::Consumer => &[Side::Consumer],
-                Owner::Shared => &[Side::Provider, Side::Consumer],
-            };
-            for &side in sides {
+            for &side in rules::responsible(owner) {
                 let f = if side == Side::Provider {
                     row.provider
                 } else {
                     row.consumer
                 };
-                let unexpected =
-                    row.agreed.is_some() && row.assumed.is_some_and(|a| !a.names(side));
                 let place = Place::Handoff {
                     handoff: h,
                     side: Some(side),
                 };
-                if !in_s(f) {
-                    if unexpected {
-                        findings.push(self.finding(Kind::NoMansLand, control, place));
-                    } else if delegates(f) {
+                let level = |a: &Assurance, entry_ev: Evidence| {
+                    let own = node(f).map_or(Evidence::Verified, |n| {
+                        a.level[n as usize].unwrap_or(Evidence::None)
+                    });
+                    if side == Side::Provider {
+                        own.min(entry_ev)
+                    } else {
+                        own
+                    }
+                };
+                // Set when the rules ask whether the side is assured, for a weak-assurance
+                // finding to report.
+                let mut got = Evidence::None;
+                let kind = rules::kind_at(
+                    in_s(f),
+                    rules::unexpected(row.agreed, row.assumed, side),
+                    row.agreed.is_some(),
+                    || delegates(f),
+                    || {
+                        got = level(now, row.now);
+                        got >= self.min_evidence
+                    },
+                );
+                match kind {
+                    None => {}
+                    Some(Kind::BrokenChain) => {
                         let broken = broken.get_or_insert_with(|| {
                             let party_rank = self.ranks.map(|r| &r.party[..]);
                             broken_chains(
@@ -438,75 +453,58 @@ impl<'s> Engine<'s> {
                         finding.chain = path.nodes.iter().map(|&n| nodes[n as usize]).collect();
                         finding.chain_len = path.len;
                         findings.push(finding);
-                    } else {
-                        findings.push(self.finding(Kind::NotDelivered, control, place));
                     }
-                    continue;
-                }
-                if unexpected {
-                    findings.push(self.finding(Kind::Misunderstanding, control, place));
-                    continue;
-                }
-                if row.agreed.is_none() {
-                    findings.push(self.finding(Kind::Unconfirmed, control, place));
-                    continue;
-                }
-                let level = |a: &Assurance, entry_ev: Evidence| {
-                    let own = node(f).map_or(Evidence::Verified, |n| {
-                        a.level[n as usize].unwrap_or(Evidence::None)
-                    });
-                    if side == Side::Provider {
-                        own.min(entry_ev)
-                    } else {
-                        own
-                    }
-                };
-                let got = level(now, row.now);
-                if got >= self.min_evidence {
-                    continue;
-                }
-                let mut finding = self.finding(Kind::WeakAssurance, control, place);
-                finding.assurance = Some(got);
-                let start = node(f);
-                let paths = weak_paths.get_or_insert_with(|| {
-                    WeakPaths::new(edges, now, now_order, stated.map(|st| (st, stated_order)))
-                });
-                let (chain, len, weakest) = match start {
-                    Some(start) => {
-                        let path = paths.now.path(start);
-                        let chain = path.nodes.iter().map(|&n| nodes[n as usize]).collect();
-                        (chain, path.len, paths.weakest[start as usize])
-                    }
-                    None => (vec![f], 1, None),
-                };
-                finding.chain = chain;
-                finding.chain_len = len;
-                finding.weakest = weakest.map(|(h, _)| h);
-                if side == Side::Provider {
-                    finding.chain.insert(0, row.consumer);
-                    finding.chain_len += 1;
-                    if weakest.is_none_or(|(_, ev)| row.now <= ev) {
-                        finding.weakest = Some(h);
-                    }
-                }
-                if let Some(stated) = stated {
-                    let would = level(stated, row.stated);
-                    if would > got {
-                        let lapse = |handoff: HandoffIdx, entry: u32| {
-                            let e = &stack.handoff(handoff).entries[entry as usize];
-                            e.lapse(&stack.documents, as_of).map(|l| (handoff, l))
-                        };
-                        let own = (side == Side::Provider && row.now != row.stated)
-                            .then(|| lapse(h, row.entry))
-                            .flatten();
-                        finding.expired = own.or_else(|| {
-                            let first = start.and_then(|s| paths.expired[s as usize])?;
-                            let e = &edges[first as usize];
-                            lapse(e.handoff, e.entry)
+                    Some(Kind::WeakAssurance) => {
+                        let mut finding = self.finding(Kind::WeakAssurance, control, place);
+                        finding.assurance = Some(got);
+                        let start = node(f);
+                        let paths = weak_paths.get_or_insert_with(|| {
+                            WeakPaths::new(
+                                edges,
+                                now,
+                                now_order,
+                                stated.map(|st| (st, stated_order)),
+                            )
                         });
+                        let (chain, len, weakest) = match start {
+                            Some(start) => {
+                                let path = paths.now.path(start);
+                                let chain = path.nodes.iter().map(|&n| nodes[n as usize]).collect();
+                                (chain, path.len, paths.weakest[start as usize])
+                            }
+                            None => (vec![f], 1, None),
+                        };
+                        finding.chain = chain;
+                        finding.chain_len = len;
+                        finding.weakest = weakest.map(|(h, _)| h);
+                        if side == Side::Provider {
+                            finding.chain.insert(0, row.consumer);
+                            finding.chain_len += 1;
+                            if weakest.is_none_or(|(_, ev)| row.now <= ev) {
+                                finding.weakest = Some(h);
+                            }
+                        }
+                        if let Some(stated) = stated {
+                            let would = level(stated, row.stated);
+                            if would > got {
+                                let lapse = |handoff: HandoffIdx, entry: u32| {
+                                    let e = &stack.handoff(handoff).entries[entry as usize];
+                                    e.lapse(&stack.documents, as_of).map(|l| (handoff, l))
+                                };
+                                let own = (side == Side::Provider && row.now != row.stated)
+                                    .then(|| lapse(h, row.entry))
+                                    .flatten();
+                                finding.expired = own.or_else(|| {
+                                    let first = start.and_then(|s| paths.expired[s as usize])?;
+                                    let e = &edges[first as usize];
+                                    lapse(e.handoff, e.entry)
+                                });
+                            }
+                        }
+                        findings.push(finding);
                     }
+                    Some(kind) => findings.push(self.finding(kind, control, place)),
                 }
-                findings.push(finding);
             }
         }
 

@@ -7,6 +7,7 @@ mod chains;
 mod engine;
 mod explain;
 mod notes;
+mod rules;
 
 use crate::date::Date;
 use crate::stack::{ControlIdx, Evidence, HandoffIdx, Lapse, PartyIdx, Side, Stack};
