@@ -13,6 +13,11 @@ mod chunked;
 mod oscal;
 mod validate;
 
+/// Fuzzer bytes through the chunked parser, checked against a whole-document parse: shared by
+/// the `chunked` fuzz target and the tests.
+#[doc(hidden)]
+pub use chunked::exercise as exercise_chunked;
+
 use super::model::*;
 use super::raw::*;
 use crate::text::{escape, suggest};
