@@ -599,7 +599,7 @@ mod tests {
 
     /// Tables and lines that make cutting hard, each valid after any other: headers inside
     /// strings and arrays, comments, spaced headers, sub-tables, escapes, multi-line strings.
-    const TABLES: [&str; 15] = [
+    const TABLES: [&str; 19] = [
         "[[party]]\nid = \"a\"\n",
         "[[party]] # a comment\nid = \"b\"\nrequires = [\n  \"X\", # [[party]]\n  \"Y\",\n]\n",
         "[[ party ]]\nid = 'c'\nnotes = '''\n[[party]]\n'''\n",
@@ -609,7 +609,11 @@ mod tests {
         "[[handoff]]\nconsumer = \"a\"\nprovider = \"c\"\ncontrols = { X = \"provider\", Y = { assumed = \"consumer\" } }\n",
         "[[control]]\nid = \"X\"\nname = \"\"\"\nmulti\n[[control]]\n\"\"\"\nrefs = [\n\"a\", \"b\",\n]\n",
         "[[control]]\nid = \"Y\"\nname = \"y\"\n",
-        "[[layer]]\nid = \"l\"\n",
+        "[[layer]]\nid = \"l\"\nname = \"Layer\"\n",
+        "[[control]]\nid = \"Z\"\nname = \"z\"\nfamily = \"F\"\ndescription = \"d\"\nrefs = [\"R 1\"]\n",
+        "[[handoff]]\nconsumer = \"c\"\nprovider = \"a\"\nservice = \"s\"\nagreement = \"MSA\"\nmodel = \"saas\"\n",
+        "[[accept]]\ncontrol = \"Y\"\nkind = \"weak-assurance\"\nreason = \"r\"\nconsumer = \"a\"\nprovider = \"b\"\nservice = \"s\"\nuntil = 2027-03-31\nby = \"me\"\nticket = \"T-1\"\n",
+        "[[evidence]]\nid = \"rep\"\nlevel = \"verified\"\ntitle = \"t\"\nissuer = \"i\"\nparty = \"a\"\nissued = 2025-04-15\nref = \"vault://r\"\n",
         "[[accept]]\ncontrol = \"X\"\nkind = \"unassigned\"\nreason = \"r\"\nparty = \"a\"\n",
         "[[evidence]]\nid = \"doc\"\nlevel = \"attested\"\ncovers = [\"X\"]\nexpires = 2026-01-01\n",
         "# a comment with [[party]] in it\n\n",
