@@ -1859,3 +1859,159 @@ fn xlsx_is_refused_on_a_terminal_with_a_hint() {
         "no workbook bytes on the terminal: {out}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// issue 14: a schema every validator reads
+
+/// The id pattern of `stackgap schema`, compiled alone.
+fn id_validator(schema: &Value) -> jsonschema::Validator {
+    jsonschema::draft202012::options()
+        .build(&schema["$defs"]["id"])
+        .expect("the id schema compiles")
+}
+
+/// Every character the loader refuses in an id (`a?b`), as code points.
+fn refused_by_the_loader() -> Vec<u32> {
+    (0..=0x10FFFFu32)
+        .filter_map(char::from_u32)
+        .filter(|c| stackgap::text::id_problem(&format!("a{c}b")).is_some())
+        .map(|c| c as u32)
+        .collect()
+}
+
+#[test]
+fn the_schema_id_pattern_refuses_exactly_what_the_loader_refuses() {
+    let schema_text = run_ok(&["schema"], 0);
+    for class in ["\\p{", "\\P{", "\\\\p{", "\\\\P{"] {
+        assert!(
+            !schema_text.contains(class),
+            "the schema uses a Unicode property class ({class}), which Python's `re` and other \
+             validators reject"
+        );
+    }
+    let schema: Value = serde_json::from_str(&schema_text).expect("schema is JSON");
+    let ids = id_validator(&schema);
+    let refused_by_schema: Vec<u32> = (0..=0x10FFFFu32)
+        .filter_map(char::from_u32)
+        .filter(|c| !ids.is_valid(&Value::String(format!("a{c}b"))))
+        .map(|c| c as u32)
+        .collect();
+    assert_eq!(refused_by_schema, refused_by_the_loader());
+    assert!(!ids.is_valid(&Value::String(String::new())), "an empty id");
+}
+
+/// Python and its `jsonschema` package (pip install jsonschema check-jsonschema), or `None`
+/// when this machine lacks them (CI installs them: .ci/run).
+fn python_with_jsonschema() -> Option<&'static str> {
+    let ok = Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        common::missing_tool("python3 with the jsonschema package");
+        return None;
+    }
+    Some("python3")
+}
+
+/// What Python's `jsonschema` says of the schema and of each instance, and which code points
+/// the id pattern refuses.
+const PYTHON_CHECK: &str = r#"
+import json, re, sys
+import jsonschema
+schema = json.load(open(sys.argv[1], encoding="utf-8"))
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema)
+verdicts = {}
+for path in sys.argv[2:]:
+    instance = json.load(open(path, encoding="utf-8"))
+    verdicts[path] = sorted(e.message for e in validator.iter_errors(instance))
+ids = jsonschema.Draft202012Validator(schema["$defs"]["id"])
+refused = [c for c in range(0x110000)
+           if not 0xD800 <= c <= 0xDFFF and not ids.is_valid("a" + chr(c) + "b")]
+print(json.dumps({"verdicts": verdicts, "refused": refused}))
+"#;
+
+#[test]
+fn python_jsonschema_and_check_jsonschema_accept_the_schema_and_validate_the_samples() {
+    let Some(python) = python_with_jsonschema() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let schema = write(dir.path(), "stack.schema.json", &run_ok(&["schema"], 0));
+    let mut good: Vec<String> = Vec::new();
+    for (i, sample) in sample_stacks().iter().enumerate() {
+        let stack = stack_as_json(&std::fs::read_to_string(sample).expect("read sample"));
+        good.push(write(
+            dir.path(),
+            &format!("sample-{i}.json"),
+            &stack.to_string(),
+        ));
+    }
+    good.push(write(
+        dir.path(),
+        "small.json",
+        &stack_as_json(SMALL).to_string(),
+    ));
+    let mut broken = stack_as_json(SMALL);
+    broken["party"][0]["id"] = "sh\u{200b}op".into();
+    let broken = write(dir.path(), "broken.json", &broken.to_string());
+
+    let mut args = vec!["-c", PYTHON_CHECK, schema.as_str()];
+    args.extend(good.iter().map(String::as_str));
+    args.push(&broken);
+    let out = Command::new(python)
+        .args(&args)
+        .output()
+        .expect("python runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said: Value = serde_json::from_slice(&out.stdout).expect("the script's JSON");
+    for path in &good {
+        assert_eq!(said["verdicts"][path], serde_json::json!([]), "{path}");
+    }
+    assert!(
+        said["verdicts"][&broken]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "Python accepts an id with a zero-width space"
+    );
+    let refused: Vec<u32> = serde_json::from_value(said["refused"].clone()).expect("code points");
+    assert_eq!(
+        refused,
+        refused_by_the_loader(),
+        "Python's `re` reads the pattern as Rust does"
+    );
+
+    // check-jsonschema, in each of its regular-expression dialects.
+    if Command::new("check-jsonschema")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        common::missing_tool("check-jsonschema");
+        return;
+    }
+    for dialect in ["default", "nonunicode", "python"] {
+        let mut args = vec!["--regex-variant", dialect, "--schemafile", schema.as_str()];
+        args.extend(good.iter().map(String::as_str));
+        let out = Command::new("check-jsonschema")
+            .args(&args)
+            .output()
+            .expect("check-jsonschema runs");
+        assert!(
+            out.status.success(),
+            "{dialect}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        let out = Command::new("check-jsonschema")
+            .args(["--regex-variant", dialect, "--schemafile", &schema, &broken])
+            .output()
+            .expect("check-jsonschema runs");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{dialect}: refuses the broken stack"
+        );
+    }
+}
