@@ -209,19 +209,27 @@ fn markdown_has_the_summary_a_table_per_handoff_and_root_cause_chains() {
     let summary = &report["summary"];
 
     assert!(md.starts_with("# stackgap review: Northwind Logistics"));
-    for (row, key) in [
-        ("Parties", "parties"),
-        ("Hand-offs", "handoffs"),
-        ("Gaps", "gaps"),
-        ("Warnings", "warnings"),
-        ("Accepted", "accepted"),
+    // Gaps and warnings are the open ones; the demo accepts nothing.
+    let findings = report["findings"].as_array().expect("findings");
+    let open = |severity: &str| {
+        findings
+            .iter()
+            .filter(|f| f["severity"] == severity && f["accepted"] == false)
+            .count()
+    };
+    assert_eq!(summary["accepted"], 0);
+    for (row, value) in [
+        ("Parties", summary["parties"].to_string()),
+        ("Hand-offs", summary["handoffs"].to_string()),
+        ("Gaps", open("gap").to_string()),
+        ("Warnings", open("warning").to_string()),
+        ("Accepted", "none".to_string()),
     ] {
-        let want = format!("| {row} | {} |", summary[key]);
+        let want = format!("| {row} | {value} |");
         assert!(md.contains(&want), "summary lacks {want:?}");
     }
 
     // One table per hand-off that has findings, each finding a row with its why.
-    let findings = report["findings"].as_array().expect("findings");
     let mut places: Vec<String> = Vec::new();
     for f in findings {
         let s = |k: &str| f[k].as_str().unwrap_or_default();
@@ -261,9 +269,11 @@ fn markdown_has_the_summary_a_table_per_handoff_and_root_cause_chains() {
     assert_eq!(rows.len(), findings.len(), "one row per finding");
     for (row, f) in rows.iter().zip(findings) {
         let control = f["control"].as_str().expect("control");
+        // The control is named beside its id.
+        let name = f["control_name"].as_str().expect("control_name");
         assert!(
             row.contains(&format!(
-                "| {} | {control} |",
+                "| {} | {control} ({name}) |",
                 f["kind"].as_str().expect("kind")
             )),
             "row {row:?} is not {control}"
@@ -2014,4 +2024,92 @@ fn python_jsonschema_and_check_jsonschema_accept_the_schema_and_validate_the_sam
             "{dialect}: refuses the broken stack"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// issue 14: reports that name things
+
+#[test]
+fn text_and_markdown_name_controls_and_count_accepted_findings_apart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let small = write(dir.path(), "small.toml", SMALL);
+    let out = run_ok(&["check", &small, "--as-of", AS_OF], 1);
+    for line in [
+        "  GAP      not-delivered    IAM (Access reviews, provider side): ",
+        "  ACCEPTED not-delivered    BK (Backups, provider side): ",
+        "  GAP      unassigned       LOG (Logging): ",
+    ] {
+        assert!(out.contains(line), "{line:?} in\n{out}");
+    }
+    // Open findings by severity, accepted ones apart and named by theirs.
+    assert!(
+        out.ends_with("\n2 gaps, 1 warning, 1 accepted gap, 0 notes\n"),
+        "{out}"
+    );
+    let md = run_ok(
+        &["check", &small, "--format", "markdown", "--as-of", AS_OF],
+        1,
+    );
+    for row in [
+        "| Gaps | 2 |",
+        "| Warnings | 1 |",
+        "| Accepted | 1 gap |",
+        "| gap | not-delivered | IAM (Access reviews) | provider |",
+    ] {
+        assert!(md.contains(row), "{row:?} in\n{md}");
+    }
+
+    // The sample with an accepted gap, as issue 14 quotes it.
+    let healthcare = sample("healthcare-records.toml");
+    let out = run_ok(&["check", &healthcare, "--as-of", AS_OF], 1);
+    assert!(
+        out.ends_with("\n6 gaps, 3 warnings, 1 accepted gap, 0 notes\n"),
+        "{out}"
+    );
+    // The JSON summary keeps SPEC §4's meaning: gaps count the accepted one too.
+    let report = json(
+        &["check", &healthcare, "--format", "json", "--as-of", AS_OF],
+        1,
+    );
+    assert_eq!(report["summary"]["gaps"], 7);
+    assert_eq!(report["summary"]["accepted"], 1);
+
+    // A control whose name is its id is not named twice.
+    let bare = write(
+        dir.path(),
+        "bare.toml",
+        &SMALL.replace("name = \"Logging\"", "name = \"LOG\""),
+    );
+    let out = run_ok(&["check", &bare, "--as-of", AS_OF], 1);
+    assert!(out.contains("  GAP      unassigned       LOG: "), "{out}");
+}
+
+#[test]
+fn json_names_each_control_beside_its_id_and_changes_nothing_else() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let small = write(dir.path(), "small.toml", SMALL);
+    let raw = run_ok(&["check", &small, "--format", "json", "--as-of", AS_OF], 1);
+    assert!(
+        raw.contains(
+            "\"control\": \"BK\",\n      \"control_name\": \"Backups\",\n      \"control_family\": null,\n      \"consumer\": \"shop\","
+        ),
+        "the name and family follow the id: {raw}"
+    );
+    let report: Value = serde_json::from_str(&raw).expect("JSON");
+    let bk = &report["findings"][1];
+    assert_eq!(bk["control"], "BK");
+    assert_eq!(bk["control_name"], "Backups");
+    assert_eq!(bk["control_family"], Value::Null);
+    let demo = json(
+        &[
+            "check",
+            &sample("demo.toml"),
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+        ],
+        1,
+    );
+    assert_eq!(demo["findings"][0]["control_family"], "Keys & encryption");
 }
