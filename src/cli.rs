@@ -28,7 +28,8 @@ const CHECK_EXAMPLES: &str = "\
 Examples:
   stackgap check stack.toml
   stackgap check stack.toml --format json > findings.json
-  stackgap check - --format sarif < stack.toml > stackgap.sarif
+  stackgap check stack.toml --format sarif > stackgap.sarif
+  stackgap check - --format sarif --stdin-name stacks/prod.toml < stacks/prod.toml
   stackgap check stack.toml --control BREACH-NOTIFY
   stackgap check stack.toml --without cloudstore --min-evidence attested
   stackgap check stack.toml --as-of 2027-04-01 --fail-on warning
@@ -205,6 +206,50 @@ pub struct ExportArgs {
     /// What-ifs and analysis options.
     #[command(flatten)]
     pub what_if: WhatIfArgs,
+    /// Options of --format sarif.
+    #[command(flatten)]
+    pub sarif: SarifArgs,
+}
+
+/// Options of the SARIF output (`check` and `export`), refused with any other format.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "SARIF options")]
+pub struct SarifArgs {
+    /// The root the stack file's URI is relative to, written as %SRCROOT% [default: the git
+    /// top level of the stack file's folder, else the current directory].
+    #[arg(long, value_name = "DIR")]
+    pub uri_base: Option<PathBuf>,
+    /// The path to name standard input by (FILE `-`), relative to the root.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_name: Option<String>,
+    /// Accepted findings: suppressed with the accept's reason, until, by and ticket, or left out
+    /// [default: suppress].
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub accepted: Option<AcceptedArg>,
+}
+
+impl SarifArgs {
+    /// The first SARIF option given, to refuse it with another format.
+    pub fn given(&self) -> Option<&'static str> {
+        if self.uri_base.is_some() {
+            Some("--uri-base")
+        } else if self.stdin_name.is_some() {
+            Some("--stdin-name")
+        } else if self.accepted.is_some() {
+            Some("--accepted")
+        } else {
+            None
+        }
+    }
+}
+
+/// What SARIF does with accepted findings.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum AcceptedArg {
+    /// A result with a suppression (status accepted) that code scanning shows as dismissed.
+    Suppress,
+    /// No result: the finding is left out of the log.
+    Omit,
 }
 
 /// Formats of `export`.
@@ -263,6 +308,9 @@ pub struct CheckArgs {
     /// What-ifs and analysis options.
     #[command(flatten)]
     pub what_if: WhatIfArgs,
+    /// Options of --format sarif.
+    #[command(flatten)]
+    pub sarif: SarifArgs,
 }
 
 /// `stackgap catalog`.
