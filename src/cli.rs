@@ -144,9 +144,9 @@ pub enum Command {
         after_help = "Example:\n  stackgap schema > stackgap.schema.json\n  then start a stack file with:  #:schema ./stackgap.schema.json"
     )]
     Schema,
-    /// List the built-in controls.
+    /// List the built-in controls, or the controls a stack can use (FILE).
     #[command(
-        after_help = "Examples:\n  stackgap catalog\n  stackgap catalog --format json | jq '.[].id'"
+        after_help = "Examples:\n  stackgap catalog\n  stackgap catalog stack.toml            its own controls and its catalog's (builtin, none or OSCAL)\n  stackgap catalog --format json | jq '.[].id'"
     )]
     Catalog(CatalogArgs),
     /// Print a shell completion script.
@@ -158,9 +158,31 @@ pub enum Command {
         #[arg(value_enum)]
         shell: Shell,
     },
-    /// Print the man page (roff).
-    #[command(after_help = "Example:\n  stackgap man > stackgap.1 && man ./stackgap.1")]
-    Man,
+    /// Print the man page of stackgap or of a subcommand; --all -o DIR writes every page.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
+}
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  stackgap man > stackgap.1 && man ./stackgap.1
+  stackgap man check > stackgap-check.1
+  stackgap man import matrix > stackgap-import-matrix.1
+  stackgap man --all -o /usr/local/share/man/man1     stackgap.1, stackgap-check.1, …";
+
+/// `stackgap man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (e.g. `check`, `import matrix`); stackgap's own page
+    /// when omitted.
+    #[arg(value_name = "SUBCOMMAND", conflicts_with = "all")]
+    pub command: Vec<String>,
+    /// Write every page, one file each (stackgap.1, stackgap-check.1, …), into the folder -o.
+    #[arg(long, requires = "output")]
+    pub all: bool,
+    /// The folder --all writes into (created when missing).
+    #[arg(short, long, value_name = "DIR", requires = "all")]
+    pub output: Option<PathBuf>,
 }
 
 const EXPORT_EXAMPLES: &str = "\
@@ -316,6 +338,9 @@ pub struct CheckArgs {
 /// `stackgap catalog`.
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
+    /// A stack file (`-` reads standard input): list the controls it can use — its catalog's
+    /// (built-in, none or OSCAL) and its own [[control]] tables.
+    pub file: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CatalogFormat::Text)]
     pub format: CatalogFormat,

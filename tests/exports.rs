@@ -2555,3 +2555,49 @@ fn json_names_each_control_beside_its_id_and_changes_nothing_else() {
     );
     assert_eq!(demo["findings"][0]["control_family"], "Keys & encryption");
 }
+
+// ---------------------------------------------------------------------------------------------
+// issue 14: a man page per subcommand
+
+#[test]
+fn man_prints_each_subcommands_page_and_writes_them_all() {
+    let check = run_ok(&["man", "check"], 0);
+    assert!(check.contains(".TH stackgap-check 1"), "{check}");
+    assert!(check.contains("\\-\\-uri\\-base"), "check's own options");
+    let matrix = run_ok(&["man", "import", "matrix"], 0);
+    assert!(matrix.contains(".TH stackgap-import-matrix 1"), "{matrix}");
+    let out = run(&["man", "chekc"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("did you mean `check`?"));
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join("man1");
+    let out = run(&["man", "--all", "-o", &folder.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut pages: Vec<String> = std::fs::read_dir(&folder)
+        .expect("the folder is made")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    assert_eq!(
+        pages,
+        [
+            "stackgap-catalog.1",
+            "stackgap-check.1",
+            "stackgap-completions.1",
+            "stackgap-diff.1",
+            "stackgap-export.1",
+            "stackgap-import-matrix.1",
+            "stackgap-import-oscal-ssp.1",
+            "stackgap-import.1",
+            "stackgap-man.1",
+            "stackgap-schema.1",
+            "stackgap.1",
+        ]
+    );
+    assert_eq!(
+        std::fs::read_to_string(folder.join("stackgap-check.1")).expect("page"),
+        check,
+        "the file is the page `man check` prints"
+    );
+}
