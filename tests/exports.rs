@@ -2557,6 +2557,99 @@ fn json_names_each_control_beside_its_id_and_changes_nothing_else() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// issue 14: diff of a renamed service, and its Markdown verdict
+
+#[test]
+fn diff_follows_a_renamed_service_and_its_markdown_gives_a_verdict() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old = write(dir.path(), "old.toml", SMALL);
+    // The only hand-off between shop and saas: its service renamed, nothing else.
+    let renamed = write(
+        dir.path(),
+        "renamed.toml",
+        &SMALL.replace("service = \"CRM\"", "service = \"CRM (EU)\""),
+    );
+    let out = run_ok(&["diff", &old, &renamed, "--as-of", AS_OF], 0);
+    assert_eq!(
+        out,
+        "0 added, 0 removed, 0 changed, 0 newly accepted, 0 no longer accepted; 0 new unaccepted gap(s)\n"
+    );
+    let md = run_ok(
+        &[
+            "diff", &old, &renamed, "--as-of", AS_OF, "--format", "markdown",
+        ],
+        0,
+    );
+    assert!(
+        md.starts_with("## stackgap diff: small\n\n**No new gaps.**\n\n| Change |"),
+        "{md}"
+    );
+
+    // A renamed service that also breaks something: the change is at the new name.
+    let worse = write(
+        dir.path(),
+        "worse.toml",
+        &SMALL
+            .replace("service = \"CRM\"", "service = \"CRM (EU)\"")
+            .replace(
+                "IAM = \"provider\"",
+                "IAM = \"provider\"\nLOG = \"provider\"",
+            ),
+    );
+    let out = run_ok(&["diff", &old, &worse, "--as-of", AS_OF], 1);
+    assert!(
+        out.lines().any(|l| l.starts_with(
+            "+ added    LOG not-delivered (gap) at shop → saas (CRM (EU)), provider side"
+        )),
+        "{out}"
+    );
+    assert!(
+        !out.contains("IAM") && !out.contains("BK"),
+        "the findings that only moved to the new name are unchanged: {out}"
+    );
+    let md = run_ok(
+        &[
+            "diff", &old, &worse, "--as-of", AS_OF, "--format", "markdown",
+        ],
+        1,
+    );
+    assert!(md.contains("\n**1 new gap.**\n"), "{md}");
+
+    // Two hand-offs between the pair: a service changed there is not taken for a rename.
+    let two = SMALL.replace(
+        "[[accept]]",
+        "[[handoff]]\nconsumer = \"shop\"\nprovider = \"saas\"\nservice = \"Mail\"\ncontrols = { LOG = \"consumer\" }\n\n[[accept]]",
+    );
+    let before = write(dir.path(), "two.toml", &two);
+    let after = write(
+        dir.path(),
+        "two-renamed.toml",
+        &two.replace("service = \"CRM\"", "service = \"CRM (EU)\""),
+    );
+    let doc = json(
+        &[
+            "diff", &before, &after, "--as-of", AS_OF, "--format", "json",
+        ],
+        1,
+    );
+    assert!(
+        doc["summary"]["added"].as_u64().is_some_and(|n| n > 0),
+        "{doc}"
+    );
+    assert!(
+        doc["summary"]["removed"].as_u64().is_some_and(|n| n > 0),
+        "{doc}"
+    );
+    let md = run_ok(
+        &[
+            "diff", &before, &after, "--as-of", AS_OF, "--format", "markdown",
+        ],
+        1,
+    );
+    assert!(md.contains("\n**1 new gap.**\n"), "{md}");
+}
+
+// ---------------------------------------------------------------------------------------------
 // issue 14: a man page per subcommand
 
 #[test]
