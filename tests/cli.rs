@@ -846,3 +846,66 @@ fn catalog_of_a_stack_lists_its_catalog_and_its_own_controls() {
     assert!(out.stdout.is_empty());
     assert!(text(&out.stderr).contains("nope.json"));
 }
+
+#[test]
+fn an_unknown_oscal_control_names_the_catalog_and_suggests_only_the_same_control() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_stack(dir.path(), "nist.json", OSCAL);
+    for (wanted, help) in [
+        // The same control written another way.
+        ("AC-2", Some("ac-2")),
+        ("ac-02", Some("ac-2")),
+        ("ac-2(1)", Some("ac-2.1")),
+        ("AC-2 (1)", Some("ac-2.1")),
+        // One slip, the same numbers.
+        ("ac_2", Some("ac-2")),
+        ("pe-2.", Some("pe-2")),
+        // Other controls, never typos: another number, another family.
+        ("ac-22", None),
+        ("ac-21", None),
+        ("pe-9", None),
+        ("xx-2", None),
+        ("ca-2", None),
+    ] {
+        let stack = write_stack(
+            dir.path(),
+            "stack.toml",
+            &format!(
+                "[stack]\nname = \"x\"\ncatalog = \"oscal:nist.json\"\n[[party]]\nid = \"a\"\nrequires = [{}]\n",
+                toml::Value::String(wanted.into())
+            ),
+        );
+        let out = run(&["check", &stack]);
+        assert_eq!(out.status.code(), Some(2), "{wanted}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "unknown control `{wanted}`: not in the OSCAL catalog \"nist.json\" nor a [[control]] of the stack"
+            )),
+            "{wanted}: {stderr}"
+        );
+        match help {
+            Some(id) => assert!(
+                stderr.contains(&format!("help: did you mean `{id}`?")),
+                "{wanted}: {stderr}"
+            ),
+            None => {
+                assert!(!stderr.contains("did you mean"), "{wanted}: {stderr}");
+                assert!(
+                    stderr.contains(
+                        "help: check the id in nist.json, or declare it as a [[control]] first"
+                    ),
+                    "{wanted}: {stderr}"
+                );
+            }
+        }
+    }
+    // Without an OSCAL catalog, an unknown control reads as before.
+    let stack = write_stack(
+        dir.path(),
+        "builtin.toml",
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"a\"\nrequires = [\"BACKUPS\"]\n",
+    );
+    let stderr = text(&run(&["check", &stack]).stderr);
+    assert!(stderr.contains("unknown control `BACKUPS`\n"), "{stderr}");
+}

@@ -270,6 +270,7 @@ pub fn load_str(text: &str, name: &str, base_dir: Option<&Path>) -> Result<Stack
         text,
         line_starts: line_starts(text),
         diags: Vec::new(),
+        oscal: None,
     };
     let stack = v.stack(raw, base_dir);
     if v.diags.is_empty() {
@@ -349,6 +350,8 @@ struct Validator<'t> {
     /// newlines from the start for every entry made loading quadratic in the file size.
     line_starts: Vec<usize>,
     diags: Vec<Diagnostic>,
+    /// The path of the stack's OSCAL catalog, which an unknown control's error names.
+    oscal: Option<String>,
 }
 
 /// Byte offsets of the starts of the text's lines.
@@ -414,7 +417,23 @@ impl Validator<'_> {
         known: &HashMap<String, u32>,
     ) -> Option<u32> {
         let found = known.get(id.text()).copied();
-        if found.is_none() {
+        if found.is_none()
+            && what == "control"
+            && let Some(catalog) = &self.oscal
+        {
+            let message = format!(
+                "unknown control `{}`: not in the OSCAL catalog {catalog:?} nor a [[control]] of the stack",
+                id.text()
+            );
+            let help = close_oscal_id(id.text(), known.keys().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"))
+                .or_else(|| {
+                    Some(format!(
+                        "check the id in {catalog}, or declare it as a [[control]] first"
+                    ))
+                });
+            self.error(id.at(), message, help);
+        } else if found.is_none() {
             let help = suggest(id.text(), known.keys().map(String::as_str))
                 .map(|s| format!("did you mean `{s}`?"))
                 .or_else(|| Some(format!("declare it as a [[{what}]] first")));
@@ -511,6 +530,7 @@ impl Validator<'_> {
             })),
             CatalogSource::None => {}
             CatalogSource::Oscal(path) => {
+                self.oscal = Some(path.clone());
                 let at = header.catalog.as_ref().map_or(0, |c| c.span().start);
                 match load_oscal(path, base_dir) {
                     Ok(list) => controls.extend(list),
@@ -1036,6 +1056,43 @@ fn load_oscal(path: &str, base_dir: Option<&Path>) -> Result<Vec<Control>, Strin
         return Err(format!("OSCAL catalog {path:?} lists no controls"));
     }
     Ok(out)
+}
+
+/// The catalog id an unknown OSCAL id most likely meant, only when it is the same control
+/// written another way (`AC-2`, `ac-02`, `ac-2(1)` for `ac-2.1`) or one slip away with the same
+/// numbers (`ac_2`): `ac-22` or `pe-9` are other controls, never typos of `ac-2` or `pe-2`.
+fn close_oscal_id<'a>(wanted: &str, ids: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    /// Lower case, `(1)` as `.1`, and no leading zeros: `AC-02(1)` is `ac-2.1`.
+    fn normal(id: &str) -> String {
+        let lower = id.to_lowercase().replace('(', ".").replace(')', "");
+        let mut out = String::with_capacity(lower.len());
+        let mut chars = lower.chars().peekable();
+        let mut in_number = false;
+        while let Some(c) = chars.next() {
+            if c == '0' && !in_number && chars.peek().is_some_and(char::is_ascii_digit) {
+                continue;
+            }
+            in_number = c.is_ascii_digit();
+            out.push(c);
+        }
+        out
+    }
+    fn numbers(id: &str) -> Vec<&str> {
+        id.split(|c: char| !c.is_ascii_digit())
+            .filter(|n| !n.is_empty())
+            .collect()
+    }
+    let wanted = normal(wanted);
+    let mut best: Option<(usize, &str)> = None;
+    for id in ids {
+        let candidate = normal(id);
+        let d = crate::text::edit_distance(&wanted, &candidate);
+        let close = d == 0 || (d == 1 && numbers(&wanted) == numbers(&candidate));
+        if close && best.is_none_or(|b| (d, id) < b) {
+            best = Some((d, id));
+        }
+    }
+    best.map(|(_, id)| id)
 }
 
 impl fmt::Display for Diagnostic {
