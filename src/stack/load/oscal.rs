@@ -84,3 +84,43 @@ pub(super) fn controls(path: &str, base_dir: Option<&Path>) -> Result<Vec<Contro
     }
     Ok(out)
 }
+
+/// The catalog id an unknown OSCAL id most likely meant, only when it is the same control
+/// written another way (`AC-2`, `ac-02`, `ac-2(1)` for `ac-2.1`) or one slip away with the same
+/// numbers (`ac_2`): `ac-22` or `pe-9` are other controls, never typos of `ac-2` or `pe-2`.
+pub(super) fn close_oscal_id<'a>(
+    wanted: &str,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    /// Lower case, `(1)` as `.1`, and no leading zeros: `AC-02(1)` is `ac-2.1`.
+    fn normal(id: &str) -> String {
+        let lower = id.to_lowercase().replace('(', ".").replace(')', "");
+        let mut out = String::with_capacity(lower.len());
+        let mut chars = lower.chars().peekable();
+        let mut in_number = false;
+        while let Some(c) = chars.next() {
+            if c == '0' && !in_number && chars.peek().is_some_and(char::is_ascii_digit) {
+                continue;
+            }
+            in_number = c.is_ascii_digit();
+            out.push(c);
+        }
+        out
+    }
+    fn numbers(id: &str) -> Vec<&str> {
+        id.split(|c: char| !c.is_ascii_digit())
+            .filter(|n| !n.is_empty())
+            .collect()
+    }
+    let wanted = normal(wanted);
+    let mut best: Option<(usize, &str)> = None;
+    for id in ids {
+        let candidate = normal(id);
+        let d = crate::text::edit_distance(&wanted, &candidate);
+        let close = d == 0 || (d == 1 && numbers(&wanted) == numbers(&candidate));
+        if close && best.is_none_or(|b| (d, id) < b) {
+            best = Some((d, id));
+        }
+    }
+    best.map(|(_, id)| id)
+}

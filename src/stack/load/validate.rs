@@ -41,6 +41,7 @@ pub(super) fn validate(
         text,
         line_starts: line_starts(text),
         diags: Vec::new(),
+        oscal: None,
     };
     let stack = v.stack(raw, base_dir);
     (stack, v.diags)
@@ -53,6 +54,8 @@ struct Validator<'t> {
     /// newlines from the start for every entry made loading quadratic in the file size.
     line_starts: Vec<usize>,
     diags: Vec<Diagnostic>,
+    /// The path of the stack's OSCAL catalog, which an unknown control's error names.
+    oscal: Option<String>,
 }
 
 /// Byte offsets of the starts of the text's lines.
@@ -149,7 +152,23 @@ impl Validator<'_> {
     /// The index of a declared id; an unknown one is an error with a suggestion.
     fn reference(&mut self, what: &str, id: &impl Located, known: &Ids) -> Option<u32> {
         let found = known.get(id.text()).copied();
-        if found.is_none() {
+        if found.is_none()
+            && what == "control"
+            && let Some(catalog) = &self.oscal
+        {
+            let message = format!(
+                "unknown control `{}`: not in the OSCAL catalog {catalog:?} nor a [[control]] of the stack",
+                id.text()
+            );
+            let help = super::oscal::close_oscal_id(id.text(), known.keys().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"))
+                .or_else(|| {
+                    Some(format!(
+                        "check the id in {catalog}, or declare it as a [[control]] first"
+                    ))
+                });
+            self.error(id.at(), message, help);
+        } else if found.is_none() {
             let help = suggest(id.text(), known.keys().map(String::as_str))
                 .map(|s| format!("did you mean `{s}`?"))
                 .or_else(|| Some(format!("declare it as a [[{what}]] first")));

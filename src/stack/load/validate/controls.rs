@@ -21,6 +21,10 @@ impl Validator<'_> {
         base_dir: Option<&Path>,
     ) -> (Vec<Control>, Ids) {
         let mut controls = Vec::new();
+        if let CatalogSource::Oscal(path) = source {
+            // An unknown control's error then names the catalog it is not in.
+            self.oscal = Some(path.clone());
+        }
         match source {
             CatalogSource::Builtin => controls.extend(catalog::BUILTIN.iter().map(|b| Control {
                 id: b.id.into(),
