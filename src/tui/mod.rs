@@ -166,10 +166,7 @@ impl Explorer {
     /// An explorer as [`run`] opens it; `text` is the stack file as read (the baseline for
     /// saving) and `color` whether colours may be used.
     pub fn new(options: Options, text: String, color: bool) -> Explorer {
-        let theme = Theme {
-            color,
-            ascii: options.ascii,
-        };
+        let theme = Theme::new(color, options.ascii);
         let app = App::new(
             options.stack,
             text,

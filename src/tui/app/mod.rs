@@ -59,7 +59,12 @@ fn screen<'a>(
     notice: Option<&'a Notice>,
 ) -> Screen<'a> {
     Screen {
-        theme,
+        // A room watching a projector gets the high-contrast palette.
+        theme: if session.presenter() {
+            theme.for_room()
+        } else {
+            theme
+        },
         stack: session.shown(),
         report: &derived.report,
         what_if: &session.what_if,

@@ -26,10 +26,7 @@ use crate::date::Date;
 use crate::stack::load::DEMO;
 use crate::stack::{Side, Stack, load_demo};
 
-const PLAIN: Theme = Theme {
-    color: false,
-    ascii: false,
-};
+const PLAIN: Theme = Theme::new(false, false);
 
 fn as_of() -> Date {
     Date::parse("2026-11-28").expect("a valid date")
