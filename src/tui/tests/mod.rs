@@ -7,6 +7,7 @@ mod editing;
 mod navigation;
 mod saving;
 mod snapshots;
+mod terminals;
 mod views;
 
 use std::path::{Path, PathBuf};
