@@ -24,6 +24,11 @@ impl Tmux {
     /// Starts `command` in a detached 120×40 session; `None` when tmux is not installed (the
     /// test then skips, or fails under CI: `common::missing_tool`).
     fn start(command: &str, dir: &Path) -> Option<Tmux> {
+        Tmux::start_with("/dev/null", command, dir)
+    }
+
+    /// The same, with a tmux configuration file.
+    fn start_with(conf: &str, command: &str, dir: &Path) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             return None;
         }
@@ -38,7 +43,7 @@ impl Tmux {
         let dir = dir.to_str().expect("a UTF-8 temporary path");
         tmux.run(&[
             "-f",
-            "/dev/null",
+            conf,
             "new-session",
             "-d",
             "-s",
@@ -125,8 +130,9 @@ fn sample(name: &str) -> (tempfile::TempDir, PathBuf, String) {
 /// Starts the explorer on `path`; the shell writes its exit code next to it.
 fn explore(dir: &Path, path: &Path) -> Option<(Tmux, PathBuf)> {
     let exit = dir.join("exit-code");
+    // A UTF-8 locale, whatever the machine's: another draws in ASCII.
     let command = format!(
-        "{} {} --as-of {AS_OF}; echo $? > {}",
+        "LC_ALL=C.UTF-8 {} {} --as-of {AS_OF}; echo $? > {}",
         quote(Path::new(env!("CARGO_BIN_EXE_stackgap"))),
         quote(path),
         quote(&exit)
@@ -306,4 +312,83 @@ fn y_reaches_the_clipboard_through_osc_52_and_b_ranks_parties() {
     );
     tmux.keys(&["q"]);
     assert_eq!(exit_code(&exit), 0, "{}", tmux.screen());
+}
+
+// Any terminal (issue 13): a screen without an alternate screen, stray output.
+
+impl Tmux {
+    /// A tmux format of the pane (`#{alternate_on}`, `#{pane_tty}` …).
+    fn format(&self, format: &str) -> String {
+        self.run(&["display-message", "-p", "-t", "e2e", format])
+            .trim()
+            .to_string()
+    }
+
+    /// Polls the screen until it is `want`.
+    fn wait_for_screen(&self, want: &str) {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen == want {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "waited 30 s for the screen:\n{want}\nit shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn bin() -> String {
+    quote(Path::new(env!("CARGO_BIN_EXE_stackgap")))
+}
+
+#[test]
+fn without_an_alternate_screen_the_first_frame_hides_what_was_there() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let conf = dir.path().join("tmux.conf");
+    // As GNU screen and the Linux console: no alternate screen.
+    std::fs::write(&conf, "set -g alternate-screen off\n").expect("writable folder");
+    let command = format!(
+        "seq -f '%g {}' 60; LC_ALL=C.UTF-8 {} --as-of {AS_OF}",
+        "stale ".repeat(18),
+        bin()
+    );
+    let Some(tmux) = Tmux::start_with(conf.to_str().expect("UTF-8"), &command, dir.path()) else {
+        common::missing_tool("tmux");
+        return;
+    };
+    let screen = tmux.wait_for("warnings");
+    assert!(
+        !screen.contains("stale"),
+        "old text shows through:\n{screen}"
+    );
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn ctrl_l_draws_the_whole_screen_again_over_stray_output() {
+    let (dir, path, _) = sample("fintech-payments.toml");
+    let Some((tmux, exit)) = explore(dir.path(), &path) else {
+        common::missing_tool("tmux");
+        return;
+    };
+    let before = tmux.wait_for("warnings");
+    // What `wall` does: write to the terminal behind the explorer's back (here it also scrolls
+    // the screen by two lines).
+    let tty = tmux.format("#{pane_tty}");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&tty)
+        .and_then(|mut t| {
+            std::io::Write::write_all(&mut t, b"\r\nBroadcast message from root: going down\r\n")
+        })
+        .expect("the pane's terminal is writable");
+    tmux.wait_for("Broadcast message");
+    tmux.keys(&["C-l"]);
+    tmux.wait_for_screen(&before);
+    tmux.keys(&["q"]);
+    assert_eq!(exit_code(&exit), 0);
 }

@@ -101,6 +101,10 @@ const HELP: &[(&str, &str)] = &[
         "quit; asks when edits are unsaved (Ctrl-c twice: quit without saving)",
     ),
     ("Esc", "close this help, a question or the search"),
+    (
+        "Ctrl-l",
+        "draw the whole screen again (over a message or stray output)",
+    ),
     ("", ""),
     ("", "# Reading the screen"),
     ("✗ N", "gaps: nobody actually covers the control"),

@@ -69,9 +69,11 @@ use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 use crossterm::clipboard::CopyToClipboard;
-use ratatui::Terminal;
+use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::execute;
+use ratatui::layout::Rect;
+use ratatui::{Frame, Terminal};
 
 use crate::analysis::WhatIf;
 use crate::stack::Stack;
@@ -80,7 +82,6 @@ use crate::text::escape;
 
 use app::App;
 use effect::Effect;
-use mode::Mode;
 use msg::Msg;
 use theme::Theme;
 use watch::FileWatch;
@@ -181,7 +182,7 @@ impl Explorer {
     /// Handles a key as the explorer would (saving included, on `w`; with no terminal, a copy
     /// goes nowhere).
     pub fn key(&mut self, key: event::KeyEvent) {
-        if let Some(msg) = msg::from_key(key, self.app.mode()) {
+        if let Some(msg) = key_msg(key, &self.app) {
             self.quit |= dispatch(&mut self.app, msg).quit;
         }
         if self.app.busy() {
@@ -195,9 +196,8 @@ impl Explorer {
     }
 
     /// Draws the current screen into a frame (recording what a click would need).
-    pub fn draw(&mut self, frame: &mut ratatui::Frame) {
-        let (screen, drawn) = self.app.view();
-        view::draw(frame, &screen, drawn);
+    pub fn draw(&mut self, frame: &mut Frame) {
+        paint(frame, &mut self.app);
     }
 
     /// Whether the user asked to quit (and nothing is left to ask).
@@ -213,6 +213,8 @@ struct Outcome {
     quit: bool,
     /// Text for the terminal's clipboard.
     copy: Option<String>,
+    /// The terminal is to be cleared and drawn whole.
+    repaint: bool,
 }
 
 /// Hands a message to `update` and carries out the effects it returns: those on the disk at
@@ -227,6 +229,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Outcome {
                 Effect::Disk(disk) => queue.push_back(effect::perform(disk)),
                 Effect::Copy(text) => out.copy = Some(text),
                 Effect::Quit => out.quit = true,
+                Effect::Repaint => out.repaint = true,
             }
         }
     }
@@ -262,38 +265,63 @@ fn watch(app: &mut App) -> Option<FileWatch> {
     }
 }
 
-fn to_msg(event: Event, mode: &Mode) -> Option<Msg> {
+/// What a key means now: in the mode, or, while the terminal is too small for the panes, only
+/// quitting and repainting.
+fn key_msg(key: event::KeyEvent, app: &App) -> Option<Msg> {
+    if app.too_small() {
+        msg::from_key_too_small(key, app.mode())
+    } else {
+        msg::from_key(key, app.mode())
+    }
+}
+
+fn to_msg(event: Event, app: &App) -> Option<Msg> {
     match event {
-        Event::Key(key) => msg::from_key(key, mode),
-        Event::Mouse(mouse) => msg::from_mouse(mouse),
+        Event::Key(key) => key_msg(key, app),
+        Event::Mouse(mouse) if !app.too_small() => msg::from_mouse(mouse),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
         _ => None,
     }
 }
 
+/// Draws the state into a frame.
+fn paint(frame: &mut Frame, app: &mut App) {
+    let (screen, drawn) = app.view();
+    view::draw(frame, &screen, drawn);
+}
+
+/// Clears the terminal and forgets what it showed, so that the next frame is drawn whole:
+/// ratatui's last frame and the backend's copy of the screen are both reset. A resize to the
+/// same size does exactly that (`Terminal::clear` would also ask the terminal where its cursor
+/// is, a round trip).
+fn repaint<B: Backend>(terminal: &mut Terminal<B>) -> Result<(), B::Error> {
+    let size = terminal.size()?;
+    terminal.resize(Rect::new(0, 0, size.width, size.height))
+}
+
 /// The terminal in raw mode on the alternate screen, drawing through [`term::Lean`]. The set-up
 /// is ratatui's own (`try_init`: raw mode, alternate screen, a panic hook that restores the
 /// terminal); only its terminal, which has written nothing yet, is replaced.
-fn open_terminal() -> std::io::Result<Terminal<term::Lean<std::io::Stdout>>> {
+fn open_terminal() -> std::io::Result<Tty> {
     drop(ratatui::try_init()?);
     Terminal::new(term::Lean::new(stdout()))
 }
 
-fn event_loop(
-    terminal: &mut Terminal<term::Lean<std::io::Stdout>>,
-    app: &mut App,
-) -> anyhow::Result<()> {
+/// The terminal the explorer draws on.
+type Tty = Terminal<term::Lean<std::io::Stdout>>;
+
+fn event_loop(terminal: &mut Tty, app: &mut App) -> anyhow::Result<()> {
     let size = terminal.size()?;
-    let mut quit = deliver(app, Msg::Resize(size.width, size.height))?;
+    let mut quit = deliver(terminal, app, Msg::Resize(size.width, size.height))?;
     let mut watched = app.path().map(PathBuf::from);
     let mut watcher = watch(app);
+    // The first frame clears the whole screen: without an alternate screen (GNU screen, the
+    // Linux console, tmux with alternate-screen off) what was there would show through.
+    repaint(terminal)?;
     let mut redraw = true;
     loop {
         if redraw {
-            terminal.draw(|frame| {
-                let (screen, drawn) = app.view();
-                view::draw(frame, &screen, drawn);
-            })?;
+            terminal.draw(|frame| paint(frame, app))?;
             redraw = false;
         }
         if quit {
@@ -301,7 +329,7 @@ fn event_loop(
         }
         if app.busy() {
             // The frame just drawn says what is being computed.
-            quit |= deliver(app, Msg::Compute)?;
+            quit |= deliver(terminal, app, Msg::Compute)?;
             redraw = true;
             continue;
         }
@@ -309,8 +337,8 @@ fn event_loop(
         if event::poll(timeout)? {
             // Take everything already waiting before drawing once: resize storms, fast typing.
             loop {
-                if let Some(msg) = to_msg(event::read()?, app.mode()) {
-                    quit |= deliver(app, msg)?;
+                if let Some(msg) = to_msg(event::read()?, app) {
+                    quit |= deliver(terminal, app, msg)?;
                     redraw = true;
                 }
                 // Slow work asked for runs before the keys typed after it, which may need it.
@@ -322,7 +350,7 @@ fn event_loop(
         if let Some(w) = watcher.as_mut()
             && w.settled()
         {
-            quit |= deliver(app, Msg::FileChanged)?;
+            quit |= deliver(terminal, app, Msg::FileChanged)?;
             redraw = true;
         }
         if app.path() != watched.as_deref() {
@@ -335,12 +363,15 @@ fn event_loop(
 
 /// Dispatches a message and carries out what it leaves for the terminal; returns whether the
 /// explorer is to end.
-fn deliver(app: &mut App, msg: Msg) -> std::io::Result<bool> {
+fn deliver(terminal: &mut Tty, app: &mut App, msg: Msg) -> std::io::Result<bool> {
     let out = dispatch(app, msg);
     if let Some(text) = out.copy {
         // OSC 52: the terminal (or tmux with set-clipboard on) sets its clipboard, which works
         // over SSH too. A terminal without it ignores the sequence.
         execute!(stdout(), CopyToClipboard::to_clipboard_from(text))?;
+    }
+    if out.repaint {
+        repaint(terminal)?;
     }
     Ok(out.quit)
 }

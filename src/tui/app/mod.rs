@@ -12,6 +12,7 @@
 mod editing;
 mod files;
 mod moving;
+mod small;
 
 use std::path::{Path, PathBuf};
 
@@ -185,6 +186,8 @@ impl App {
                 self.loaded(purpose, result);
                 return Vec::new();
             }
+            Msg::Repaint => return vec![Effect::Repaint],
+            _ if self.too_small() => return self.while_too_small(msg),
             _ => {}
         }
         let mut effects = match self.nav.mode.clone() {
