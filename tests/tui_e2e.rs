@@ -314,7 +314,8 @@ fn y_reaches_the_clipboard_through_osc_52_and_b_ranks_parties() {
     assert_eq!(exit_code(&exit), 0, "{}", tmux.screen());
 }
 
-// Any terminal (issue 13): a screen without an alternate screen, stray output.
+// Any terminal (issue 13): a screen without an alternate screen, stray output, the locale,
+// TERM=dumb.
 
 impl Tmux {
     /// A tmux format of the pane (`#{alternate_on}`, `#{pane_tty}` …).
@@ -343,6 +344,33 @@ impl Tmux {
 
 fn bin() -> String {
     quote(Path::new(env!("CARGO_BIN_EXE_stackgap")))
+}
+
+/// A file's text once a command has written it (after the explorer's exit code).
+fn written(file: &Path) -> String {
+    let start = Instant::now();
+    loop {
+        if let Ok(text) = std::fs::read_to_string(file)
+            && !text.is_empty()
+        {
+            return text;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{} was not written",
+            file.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Whether `stty -a` shows the terminal as a shell wants it: line editing, echo, signals from
+/// keys, newline translation (not raw mode).
+fn cooked(stty: &str) -> bool {
+    let words: Vec<&str> = stty.split([' ', ';', '\n']).collect();
+    ["icanon", "echo", "isig", "icrnl", "opost"]
+        .iter()
+        .all(|flag| words.contains(flag))
 }
 
 #[test]
@@ -391,4 +419,54 @@ fn ctrl_l_draws_the_whole_screen_again_over_stray_output() {
     tmux.wait_for_screen(&before);
     tmux.keys(&["q"]);
     assert_eq!(exit_code(&exit), 0);
+}
+
+#[test]
+fn a_locale_that_is_not_utf8_draws_in_ascii_unless_unicode_is_asked_for() {
+    for (args, ascii) in [("", true), ("--unicode", false)] {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        // The built-in demo's name has an em dash: stack text goes through ASCII too.
+        let command = format!("LC_ALL=C LANG=en_US.UTF-8 {} --as-of {AS_OF} {args}", bin());
+        let Some(tmux) = Tmux::start(&command, dir.path()) else {
+            common::missing_tool("tmux");
+            return;
+        };
+        let screen = tmux.wait_for("warnings");
+        assert_eq!(screen.is_ascii(), ascii, "{args}:\n{screen}");
+        if ascii {
+            assert!(
+                screen.contains("Northwind Logistics - Brightpath"),
+                "{screen}"
+            );
+        } else {
+            assert!(
+                screen.contains("╭ Northwind Logistics — Brightpath"),
+                "{screen}"
+            );
+        }
+        tmux.keys(&["q"]);
+    }
+}
+
+#[test]
+fn term_dumb_is_refused_without_touching_the_terminal() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let command = format!(
+        "TERM=dumb {} --as-of {AS_OF} 2> err; echo $? > exit-code; stty -a > stty; sleep 30",
+        bin()
+    );
+    let Some(tmux) = Tmux::start(&command, dir.path()) else {
+        common::missing_tool("tmux");
+        return;
+    };
+    assert_eq!(exit_code(&dir.path().join("exit-code")), 2);
+    let err = std::fs::read_to_string(dir.path().join("err")).expect("stderr was kept");
+    assert!(
+        err.contains("TERM=dumb") && err.contains("`stackgap check FILE`"),
+        "{err}"
+    );
+    assert!(cooked(&written(&dir.path().join("stty"))));
+    let screen = tmux.screen();
+    assert!(screen.trim().is_empty(), "something was drawn:\n{screen}");
+    assert_eq!(tmux.format("#{alternate_on} #{cursor_flag}"), "0 1");
 }

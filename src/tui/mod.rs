@@ -15,6 +15,7 @@
 //!   └── view/                    widgets drawing a Screen; never import app
 //! screen.rs                      Screen<'a>: the read-only state a frame shows, built by App
 //! session.rs derived.rs nav.rs   the state, by concern: document, derived, navigation
+//! setup.rs ascii.rs              the terminal, for the loop: TERM and the locale, ASCII only
 //! effect.rs msg.rs               what update asks for, and what happens (answers included)
 //! layout.rs help_text.rs         where things are on screen, shared by update and views
 //! mode.rs inspect.rs tree.rs edit.rs search.rs theme.rs   the vocabulary below all of them
@@ -41,6 +42,7 @@
 //! returns the terminal's (clipboard, quit) to the loop; tests drive the explorer through it.
 
 mod app;
+mod ascii;
 mod derived;
 mod edit;
 mod effect;
@@ -53,6 +55,7 @@ mod nav;
 mod screen;
 mod search;
 mod session;
+mod setup;
 pub mod term;
 mod theme;
 mod tree;
@@ -86,6 +89,8 @@ use msg::Msg;
 use theme::Theme;
 use watch::FileWatch;
 
+pub use setup::ascii_drawing;
+
 /// How long the loop sleeps when nothing happens (it wakes only to look at file events).
 const IDLE: Duration = Duration::from_millis(250);
 
@@ -97,7 +102,8 @@ pub struct Options {
     pub path: Option<PathBuf>,
     /// What-ifs from the command line.
     pub what_if: WhatIf,
-    /// ASCII-only drawing.
+    /// ASCII-only drawing, stack text included ([`ascii_drawing`] decides it from the flags
+    /// and the locale).
     pub ascii: bool,
     /// Mouse capture.
     pub mouse: bool,
@@ -107,6 +113,7 @@ pub struct Options {
 
 /// Runs the explorer until the user quits; errors are returned after the terminal is restored.
 pub fn run(options: Options) -> anyhow::Result<()> {
+    setup::refuse_dumb()?;
     let mouse = options.mouse;
     let text = match &options.path {
         None => DEMO.to_string(),
@@ -284,10 +291,14 @@ fn to_msg(event: Event, app: &App) -> Option<Msg> {
     }
 }
 
-/// Draws the state into a frame.
+/// Draws the state into a frame; in ASCII, the stack's text too is spelled in ASCII.
 fn paint(frame: &mut Frame, app: &mut App) {
     let (screen, drawn) = app.view();
+    let ascii = screen.theme.ascii;
     view::draw(frame, &screen, drawn);
+    if ascii {
+        ascii::spell(frame.buffer_mut());
+    }
 }
 
 /// Clears the terminal and forgets what it showed, so that the next frame is drawn whole:

@@ -1,6 +1,7 @@
 //! Any terminal, and a room watching (issue 13): Ctrl-l asks for a repaint in every mode; while
 //! the terminal is too small only quitting acts; the status line gives up the file's name
-//! before the what-ifs; presenter mode and NO_COLOR draw nothing dim.
+//! before the what-ifs; presenter mode and NO_COLOR draw nothing dim; ASCII means ASCII, stack
+//! text included.
 
 use super::*;
 
@@ -244,4 +245,27 @@ fn presenter_mode_and_no_color_draw_nothing_dim() {
         assert!(!cell.modifier.contains(Modifier::DIM), "{cell:?}");
         assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
     }
+}
+
+#[test]
+fn in_ascii_the_stack_text_is_ascii_too() {
+    let options = crate::tui::Options {
+        stack: load_demo(),
+        path: None,
+        what_if: WhatIf::new(&load_demo(), as_of()),
+        ascii: true,
+        mouse: false,
+        read_only: false,
+    };
+    let mut explorer = crate::tui::Explorer::new(options, DEMO.into(), true);
+    explorer.resize(120, 40);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("a test terminal");
+    terminal.draw(|f| explorer.draw(f)).expect("drawing");
+    let screen = terminal.backend().to_string();
+    assert!(screen.is_ascii(), "{screen}");
+    // The demo's name has an em dash.
+    assert!(
+        screen.contains("Northwind Logistics - Brightpath"),
+        "{screen}"
+    );
 }
