@@ -315,7 +315,7 @@ fn y_reaches_the_clipboard_through_osc_52_and_b_ranks_parties() {
 }
 
 // Any terminal (issue 13): a screen without an alternate screen, stray output, the locale,
-// TERM=dumb.
+// TERM=dumb, signals.
 
 impl Tmux {
     /// A tmux format of the pane (`#{alternate_on}`, `#{pane_tty}` …).
@@ -339,6 +339,18 @@ impl Tmux {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// The process the pane's shell runs (the explorer).
+    fn child_pid(&self) -> String {
+        let shell = self.format("#{pane_pid}");
+        let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+            .expect("the shell's children (Linux)");
+        children
+            .split_whitespace()
+            .next()
+            .expect("the shell runs the explorer")
+            .to_string()
     }
 }
 
@@ -469,4 +481,40 @@ fn term_dumb_is_refused_without_touching_the_terminal() {
     let screen = tmux.screen();
     assert!(screen.trim().is_empty(), "something was drawn:\n{screen}");
     assert_eq!(tmux.format("#{alternate_on} #{cursor_flag}"), "0 1");
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal_before_the_explorer_ends() {
+    // The shell's exit status for a process ended by the signal: 128 + its number.
+    for (signal, status) in [("TERM", 143), ("HUP", 129)] {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let command = format!(
+            "LC_ALL=C.UTF-8 {} --as-of {AS_OF}; echo $? > exit-code; stty -a > stty; sleep 30",
+            bin()
+        );
+        let Some(tmux) = Tmux::start(&command, dir.path()) else {
+            common::missing_tool("tmux");
+            return;
+        };
+        tmux.wait_for("warnings");
+        // Raw mode, the alternate screen, the cursor hidden.
+        assert_eq!(tmux.format("#{alternate_on} #{cursor_flag}"), "1 0");
+        let killed = Command::new("kill")
+            .args([format!("-{signal}"), tmux.child_pid()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        assert_eq!(
+            exit_code(&dir.path().join("exit-code")),
+            status,
+            "SIG{signal}"
+        );
+        let stty = written(&dir.path().join("stty"));
+        assert!(cooked(&stty), "SIG{signal} left the terminal raw:\n{stty}");
+        assert_eq!(
+            tmux.format("#{alternate_on} #{cursor_flag}"),
+            "0 1",
+            "SIG{signal}: the main screen and the cursor are back"
+        );
+    }
 }

@@ -15,7 +15,8 @@
 //!   └── view/                    widgets drawing a Screen; never import app
 //! screen.rs                      Screen<'a>: the read-only state a frame shows, built by App
 //! session.rs derived.rs nav.rs   the state, by concern: document, derived, navigation
-//! setup.rs ascii.rs              the terminal, for the loop: TERM and the locale, ASCII only
+//! setup.rs signals.rs ascii.rs  the terminal, for the loop: TERM and the locale, SIGTERM /
+//!                                SIGHUP, ASCII only
 //! effect.rs msg.rs               what update asks for, and what happens (answers included)
 //! layout.rs help_text.rs         where things are on screen, shared by update and views
 //! mode.rs inspect.rs tree.rs edit.rs search.rs theme.rs   the vocabulary below all of them
@@ -56,6 +57,7 @@ mod screen;
 mod search;
 mod session;
 mod setup;
+mod signals;
 pub mod term;
 mod theme;
 mod tree;
@@ -86,6 +88,7 @@ use crate::text::escape;
 use app::App;
 use effect::Effect;
 use msg::Msg;
+use signals::Signals;
 use theme::Theme;
 use watch::FileWatch;
 
@@ -141,6 +144,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
             "the explorer needs a terminal, and standard output is not one; for a report, use `stackgap check FILE`"
         );
     }
+    let signals = Signals::catch().context("cannot catch SIGTERM and SIGHUP")?;
     let mut terminal = match open_terminal() {
         Ok(t) => t,
         Err(e) => {
@@ -154,10 +158,19 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         if mouse {
             execute!(stdout(), EnableMouseCapture)?;
         }
-        event_loop(&mut terminal, &mut app)
+        event_loop(&mut terminal, &mut app, &signals)
     })();
     if mouse {
         let _ = execute!(stdout(), DisableMouseCapture);
+    }
+    if let Some(signal) = signals.received() {
+        // After SIGHUP the terminal may be gone: restoring it may fail, and saying so could not
+        // reach anyone. The cursor is shown here, as the process ends before `terminal` is
+        // dropped (which shows it on a quit).
+        let _ = terminal.show_cursor();
+        let _ = ratatui::try_restore();
+        signals.end_by(signal);
+        bail!("ended by signal {signal}");
     }
     ratatui::restore();
     result
@@ -321,7 +334,7 @@ fn open_terminal() -> std::io::Result<Tty> {
 /// The terminal the explorer draws on.
 type Tty = Terminal<term::Lean<std::io::Stdout>>;
 
-fn event_loop(terminal: &mut Tty, app: &mut App) -> anyhow::Result<()> {
+fn event_loop(terminal: &mut Tty, app: &mut App, signals: &Signals) -> anyhow::Result<()> {
     let size = terminal.size()?;
     let mut quit = deliver(terminal, app, Msg::Resize(size.width, size.height))?;
     let mut watched = app.path().map(PathBuf::from);
@@ -331,6 +344,9 @@ fn event_loop(terminal: &mut Tty, app: &mut App) -> anyhow::Result<()> {
     repaint(terminal)?;
     let mut redraw = true;
     loop {
+        if signals.received().is_some() {
+            return Ok(());
+        }
         if redraw {
             terminal.draw(|frame| paint(frame, app))?;
             redraw = false;
