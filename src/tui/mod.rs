@@ -15,8 +15,8 @@
 //!   └── view/                    widgets drawing a Screen; never import app
 //! screen.rs                      Screen<'a>: the read-only state a frame shows, built by App
 //! session.rs derived.rs nav.rs   the state, by concern: document, derived, navigation
-//! setup.rs signals.rs ascii.rs  the terminal, for the loop: TERM and the locale, SIGTERM /
-//!                                SIGHUP, ASCII only
+//! setup.rs signals.rs pace.rs ascii.rs   the terminal, for the loop: TERM and the locale,
+//!                                SIGTERM / SIGHUP, frames paced to the terminal, ASCII only
 //! effect.rs msg.rs               what update asks for, and what happens (answers included)
 //! layout.rs help_text.rs         where things are on screen, shared by update and views
 //! mode.rs inspect.rs tree.rs edit.rs search.rs theme.rs   the vocabulary below all of them
@@ -53,6 +53,7 @@ mod layout;
 mod mode;
 mod msg;
 mod nav;
+mod pace;
 mod screen;
 mod search;
 mod session;
@@ -88,6 +89,7 @@ use crate::text::escape;
 use app::App;
 use effect::Effect;
 use msg::Msg;
+use pace::Pace;
 use signals::Signals;
 use theme::Theme;
 use watch::FileWatch;
@@ -339,6 +341,7 @@ fn event_loop(terminal: &mut Tty, app: &mut App, signals: &Signals) -> anyhow::R
     let mut quit = deliver(terminal, app, Msg::Resize(size.width, size.height))?;
     let mut watched = app.path().map(PathBuf::from);
     let mut watcher = watch(app);
+    let pace = Pace::probe();
     // The first frame clears the whole screen: without an alternate screen (GNU screen, the
     // Linux console, tmux with alternate-screen off) what was there would show through.
     repaint(terminal)?;
@@ -349,6 +352,8 @@ fn event_loop(terminal: &mut Tty, app: &mut App, signals: &Signals) -> anyhow::R
         }
         if redraw {
             terminal.draw(|frame| paint(frame, app))?;
+            // Keys typed meanwhile are kept and taken together below.
+            pace.wait();
             redraw = false;
         }
         if quit {
@@ -362,7 +367,8 @@ fn event_loop(terminal: &mut Tty, app: &mut App, signals: &Signals) -> anyhow::R
         }
         let timeout = watcher.as_ref().map_or(IDLE, |w| w.timeout(IDLE));
         if event::poll(timeout)? {
-            // Take everything already waiting before drawing once: resize storms, fast typing.
+            // Take everything already waiting before drawing once: resize storms, fast typing,
+            // a held-down key.
             loop {
                 if let Some(msg) = to_msg(event::read()?, app) {
                     quit |= deliver(terminal, app, msg)?;
