@@ -51,7 +51,7 @@ const HELP: &[(&str, &str)] = &[
     ("z", "zoom the focused pane to the whole screen"),
     (
         "p",
-        "presenter mode: no key hints, parties shown as layer#number",
+        "presenter mode: no key hints, parties shown as layer#number, high-contrast colours",
     ),
     ("", ""),
     ("", "# Editing (hand-off pane; saved to the file with w)"),
