@@ -51,7 +51,7 @@ const HELP: &[(&str, &str)] = &[
     ("z", "zoom the focused pane to the whole screen"),
     (
         "p",
-        "presenter mode: no key hints, parties shown as layer#number",
+        "presenter mode: no key hints, parties shown as layer#number, high-contrast colours",
     ),
     ("", ""),
     ("", "# Editing (hand-off pane; saved to the file with w)"),
@@ -101,6 +101,10 @@ const HELP: &[(&str, &str)] = &[
         "quit; asks when edits are unsaved (Ctrl-c twice: quit without saving)",
     ),
     ("Esc", "close this help, a question or the search"),
+    (
+        "Ctrl-l",
+        "draw the whole screen again (over a message or stray output)",
+    ),
     ("", ""),
     ("", "# Reading the screen"),
     ("✗ N", "gaps: nobody actually covers the control"),

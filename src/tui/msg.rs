@@ -139,6 +139,8 @@ pub enum Msg {
     Answer(bool),
     /// The terminal has a new size (columns, rows).
     Resize(u16, u16),
+    /// Clear the terminal and draw everything again (Ctrl-l), over whatever else wrote to it.
+    Repaint,
     /// The stack file changed on disk.
     FileChanged,
     /// Do the slow work asked for (a save's new text, the blast radius), now that a frame says
@@ -194,6 +196,7 @@ pub fn from_key(key: KeyEvent, mode: &Mode) -> Option<Msg> {
     if ctrl {
         return match key.code {
             KeyCode::Char('c') => Some(Msg::Interrupt),
+            KeyCode::Char('l') => Some(Msg::Repaint),
             KeyCode::Char('r') if *mode == Mode::Browse => Some(Msg::Redo),
             _ => None,
         };
@@ -226,6 +229,22 @@ pub fn from_key(key: KeyEvent, mode: &Mode) -> Option<Msg> {
             KeyCode::Esc => Some(Msg::Close),
             _ => None,
         },
+    }
+}
+
+/// What a key means while the terminal is too small for the panes: only quitting (and the
+/// answers to "save before quitting?") and repainting; every other key means nothing.
+pub fn from_key_too_small(key: KeyEvent, mode: &Mode) -> Option<Msg> {
+    let q = key.code == KeyCode::Char('q')
+        && key.kind != KeyEventKind::Release
+        && !key.modifiers.contains(KeyModifiers::CONTROL);
+    match (from_key(key, mode), mode) {
+        (Some(msg @ (Msg::Interrupt | Msg::Repaint)), _) => Some(msg),
+        (Some(msg @ (Msg::Answer(_) | Msg::Close)), Mode::Ask(Question::Quit)) => Some(msg),
+        (_, Mode::Ask(Question::Quit)) => None,
+        // Whatever `q` means in the mode (typing it, closing the help), here it quits.
+        _ if q => Some(Msg::Quit),
+        _ => None,
     }
 }
 

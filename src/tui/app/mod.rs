@@ -12,6 +12,7 @@
 mod editing;
 mod files;
 mod moving;
+mod small;
 
 use std::path::{Path, PathBuf};
 
@@ -59,7 +60,12 @@ fn screen<'a>(
     notice: Option<&'a Notice>,
 ) -> Screen<'a> {
     Screen {
-        theme,
+        // A room watching a projector gets the high-contrast palette.
+        theme: if session.presenter() {
+            theme.for_room()
+        } else {
+            theme
+        },
         stack: session.shown(),
         report: &derived.report,
         what_if: &session.what_if,
@@ -180,6 +186,8 @@ impl App {
                 self.loaded(purpose, result);
                 return Vec::new();
             }
+            Msg::Repaint => return vec![Effect::Repaint],
+            _ if self.too_small() => return self.while_too_small(msg),
             _ => {}
         }
         let mut effects = match self.nav.mode.clone() {

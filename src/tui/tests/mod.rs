@@ -7,6 +7,7 @@ mod editing;
 mod navigation;
 mod saving;
 mod snapshots;
+mod terminals;
 mod views;
 
 use std::path::{Path, PathBuf};
@@ -26,10 +27,7 @@ use crate::date::Date;
 use crate::stack::load::DEMO;
 use crate::stack::{Side, Stack, load_demo};
 
-const PLAIN: Theme = Theme {
-    color: false,
-    ascii: false,
-};
+const PLAIN: Theme = Theme::new(false, false);
 
 fn as_of() -> Date {
     Date::parse("2026-11-28").expect("a valid date")
