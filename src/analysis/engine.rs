@@ -443,14 +443,6 @@ impl<'s> Engine<'s> {
                     }
                     continue;
                 }
-                if unexpected {
-                    findings.push(self.finding(Kind::Misunderstanding, control, place));
-                    continue;
-                }
-                if row.agreed.is_none() {
-                    findings.push(self.finding(Kind::Unconfirmed, control, place));
-                    continue;
-                }
                 let level = |a: &Assurance, entry_ev: Evidence| {
                     let own = node(f).map_or(Evidence::Verified, |n| {
                         a.level[n as usize].unwrap_or(Evidence::None)
@@ -462,6 +454,21 @@ impl<'s> Engine<'s> {
                     }
                 };
                 let got = level(now, row.now);
+                let warning = if unexpected {
+                    Some(Kind::Misunderstanding)
+                } else if row.agreed.is_none() {
+                    Some(Kind::Unconfirmed)
+                } else {
+                    None
+                };
+                if let Some(kind) = warning {
+                    // Reported as this kind only, but its why also says when the assurance is
+                    // low: the reviewer would otherwise learn it only after fixing the owner.
+                    let mut finding = self.finding(kind, control, place);
+                    finding.cover_assurance = Some(got);
+                    findings.push(finding);
+                    continue;
+                }
                 if got >= self.min_evidence {
                     continue;
                 }
@@ -554,6 +561,7 @@ impl<'s> Engine<'s> {
             chain: Vec::new(),
             chain_len: 0,
             assurance: None,
+            cover_assurance: None,
             weakest: None,
             expired: None,
             accepted: if self.accepts.is_empty() {
