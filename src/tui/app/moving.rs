@@ -55,9 +55,18 @@ impl App {
         self.rebuild_inspect();
     }
 
-    /// Keeps the selected row in view.
+    /// Keeps the selected row in view, and counts what lies below the collapsed rows in view.
     pub(super) fn scroll_tree(&mut self) {
         self.nav.scroll_rows(self.derived.tree.rows().len());
+        self.count_below();
+    }
+
+    /// Counts the open findings below each collapsed row in view (the tree shows them).
+    fn count_below(&mut self) {
+        let nav = &self.nav;
+        let height = layout::list_height(nav.size, nav.zoom, nav.focus);
+        let rows = nav.row_offset..nav.row_offset + height;
+        self.derived.count_below(&self.session.stack, rows);
     }
 
     /// Tab: the focus to the other pane.
@@ -105,7 +114,8 @@ impl App {
         match listing {
             Listing::Tree => self.rebuild_inspect(),
             Listing::Controls => {
-                self.derived.controls = derived::control_lines(&self.derived.report);
+                let stack = &self.session.stack;
+                self.derived.controls = derived::control_lines(stack, &self.derived.report);
                 self.select_line(0);
             }
             Listing::BlastRadius => {
@@ -144,14 +154,16 @@ impl App {
         }
     }
 
-    /// Recomputes the open listing after the findings changed, keeping its selection.
+    /// Recomputes the open listing, and the counts below collapsed rows, after the findings
+    /// changed, keeping the selection.
     pub(super) fn refresh_listing(&mut self) {
+        self.count_below();
         let d = &mut self.derived;
         match self.nav.listing {
             Listing::Tree => {}
             Listing::Controls => {
                 let at = d.controls.get(self.nav.line).map(|l| l.control);
-                d.controls = derived::control_lines(&d.report);
+                d.controls = derived::control_lines(&self.session.stack, &d.report);
                 self.nav.line = at
                     .and_then(|c| d.controls.iter().position(|l| l.control == c))
                     .unwrap_or(0);

@@ -123,13 +123,15 @@ impl Widget for StatusBar<'_> {
 /// the what-ifs in force and the file.
 fn totals(s: &Screen) -> Line<'static> {
     let theme = s.theme;
-    let counts = s.report.counts();
+    // Open findings, as everywhere on screen; the accepted ones counted apart.
+    let [gaps, warnings] = s.tally.open_total();
+    let accepted = s.tally.accepted_total();
     let mut first = vec![
         Span::styled(
             format!(
                 "{} {} gaps{}",
                 theme.mark(Some(Severity::Gap)),
-                counts.gaps,
+                gaps,
                 delta(s, 0)
             ),
             theme.severity(Some(Severity::Gap)),
@@ -139,18 +141,14 @@ fn totals(s: &Screen) -> Line<'static> {
             format!(
                 "{} {} warnings{}",
                 theme.mark(Some(Severity::Warning)),
-                counts.warnings,
+                warnings,
                 delta(s, 1)
             ),
             theme.severity(Some(Severity::Warning)),
         ),
     ];
-    if counts.accepted > 0 {
-        first.push(Span::raw(format!(
-            "{}{} accepted",
-            theme.sep(),
-            counts.accepted
-        )));
+    if accepted > 0 {
+        first.push(Span::raw(format!("{}{accepted} accepted", theme.sep())));
     }
     if let Some(soon) = expiring(s) {
         first.push(Span::raw(theme.sep()));
