@@ -12,7 +12,7 @@ use super::theme::Theme;
 use super::tree::Row;
 
 /// What a line of the pane lets the user edit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
     /// A control listed at a hand-off.
     Entry {

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 
 use super::layout;
 use super::mode::{Listing, Mode, Pane};
-use super::search::{Searcher, Target};
+use super::search::{Place, Searcher};
 use super::tree::RowPath;
 
 /// The cursors, focus and search.
@@ -43,9 +43,9 @@ pub struct Nav {
 pub struct Search {
     /// What can be searched in the stack as shown, built on the first search.
     pub searcher: Option<Searcher>,
-    /// The matches of the last query, best first.
-    pub matches: Vec<Target>,
-    /// The match selected.
+    /// Every place the last query matches, in tree order.
+    pub matches: Vec<Place>,
+    /// The place selected.
     pub at: usize,
     /// The row the search started from, to go back to on Esc.
     pub from: Option<RowPath>,

@@ -7,6 +7,7 @@ mod documents;
 mod editing;
 mod navigation;
 mod saving;
+mod search;
 mod snapshots;
 mod views;
 
