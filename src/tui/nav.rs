@@ -8,6 +8,7 @@ use super::layout;
 use super::mode::{Listing, Mode, Pane};
 use super::search::{Place, Searcher};
 use super::tree::RowPath;
+use crate::stack::{ControlIdx, HandoffIdx, Side};
 
 /// The cursors, focus and search.
 #[derive(Debug)]
@@ -36,6 +37,27 @@ pub struct Nav {
     pub size: Rect,
     /// The search: typed, or kept for `n` / `N`.
     pub search: Search,
+    /// The broken chain `>` last followed, to go on to its next root cause.
+    pub follow: Option<Follow>,
+}
+
+/// A broken chain followed with `>`: the finding (control, hand-off, side), the row it was
+/// read at, the root cause gone to (by position among its root causes) and where that left
+/// the selection, so that `>` pressed there goes on to the next root cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Follow {
+    /// The control.
+    pub control: ControlIdx,
+    /// The hand-off where the chain is broken.
+    pub handoff: HandoffIdx,
+    /// The side whose party hands the control on.
+    pub side: Side,
+    /// The path of the row the chain was read at.
+    pub from: RowPath,
+    /// Which root cause, by position.
+    pub at: usize,
+    /// The row path, hand-off and control selected on arrival.
+    pub landed: Option<(RowPath, HandoffIdx, ControlIdx)>,
 }
 
 /// A search and its matches.
@@ -67,6 +89,7 @@ impl Nav {
             item: 0,
             size: Rect::new(0, 0, 80, 24),
             search: Search::default(),
+            follow: None,
         }
     }
 

@@ -11,6 +11,7 @@
 
 mod editing;
 mod files;
+mod follow;
 mod moving;
 
 use std::path::{Path, PathBuf};
@@ -233,6 +234,7 @@ impl App {
             Msg::NextMatch => self.next_match(1),
             Msg::PrevMatch => self.next_match(-1),
             Msg::Filter => self.toggle_filter(),
+            Msg::FollowChain => self.follow_chain(),
             Msg::Cycle(field) => self.cycle(field),
             Msg::Accept => self.ask_accept(),
             Msg::Copy => return self.copy(),

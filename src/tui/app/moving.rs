@@ -225,7 +225,7 @@ impl App {
     }
 
     /// Selects the hand-off pane's line for this control at this place, if it is listed.
-    fn select_item(&mut self, target: Target, control: u32) {
+    pub(super) fn select_item(&mut self, target: Target, control: u32) {
         let items = &self.derived.inspect.items;
         if let Some(i) = items
             .iter()
