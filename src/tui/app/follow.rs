@@ -66,9 +66,9 @@ impl App {
         let Target::Entry { handoff, .. } = it.target else {
             return Err("> follows a broken chain, at a hand-off; a requirement has none");
         };
-        let f = self.broken_chain(it.control, handoff, None).ok_or(
-            "> follows a broken chain; this control is not one here (see the status column)",
-        )?;
+        let f = self
+            .broken_chain(it.control, handoff, None)
+            .ok_or("> follows a broken chain; the selected control is not one here")?;
         // From the row the chain is read at, when the tree shows it; else its first row.
         let row = self.derived.tree.rows().get(self.nav.row);
         let path = match row {

@@ -66,7 +66,7 @@ pub fn accepted(s: &Screen, n: u32) -> Option<Span<'static>> {
 
 /// The open findings below a collapsed row: `✗3 below`, `✗3 !1 below`, in the colour of the
 /// worst.
-fn below(s: &Screen, [gaps, warnings]: [u32; 2]) -> Span<'static> {
+fn below_span(s: &Screen, [gaps, warnings]: [u32; 2]) -> Span<'static> {
     use crate::analysis::Severity;
     let theme = s.theme;
     let mut parts = Vec::new();
@@ -117,7 +117,7 @@ impl Columns {
         let mut below = widest(&|i| {
             s.tally
                 .below_of(i)
-                .map_or(0, |n| width(&self::below(s, n).content) + 1)
+                .map_or(0, |n| width(&below_span(s, n).content) + 1)
         });
         let fixed = layer + 2 + 1 + COUNTS_WIDTH + 1;
         let room = |a: usize, b: usize| inner.saturating_sub(fixed + a + b) >= LEFT_MIN;
@@ -125,7 +125,12 @@ impl Columns {
             accepted = 0;
         }
         if !room(accepted, below) {
+            // Cut with an ellipsis, down to a mark and a number; narrower still, left out (the
+            // row then shows no count rather than a ✓).
             below = inner.saturating_sub(fixed + LEFT_MIN).min(below);
+            if below < 4 {
+                below = 0;
+            }
         }
         Columns {
             layer,
@@ -232,7 +237,7 @@ fn right_of(s: &Screen, i: usize, cols: &Columns) -> Vec<Span<'static>> {
         right.push(Span::styled(pad(&text, w - 1, ell), style));
     };
     column(accepted_span(s, row), cols.accepted);
-    column(below_n.map(|n| below(s, n)), cols.below);
+    column(below_n.map(|n| below_span(s, n)), cols.below);
     right
 }
 
