@@ -734,3 +734,48 @@ fn press_quit(w: &std::sync::Mutex<Box<dyn std::io::Write + Send>>) {
     let _ = std::io::Write::write_all(&mut *w, b"q");
     let _ = std::io::Write::flush(&mut *w);
 }
+
+
+#[test]
+fn search_visits_every_place_of_a_control_once_with_n_counted() {
+    let (dir, path, _) = sample("fintech-payments.toml");
+    let Some((tmux, exit)) = explore(dir.path(), &path) else {
+        common::missing_tool("tmux");
+        return;
+    };
+    tmux.wait_for("warnings");
+    // LOG-AUDIT: larkspur's own requirement, and listed at two of its hand-offs.
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", "LOG-AUDIT"]);
+    tmux.wait_for("/LOG-AUDIT_  1/3");
+    tmux.keys(&["Enter"]);
+    let selected = |screen: &str| -> String {
+        screen
+            .lines()
+            .find(|l| l.starts_with("│▶"))
+            .unwrap_or_else(|| panic!("no selected row:\n{screen}"))
+            .split("││")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut rows = Vec::new();
+    for k in [2, 3, 1] {
+        tmux.keys(&["n"]);
+        let screen = tmux.wait_for(&format!("match {k}/3"));
+        assert!(
+            screen
+                .lines()
+                .any(|l| l.contains("││▶") && l.contains("LOG-AUDIT")),
+            "the pane's cursor is on the control:\n{screen}"
+        );
+        rows.push(selected(&screen));
+    }
+    rows.sort();
+    rows.dedup();
+    assert_eq!(rows.len(), 3, "three places, three rows: {rows:?}");
+    tmux.keys(&["N"]);
+    tmux.wait_for("match 3/3");
+    tmux.keys(&["q"]);
+    assert_eq!(exit_code(&exit), 0, "{}", tmux.screen());
+}

@@ -101,6 +101,9 @@ pub enum Msg {
     PrevMatch,
     /// Show only rows with findings (and their ancestors), or everything again.
     Filter,
+    /// Go to the root cause of the broken chain selected in the hand-off pane (again: to the
+    /// next root cause).
+    FollowChain,
     /// The left pane lists the controls (or the tree again).
     Controls,
     /// The left pane ranks the parties by blast radius (or shows the tree again).
@@ -270,6 +273,7 @@ fn browse_key(code: KeyCode) -> Option<Msg> {
         KeyCode::Char('n') => Msg::NextMatch,
         KeyCode::Char('N') => Msg::PrevMatch,
         KeyCode::Char('f') => Msg::Filter,
+        KeyCode::Char('>') => Msg::FollowChain,
         KeyCode::Char('c') => Msg::Controls,
         KeyCode::Char('b') => Msg::BlastRadius,
         KeyCode::Char('E') => Msg::Expiring,
@@ -344,6 +348,11 @@ mod tests {
             (Mode::Browse, key(KeyCode::Char('E')), Some(Msg::Expiring)),
             (Mode::Browse, key(KeyCode::Char('y')), Some(Msg::Copy)),
             (Mode::Browse, key(KeyCode::Char('c')), Some(Msg::Controls)),
+            (
+                Mode::Browse,
+                key(KeyCode::Char('>')),
+                Some(Msg::FollowChain),
+            ),
             (
                 Mode::Browse,
                 key(KeyCode::Char('b')),

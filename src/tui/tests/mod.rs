@@ -2,10 +2,13 @@
 //! and compared with committed snapshots (at 80×24 and 120×40), files saved and reloaded. One
 //! file per topic; the helpers they share are here.
 
+mod chains;
+mod counts;
 mod documents;
 mod editing;
 mod navigation;
 mod saving;
+mod search;
 mod snapshots;
 mod terminals;
 mod views;

@@ -171,7 +171,9 @@ fn totals(s: &Screen, w: usize) -> Line<'static> {
 /// The first line's parts, as much of them as `cut` keeps; `file` is the file's name as shown.
 fn first_line(s: &Screen, cut: Cut, file: Option<String>) -> Line<'static> {
     let theme = s.theme;
-    let counts = s.report.counts();
+    // Open findings, as everywhere on screen; the accepted ones counted apart.
+    let [gaps, warnings] = s.tally.open_total();
+    let accepted = s.tally.accepted_total();
     let count = |severity: Severity, n: usize, word: &str, which: usize| {
         let mark = theme.mark(Some(severity));
         let text = match cut {
@@ -182,17 +184,13 @@ fn first_line(s: &Screen, cut: Cut, file: Option<String>) -> Line<'static> {
         Span::styled(text, theme.severity(Some(severity)))
     };
     let mut first = vec![
-        count(Severity::Gap, counts.gaps, "gaps", 0),
+        count(Severity::Gap, gaps, "gaps", 0),
         Span::raw(theme.sep()),
-        count(Severity::Warning, counts.warnings, "warnings", 1),
+        count(Severity::Warning, warnings, "warnings", 1),
     ];
     let extras = cut < Cut::Extras;
-    if counts.accepted > 0 && extras {
-        first.push(Span::raw(format!(
-            "{}{} accepted",
-            theme.sep(),
-            counts.accepted
-        )));
+    if accepted > 0 && extras {
+        first.push(Span::raw(format!("{}{accepted} accepted", theme.sep())));
     }
     if let Some(soon) = expiring(s).filter(|_| extras) {
         let soon = if cut < Cut::Expiring {
