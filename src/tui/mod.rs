@@ -15,12 +15,16 @@
 //!   └── view/                    widgets drawing a Screen; never import app
 //! screen.rs                      Screen<'a>: the read-only state a frame shows, built by App
 //! session.rs derived.rs nav.rs   the state, by concern: document, derived, navigation
-//! setup.rs signals.rs pace.rs ascii.rs   the terminal, for the loop: TERM and the locale,
-//!                                SIGTERM / SIGHUP, frames paced to the terminal, ASCII only
+//! setup.rs signals.rs pace.rs ascii.rs term.rs watch.rs   the terminal, for the loop: TERM and
+//!                                the locale, SIGTERM / SIGHUP, frames paced to the terminal,
+//!                                ASCII only, the lean backend, the file watcher
 //! effect.rs msg.rs               what update asks for, and what happens (answers included)
 //! layout.rs help_text.rs         where things are on screen, shared by update and views
 //! mode.rs inspect.rs tree.rs edit.rs search.rs theme.rs   the vocabulary below all of them
 //! ```
+//!
+//! `tests/architecture.rs` checks this table against the imports; docs/architecture.md places
+//! the explorer among the other layers.
 //!
 //! # State, and what the views get
 //!
