@@ -199,15 +199,9 @@ pub fn message(stack: &Stack, f: &Finding, min_evidence: Evidence) -> String {
                 format!("; the evidence of {consumer} → {provider} expired on {date}")
             }
             Lapse::Document(d, date) => {
-                let doc = &stack.documents[d as usize];
-                let title = doc
-                    .title
-                    .as_ref()
-                    .map(|t| format!(" ({t})"))
-                    .unwrap_or_default();
                 format!(
-                    "; evidence document {}{title}, cited by {consumer} → {provider}, expired on {date}",
-                    doc.id
+                    "; evidence document {}, cited by {consumer} → {provider}, expired on {date}",
+                    stack.documents[d as usize].label()
                 )
             }
         });

@@ -290,15 +290,9 @@ pub fn expiring_text(stack: &Stack, x: &Expiring) -> String {
     };
     match x.what {
         Expiry::Document(d) => {
-            let doc = &stack.documents[d as usize];
-            let title = doc
-                .title
-                .as_ref()
-                .map(|t| format!(" ({t})"))
-                .unwrap_or_default();
             format!(
-                "document {}{title} expires on {}, {when}; {} {} rest on it",
-                doc.id,
+                "document {} expires on {}, {when}; {} {} rest on it",
+                stack.documents[d as usize].label(),
                 x.expires,
                 x.entries,
                 if x.entries == 1 { "entry" } else { "entries" }

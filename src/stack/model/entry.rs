@@ -165,6 +165,15 @@ impl Document {
     pub fn may_cover(&self, control: ControlIdx) -> bool {
         self.covers.as_ref().is_none_or(|c| c.contains(&control))
     }
+
+    /// How findings and notes name it: its id, then its title in parentheses when it has one
+    /// (not escaped: each output escapes for its own medium).
+    pub fn label(&self) -> String {
+        match &self.title {
+            Some(title) => format!("{} ({title})", self.id),
+            None => self.id.clone(),
+        }
+    }
 }
 
 /// One item an entry cites as evidence: a level as written, or a document.
@@ -361,5 +370,29 @@ impl Lapse {
         match self {
             Lapse::Entry(d) | Lapse::Document(_, d) => d,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_is_named_by_its_id_and_title() {
+        let mut doc = Document {
+            id: "soc2".into(),
+            level: Evidence::Attested,
+            title: None,
+            issuer: None,
+            party: None,
+            issued: None,
+            expires: None,
+            covers: None,
+            reference: None,
+            line: 1,
+        };
+        assert_eq!(doc.label(), "soc2");
+        doc.title = Some("SOC 2 Type II".into());
+        assert_eq!(doc.label(), "soc2 (SOC 2 Type II)");
     }
 }
