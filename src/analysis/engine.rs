@@ -19,7 +19,9 @@ mod search;
 use super::chains::{BrokenChains, Forest, Succ};
 use super::{Finding, Kind, Place, WhatIf, rules};
 use crate::date::Date;
-use crate::stack::{AcceptPlace, ControlIdx, Evidence, HandoffIdx, Owner, PartyIdx, Side, Stack};
+use crate::stack::{
+    AcceptPlace, ControlIdx, Entry, Evidence, Handoff, HandoffIdx, Owner, PartyIdx, Side, Stack,
+};
 use search::{Adjacency, Assurance, Edge, NO_EDGE, assurance};
 
 const NONE: u32 = u32::MAX;
@@ -45,7 +47,18 @@ struct Row {
 impl Row {
     fn new(stack: &Stack, handoff: HandoffIdx, entry: u32, as_of: Date) -> Row {
         let h = stack.handoff(handoff);
-        let e = &h.entries[entry as usize];
+        Row::of(stack, handoff, h, entry, &h.entries[entry as usize], as_of)
+    }
+
+    /// The row of an entry already in hand (the whole-stack pass walks them in order).
+    fn of(
+        stack: &Stack,
+        handoff: HandoffIdx,
+        h: &Handoff,
+        entry: u32,
+        e: &Entry,
+        as_of: Date,
+    ) -> Row {
         Row {
             handoff,
             entry,
@@ -94,16 +107,8 @@ impl Gathered {
         for (h, handoff) in stack.handoffs.iter().enumerate() {
             for (e, entry) in handoff.entries.iter().enumerate() {
                 let at = &mut fill[entry.control as usize];
-                rows[*at as usize] = Row {
-                    handoff: h as HandoffIdx,
-                    entry: e as u32,
-                    consumer: handoff.consumer,
-                    provider: handoff.provider,
-                    agreed: entry.agreed,
-                    assumed: entry.assumed,
-                    now: entry.evidence(&stack.documents, as_of),
-                    stated: entry.stated_evidence(&stack.documents),
-                };
+                rows[*at as usize] =
+                    Row::of(stack, h as HandoffIdx, handoff, e as u32, entry, as_of);
                 *at += 1;
             }
         }

@@ -4,7 +4,8 @@
 
 use std::fmt::Write;
 
-use crate::stack::{CatalogSource, Control, Stack, catalog};
+use crate::stack::catalog::{self, BuiltinControl};
+use crate::stack::{CatalogSource, Control, Stack};
 use crate::text::escape;
 
 /// The built-in controls, one per three lines grouped by family, with a count at the end.
@@ -63,14 +64,7 @@ pub fn stack_json(stack: &Stack) -> String {
 fn builtin() -> Vec<Control> {
     catalog::BUILTIN
         .iter()
-        .map(|b| Control {
-            id: b.id.into(),
-            name: b.name.into(),
-            family: Some(b.family.into()),
-            description: Some(b.description.into()),
-            refs: b.refs.iter().map(|r| r.to_string()).collect(),
-            builtin: true,
-        })
+        .map(BuiltinControl::control)
         .collect()
 }
 

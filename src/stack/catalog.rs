@@ -1,6 +1,6 @@
 //! The built-in controls a stack can name without declaring them, and their conventional owners.
 
-use super::model::{Owner, ServiceModel};
+use super::model::{Control, Owner, ServiceModel};
 
 /// One control of the built-in catalog.
 #[derive(Debug)]
@@ -17,6 +17,20 @@ pub struct BuiltinControl {
     pub refs: &'static [&'static str],
     /// Conventional owner under the iaas, paas and saas models, in that order.
     pub template: [Owner; 3],
+}
+
+impl BuiltinControl {
+    /// The control a stack holds for it when its catalog is the built-in one.
+    pub fn control(&self) -> Control {
+        Control {
+            id: self.id.into(),
+            name: self.name.into(),
+            family: Some(self.family.into()),
+            description: Some(self.description.into()),
+            refs: self.refs.iter().map(|r| r.to_string()).collect(),
+            builtin: true,
+        }
+    }
 }
 
 // Short names keep the template column of the table below readable at a glance.

@@ -26,14 +26,9 @@ impl Validator<'_> {
             self.oscal = Some(path.clone());
         }
         match source {
-            CatalogSource::Builtin => controls.extend(catalog::BUILTIN.iter().map(|b| Control {
-                id: b.id.into(),
-                name: b.name.into(),
-                family: Some(b.family.into()),
-                description: Some(b.description.into()),
-                refs: b.refs.iter().map(|r| r.to_string()).collect(),
-                builtin: true,
-            })),
+            CatalogSource::Builtin => {
+                controls.extend(catalog::BUILTIN.iter().map(catalog::BuiltinControl::control))
+            }
             CatalogSource::None => {}
             CatalogSource::Oscal(path) => match oscal::controls(path, base_dir) {
                 Ok(list) => controls.extend(list),
