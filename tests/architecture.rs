@@ -1,9 +1,10 @@
 //! The layering that docs/architecture.md describes, checked on the source text, so that a
 //! change breaking it fails here with the rule it broke instead of slowly blurring the layers:
-//! the stack model names nothing of the analysis, the analysis and the reports touch neither
-//! the terminal nor the disk, `update` (the explorer's `app/`) does no I/O, the views never name
-//! the app (nor the app a view), and each explorer module imports only its own line of the
-//! layer table in src/tui/mod.rs or lines below it, without cycles.
+//! the stack model names nothing of the analysis and only it sees the raw TOML structs, the
+//! analysis and the reports touch neither the terminal nor the disk, `update` (the explorer's
+//! `app/`) does no I/O, the views never name the app (nor the app a view), and each explorer
+//! module imports only its own line of the layer table in src/tui/mod.rs or lines below it,
+//! without cycles.
 //!
 //! Comments and `#[cfg(test)] mod tests` blocks are left out: a test may reach across layers.
 
@@ -101,6 +102,21 @@ fn the_stack_model_names_nothing_above_it() {
     assert_eq!(breaches("stack", &above), Vec::<String>::new());
     assert_eq!(breaches("text.rs", &above), Vec::<String>::new());
     assert_eq!(breaches("date.rs", &above), Vec::<String>::new());
+}
+
+#[test]
+fn only_the_model_sees_a_raw_stack() {
+    let raw = ["stack::raw", "RawStack"];
+    let mut found = Vec::new();
+    for dir in ["analysis", "report", "import", "tui", "commands"] {
+        found.extend(breaches(dir, &raw));
+    }
+    for file in ["save.rs", "save", "lib.rs", "main.rs", "cli.rs"] {
+        if src().join(file).exists() {
+            found.extend(breaches(file, &raw));
+        }
+    }
+    assert_eq!(found, Vec::<String>::new());
 }
 
 #[test]
