@@ -5,8 +5,7 @@
 //! the hand-off pane's content.
 
 mod below;
-
-use std::collections::HashSet;
+pub mod changes;
 
 use crate::analysis::{
     BlastRadius, Finding, Kind, Note, Place, Report, Severity, WhatIf, analyse, blast_radius,
@@ -15,6 +14,7 @@ use crate::stack::{ControlIdx, HandoffIdx, PartyIdx, Stack};
 use crate::text::escape;
 
 use super::edit::Scope;
+pub use changes::Changes;
 use super::inspect::{self, Inspect};
 use super::mode::Listing;
 use super::theme::Theme;
@@ -27,8 +27,8 @@ pub struct Derived {
     pub report: Report,
     /// Their counts per hand-off and party.
     pub tally: Tally,
-    /// What was added and removed since the file was loaded.
-    pub baseline: Baseline,
+    /// What changed since the file was loaded and since it was last saved.
+    pub changes: Changes,
     /// The tree: what is expanded, and the visible rows.
     pub tree: Tree,
     /// Per party: a finding in its own requirements or anywhere below it (for the filter).
@@ -51,7 +51,7 @@ impl Derived {
         let report = analyse(stack, what_if);
         Derived {
             tally: Tally::new(stack, &report),
-            baseline: Baseline::new(&report),
+            changes: Changes::new(stack, what_if, &report),
             tree: Tree::new(stack),
             report,
             reach: Vec::new(),
@@ -69,7 +69,7 @@ impl Derived {
     pub fn reload(&mut self, stack: &Stack, what_if: &WhatIf) {
         self.report = analyse(stack, what_if);
         self.tally = Tally::new(stack, &self.report);
-        self.baseline = Baseline::new(&self.report);
+        self.changes = Changes::new(stack, what_if, &self.report);
         self.tree = Tree::new(stack);
     }
 
@@ -84,16 +84,14 @@ impl Derived {
                 for f in &self.report.by_control[c as usize] {
                     self.tally.count(f, true);
                 }
-                self.baseline
-                    .control(c, &self.report.by_control[c as usize]);
                 self.tally.below.forget();
             }
             Scope::Everything => {
                 self.report = analyse(stack, what_if);
                 self.tally = Tally::new(stack, &self.report);
-                self.baseline.all(&self.report);
             }
         }
+        self.changes.refresh(stack, what_if, &self.report);
     }
 
     /// Rebuilds the tree's visible rows; under the filter, only rows with findings and those
@@ -387,60 +385,6 @@ impl Tally {
     /// with something below it (`None` otherwise).
     pub fn below_of(&self, i: usize) -> Option<[u32; 2]> {
         self.below.of_row(i)
-    }
-}
-
-/// The findings as loaded, to count what was added and removed since (kind changes count as
-/// one of each, because an accepted risk covers one kind only).
-#[derive(Debug, Clone, Default)]
-pub struct Baseline {
-    loaded: Vec<HashSet<(Place, Kind)>>,
-    /// Per control: [added, removed] × [gaps, warnings].
-    per_control: Vec<[[u32; 2]; 2]>,
-    /// In all: [added, removed] × [gaps, warnings].
-    pub total: [[u32; 2]; 2],
-}
-
-impl Baseline {
-    /// The findings of a report as loaded, nothing added or removed yet.
-    pub fn new(report: &Report) -> Baseline {
-        Baseline {
-            loaded: report
-                .by_control
-                .iter()
-                .map(|fs| fs.iter().map(|f| (f.place, f.kind)).collect())
-                .collect(),
-            per_control: vec![[[0; 2]; 2]; report.by_control.len()],
-            total: [[0; 2]; 2],
-        }
-    }
-
-    /// Recounts one control's change after it was re-analysed.
-    pub fn control(&mut self, c: ControlIdx, findings: &[Finding]) {
-        let c = c as usize;
-        let now: HashSet<(Place, Kind)> = findings.iter().map(|f| (f.place, f.kind)).collect();
-        let mut d = [[0u32; 2]; 2];
-        for f in findings {
-            if !self.loaded[c].contains(&(f.place, f.kind)) {
-                d[0][slot(f)] += 1;
-            }
-        }
-        for &(place, kind) in &self.loaded[c] {
-            if !now.contains(&(place, kind)) {
-                d[1][usize::from(kind.severity() == Severity::Warning)] += 1;
-            }
-        }
-        for (i, j) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
-            self.total[i][j] = self.total[i][j] - self.per_control[c][i][j] + d[i][j];
-        }
-        self.per_control[c] = d;
-    }
-
-    /// Recounts every control's change.
-    pub fn all(&mut self, report: &Report) {
-        for (c, fs) in report.by_control.iter().enumerate() {
-            self.control(c as ControlIdx, fs);
-        }
     }
 }
 

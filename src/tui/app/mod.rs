@@ -70,7 +70,7 @@ fn screen<'a>(
         report: &derived.report,
         what_if: &session.what_if,
         tally: &derived.tally,
-        delta: derived.baseline.total,
+        delta: derived.changes.delta,
         tree: &derived.tree,
         row: nav.row,
         row_offset: nav.row_offset,
