@@ -735,7 +735,6 @@ fn press_quit(w: &std::sync::Mutex<Box<dyn std::io::Write + Send>>) {
     let _ = std::io::Write::flush(&mut *w);
 }
 
-
 #[test]
 fn search_visits_every_place_of_a_control_once_with_n_counted() {
     let (dir, path, _) = sample("fintech-payments.toml");
