@@ -276,20 +276,28 @@ pub fn sign(c: &Change) -> &'static str {
 /// One difference as the text output words it:
 /// `+ added    C-1 not-delivered (gap) at app → db (postgres): why`.
 pub fn line(c: &Change) -> String {
+    format!(
+        "{} at {}: {}",
+        brief(c),
+        escape(&where_(&c.place)),
+        escape(&why(c))
+    )
+}
+
+/// One difference without its place and why (for a screen that must not name parties):
+/// `+ added    C-1 not-delivered (gap)`.
+pub fn brief(c: &Change) -> String {
     let kinds = match (&c.old, &c.new) {
         (Some(o), Some(n)) => format!("{} → {}", o.label(), n.label()),
         (Some(o), None) => o.label(),
         (None, Some(n)) => n.label(),
         (None, None) => String::new(),
     };
-    let why = why(c);
     format!(
-        "{} {:<8} {} {kinds} at {}: {}",
+        "{} {:<8} {} {kinds}",
         sign(c),
         c.change,
-        escape(&c.place.control),
-        escape(&where_(&c.place)),
-        escape(&why)
+        escape(&c.place.control)
     )
 }
 

@@ -8,7 +8,7 @@ mod below;
 pub mod changes;
 
 use crate::analysis::{
-    BlastRadius, Finding, Kind, Note, Place, Report, Severity, WhatIf, analyse, blast_radius,
+    BlastRadius, Finding, Note, Place, Report, Severity, WhatIf, analyse, blast_radius,
 };
 use crate::stack::{ControlIdx, HandoffIdx, PartyIdx, Stack};
 use crate::text::escape;
@@ -154,6 +154,7 @@ impl Derived {
             Listing::Controls => self.controls.len(),
             Listing::BlastRadius => self.blast.len(),
             Listing::Expiring => self.report.expiry_notes.len(),
+            Listing::Changes => self.changes.lines.len(),
         }
     }
 
@@ -178,6 +179,10 @@ impl Derived {
             Listing::BlastRadius => match self.blast.get(line) {
                 Some(b) => blast_pane(shown, report, what_if, b, theme),
                 None => Inspect::default(),
+            },
+            Listing::Changes => match self.changes.lines.get(line) {
+                Some(changes::Line::Change(c)) => change_pane(shown, report, what_if, c, theme),
+                _ => Inspect::default(),
             },
             Listing::Expiring => match report.expiry_notes.get(line) {
                 Some(Note::EvidenceExpiring(x)) => {
@@ -216,6 +221,43 @@ fn blast_pane(
             escape(&shown.party(b.party).id),
             b.gaps_added,
             if b.gaps_added == 1 { "" } else { "s" }
+        ),
+    );
+    ins
+}
+
+/// The pane for a line of the changes view: the pane of the place's row (its hand-off, or the
+/// party for its own requirement), with the change first.
+fn change_pane(
+    shown: &Stack,
+    report: &Report,
+    what_if: &WhatIf,
+    c: &changes::ChangeLine,
+    theme: Theme,
+) -> Inspect {
+    let (party, handoff) = match c.place {
+        Place::Handoff { handoff, .. } => (shown.handoff(handoff).provider, Some(handoff)),
+        Place::Party(p) => (p, None),
+    };
+    let row = Row {
+        depth: u16::from(handoff.is_some()),
+        party,
+        handoff,
+        parent: None,
+        has_children: false,
+        expanded: false,
+        cycle: false,
+        last: true,
+    };
+    let mut ins = inspect::build(shown, report, what_if, Some(&row), theme);
+    let control = shown.control(c.control);
+    ins.facts.insert(
+        0,
+        format!(
+            "{} {}: {} — Enter shows it in the tree",
+            c.change.change,
+            escape(&control.id),
+            escape(&control.name)
         ),
     );
     ins

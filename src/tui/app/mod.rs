@@ -13,6 +13,7 @@ mod editing;
 mod files;
 mod follow;
 mod moving;
+mod places;
 mod small;
 
 use std::path::{Path, PathBuf};
@@ -77,6 +78,7 @@ fn screen<'a>(
         listing: nav.listing,
         controls: &derived.controls,
         blast: &derived.blast,
+        changes: &derived.changes.lines,
         line: nav.line,
         line_offset: nav.line_offset,
         inspect: &derived.inspect,
@@ -228,6 +230,7 @@ impl App {
             Msg::Controls => self.show(Listing::Controls),
             Msg::BlastRadius => self.show(Listing::BlastRadius),
             Msg::Expiring => self.show(Listing::Expiring),
+            Msg::Changes => self.show(Listing::Changes),
             Msg::ExpandAll => self.expand_all(),
             Msg::CollapseAll => self.collapse_all(),
             Msg::SwitchPane => self.switch_pane(),

@@ -87,6 +87,7 @@ impl App {
             (Listing::Controls | Listing::Expiring, Pane::Tree) => self.nav.focus = Pane::Details,
             (Listing::Controls | Listing::Expiring, Pane::Details) => self.jump_to_place(),
             (Listing::BlastRadius, _) => self.jump_to_party(),
+            (Listing::Changes, _) => self.jump_to_change(),
         }
     }
 
@@ -125,6 +126,7 @@ impl App {
                 self.rebuild_inspect();
             }
             Listing::Expiring => self.select_line(0),
+            Listing::Changes => self.select_line(self.derived.changes.first_change()),
         }
     }
 
@@ -175,6 +177,11 @@ impl App {
                 }
                 d.blast.clear();
                 d.blast_pending = true;
+            }
+            // The same change stays selected while it is listed.
+            Listing::Changes => {
+                let at = d.changes.lines.get(self.nav.line).cloned();
+                self.nav.line = d.changes.find(at.as_ref(), self.nav.line);
             }
             // The notes were recomputed with the report; keep the line in range.
             Listing::Expiring => {

@@ -104,9 +104,35 @@ impl Changes {
         self.lines = self.build_lines();
     }
 
-    /// Whether a save happened since loading.
-    pub fn was_saved(&self) -> bool {
-        self.saved.is_some()
+    /// The first line that is a change (the line after the first heading when there is one).
+    pub fn first_change(&self) -> usize {
+        self.lines
+            .iter()
+            .position(|l| matches!(l, Line::Change(_)))
+            .unwrap_or(0)
+    }
+
+    /// Where line `was` (the line at `at` before the lines were rebuilt) is now: the same
+    /// change in the same section, or the same heading; else `at`, kept in range.
+    pub fn find(&self, was: Option<&Line>, at: usize) -> usize {
+        let section = |i: usize| {
+            self.lines[..i.min(self.lines.len())]
+                .iter()
+                .filter(|l| matches!(l, Line::Heading(_)))
+                .count()
+        };
+        let same = |l: &Line| match (was, l) {
+            (Some(Line::Change(a)), Line::Change(b)) => {
+                (a.control, a.place, a.change.change) == (b.control, b.place, b.change.change)
+            }
+            _ => false,
+        };
+        let wanted = section(at + 1);
+        self.lines
+            .iter()
+            .enumerate()
+            .position(|(i, l)| same(l) && section(i + 1) == wanted)
+            .unwrap_or(at.min(self.lines.len().saturating_sub(1)))
     }
 
     /// Compares the current findings with both baselines.
@@ -204,20 +230,45 @@ fn walk(then: &Snapshot, now: &Context, mut delta: Option<&mut [[u32; 2]; 2]>) -
     out
 }
 
-/// `+3 gaps −1 warning since loading`: the delta in words (`minus` is the theme's minus sign),
-/// or that nothing changed.
-pub fn delta_words(delta: [[u32; 2]; 2], minus: &str) -> String {
+/// `+3 gaps −1 warning · 1 changed kind since loading`: the findings added and removed since
+/// loading by what they weigh, and those whose kind changed, in `stackgap diff`'s terms (`minus`
+/// is the theme's minus sign); or that nothing changed.
+pub fn delta_words(since_load: &[ChangeLine], minus: &str) -> String {
+    let weigh = |s: &Option<diff::Seen>| match s {
+        Some(s) if s.severity == Severity::Gap.as_str() => 0,
+        _ => 1,
+    };
+    let mut n = [[0u32; 2]; 2];
+    let mut changed = 0;
+    for c in since_load {
+        match c.change.change {
+            "added" => n[0][weigh(&c.change.new)] += 1,
+            "removed" => n[1][weigh(&c.change.old)] += 1,
+            "changed" => changed += 1,
+            _ => {}
+        }
+    }
     let mut parts = Vec::new();
     for (which, one, many) in [(0, "gap", "gaps"), (1, "warning", "warnings")] {
         for (way, sign) in [(0, "+"), (1, minus)] {
-            let n = delta[way][which];
-            if n > 0 {
-                parts.push(format!("{sign}{n} {}", if n == 1 { one } else { many }));
+            let k = n[way][which];
+            if k > 0 {
+                parts.push(format!("{sign}{k} {}", if k == 1 { one } else { many }));
             }
         }
     }
+    if changed > 0 {
+        parts.push(format!("{changed} changed kind"));
+    }
+    let accepts = since_load.len() - n.iter().flatten().sum::<u32>() as usize - changed;
+    if accepts > 0 {
+        parts.push(format!(
+            "{accepts} accept{} added or dropped",
+            if accepts == 1 { "" } else { "s" }
+        ));
+    }
     if parts.is_empty() {
-        "no gap or warning added or removed since loading".into()
+        "no finding added, removed or changed since loading".into()
     } else {
         format!("{} since loading", parts.join(" "))
     }

@@ -439,6 +439,7 @@ impl StatefulWidget for DetailsView<'_> {
             Listing::Controls => "Control",
             Listing::BlastRadius => "Party",
             Listing::Expiring => "Expiring evidence",
+            Listing::Changes => "Change",
         };
         let block = frame(s, Pane::Details, title.into());
         let inner = block.inner(area);
