@@ -13,7 +13,7 @@ use crate::date::Date;
 use crate::stack::{ControlIdx, Evidence, HandoffIdx, Lapse, PartyIdx, Side, Stack};
 
 pub use crate::stack::{Kind, Severity};
-pub use blast::{BlastRadius, blast_radius};
+pub use blast::{BlastRadius, blast_places, blast_radius};
 pub use explain::message;
 
 /// Where a finding is.

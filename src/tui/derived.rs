@@ -8,7 +8,8 @@ mod below;
 pub mod changes;
 
 use crate::analysis::{
-    BlastRadius, Finding, Note, Place, Report, Severity, WhatIf, analyse, blast_radius,
+    BlastRadius, Finding, Note, Place, Report, Severity, WhatIf, analyse, blast_places,
+    blast_radius,
 };
 use crate::stack::{ControlIdx, HandoffIdx, PartyIdx, Stack};
 use crate::text::escape;
@@ -165,7 +166,7 @@ impl Derived {
         shown: &Stack,
         what_if: &WhatIf,
         (listing, row, line): (Listing, usize, usize),
-        theme: Theme,
+        (theme, presenter): (Theme, bool),
     ) {
         let report = &self.report;
         self.inspect = match listing {
@@ -181,7 +182,9 @@ impl Derived {
                 None => Inspect::default(),
             },
             Listing::Changes => match self.changes.lines.get(line) {
-                Some(changes::Line::Change(c)) => change_pane(shown, report, what_if, c, theme),
+                Some(changes::Line::Change(c)) => {
+                    change_pane(shown, report, what_if, c, (theme, presenter))
+                }
                 _ => Inspect::default(),
             },
             Listing::Expiring => match report.expiry_notes.get(line) {
@@ -194,8 +197,8 @@ impl Derived {
     }
 }
 
-/// The pane for a party of the blast radius ranking: its own pane as a root row, with what its
-/// failure would cost first.
+/// The pane for a party of the blast radius ranking: the places its failure would make gaps
+/// (exactly those its count counts), each to go to with Enter.
 fn blast_pane(
     shown: &Stack,
     report: &Report,
@@ -214,15 +217,21 @@ fn blast_pane(
         last: true,
     };
     let mut ins = inspect::build(shown, report, what_if, Some(&root), theme);
+    let id = escape(&shown.party(b.party).id);
     ins.facts.insert(
         0,
         format!(
-            "if {} failed, {} more place{} would be gaps (its own needs aside); Enter shows it in the tree",
-            escape(&shown.party(b.party).id),
+            "if {id} failed, {} more place{} would be gaps (its own needs aside): Tab to them, Enter goes to one",
             b.gaps_added,
             if b.gaps_added == 1 { "" } else { "s" }
         ),
     );
+    let places = blast_places(shown, what_if, b.party);
+    ins.items = inspect::place_items(shown, report, what_if, &places, theme);
+    ins.requirements_at = ins.items.len();
+    ins.controls_heading = format!("Places that would be gaps if {id} failed ({})", places.len());
+    ins.id_heading = "CONTROL AT";
+    ins.requirements_heading.clear();
     ins
 }
 
@@ -233,7 +242,7 @@ fn change_pane(
     report: &Report,
     what_if: &WhatIf,
     c: &changes::ChangeLine,
-    theme: Theme,
+    (theme, presenter): (Theme, bool),
 ) -> Inspect {
     let (party, handoff) = match c.place {
         Place::Handoff { handoff, .. } => (shown.handoff(handoff).provider, Some(handoff)),
@@ -251,14 +260,23 @@ fn change_pane(
     };
     let mut ins = inspect::build(shown, report, what_if, Some(&row), theme);
     let control = shown.control(c.control);
-    ins.facts.insert(
-        0,
-        format!(
-            "{} {}: {} — Enter shows it in the tree",
-            c.change.change,
-            escape(&control.id),
-            escape(&control.name)
-        ),
+    // In presenter mode the line's place and why would name parties; the title names the
+    // place as masked.
+    let line = if presenter {
+        crate::report::diff::brief(&c.change)
+    } else {
+        c.text.clone()
+    };
+    ins.facts.splice(
+        0..0,
+        [
+            line,
+            format!(
+                "{} is {}; Enter shows it in the tree",
+                escape(&control.id),
+                escape(&control.name)
+            ),
+        ],
     );
     ins
 }

@@ -86,7 +86,8 @@ impl App {
             (Listing::Tree, Pane::Details) => {}
             (Listing::Controls | Listing::Expiring, Pane::Tree) => self.nav.focus = Pane::Details,
             (Listing::Controls | Listing::Expiring, Pane::Details) => self.jump_to_place(),
-            (Listing::BlastRadius, _) => self.jump_to_party(),
+            (Listing::BlastRadius, Pane::Tree) => self.jump_to_party(),
+            (Listing::BlastRadius, Pane::Details) => self.jump_to_place(),
             (Listing::Changes, _) => self.jump_to_change(),
         }
     }
@@ -201,7 +202,7 @@ impl App {
             self.session.shown(),
             &self.session.what_if,
             selected,
-            self.theme,
+            (self.theme, self.session.presenter()),
         );
         let items = &self.derived.inspect.items;
         if let Some(k) = keep

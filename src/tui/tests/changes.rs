@@ -100,7 +100,8 @@ fn an_edit_then_d_lists_the_added_finding_as_diff_words_it() {
         app.screen().changes[app.screen().line],
         Line::Change(_)
     ));
-    assert!(app.screen().inspect.facts[0].contains("Enter shows it in the tree"));
+    assert!(app.screen().inspect.facts[1].contains("Enter shows it in the tree"));
+    assert_eq!(app.screen().inspect.facts[0], section(&app, 0)[0]);
     step(&mut app, Msg::Undo);
     assert!(section(&app, 0).is_empty(), "undone: nothing changed");
 }
@@ -224,4 +225,62 @@ fn enter_on_a_change_goes_to_its_place_and_control() {
     step(&mut app, Msg::Top);
     step(&mut app, Msg::Toggle);
     assert_eq!(app.screen().listing, Listing::Changes);
+}
+
+#[test]
+fn the_blast_pane_lists_the_places_its_count_counts_and_enter_goes_to_each() {
+    let mut app = demo();
+    send(&mut app, [Msg::BlastRadius]);
+    let ranking = app.screen().blast.to_vec();
+    assert!(ranking[0].gaps_added > 0);
+    for (line, b) in ranking.iter().enumerate() {
+        if line > 0 {
+            send(&mut app, [Msg::Down]);
+        }
+        let s = app.screen();
+        assert_eq!(s.line, line);
+        assert_eq!(
+            s.inspect.items.len(),
+            b.gaps_added,
+            "the list and the count agree for {}",
+            s.stack.party(b.party).id
+        );
+    }
+    // The first party's places, each reached with Enter from the pane.
+    send(&mut app, [Msg::Top]);
+    let items = app.screen().inspect.items.clone();
+    for (i, want) in items.iter().enumerate() {
+        send(&mut app, [Msg::SwitchPane]);
+        for _ in 0..i {
+            send(&mut app, [Msg::Down]);
+        }
+        send(&mut app, [Msg::Toggle]);
+        let s = app.screen();
+        assert_eq!(s.listing, Listing::Tree);
+        assert_eq!(s.focus, Pane::Details);
+        let got = &s.inspect.items[s.item];
+        assert_eq!((got.target, got.control), (want.target, want.control));
+        let row = &s.tree.rows()[s.row];
+        match want.target {
+            crate::tui::inspect::Target::Entry { handoff, .. } => {
+                assert_eq!(row.handoff, Some(handoff));
+            }
+            crate::tui::inspect::Target::Requirement { party } => assert_eq!(row.party, party),
+        }
+        send(&mut app, [Msg::BlastRadius]);
+    }
+}
+
+#[test]
+fn presenter_mode_lists_changes_without_naming_parties() {
+    let mut app = demo();
+    select_party(&mut app, "brightpath");
+    step(&mut app, Msg::SwitchOff);
+    step(&mut app, Msg::Presenter);
+    step(&mut app, Msg::Changes);
+    let screen = text_of(&draw(&mut app, 120, 40));
+    assert!(screen.contains("not-delivered (gap)"), "{screen}");
+    for id in ["brightpath", "northwind", "stratoline"] {
+        assert!(!screen.contains(id), "{id} named in presenter mode:\n{screen}");
+    }
 }

@@ -20,7 +20,7 @@ const CONTROLS_HINTS: &str =
     "j/k control · Enter its places · c or Esc tree · [ ] date · ? help · q quit";
 /// Key hints for the blast radius ranking.
 const BLAST_HINTS: &str =
-    "j/k party · Enter show in the tree · b or Esc tree · [ ] date · ? help · q quit";
+    "j/k party · Enter in the tree · Tab its places · b or Esc tree · ? help · q quit";
 /// Key hints for the list of expiring evidence.
 const EXPIRING_HINTS: &str =
     "j/k evidence · Enter what rests on it · E or Esc tree · [ ] date · ? help · q quit";
