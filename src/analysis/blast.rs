@@ -163,7 +163,8 @@ pub fn blast_places(stack: &Stack, what_if: &WhatIf, party: PartyIdx) -> Vec<(Co
         let mut touched: Vec<PartyIdx> = Vec::new();
         for &(h, e) in entries {
             let ho = stack.handoff(h);
-            if ho.entries[e as usize].owner() == Some(Owner::Provider) && !what_if.is_off(ho.consumer)
+            if ho.entries[e as usize].owner() == Some(Owner::Provider)
+                && !what_if.is_off(ho.consumer)
             {
                 next[ho.provider as usize].push(ho.consumer);
                 touched.push(ho.provider);

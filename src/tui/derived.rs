@@ -15,11 +15,11 @@ use crate::stack::{ControlIdx, HandoffIdx, PartyIdx, Stack};
 use crate::text::escape;
 
 use super::edit::Scope;
-pub use changes::Changes;
 use super::inspect::{self, Inspect};
 use super::mode::Listing;
 use super::theme::Theme;
 use super::tree::{Row, Tree};
+pub use changes::Changes;
 
 /// Everything derived from the session's stack and what-ifs.
 #[derive(Debug)]
@@ -229,7 +229,10 @@ fn blast_pane(
     let places = blast_places(shown, what_if, b.party);
     ins.items = inspect::place_items(shown, report, what_if, &places, theme);
     ins.requirements_at = ins.items.len();
-    ins.controls_heading = format!("Places that would be gaps if {id} failed ({})", places.len());
+    ins.controls_heading = format!(
+        "Places that would be gaps if {id} failed ({})",
+        places.len()
+    );
     ins.id_heading = "CONTROL AT";
     ins.requirements_heading.clear();
     ins

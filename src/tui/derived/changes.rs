@@ -161,12 +161,9 @@ impl Changes {
         };
         if self.saved.is_some() {
             section("Since the last save", &self.since_save);
-            section("Since the file was loaded", &self.since_load);
+            section("Since loading", &self.since_load);
         } else {
-            section(
-                "Since the file was loaded (not saved since)",
-                &self.since_load,
-            );
+            section("Since loading (not saved since)", &self.since_load);
         }
         out
     }
@@ -203,8 +200,7 @@ fn walk(then: &Snapshot, now: &Context, mut delta: Option<&mut [[u32; 2]; 2]>) -
             {
                 continue;
             }
-            let Some(change) = diff::change_at(was.map(|f| (&old, f)), is.map(|f| (now, f)))
-            else {
+            let Some(change) = diff::change_at(was.map(|f| (&old, f)), is.map(|f| (now, f))) else {
                 continue;
             };
             if let Some(d) = delta.as_deref_mut()

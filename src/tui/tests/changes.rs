@@ -91,9 +91,7 @@ fn an_edit_then_d_lists_the_added_finding_as_diff_words_it() {
     assert!(want.iter().any(|l| l.starts_with("+ added ")), "{want:?}");
     assert_eq!(
         headings(&app),
-        [format!(
-            "Since the file was loaded (not saved since): {summary}"
-        )]
+        [format!("Since loading (not saved since): {summary}")]
     );
     // The first change is selected, and the pane shows its place.
     assert!(matches!(
@@ -166,7 +164,10 @@ fn m_and_the_date_are_listed_too() {
     assert!(status.contains("since loading (D)"), "{status}");
     step(&mut app, Msg::Changes);
     assert_eq!(section(&app, 0), diff_lines(&app).0);
-    assert!(!section(&app, 0).is_empty(), "a higher minimum changes findings");
+    assert!(
+        !section(&app, 0).is_empty(),
+        "a higher minimum changes findings"
+    );
 }
 
 #[test]
@@ -179,11 +180,17 @@ fn save_starts_the_since_save_section_and_reload_resets_since_load() {
     step(&mut app, Msg::Changes);
     let h = headings(&app);
     assert_eq!(h.len(), 2, "{h:?}");
-    assert!(h[0].starts_with("Since the last save: 0 added, 0 removed"), "{h:?}");
-    assert!(h[1].starts_with("Since the file was loaded:"), "{h:?}");
+    assert!(
+        h[0].starts_with("Since the last save: 0 added, 0 removed"),
+        "{h:?}"
+    );
+    assert!(h[1].starts_with("Since loading:"), "{h:?}");
     assert!(section(&app, 0).is_empty());
     let since_load = section(&app, 1);
-    assert!(!since_load.is_empty(), "the saved edit counts since loading");
+    assert!(
+        !since_load.is_empty(),
+        "the saved edit counts since loading"
+    );
     // Another change counts in both sections.
     step(&mut app, Msg::Changes);
     select_party(&mut app, "stratoline");
@@ -198,7 +205,10 @@ fn save_starts_the_since_save_section_and_reload_resets_since_load() {
         send(&mut app, [Msg::Answer(true)]);
     }
     assert_eq!(headings(&app).len(), 1);
-    assert!(section(&app, 0).is_empty(), "reloaded: nothing changed since");
+    assert!(
+        section(&app, 0).is_empty(),
+        "reloaded: nothing changed since"
+    );
 }
 
 #[test]
@@ -281,6 +291,9 @@ fn presenter_mode_lists_changes_without_naming_parties() {
     let screen = text_of(&draw(&mut app, 120, 40));
     assert!(screen.contains("not-delivered (gap)"), "{screen}");
     for id in ["brightpath", "northwind", "stratoline"] {
-        assert!(!screen.contains(id), "{id} named in presenter mode:\n{screen}");
+        assert!(
+            !screen.contains(id),
+            "{id} named in presenter mode:\n{screen}"
+        );
     }
 }
