@@ -58,7 +58,7 @@ pub enum Line {
     /// The heading of a section, with its summary.
     Heading(String),
     /// A change of the section above.
-    Change(ChangeLine),
+    Change(Box<ChangeLine>),
 }
 
 /// The changes since loading and since the last save.
@@ -157,7 +157,7 @@ impl Changes {
         let mut section = |heading: &str, changes: &[ChangeLine]| {
             let all: Vec<Change> = changes.iter().map(|c| c.change.clone()).collect();
             out.push(Line::Heading(format!("{heading}: {}", diff::summary(&all))));
-            out.extend(changes.iter().cloned().map(Line::Change));
+            out.extend(changes.iter().cloned().map(|c| Line::Change(Box::new(c))));
         };
         if self.saved.is_some() {
             section("Since the last save", &self.since_save);
