@@ -8,6 +8,7 @@ pub mod diff;
 pub mod dot;
 pub mod html;
 pub mod json;
+pub mod layout;
 pub mod markdown;
 pub mod matrix;
 pub mod mermaid;
@@ -16,8 +17,12 @@ pub mod schema;
 pub mod text;
 pub mod xlsx;
 
+use std::borrow::Cow;
+use std::fmt::Write;
+
 use crate::analysis::{BlastRadius, Report, WhatIf};
 use crate::stack::{Entry, HandoffIdx, Stack};
+use crate::text::needs_escape;
 
 /// Everything a report needs: the stack, its analysis and the what-ifs it was made under.
 #[derive(Clone, Copy)]
@@ -205,4 +210,76 @@ pub fn grouped<'r>(
         }
     }
     groups
+}
+
+/// A string as a diagram label or a page shows it: like [`crate::text::escape`], every control
+/// and invisible character becomes a visible `\u{…}`, except the joiners and selectors that
+/// hold an emoji sequence together (a zero-width joiner between two emoji, a variation selector
+/// after an emoji or inside a keycap, the tags of a subdivision flag), so that 👩‍💻 stays one
+/// picture. Each format then escapes the result for its own syntax.
+pub fn label_text(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return Cow::Borrowed(s);
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 8);
+    // Whether the last character kept belongs to an emoji sequence that may go on.
+    let mut in_emoji = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let keep = match c {
+            '\u{200D}' => in_emoji && next.is_some_and(is_pictographic),
+            '\u{FE0F}' => {
+                in_emoji
+                    || (matches!(
+                        i.checked_sub(1).map(|j| chars[j]),
+                        Some('0'..='9' | '#' | '*')
+                    ) && next == Some('\u{20E3}'))
+            }
+            '\u{E0020}'..='\u{E007F}' => in_emoji && tag_sequence_open(&chars[..i]),
+            c => !needs_escape(c),
+        };
+        if keep {
+            out.push(c);
+            in_emoji = match c {
+                '\u{200D}' | '\u{FE0F}' | '\u{E0020}'..='\u{E007F}' | '\u{1F3FB}'..='\u{1F3FF}' => {
+                    in_emoji
+                }
+                c => is_pictographic(c),
+            };
+            continue;
+        }
+        in_emoji = false;
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c => {
+                let _ = write!(out, "\\u{{{:04X}}}", c as u32);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether the tags before a tag character follow a black flag (🏴) and are not yet cancelled.
+fn tag_sequence_open(before: &[char]) -> bool {
+    let tags = before
+        .iter()
+        .rev()
+        .take_while(|c| matches!(c, '\u{E0020}'..='\u{E007E}'))
+        .count();
+    before.len() > tags && before[before.len() - tags - 1] == '\u{1F3F4}'
+}
+
+/// Whether a character is a pictograph that emoji sequences are built of: the blocks of
+/// Unicode's Extended_Pictographic property, close enough for deciding whether a joiner sits
+/// between two emoji.
+pub fn is_pictographic(c: char) -> bool {
+    matches!(c,
+        '\u{00A9}' | '\u{00AE}' | '\u{203C}' | '\u{2049}' | '\u{2122}' | '\u{2139}'
+        | '\u{2194}'..='\u{21AA}' | '\u{231A}'..='\u{23FF}' | '\u{24C2}' | '\u{25AA}'..='\u{25FE}'
+        | '\u{2600}'..='\u{27BF}' | '\u{2934}' | '\u{2935}' | '\u{2B05}'..='\u{2B55}'
+        | '\u{3030}' | '\u{303D}' | '\u{3297}' | '\u{3299}' | '\u{1F000}'..='\u{1FAFF}'
+        | '\u{1FC00}'..='\u{1FFFD}')
 }
