@@ -1,78 +1,203 @@
-//! Graphviz source of the stack: layers as clusters on their own rank, hand-offs coloured and
-//! labelled by their worst finding. `stackgap export FILE --format dot | dot -Tsvg > stack.svg`.
+//! Graphviz source of the stack: layers as clusters on their own rank, each hand-off labelled
+//! with its service and status and drawn in its status's colour and line style (solid, dashed,
+//! dotted), its tooltip naming the open findings by control id and name. A big stack is
+//! focused as in every diagram (see [`super::layout`]), and the graph's label says what is
+//! left out. Labels are HTML-like, escaped for them; tooltips are escaped strings.
+//! `stackgap export FILE --format dot | dot -Tsvg > stack.svg`.
 
 use std::fmt::Write;
 
-use super::{Context, parties_by_layer, tally_handoffs};
-use crate::analysis::Severity;
-use crate::text::escape;
+use super::Context;
+use super::layout::{Diagram, Node, Status};
+use crate::analysis::{Finding, Place};
 
-/// A DOT string literal body: controls escaped, quotes and backslashes backslashed.
-fn quoted(s: &str) -> String {
-    escape(s).replace('\\', "\\\\").replace('"', "\\\"")
+/// Text inside an HTML-like label: controls and invisible characters made visible (emoji
+/// sequences kept), markup characters as entities, so neither `<`, `>`, `&` nor a stack's own
+/// `&amp;` is read as markup.
+pub fn html_label(s: &str) -> String {
+    let s = super::label_text(s);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The body of a DOT `"…"` string: backslashes and quotes escaped (so no `\N`, `\G` or `\n`
+/// of the stack's is read as an escape), `&` as an entity (Graphviz keeps entities it finds).
+pub fn quoted(s: &str) -> String {
+    super::label_text(s)
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('&', "&amp;")
+}
+
+fn node_id(diagram: &Diagram, v: usize) -> String {
+    match &diagram.nodes[v] {
+        Node::Party(p) => format!("p{p}"),
+        Node::Folded { .. } => format!("f{v}"),
+    }
 }
 
 /// Renders the DOT source.
 pub fn render(ctx: &Context) -> String {
     let stack = ctx.stack;
-    let tally = tally_handoffs(stack, ctx.report);
+    let diagram = Diagram::of(ctx);
     let mut out = String::new();
-    let _ = writeln!(out, "digraph stack {{");
+    let mut title = format!("<B>{}</B>", html_label(&stack.name));
+    if let Some(omitted) = &diagram.omitted {
+        let _ = write!(
+            title,
+            "<BR/><FONT POINT-SIZE=\"10\">{}</FONT>",
+            html_label(&omitted.caption())
+        );
+    }
     let _ = writeln!(
         out,
-        "  label=\"{}\";\n  labelloc=t;\n  rankdir=TB;\n  newrank=true;",
-        quoted(&stack.name)
+        "digraph stack {{\n  label=<{title}>;\n  labelloc=t;\n  rankdir=TB;\n  newrank=true;\n  fontname=\"Helvetica\";"
     );
-    let _ = writeln!(
-        out,
-        "  node [shape=box, style=\"rounded\", fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];"
-    );
-    for (layer, parties) in parties_by_layer(stack) {
-        if let Some(l) = layer {
-            let _ = writeln!(
-                out,
-                "  subgraph cluster_{l} {{\n    label=\"{}\";\n    style=dashed;\n    rank=same;",
-                quoted(&stack.layers[l as usize].name)
-            );
-        }
-        for p in parties {
-            let party = stack.party(p);
-            let _ = writeln!(
-                out,
-                "    p{p} [label=\"{}\\n({})\"];",
-                quoted(&party.name),
-                quoted(&party.id)
-            );
-        }
-        if layer.is_some() {
-            out.push_str("  }\n");
+    out.push_str("  node [shape=box, style=\"rounded\", fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n");
+    let mut by_layer: Vec<Vec<usize>> = vec![Vec::new(); stack.layers.len()];
+    let mut unlayered = Vec::new();
+    for v in 0..diagram.nodes.len() {
+        match diagram.layer(stack, v) {
+            Some(l) => by_layer[l as usize].push(v),
+            None => unlayered.push(v),
         }
     }
-    for (i, h) in stack.handoffs.iter().enumerate() {
-        let t = tally[i];
-        let colour = match t.worst() {
-            Some(Severity::Gap) => "red3",
-            Some(Severity::Warning) => "orange",
-            None => "forestgreen",
-        };
-        let service = h
-            .service
-            .as_deref()
-            .map(|s| format!("{}\\n", quoted(s)))
-            .unwrap_or_default();
+    for (l, nodes) in by_layer.iter().enumerate() {
+        if nodes.is_empty() {
+            continue;
+        }
         let _ = writeln!(
             out,
-            "  p{} -> p{} [label=\"{service}{}\", color={colour}, fontcolor={colour}{}];",
-            h.consumer,
-            h.provider,
-            t.label(),
-            if t.worst() == Some(Severity::Gap) {
-                ", penwidth=2"
-            } else {
-                ""
-            }
+            "  subgraph cluster_{l} {{\n    label=<{}>;\n    style=dashed;\n    color=\"#999999\";\n    rank=same;",
+            html_label(&stack.layers[l].name)
+        );
+        for &v in nodes {
+            let _ = writeln!(out, "    {}", node(ctx, &diagram, v));
+        }
+        out.push_str("  }\n");
+    }
+    for &v in &unlayered {
+        let _ = writeln!(out, "  {}", node(ctx, &diagram, v));
+    }
+    let mut at: std::collections::HashMap<u32, Vec<&Finding>> = diagram
+        .links
+        .iter()
+        .filter_map(|l| l.handoff)
+        .map(|h| (h, Vec::new()))
+        .collect();
+    for f in ctx.report.sorted(stack) {
+        if let Place::Handoff { handoff, .. } = f.place
+            && let Some(list) = at.get_mut(&handoff)
+        {
+            list.push(f);
+        }
+    }
+    for (i, link) in diagram.links.iter().enumerate() {
+        let status = link.tally.status();
+        let lines = diagram.link_lines(stack, i);
+        let (service, status_line) = lines.split_at(lines.len() - 1);
+        let mut text = String::new();
+        for s in service {
+            let _ = write!(text, "{}<BR/>", html_label(s));
+        }
+        let _ = write!(text, "<B>{}</B>", html_label(&status_line[0]));
+        let (_, width) = status.dashes();
+        let _ = writeln!(
+            out,
+            "  {} -> {} [label=<{text}>, color=\"{}\", fontcolor=\"{}\", style={}, penwidth={width}, tooltip=\"{}\"];",
+            node_id(&diagram, link.consumer),
+            node_id(&diagram, link.provider),
+            status.colour(),
+            status.text_colour(),
+            status.dot_style(),
+            tooltip(ctx, &diagram, i, link.handoff.and_then(|h| at.get(&h)))
         );
     }
     out.push_str("}\n");
     out
+}
+
+fn node(ctx: &Context, diagram: &Diagram, v: usize) -> String {
+    let stack = ctx.stack;
+    match &diagram.nodes[v] {
+        Node::Party(p) => {
+            let party = stack.party(*p);
+            let mut text = format!(
+                "<B>{}</B><BR/><FONT POINT-SIZE=\"10\" COLOR=\"#555555\">{}</FONT>",
+                html_label(&party.name),
+                html_label(&party.id)
+            );
+            let own = diagram.own[v];
+            if own.status() != Status::Covered {
+                let _ = write!(
+                    text,
+                    "<BR/><FONT POINT-SIZE=\"10\" COLOR=\"{}\">own: {}</FONT>",
+                    own.status().text_colour(),
+                    html_label(&own.label())
+                );
+            }
+            format!(
+                "{} [label=<{text}>, tooltip=\"{} ({})\"];",
+                node_id(diagram, v),
+                quoted(&party.name),
+                quoted(&party.id)
+            )
+        }
+        Node::Folded { tally, .. } => {
+            let lines = diagram.node_lines(stack, v);
+            let text: Vec<String> = lines.iter().map(|l| html_label(l)).collect();
+            format!(
+                "{} [label=<{}>, style=\"rounded,dashed,filled\", fillcolor=\"#f7f7f7\", color=\"#777777\", fontcolor=\"{}\", tooltip=\"{}\"];",
+                node_id(diagram, v),
+                text.join("<BR/>"),
+                tally.status().text_colour(),
+                quoted(&lines.join(" — "))
+            )
+        }
+    }
+}
+
+/// Findings listed in a tooltip before the rest is only counted.
+const TOOLTIP_FINDINGS: usize = 12;
+
+/// The status, then the hand-off's findings, one a line: control id, name, kind and side.
+fn tooltip(ctx: &Context, diagram: &Diagram, i: usize, findings: Option<&Vec<&Finding>>) -> String {
+    let stack = ctx.stack;
+    let link = &diagram.links[i];
+    let mut lines = vec![quoted(&link.tally.label())];
+    if let Some(findings) = findings {
+        let mut findings = findings.clone();
+        findings.sort_by_key(|f| (f.accepted.is_some(), f.severity()));
+        for f in findings.iter().take(TOOLTIP_FINDINGS) {
+            let control = stack.control(f.control);
+            lines.push(quoted(&format!(
+                "{} {} ({}): {}{}{}",
+                f.severity().as_str(),
+                control.id,
+                control.name,
+                f.kind.as_str(),
+                f.side()
+                    .map(|s| format!(", {} side", s.as_str()))
+                    .unwrap_or_default(),
+                if f.accepted.is_some() {
+                    ", accepted"
+                } else {
+                    ""
+                }
+            )));
+        }
+        if findings.len() > TOOLTIP_FINDINGS {
+            lines.push(format!("… and {} more", findings.len() - TOOLTIP_FINDINGS));
+        }
+    }
+    lines.join("\\n")
 }

@@ -146,25 +146,6 @@ pub fn tally_handoffs(stack: &Stack, report: &Report) -> Vec<HandoffTally> {
     tally
 }
 
-/// The parties of each layer, top first; parties without a layer come last, in one group.
-pub fn parties_by_layer(stack: &Stack) -> Vec<(Option<u32>, Vec<u32>)> {
-    let mut groups: Vec<(Option<u32>, Vec<u32>)> = (0..stack.layers.len() as u32)
-        .map(|l| (Some(l), Vec::new()))
-        .collect();
-    let mut unlayered = Vec::new();
-    for (i, p) in stack.parties.iter().enumerate() {
-        match p.layer {
-            Some(l) => groups[l as usize].1.push(i as u32),
-            None => unlayered.push(i as u32),
-        }
-    }
-    groups.retain(|g| !g.1.is_empty());
-    if !unlayered.is_empty() {
-        groups.push((None, unlayered));
-    }
-    groups
-}
-
 /// Where a group of findings stands in a report: a hand-off, or a party's own requirements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {

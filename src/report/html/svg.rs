@@ -1,0 +1,279 @@
+//! The page's diagram as inline SVG, drawn from the layout: layer bands, each hand-off as a
+//! line styled by its status (colour and dash pattern) with its printed label, party boxes, and
+//! a legend. Classes and `data-` attributes name what each shape is, so tests can check the
+//! geometry of what was emitted.
+
+use std::fmt::Write;
+
+use super::h;
+use crate::report::Context;
+use crate::report::layout::{self, Diagram, Drawing, Node, Status};
+
+const STATUSES: [Status; 4] = [
+    Status::Gap,
+    Status::Warning,
+    Status::Accepted,
+    Status::Covered,
+];
+
+/// The diagram section's content: what it leaves out (for a big stack), the SVG and the legend.
+pub(super) fn diagram(ctx: &Context) -> String {
+    let stack = ctx.stack;
+    let diagram = Diagram::of(ctx);
+    let drawing = layout::draw(stack, &diagram);
+    let mut out = String::new();
+    if let Some(omitted) = &diagram.omitted {
+        let _ = writeln!(out, "<p class=\"omitted\">{}</p>", h(&omitted.caption()));
+    }
+    out.push_str(&svg(ctx, &diagram, &drawing));
+    out.push_str(&legend());
+    out
+}
+
+fn svg(ctx: &Context, diagram: &Diagram, d: &Drawing) -> String {
+    let stack = ctx.stack;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"stack\" viewBox=\"0 0 {w} {hgt}\" width=\"{w}\" height=\"{hgt}\" role=\"img\" aria-labelledby=\"diagram-title\" font-family=\"system-ui, sans-serif\" font-size=\"12\">",
+        w = d.width,
+        hgt = d.height
+    );
+    let _ = writeln!(
+        out,
+        "<title id=\"diagram-title\">Provider stack: {} parties and {} links drawn; arrows point from consumer to provider</title>",
+        diagram.nodes.len(),
+        diagram.links.len()
+    );
+    out.push_str("<defs>");
+    for s in STATUSES {
+        let _ = write!(
+            out,
+            "<marker id=\"arrow-{}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"9\" markerHeight=\"9\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{}\"/></marker>",
+            s.as_str(),
+            s.colour()
+        );
+    }
+    out.push_str("</defs>\n");
+
+    for (i, band) in d.bands.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<rect class=\"band\" x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>",
+            band.y - 6,
+            d.width,
+            band.h + 12,
+            if i % 2 == 0 { "#f4f4f4" } else { "#ebebeb" }
+        );
+        if d.layered {
+            let name = band.layer.map_or("(no layer)".to_string(), |l| {
+                stack.layers[l as usize].name.clone()
+            });
+            let _ = write!(
+                out,
+                "<text class=\"layer\" x=\"8\" y=\"{}\" font-size=\"11\" font-weight=\"bold\" fill=\"#444\">",
+                band.y + 12
+            );
+            for (k, line) in wrap(&crate::report::label_text(&name), 20, 3)
+                .iter()
+                .enumerate()
+            {
+                let _ = write!(
+                    out,
+                    "<tspan x=\"8\" dy=\"{}\">{}</tspan>",
+                    if k == 0 { 0 } else { 13 },
+                    h(line)
+                );
+            }
+            out.push_str("</text>\n");
+        }
+    }
+
+    for (i, link) in diagram.links.iter().enumerate() {
+        let status = link.tally.status();
+        let (dashes, width) = status.dashes();
+        let style = format!(
+            "fill=\"none\" stroke=\"{}\" stroke-width=\"{width}\"{}",
+            status.colour(),
+            dashes
+                .map(|d| format!(" stroke-dasharray=\"{d}\""))
+                .unwrap_or_default()
+        );
+        let path = &d.paths[i];
+        let _ = writeln!(
+            out,
+            "<g class=\"link {}\" data-link=\"{i}\" data-from=\"n{}\" data-to=\"n{}\"><title>{}</title>\n<path class=\"line\" d=\"{}\" {style}/>\n<path class=\"line end\" d=\"{}\" {style} marker-end=\"url(#arrow-{})\"/>",
+            status.as_str(),
+            link.consumer,
+            link.provider,
+            h(&link_title(ctx, diagram, i)),
+            points(&path.to_label),
+            points(&path.from_label),
+            status.as_str()
+        );
+        let r = d.labels[i];
+        let _ = write!(
+            out,
+            "<rect class=\"label\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#fff\" stroke=\"{}\"/>",
+            r.x,
+            r.y,
+            r.w,
+            r.h,
+            status.colour()
+        );
+        let lines = &d.label_lines[i];
+        for (k, line) in lines.iter().enumerate() {
+            let last = k + 1 == lines.len();
+            let _ = write!(
+                out,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" fill=\"{}\"{}>{}</text>",
+                r.x + r.w / 2,
+                r.y + 14 * (k as i32 + 1) - 1,
+                if last { status.text_colour() } else { "#333" },
+                if last { " font-weight=\"bold\"" } else { "" },
+                h(line)
+            );
+        }
+        out.push_str("</g>\n");
+    }
+
+    for (v, node) in diagram.nodes.iter().enumerate() {
+        let r = d.nodes[v];
+        let (kind, id, title, fill, stroke, dashes) = match node {
+            Node::Party(p) => {
+                let party = stack.party(*p);
+                (
+                    "party",
+                    party.id.as_str(),
+                    format!("{} ({})", party.name, party.id),
+                    "#fff",
+                    "#333",
+                    "",
+                )
+            }
+            Node::Folded { under, .. } => (
+                "folded",
+                stack.party(*under).id.as_str(),
+                diagram.node_lines(stack, v).join(" — "),
+                "#f7f7f7",
+                "#777",
+                " stroke-dasharray=\"4 3\"",
+            ),
+        };
+        let _ = write!(
+            out,
+            "<g class=\"node {kind}\" data-node=\"n{v}\" data-party=\"{}\"><title>{}</title><rect class=\"box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\"{dashes}/>",
+            h(id),
+            h(&title),
+            r.x,
+            r.y,
+            r.w,
+            r.h
+        );
+        for (k, line) in d.node_lines[v].iter().enumerate() {
+            let (size, weight, colour) = match (k, node) {
+                (0, _) => ("12", " font-weight=\"bold\"", "#111"),
+                (_, Node::Folded { tally, .. }) => ("11", "", tally.status().text_colour()),
+                (_, Node::Party(_)) if line.starts_with("own: ") => {
+                    ("11", "", diagram.own[v].status().text_colour())
+                }
+                _ => ("11", "", "#555"),
+            };
+            let _ = write!(
+                out,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{size}\"{weight} fill=\"{colour}\">{}</text>",
+                r.x + r.w / 2,
+                r.y + 16 + 15 * k as i32,
+                h(line)
+            );
+        }
+        out.push_str("</g>\n");
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// `consumer name (id) → provider name (id), service: status`, for the tooltip.
+fn link_title(ctx: &Context, diagram: &Diagram, i: usize) -> String {
+    let stack = ctx.stack;
+    let link = &diagram.links[i];
+    let name = |v: usize| match &diagram.nodes[v] {
+        Node::Party(p) => {
+            let party = stack.party(*p);
+            format!("{} ({})", party.name, party.id)
+        }
+        Node::Folded { .. } => diagram.node_lines(stack, v)[0].clone(),
+    };
+    let mut s = format!("{} → {}", name(link.consumer), name(link.provider));
+    if let Some(service) = link.handoff.and_then(|h| stack.handoff(h).service.as_ref()) {
+        let _ = write!(s, ", {service}");
+    }
+    let _ = write!(s, ": {}", link.tally.label());
+    s
+}
+
+/// SVG path data through the points.
+fn points(ps: &[(i32, i32)]) -> String {
+    let mut d = String::new();
+    for (i, (x, y)) in ps.iter().enumerate() {
+        let _ = write!(d, "{}{x},{y}", if i == 0 { "M" } else { " L" });
+    }
+    d
+}
+
+/// Words wrapped into at most `lines` lines of `cols` columns, the last shortened with "…".
+fn wrap(s: &str, cols: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in s.split_whitespace() {
+        match out.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= cols => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => out.push(word.to_string()),
+        }
+    }
+    let cut = out.len() > lines;
+    out.truncate(lines);
+    for line in &mut out {
+        if line.chars().count() > cols {
+            *line = line.chars().take(cols - 1).collect::<String>() + "…";
+        }
+    }
+    if cut && let Some(last) = out.last_mut() {
+        if last.chars().count() >= cols {
+            *last = last.chars().take(cols - 1).collect();
+        }
+        last.push('…');
+    }
+    out
+}
+
+/// What colours, dashes and icons mean, as HTML under the diagram: a short line sample drawn
+/// in each status's style beside its icon and word.
+fn legend() -> String {
+    let mut out = String::from(
+        "<ul class=\"legend\" aria-label=\"Legend\">\n<li>Arrows point from consumer to provider; each label names the service and its open findings.</li>\n",
+    );
+    for s in STATUSES {
+        let (dashes, width) = s.dashes();
+        let words = match s {
+            Status::Gap => "an open gap (solid red)",
+            Status::Warning => "an open warning, no gap (dashed amber)",
+            Status::Accepted => "only accepted findings (dash-dotted grey)",
+            Status::Covered => "covered, no finding (dotted green)",
+        };
+        let _ = writeln!(
+            out,
+            "<li class=\"{}\"><svg width=\"36\" height=\"10\" aria-hidden=\"true\"><line x1=\"0\" y1=\"5\" x2=\"36\" y2=\"5\" stroke=\"{}\" stroke-width=\"{width}\"{}/></svg> <span class=\"icon\">{}</span> {words}</li>",
+            s.as_str(),
+            s.colour(),
+            dashes
+                .map(|d| format!(" stroke-dasharray=\"{d}\""))
+                .unwrap_or_default(),
+            s.icon()
+        );
+    }
+    out.push_str("</ul>\n");
+    out
+}
