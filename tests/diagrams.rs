@@ -1,0 +1,584 @@
+//! Diagrams that never misstate (issue 14): the HTML page's SVG is parsed back and checked for
+//! the promises the layout makes — no edge drawn over another edge, no edge through a box or a
+//! label, every hand-off drawn once between the right boxes with its status in its class, its
+//! line style and its printed label — on every sample stack and on generated ones. Mermaid and
+//! DOT are checked for the same statuses, for staying readable and inside Mermaid's limits on
+//! big stacks, and for labels escaped for their own syntax.
+
+mod common;
+
+#[path = "../benches/common/synthetic.rs"]
+#[allow(dead_code)]
+mod synthetic;
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+use stackgap::analysis::{WhatIf, analyse};
+use stackgap::date::Date;
+use stackgap::report::Context;
+
+use common::{run, sample_stacks, text};
+
+const AS_OF: &str = "2026-06-01";
+
+// ---------------------------------------------------------------------------------------------
+// reading the SVG back
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Rect {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+impl Rect {
+    fn right(&self) -> f64 {
+        self.x + self.w
+    }
+    fn bottom(&self) -> f64 {
+        self.y + self.h
+    }
+    /// Whether two rectangles share any area.
+    fn overlaps(&self, o: &Rect) -> bool {
+        self.x < o.right() && o.x < self.right() && self.y < o.bottom() && o.y < self.bottom()
+    }
+    /// Whether a point lies on the rectangle's border.
+    fn on_border(&self, (x, y): (f64, f64)) -> bool {
+        let within_x = x >= self.x && x <= self.right();
+        let within_y = y >= self.y && y <= self.bottom();
+        (within_x && (y == self.y || y == self.bottom()))
+            || (within_y && (x == self.x || x == self.right()))
+    }
+}
+
+#[derive(Debug)]
+struct SvgNode {
+    node: String,
+    party: String,
+    folded: bool,
+    rect: Rect,
+    text: Vec<String>,
+}
+
+#[derive(Debug)]
+struct SvgLink {
+    status: String,
+    from: String,
+    to: String,
+    /// Consumer to label, then label to provider.
+    paths: [Vec<(f64, f64)>; 2],
+    dashes: Option<String>,
+    marker: String,
+    label: Rect,
+    label_text: Vec<String>,
+}
+
+#[derive(Debug)]
+struct Svg {
+    width: f64,
+    height: f64,
+    nodes: Vec<SvgNode>,
+    links: Vec<SvgLink>,
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The value of `name="…"` in a tag.
+fn attr<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let len = tag[start..].find('"')?;
+    Some(&tag[start..start + len])
+}
+
+fn num(tag: &str, name: &str) -> f64 {
+    attr(tag, name)
+        .unwrap_or_else(|| panic!("no {name} in {tag}"))
+        .parse()
+        .unwrap_or_else(|_| panic!("{name} is not a number in {tag}"))
+}
+
+fn rect_of(tag: &str) -> Rect {
+    Rect {
+        x: num(tag, "x"),
+        y: num(tag, "y"),
+        w: num(tag, "width"),
+        h: num(tag, "height"),
+    }
+}
+
+/// Every tag starting with `start` in `s`, up to its `>`.
+fn tags<'s>(s: &'s str, start: &str) -> Vec<&'s str> {
+    s.match_indices(start)
+        .map(|(at, _)| &s[at..at + s[at..].find('>').expect("tag closes")])
+        .collect()
+}
+
+fn texts(s: &str) -> Vec<String> {
+    s.split("<text")
+        .skip(1)
+        .map(|t| {
+            let body = &t[t.find('>').expect("text tag") + 1..];
+            unescape(&body[..body.find("</text>").expect("text closes")])
+        })
+        .collect()
+}
+
+fn path_points(d: &str) -> Vec<(f64, f64)> {
+    d.split(['M', 'L'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (x, y) = p.split_once(',').expect("x,y");
+            (x.parse().expect("x"), y.parse().expect("y"))
+        })
+        .collect()
+}
+
+/// The stack diagram of an HTML page.
+fn parse_svg(html: &str) -> Svg {
+    let start = html.find("<svg xmlns").expect("the page has the diagram");
+    let end = start + html[start..].find("</svg>").expect("the diagram closes");
+    let svg = &html[start..end];
+    let head = tags(svg, "<svg")[0];
+    let view: Vec<f64> = attr(head, "viewBox")
+        .expect("viewBox")
+        .split(' ')
+        .map(|v| v.parse().expect("number"))
+        .collect();
+    let groups = |class: &str| -> Vec<&str> {
+        svg.split(&format!("<g class=\"{class}"))
+            .skip(1)
+            .map(|g| &g[..g.find("</g>").expect("group closes")])
+            .collect()
+    };
+    let nodes = groups("node ")
+        .into_iter()
+        .map(|g| {
+            let open = &g[..g.find('>').expect("g tag")];
+            SvgNode {
+                node: attr(open, "data-node").expect("data-node").to_string(),
+                party: unescape(attr(open, "data-party").expect("data-party")),
+                folded: open.starts_with("folded"),
+                rect: rect_of(tags(g, "<rect class=\"box\"")[0]),
+                text: texts(g),
+            }
+        })
+        .collect();
+    let links = groups("link ")
+        .into_iter()
+        .map(|g| {
+            let open = &g[..g.find('>').expect("g tag")];
+            let lines = tags(g, "<path class=\"line");
+            assert_eq!(lines.len(), 2, "two paths per link: {g}");
+            let end = lines[1];
+            SvgLink {
+                status: open.split('"').next().expect("class").to_string(),
+                from: attr(open, "data-from").expect("data-from").to_string(),
+                to: attr(open, "data-to").expect("data-to").to_string(),
+                paths: [
+                    path_points(attr(lines[0], "d").expect("d")),
+                    path_points(attr(end, "d").expect("d")),
+                ],
+                dashes: attr(end, "stroke-dasharray").map(str::to_string),
+                marker: attr(end, "marker-end").expect("an arrowhead").to_string(),
+                label: rect_of(tags(g, "<rect class=\"label\"")[0]),
+                label_text: texts(g),
+            }
+        })
+        .collect();
+    Svg {
+        width: view[2],
+        height: view[3],
+        nodes,
+        links,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// the promises
+
+/// A straight piece of a link: (link, piece index, from, to).
+type Piece = (usize, usize, (f64, f64), (f64, f64));
+
+/// Everything wrong with a drawing, as sentences (empty: it keeps every promise).
+fn problems(svg: &Svg) -> Vec<String> {
+    let mut out = Vec::new();
+    let node_at: HashMap<&str, &SvgNode> = svg.nodes.iter().map(|n| (n.node.as_str(), n)).collect();
+    let boxes: Vec<(String, Rect)> = svg
+        .nodes
+        .iter()
+        .map(|n| (format!("box {}", n.party), n.rect))
+        .chain(
+            svg.links
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (format!("label of link {i}"), l.label)),
+        )
+        .collect();
+    for (i, (a, ra)) in boxes.iter().enumerate() {
+        for (b, rb) in &boxes[i + 1..] {
+            if ra.overlaps(rb) {
+                out.push(format!("{a} overlaps {b}"));
+            }
+        }
+        if ra.x < 0.0 || ra.y < 0.0 || ra.right() > svg.width || ra.bottom() > svg.height {
+            out.push(format!("{a} lies outside the drawing"));
+        }
+    }
+
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut ends: Vec<((f64, f64), usize)> = Vec::new();
+    for (i, l) in svg.links.iter().enumerate() {
+        let (Some(from), Some(to)) = (node_at.get(l.from.as_str()), node_at.get(l.to.as_str()))
+        else {
+            out.push(format!("link {i} joins boxes that are not drawn"));
+            continue;
+        };
+        if l.label_text.is_empty() || l.label_text.iter().all(|t| t.trim().is_empty()) {
+            out.push(format!("link {i} has no printed label"));
+        }
+        if !l.marker.contains(&l.status) {
+            out.push(format!("link {i}'s arrowhead is not its status colour"));
+        }
+        for (k, path) in l.paths.iter().enumerate() {
+            if path.len() < 2 {
+                out.push(format!("link {i} path {k} has fewer than two points"));
+                continue;
+            }
+            let (start_box, end_box) = if k == 0 {
+                (from.rect, l.label)
+            } else {
+                (l.label, to.rect)
+            };
+            if !start_box.on_border(path[0]) || !end_box.on_border(path[path.len() - 1]) {
+                out.push(format!(
+                    "link {i} ({} → {}) path {k} does not run from border to border: {path:?}",
+                    from.party, to.party
+                ));
+            }
+            ends.push((path[0], i));
+            ends.push((path[path.len() - 1], i));
+            for (j, w) in path.windows(2).enumerate() {
+                if w[0].0 != w[1].0 && w[0].1 != w[1].1 {
+                    out.push(format!("link {i} has a slanted piece {w:?}"));
+                }
+                pieces.push((i, k * 1000 + j, w[0], w[1]));
+            }
+        }
+    }
+
+    // No piece through a box or a label (touching the border where a path ends is fine).
+    for &(i, _, a, b) in &pieces {
+        for (name, r) in &boxes {
+            if crosses_interior(r, a, b) {
+                out.push(format!("link {i} passes through {name}: {a:?}–{b:?}"));
+            }
+        }
+    }
+    // No two pieces on top of each other, nor parallel and closer than 4 px along a stretch.
+    for (n, &(i, pi, a1, a2)) in pieces.iter().enumerate() {
+        for &(j, pj, b1, b2) in &pieces[n + 1..] {
+            if i == j && pi.abs_diff(pj) <= 1 && pi / 1000 == pj / 1000 {
+                continue;
+            }
+            if let Some(how) = too_close(a1, a2, b1, b2) {
+                out.push(format!(
+                    "links {i} and {j} {how}: {a1:?}–{a2:?} and {b1:?}–{b2:?}"
+                ));
+            }
+        }
+    }
+    // No two paths end at the same point (their arrowheads would cover each other).
+    let mut seen: HashMap<(i64, i64), usize> = HashMap::new();
+    for (p, i) in ends {
+        let key = (p.0 as i64, p.1 as i64);
+        if let Some(&j) = seen.get(&key)
+            && j != i
+        {
+            out.push(format!("links {i} and {j} end at the same point {p:?}"));
+        }
+        seen.insert(key, i);
+    }
+    out
+}
+
+/// Whether the piece a–b enters the inside of the rectangle.
+fn crosses_interior(r: &Rect, a: (f64, f64), b: (f64, f64)) -> bool {
+    let (x1, x2) = (a.0.min(b.0), a.0.max(b.0));
+    let (y1, y2) = (a.1.min(b.1), a.1.max(b.1));
+    if x1 == x2 {
+        x1 > r.x && x1 < r.right() && y1 < r.bottom() && y2 > r.y
+    } else {
+        y1 > r.y && y1 < r.bottom() && x1 < r.right() && x2 > r.x
+    }
+}
+
+/// How two axis-aligned pieces come too close: on top of each other, or side by side.
+fn too_close(
+    a1: (f64, f64),
+    a2: (f64, f64),
+    b1: (f64, f64),
+    b2: (f64, f64),
+) -> Option<&'static str> {
+    let vertical = |p: (f64, f64), q: (f64, f64)| p.0 == q.0;
+    let (va, vb) = (vertical(a1, a2), vertical(b1, b2));
+    if va != vb {
+        return None;
+    }
+    // Work as if both were horizontal: (fixed coordinate, span).
+    let flat = |p: (f64, f64), q: (f64, f64), v: bool| {
+        if v {
+            (p.0, p.1.min(q.1), p.1.max(q.1))
+        } else {
+            (p.1, p.0.min(q.0), p.0.max(q.0))
+        }
+    };
+    let (ca, lo_a, hi_a) = flat(a1, a2, va);
+    let (cb, lo_b, hi_b) = flat(b1, b2, vb);
+    let shared = hi_a.min(hi_b) - lo_a.max(lo_b);
+    if shared <= 0.0 {
+        return None;
+    }
+    if ca == cb {
+        Some("are drawn over each other")
+    } else if (ca - cb).abs() < 4.0 {
+        Some("run side by side closer than 4 px")
+    } else {
+        None
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// what the stack says
+
+fn check_json(path: &str) -> Value {
+    let out = run(&[
+        "check",
+        path,
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+/// (consumer, provider, service) of a finding or a hand-off.
+type Place = (String, String, Option<String>);
+
+/// The status each hand-off must be drawn with, from `check --format json`.
+fn statuses(report: &Value) -> HashMap<Place, &'static str> {
+    let mut worst: HashMap<Place, &'static str> = HashMap::new();
+    let rank = |s: &str| match s {
+        "gap" => 0,
+        "warning" => 1,
+        "accepted" => 2,
+        _ => 3,
+    };
+    for f in report["findings"].as_array().expect("findings") {
+        let Some(consumer) = f["consumer"].as_str() else {
+            continue;
+        };
+        let place = (
+            consumer.to_string(),
+            f["provider"].as_str().expect("provider").to_string(),
+            f["service"].as_str().map(str::to_string),
+        );
+        let status = match (f["accepted"].as_bool(), f["severity"].as_str()) {
+            (Some(true), _) => "accepted",
+            (_, Some("gap")) => "gap",
+            _ => "warning",
+        };
+        let entry = worst.entry(place).or_insert("covered");
+        if rank(status) < rank(entry) {
+            *entry = status;
+        }
+    }
+    worst
+}
+
+/// The hand-offs of a stack file: (consumer, provider, service), in order.
+fn handoffs(path: &str) -> Vec<Place> {
+    let doc: toml::Table = std::fs::read_to_string(path)
+        .expect("stack file")
+        .parse()
+        .expect("TOML");
+    doc.get("handoff")
+        .and_then(|h| h.as_array())
+        .map(|hs| {
+            hs.iter()
+                .map(|h| {
+                    let s = |k: &str| h.get(k).and_then(|v| v.as_str()).map(str::to_string);
+                    (
+                        s("consumer").expect("consumer"),
+                        s("provider").expect("provider"),
+                        s("service"),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn export(path: &str, format: &str) -> String {
+    let out = run(&["export", path, "--format", format, "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+/// The dash pattern each status is drawn with (none: solid).
+fn dashes_of(status: &str) -> Option<&'static str> {
+    match status {
+        "gap" => None,
+        "warning" => Some("7 4"),
+        "accepted" => Some("9 3 2 3"),
+        _ => Some("2 3"),
+    }
+}
+
+#[test]
+fn every_sample_diagram_draws_each_handoff_once_with_its_status_and_nothing_over_anything() {
+    for path in sample_stacks() {
+        let path = path.display().to_string();
+        let svg = parse_svg(&export(&path, "html"));
+        let wrong = problems(&svg);
+        assert!(wrong.is_empty(), "{path}:\n{}", wrong.join("\n"));
+
+        // Exactly the stack's hand-offs, each between its own two parties, with its status.
+        let want = statuses(&check_json(&path));
+        let party_of: HashMap<&str, &str> = svg
+            .nodes
+            .iter()
+            .map(|n| (n.node.as_str(), n.party.as_str()))
+            .collect();
+        let mut drawn: Vec<(String, String, String, String)> = svg
+            .links
+            .iter()
+            .map(|l| {
+                (
+                    party_of[l.from.as_str()].to_string(),
+                    party_of[l.to.as_str()].to_string(),
+                    l.status.clone(),
+                    l.label_text.join(" / "),
+                )
+            })
+            .collect();
+        let mut expected: Vec<(String, String, String, String)> = handoffs(&path)
+            .into_iter()
+            .zip(&svg.links)
+            .map(|(place, l)| {
+                let status = want.get(&place).copied().unwrap_or("covered");
+                (
+                    place.0,
+                    place.1,
+                    status.to_string(),
+                    l.label_text.join(" / "),
+                )
+            })
+            .collect();
+        assert_eq!(
+            svg.links.len(),
+            handoffs(&path).len(),
+            "{path}: one link per hand-off"
+        );
+        drawn.sort();
+        expected.sort();
+        assert_eq!(drawn, expected, "{path}: links, their ends and statuses");
+        for (l, place) in svg.links.iter().zip(handoffs(&path)) {
+            assert_eq!(
+                l.dashes.as_deref(),
+                dashes_of(&l.status),
+                "{path}: {place:?} line style"
+            );
+            if let Some(service) = &place.2 {
+                assert!(
+                    l.label_text[0]
+                        .starts_with(service.chars().take(20).collect::<String>().as_str()),
+                    "{path}: {place:?}: label {:?} names the service",
+                    l.label_text
+                );
+            }
+            let status_line = l.label_text.last().expect("status line");
+            let icon = match l.status.as_str() {
+                "gap" => "✖",
+                "warning" => "⚠",
+                "accepted" => "○",
+                _ => "✓",
+            };
+            assert!(
+                status_line.starts_with(icon),
+                "{path}: {place:?}: {status_line:?} starts with {icon}"
+            );
+        }
+        assert!(
+            svg.nodes.iter().all(|n| !n.folded),
+            "{path}: small stacks fold nothing"
+        );
+    }
+}
+
+/// The stack of `benches/common/synthetic.rs` at a size and seed, analysed.
+fn synthetic_html(parties: usize, seed: u64) -> String {
+    let toml = synthetic::stack_toml(parties, seed);
+    let stack = stackgap::stack::load_str(&toml, "generated.toml", None).expect("a valid stack");
+    let what_if = WhatIf::new(&stack, Date::parse(AS_OF).expect("a date"));
+    let report = analyse(&stack, &what_if);
+    let ctx = Context {
+        stack: &stack,
+        report: &report,
+        what_if: &what_if,
+        blast: None,
+    };
+    stackgap::report::html::render(&ctx)
+}
+
+#[test]
+fn generated_diagrams_keep_the_promises_whole_and_folded() {
+    for (parties, seed) in [
+        (20, 1),
+        (25, 2),
+        (35, 3),
+        (40, 4),
+        (40, 5),
+        (60, 6),
+        (250, 7),
+    ] {
+        let html = synthetic_html(parties, seed);
+        let svg = parse_svg(&html);
+        let wrong = problems(&svg);
+        assert!(
+            wrong.is_empty(),
+            "{parties} parties, seed {seed}:\n{}",
+            wrong.join("\n")
+        );
+        let folded = svg.nodes.iter().filter(|n| n.folded).count();
+        if parties > 40 {
+            assert!(
+                html.contains("class=\"omitted\""),
+                "{parties}: says what it leaves out"
+            );
+            assert!(
+                svg.nodes.len() - folded <= 40,
+                "{parties}: at most 40 parties drawn"
+            );
+            for n in svg.nodes.iter().filter(|n| n.folded) {
+                assert!(n.text[0].starts_with('+'), "{:?}", n.text);
+            }
+        } else {
+            assert_eq!(folded, 0, "{parties} parties: drawn whole");
+            assert!(!html.contains("class=\"omitted\""));
+        }
+    }
+}
