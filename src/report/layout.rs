@@ -14,8 +14,9 @@
 //! almost on top of each other, so it could not keep these promises.
 //!
 //! How: parties sit in rows, one per declared layer (or by longest path when the stack declares
-//! none). Between two party rows runs a row of labels: each hand-off's label sits just below its
-//! upper end, as an item of that row, so no line can cross it. A hand-off spanning more rows
+//! none). Under each row of parties run one to three rows of labels: each hand-off's label sits
+//! below its upper end, as an item of one of those rows, so no line can cross it (neighbouring
+//! labels go to different rows when one row would be much wider than the parties). A hand-off spanning more rows
 //! passes through the rows between as a thin "dummy" item; one between two parties of the same
 //! row goes down to its label and back up. Rows are ordered by barycentre sweeps (keeping the
 //! ordering with the fewest crossings), placed by weighted isotonic regression so items sit
@@ -31,12 +32,20 @@ mod place;
 mod route;
 
 pub use diagram::{Diagram, Link, Node, Omitted, Status, Tally, count};
-pub use place::{Band, Drawing, LinkPath, Rect};
+pub use place::{Band, Drawing, LinkPath, Rect, wrap};
 
 /// Lays a diagram out: rows, order, coordinates and the path of every link.
 pub fn draw(stack: &crate::stack::Stack, diagram: &Diagram) -> Drawing {
     let rows = order::rows(stack, diagram);
-    let ordered = order::order(diagram, rows);
-    let placed = place::place(stack, diagram, &ordered);
+    let texts = place::texts(stack, diagram);
+    let flat = order::Stagger::flat(rows.1.len().max(1), diagram.links.len());
+    let first = order::order(diagram, &rows, &flat);
+    let stagger = place::stagger(&first, &texts);
+    let ordered = if stagger == flat {
+        first
+    } else {
+        order::order(diagram, &rows, &stagger)
+    };
+    let placed = place::place(&ordered, texts);
     route::route(diagram, &ordered, placed)
 }

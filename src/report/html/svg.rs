@@ -74,7 +74,7 @@ fn svg(ctx: &Context, diagram: &Diagram, d: &Drawing) -> String {
                 "<text class=\"layer\" x=\"8\" y=\"{}\" font-size=\"11\" font-weight=\"bold\" fill=\"#444\">",
                 band.y + 12
             );
-            for (k, line) in wrap(&crate::report::label_text(&name), 20, 3)
+            for (k, line) in layout::wrap(&crate::report::label_text(&name), 20, 3)
                 .iter()
                 .enumerate()
             {
@@ -170,9 +170,10 @@ fn svg(ctx: &Context, diagram: &Diagram, d: &Drawing) -> String {
             r.w,
             r.h
         );
+        let title = d.node_title_lines[v];
         for (k, line) in d.node_lines[v].iter().enumerate() {
             let (size, weight, colour) = match (k, node) {
-                (0, _) => ("12", " font-weight=\"bold\"", "#111"),
+                (k, _) if k < title => ("12", " font-weight=\"bold\"", "#111"),
                 (_, Node::Folded { tally, .. }) => ("11", "", tally.status().text_colour()),
                 (_, Node::Party(_)) if line.starts_with("own: ") => {
                     ("11", "", diagram.own[v].status().text_colour())
@@ -219,34 +220,6 @@ fn points(ps: &[(i32, i32)]) -> String {
         let _ = write!(d, "{}{x},{y}", if i == 0 { "M" } else { " L" });
     }
     d
-}
-
-/// Words wrapped into at most `lines` lines of `cols` columns, the last shortened with "…".
-fn wrap(s: &str, cols: usize, lines: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for word in s.split_whitespace() {
-        match out.last_mut() {
-            Some(line) if line.chars().count() + 1 + word.chars().count() <= cols => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => out.push(word.to_string()),
-        }
-    }
-    let cut = out.len() > lines;
-    out.truncate(lines);
-    for line in &mut out {
-        if line.chars().count() > cols {
-            *line = line.chars().take(cols - 1).collect::<String>() + "…";
-        }
-    }
-    if cut && let Some(last) = out.last_mut() {
-        if last.chars().count() >= cols {
-            *last = last.chars().take(cols - 1).collect();
-        }
-        last.push('…');
-    }
-    out
 }
 
 /// What colours, dashes and icons mean, as HTML under the diagram: a short line sample drawn

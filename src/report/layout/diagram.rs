@@ -271,18 +271,7 @@ impl Diagram {
     /// parties on paths to the worst findings, with the rest folded.
     pub fn of(ctx: &Context) -> Diagram {
         let stack = ctx.stack;
-        let mut handoff_tally = vec![Tally::default(); stack.handoffs.len()];
-        let mut party_tally = vec![Tally::default(); stack.parties.len()];
-        for f in ctx.report.by_control.iter().flatten() {
-            match f.place {
-                Place::Handoff { handoff, .. } => handoff_tally[handoff as usize].add(f),
-                Place::Party(p) => party_tally[p as usize].add(f),
-            }
-        }
-        let tallies = Tallies {
-            handoff: handoff_tally,
-            party: party_tally,
-        };
+        let tallies = Tallies::of(ctx);
         let fits = |d: &Diagram| super::draw(stack, d).width <= MAX_WIDTH;
         if stack.parties.len() <= WHOLE_PARTIES && stack.handoffs.len() <= WHOLE_HANDOFFS {
             let d = whole(stack, &tallies);
@@ -298,6 +287,11 @@ impl Diagram {
             }
             budget = (budget * 2 / 3).max(LEAST_PARTIES);
         }
+    }
+
+    /// Every party and every hand-off, whatever the size of the stack.
+    pub fn whole(ctx: &Context) -> Diagram {
+        whole(ctx.stack, &Tallies::of(ctx))
     }
 
     /// The lines of a box, unescaped: a party's name, its id when it differs, and its own
@@ -351,6 +345,21 @@ impl Diagram {
 struct Tallies {
     handoff: Vec<Tally>,
     party: Vec<Tally>,
+}
+
+impl Tallies {
+    fn of(ctx: &Context) -> Tallies {
+        let stack = ctx.stack;
+        let mut handoff = vec![Tally::default(); stack.handoffs.len()];
+        let mut party = vec![Tally::default(); stack.parties.len()];
+        for f in ctx.report.by_control.iter().flatten() {
+            match f.place {
+                Place::Handoff { handoff: h, .. } => handoff[h as usize].add(f),
+                Place::Party(p) => party[p as usize].add(f),
+            }
+        }
+        Tallies { handoff, party }
+    }
 }
 
 fn whole(stack: &Stack, tallies: &Tallies) -> Diagram {

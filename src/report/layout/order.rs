@@ -49,8 +49,9 @@ pub(super) struct Chain {
     pub same_row: bool,
 }
 
-/// Items in rows, ordered. Rows alternate: boxes in even rows, labels in odd rows; a row of
-/// boxes is one declared layer (or one step of the longest path).
+/// Items in rows, ordered. Each row of boxes (one declared layer, or one step of the longest
+/// path) is followed by one or more rows of labels: a link's label sits in one of the label
+/// rows under its upper end, and the link passes through the others.
 #[derive(Debug, Clone)]
 pub(super) struct Ordered {
     /// Every item.
@@ -63,9 +64,30 @@ pub(super) struct Ordered {
     pub segments: Vec<Segment>,
     /// Per link, how it runs.
     pub chains: Vec<Chain>,
-    /// The declared layer of each row of boxes (`rows.len() / 2` of them), if the stack has
-    /// layers.
+    /// The row index of each row of boxes.
+    pub box_rows: Vec<usize>,
+    /// The declared layer of each row of boxes, if the stack has layers.
     pub layers: Vec<Option<u32>>,
+}
+
+/// Which label row each link's label takes: per row of boxes, how many label rows follow it,
+/// and per link, which of those (0: the first) holds its label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Stagger {
+    /// Label rows under each row of boxes.
+    pub depth: Vec<usize>,
+    /// Label row of each link, among those under its upper end.
+    pub level: Vec<usize>,
+}
+
+impl Stagger {
+    /// One label row under each row of boxes.
+    pub fn flat(box_rows: usize, links: usize) -> Stagger {
+        Stagger {
+            depth: vec![1; box_rows],
+            level: vec![0; links],
+        }
+    }
 }
 
 /// The row of boxes each node sits in, and the declared layer of each such row.
@@ -144,28 +166,37 @@ fn longest_path(n: usize, diagram: &Diagram) -> Vec<usize> {
 /// Builds the items and segments of every link and orders each row.
 pub(super) fn order(
     diagram: &Diagram,
-    (node_row, layers): (Vec<usize>, Vec<Option<u32>>),
+    (node_row, layers): &(Vec<usize>, Vec<Option<u32>>),
+    stagger: &Stagger,
 ) -> Ordered {
-    let box_rows = layers.len().max(1);
+    let mut box_rows = Vec::with_capacity(layers.len());
+    let mut next = 0;
+    for r in 0..layers.len().max(1) {
+        box_rows.push(next);
+        next += 1 + stagger.depth[r];
+    }
     let mut o = Ordered {
         items: Vec::new(),
-        rows: vec![Vec::new(); 2 * box_rows],
+        rows: vec![Vec::new(); next],
         row_of: Vec::new(),
         segments: Vec::new(),
         chains: Vec::new(),
-        layers,
+        box_rows,
+        layers: layers.clone(),
     };
     let mut node_item = Vec::with_capacity(diagram.nodes.len());
     for (v, &r) in node_row.iter().enumerate() {
-        node_item.push(o.add(Item::Node(v), 2 * r));
+        node_item.push(o.add(Item::Node(v), o.box_rows[r]));
     }
     for (i, link) in diagram.links.iter().enumerate() {
         let (rc, rp) = (node_row[link.consumer], node_row[link.provider]);
         let (c, p) = (node_item[link.consumer], node_item[link.provider]);
+        let (ru, rl) = (rc.min(rp), rc.max(rp));
+        let label_row = o.box_rows[ru] + 1 + stagger.level[i];
         let chain = if rc == rp {
-            let label = o.add(Item::Label(i), 2 * rc + 1);
-            let to_label = vec![o.segment(i, c, label)];
-            let from_label = vec![o.segment(i, p, label)];
+            let to_label = o.descend(i, c, label_row, Item::Label(i));
+            let label = o.segments[to_label[to_label.len() - 1]].lower;
+            let from_label = o.descend_to(i, p, label);
             Chain {
                 label,
                 to_label,
@@ -174,25 +205,17 @@ pub(super) fn order(
                 same_row: true,
             }
         } else {
-            let (upper, lower, ru, rl) = if rc < rp {
-                (c, p, rc, rp)
-            } else {
-                (p, c, rp, rc)
-            };
-            let label = o.add(Item::Label(i), 2 * ru + 1);
-            let first = o.segment(i, upper, label);
-            let mut rest = Vec::new();
-            let mut above = label;
-            for r in (2 * ru + 2)..(2 * rl) {
-                let pass = o.add(Item::Pass(i), r);
-                rest.push(o.segment(i, above, pass));
-                above = pass;
-            }
-            rest.push(o.segment(i, above, lower));
+            let (upper, lower) = if rc < rp { (c, p) } else { (p, c) };
+            let to_label = o.descend(i, upper, label_row, Item::Label(i));
+            let label = o.segments[to_label[to_label.len() - 1]].lower;
+            let above = o.descend(i, label, o.box_rows[rl] - 1, Item::Pass(i));
+            let mut from_label = above.clone();
+            let last = above.last().map_or(label, |&s| o.segments[s].lower);
+            from_label.push(o.segment(i, last, lower));
             Chain {
                 label,
-                to_label: vec![first],
-                from_label: rest,
+                to_label,
+                from_label,
                 consumer_above: rc < rp,
                 same_row: false,
             }
@@ -204,6 +227,27 @@ pub(super) fn order(
 }
 
 impl Ordered {
+    /// Segments from `from` down to a new `last` item in row `to` (`from`'s own row: none),
+    /// through pass items in the rows between.
+    fn descend(&mut self, link: usize, from: usize, to: usize, last: Item) -> Vec<usize> {
+        let mut segs = Vec::new();
+        let mut above = from;
+        for r in self.row_of[from] + 1..=to {
+            let item = self.add(if r == to { last } else { Item::Pass(link) }, r);
+            segs.push(self.segment(link, above, item));
+            above = item;
+        }
+        segs
+    }
+
+    /// Segments from `from` down to the existing item `to`, through pass items.
+    fn descend_to(&mut self, link: usize, from: usize, to: usize) -> Vec<usize> {
+        let mut segs = self.descend(link, from, self.row_of[to] - 1, Item::Pass(link));
+        let last = segs.last().map_or(from, |&s| self.segments[s].lower);
+        segs.push(self.segment(link, last, to));
+        segs
+    }
+
     fn add(&mut self, item: Item, row: usize) -> usize {
         let id = self.items.len();
         self.items.push(item);

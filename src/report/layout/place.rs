@@ -6,11 +6,12 @@
 use unicode_width::UnicodeWidthStr;
 
 use super::diagram::Diagram;
-use super::order::{Item, Ordered};
+use super::order::{Item, Ordered, Stagger};
 use crate::stack::Stack;
 
-/// Horizontal space between two items of a row.
-pub(super) const GAP: i32 = 18;
+/// Horizontal space between two boxes or labels of a row; lines passing through need less.
+const GAP: i32 = 18;
+const PASS_GAP: i32 = 8;
 /// Distance between two ports of one box.
 const PITCH: i32 = 12;
 /// Distance from a box's side to its first port.
@@ -29,8 +30,8 @@ const NAME_COL: f64 = 7.6;
 const SMALL_COL: f64 = 6.5;
 pub(super) const LINE_H: i32 = 15;
 /// Longest text shown in a box or label, in terminal columns; the rest becomes "…" (the full
-/// text is in the tooltip and in the tables).
-const NAME_COLS: usize = 30;
+/// text is in the tooltip and in the tables). A party's name wraps onto a second line first.
+const NAME_COLS: usize = 22;
 const LABEL_COLS: usize = 24;
 
 /// A rectangle in drawing coordinates (pixels, y down).
@@ -81,6 +82,8 @@ pub struct Drawing {
     pub nodes: Vec<Rect>,
     /// The lines shown in each box (shortened to fit).
     pub node_lines: Vec<Vec<String>>,
+    /// How many of a box's first lines are its title (a party's name, wrapped).
+    pub node_title_lines: Vec<usize>,
     /// The label of each link, indexed like the diagram's links.
     pub labels: Vec<Rect>,
     /// The lines shown in each label (shortened to fit).
@@ -106,6 +109,8 @@ pub(super) struct Placed {
     pub lower_x: Vec<i32>,
     /// Shown lines of each node and each link's label.
     pub node_lines: Vec<Vec<String>>,
+    /// See [`Drawing::node_title_lines`].
+    pub node_title_lines: Vec<usize>,
     /// See `node_lines`.
     pub label_lines: Vec<Vec<String>>,
     /// Left edge of the area items may use.
@@ -131,30 +136,171 @@ pub(super) fn fit(s: &str, cols: usize) -> String {
     out
 }
 
+/// Words wrapped into at most `lines` lines of `cols` terminal columns; a word longer than a
+/// line is cut, and what does not fit ends in "…".
+pub fn wrap(s: &str, cols: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cut = false;
+    for word in s.split_whitespace() {
+        let room = out
+            .last()
+            .is_some_and(|line| line.width() + 1 + word.width() <= cols);
+        if room {
+            if let Some(line) = out.last_mut() {
+                line.push(' ');
+                line.push_str(word);
+            }
+        } else if out.len() == lines {
+            cut = true;
+            break;
+        } else {
+            out.push(word.to_string());
+        }
+    }
+    for line in &mut out {
+        *line = fit(line, cols);
+    }
+    if let Some(last) = out.last_mut()
+        && cut
+        && !last.ends_with('…')
+    {
+        if last.width() < cols {
+            last.push('…');
+        } else {
+            *last = fit(&format!("{last}…"), cols);
+        }
+    }
+    if out.is_empty() {
+        out.push(String::new());
+    }
+    out
+}
+
+/// Space between two neighbouring items of a row.
+fn gap(a: Item, b: Item) -> i32 {
+    match (a, b) {
+        (Item::Pass(_), _) | (_, Item::Pass(_)) => PASS_GAP,
+        _ => GAP,
+    }
+}
+
 fn text_width(s: &str, per_col: f64) -> i32 {
     (s.width() as f64 * per_col).ceil() as i32
 }
 
-/// Sizes every item and places it.
-pub(super) fn place(stack: &Stack, diagram: &Diagram, o: &Ordered) -> Placed {
+/// What each box and label shows, shortened to fit, and its size before ports widen it.
+#[derive(Debug, Clone)]
+pub(super) struct Texts {
+    /// Lines of each node.
+    pub node_lines: Vec<Vec<String>>,
+    /// How many of them are the title.
+    pub node_title_lines: Vec<usize>,
+    /// Lines of each link's label.
+    pub label_lines: Vec<Vec<String>>,
+    /// (width, height) of each node.
+    pub node_size: Vec<(i32, i32)>,
+    /// (width, height) of each label.
+    pub label_size: Vec<(i32, i32)>,
+}
+
+/// The text of every box and label, and their sizes.
+pub(super) fn texts(stack: &Stack, diagram: &Diagram) -> Texts {
+    let shown = |lines: Vec<String>, cols: usize| -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| fit(&crate::report::label_text(l), cols))
+            .collect()
+    };
+    let mut node_title_lines = Vec::with_capacity(diagram.nodes.len());
     let node_lines: Vec<Vec<String>> = (0..diagram.nodes.len())
         .map(|v| {
-            diagram
-                .node_lines(stack, v)
-                .iter()
-                .map(|l| fit(&crate::report::label_text(l), NAME_COLS))
-                .collect()
+            let lines = diagram.node_lines(stack, v);
+            let mut shown_lines = wrap(&crate::report::label_text(&lines[0]), NAME_COLS, 2);
+            node_title_lines.push(shown_lines.len());
+            shown_lines.extend(shown(lines[1..].to_vec(), NAME_COLS + 6));
+            shown_lines
         })
         .collect();
     let label_lines: Vec<Vec<String>> = (0..diagram.links.len())
-        .map(|i| {
-            diagram
-                .link_lines(stack, i)
+        .map(|i| shown(diagram.link_lines(stack, i), LABEL_COLS))
+        .collect();
+    let node_size = node_lines
+        .iter()
+        .map(|lines| {
+            let text = lines
                 .iter()
-                .map(|l| fit(&crate::report::label_text(l), LABEL_COLS))
-                .collect()
+                .enumerate()
+                .map(|(i, l)| text_width(l, if i < 2 { NAME_COL } else { SMALL_COL }))
+                .max()
+                .unwrap_or(0);
+            ((text + 24).max(90), lines.len() as i32 * LINE_H + 10)
         })
         .collect();
+    let label_size = label_lines
+        .iter()
+        .map(|lines| {
+            let text = lines
+                .iter()
+                .map(|l| text_width(l, SMALL_COL))
+                .max()
+                .unwrap_or(0);
+            (text + 12, lines.len() as i32 * (LINE_H - 1) + 6)
+        })
+        .collect();
+    Texts {
+        node_lines,
+        node_title_lines,
+        label_lines,
+        node_size,
+        label_size,
+    }
+}
+
+/// Most label rows under one row of boxes.
+const MAX_DEPTH: usize = 3;
+
+/// How many label rows each row of boxes needs so that no row of labels is much wider than
+/// the widest row of boxes, and which label goes where: neighbours in the first ordering go
+/// to different rows, so each row keeps a share of the width.
+pub(super) fn stagger(o: &Ordered, t: &Texts) -> Stagger {
+    let width = |row: &[usize]| -> i32 {
+        row.iter()
+            .map(|&item| match o.items[item] {
+                Item::Node(v) => t.node_size[v].0 + GAP,
+                Item::Label(l) => t.label_size[l].0 + GAP,
+                Item::Pass(_) => PASS_W + PASS_GAP,
+            })
+            .sum()
+    };
+    let widest_boxes = o
+        .box_rows
+        .iter()
+        .map(|&r| width(&o.rows[r]))
+        .max()
+        .unwrap_or(0)
+        .max(900);
+    let mut stagger = Stagger::flat(o.box_rows.len(), t.label_lines.len());
+    for (b, &r) in o.box_rows.iter().enumerate() {
+        let Some(labels) = o.rows.get(r + 1) else {
+            continue;
+        };
+        let depth = (width(labels) as usize)
+            .div_ceil(widest_boxes as usize)
+            .clamp(1, MAX_DEPTH);
+        stagger.depth[b] = depth;
+        let mut k = 0;
+        for &item in labels {
+            if let Item::Label(l) = o.items[item] {
+                stagger.level[l] = k % depth;
+                k += 1;
+            }
+        }
+    }
+    stagger
+}
+
+/// Sizes every item and places it.
+pub(super) fn place(o: &Ordered, t: Texts) -> Placed {
     let mut tops = vec![0usize; o.items.len()];
     let mut bottoms = vec![0usize; o.items.len()];
     for s in &o.segments {
@@ -169,25 +315,8 @@ pub(super) fn place(stack: &Stack, diagram: &Diagram, o: &Ordered) -> Placed {
     let mut height = vec![0; o.items.len()];
     for (id, item) in o.items.iter().enumerate() {
         let (w, h) = match *item {
-            Item::Node(v) => {
-                let lines = &node_lines[v];
-                let text = lines
-                    .iter()
-                    .enumerate()
-                    .map(|(i, l)| text_width(l, if i == 0 { NAME_COL } else { SMALL_COL }))
-                    .max()
-                    .unwrap_or(0);
-                ((text + 24).max(90), lines.len() as i32 * LINE_H + 10)
-            }
-            Item::Label(i) => {
-                let lines = &label_lines[i];
-                let text = lines
-                    .iter()
-                    .map(|l| text_width(l, SMALL_COL))
-                    .max()
-                    .unwrap_or(0);
-                (text + 12, lines.len() as i32 * (LINE_H - 1) + 6)
-            }
+            Item::Node(v) => t.node_size[v],
+            Item::Label(l) => t.label_size[l],
             Item::Pass(_) => (PASS_W, 0),
         };
         width[id] = match item {
@@ -208,8 +337,9 @@ pub(super) fn place(stack: &Stack, diagram: &Diagram, o: &Ordered) -> Placed {
         height,
         upper_x: vec![0; o.segments.len()],
         lower_x: vec![0; o.segments.len()],
-        node_lines,
-        label_lines,
+        node_lines: t.node_lines,
+        node_title_lines: t.node_title_lines,
+        label_lines: t.label_lines,
         origin,
     };
     ports(o, &centres, &mut placed);
@@ -233,17 +363,20 @@ fn balanced(o: &Ordered, width: &[i32]) -> Vec<f64> {
     let mut x = vec![0.0f64; o.items.len()];
     for row in &o.rows {
         let mut cursor = 0.0;
-        for &item in row {
+        for (i, &item) in row.iter().enumerate() {
+            if i > 0 {
+                cursor += gap(o.items[row[i - 1]], o.items[item]) as f64;
+            }
             x[item] = cursor + width[item] as f64 / 2.0;
-            cursor += (width[item] + GAP) as f64;
+            cursor += width[item] as f64;
         }
     }
     for _ in 0..8 {
         for r in 1..o.rows.len() {
-            balance_row(&o.rows[r], &ups, width, &weight, &mut x);
+            balance_row(o, &o.rows[r], &ups, width, &weight, &mut x);
         }
         for r in (0..o.rows.len().saturating_sub(1)).rev() {
-            balance_row(&o.rows[r], &downs, width, &weight, &mut x);
+            balance_row(o, &o.rows[r], &downs, width, &weight, &mut x);
         }
     }
     let min = o
@@ -263,6 +396,7 @@ fn balanced(o: &Ordered, width: &[i32]) -> Vec<f64> {
 /// Places one row: minimises the weighted squared distance of each item to the mean of its
 /// neighbours, keeping order and spacing (pool-adjacent-violators on the shifted targets).
 fn balance_row(
+    o: &Ordered,
     row: &[usize],
     neighbours: &[Vec<usize>],
     width: &[i32],
@@ -273,7 +407,8 @@ fn balance_row(
     let mut offsets = Vec::with_capacity(row.len());
     for (i, &item) in row.iter().enumerate() {
         if i > 0 {
-            offset += (width[row[i - 1]] + width[item]) as f64 / 2.0 + GAP as f64;
+            offset += (width[row[i - 1]] + width[item]) as f64 / 2.0
+                + gap(o.items[row[i - 1]], o.items[item]) as f64;
         }
         offsets.push(offset);
     }
@@ -334,7 +469,10 @@ fn ports(o: &Ordered, centres: &[f64], p: &mut Placed) {
             .collect();
         taken.sort_unstable();
         let mut cursor = origin;
-        for &item in &o.rows[r] {
+        for (i, &item) in o.rows[r].iter().enumerate() {
+            if i > 0 {
+                cursor += gap(o.items[o.rows[r][i - 1]], o.items[item]);
+            }
             let mut top = tops[item].clone();
             top.sort_by_key(|&s| (p.upper_x[s], s));
             let mut bottom = bottoms[item].clone();
@@ -371,7 +509,7 @@ fn ports(o: &Ordered, centres: &[f64], p: &mut Placed) {
                     p.upper_x[s] = x;
                 }
             }
-            cursor = p.left[item] + p.width[item] + GAP;
+            cursor = p.left[item] + p.width[item];
         }
     }
 }

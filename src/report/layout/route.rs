@@ -183,8 +183,8 @@ pub(super) fn route(diagram: &Diagram, o: &Ordered, p: Placed) -> Drawing {
         .enumerate()
         .map(|(r, &layer)| Band {
             layer,
-            y: row_top[2 * r],
-            h: row_h[2 * r],
+            y: row_top[o.box_rows[r]],
+            h: row_h[o.box_rows[r]],
         })
         .collect();
     Drawing {
@@ -193,6 +193,7 @@ pub(super) fn route(diagram: &Diagram, o: &Ordered, p: Placed) -> Drawing {
         layered: p.origin > EDGE,
         nodes,
         node_lines: p.node_lines,
+        node_title_lines: p.node_title_lines,
         labels,
         label_lines: p.label_lines,
         paths,
