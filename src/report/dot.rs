@@ -12,8 +12,9 @@ use super::layout::{Diagram, Node, Status};
 use crate::analysis::{Finding, Place};
 
 /// Text inside an HTML-like label: controls and invisible characters made visible (emoji
-/// sequences kept), markup characters as entities, so neither `<`, `>`, `&` nor a stack's own
-/// `&amp;` is read as markup.
+/// sequences kept), markup characters as entities (so neither `<`, `>`, `&` nor a stack's own
+/// `&amp;` is read as markup), and a backslash doubled: Graphviz still expands `\N`, `\G` and
+/// the like inside HTML-like labels, and shows `\\` as one backslash.
 pub fn html_label(s: &str) -> String {
     let s = super::label_text(s);
     let mut out = String::with_capacity(s.len());
@@ -23,19 +24,31 @@ pub fn html_label(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            '\\' => out.push_str("\\\\"),
             c => out.push(c),
         }
     }
     out
 }
 
-/// The body of a DOT `"…"` string: backslashes and quotes escaped (so no `\N`, `\G` or `\n`
-/// of the stack's is read as an escape), `&` as an entity (Graphviz keeps entities it finds).
-pub fn quoted(s: &str) -> String {
-    super::label_text(s)
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('&', "&amp;")
+/// The body of a DOT `tooltip="…"`: quotes escaped; `&`, `<` and `>` as entities (Graphviz
+/// decodes the entities it finds, so a stack's own `&amp;` must not be one); a backslash as
+/// four, because Graphviz (2.43 checked) unescapes a tooltip twice — `\\G` would still become
+/// the graph's name. Newer versions that unescape once show two backslashes: never an escape.
+pub fn tooltip_text(s: &str) -> String {
+    let s = super::label_text(s);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\\\\\"),
+            '"' => out.push_str("\\\""),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn node_id(diagram: &Diagram, v: usize) -> String {
@@ -148,8 +161,8 @@ fn node(ctx: &Context, diagram: &Diagram, v: usize) -> String {
             format!(
                 "{} [label=<{text}>, tooltip=\"{} ({})\"];",
                 node_id(diagram, v),
-                quoted(&party.name),
-                quoted(&party.id)
+                tooltip_text(&party.name),
+                tooltip_text(&party.id)
             )
         }
         Node::Folded { tally, .. } => {
@@ -160,7 +173,7 @@ fn node(ctx: &Context, diagram: &Diagram, v: usize) -> String {
                 node_id(diagram, v),
                 text.join("<BR/>"),
                 tally.status().text_colour(),
-                quoted(&lines.join(" — "))
+                tooltip_text(&lines.join(" — "))
             )
         }
     }
@@ -173,13 +186,13 @@ const TOOLTIP_FINDINGS: usize = 12;
 fn tooltip(ctx: &Context, diagram: &Diagram, i: usize, findings: Option<&Vec<&Finding>>) -> String {
     let stack = ctx.stack;
     let link = &diagram.links[i];
-    let mut lines = vec![quoted(&link.tally.label())];
+    let mut lines = vec![tooltip_text(&link.tally.label())];
     if let Some(findings) = findings {
         let mut findings = findings.clone();
         findings.sort_by_key(|f| (f.accepted.is_some(), f.severity()));
         for f in findings.iter().take(TOOLTIP_FINDINGS) {
             let control = stack.control(f.control);
-            lines.push(quoted(&format!(
+            lines.push(tooltip_text(&format!(
                 "{} {} ({}): {}{}{}",
                 f.severity().as_str(),
                 control.id,

@@ -264,3 +264,41 @@ pub fn is_pictographic(c: char) -> bool {
         | '\u{3030}' | '\u{303D}' | '\u{3297}' | '\u{3299}' | '\u{1F000}'..='\u{1FAFF}'
         | '\u{1FC00}'..='\u{1FFFD}')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::label_text;
+
+    #[test]
+    fn label_text_keeps_emoji_sequences_and_shows_every_other_hidden_character() {
+        let cases = [
+            ("plain", "plain"),
+            // A joiner between two emoji, skin tones and selectors inside the sequence.
+            ("👩\u{200D}💻", "👩\u{200D}💻"),
+            ("👩🏽\u{200D}🚀", "👩🏽\u{200D}🚀"),
+            ("🏳\u{FE0F}\u{200D}🌈", "🏳\u{FE0F}\u{200D}🌈"),
+            ("❤\u{FE0F}", "❤\u{FE0F}"),
+            ("1\u{FE0F}\u{20E3}", "1\u{FE0F}\u{20E3}"),
+            (
+                "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}",
+                "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}",
+            ),
+            // A joiner or selector anywhere else stays visible, as do controls and bidi.
+            ("a\u{200D}b", "a\\u{200D}b"),
+            ("👩\u{200D}b", "👩\\u{200D}b"),
+            ("a\u{200D}💻", "a\\u{200D}💻"),
+            ("👩\u{200D}", "👩\\u{200D}"),
+            ("a\u{FE0F}", "a\\u{FE0F}"),
+            ("1\u{FE0F}", "1\\u{FE0F}"),
+            ("x\u{E0067}", "x\\u{E0067}"),
+            ("🏴\u{E007F}\u{E0067}", "🏴\u{E007F}\\u{E0067}"),
+            ("👩\u{202E}💻", "👩\\u{202E}💻"),
+            ("\u{1b}[2J", "\\u{001B}[2J"),
+            ("line\nbreak", "line\\nbreak"),
+            ("zero\u{200B}width", "zero\\u{200B}width"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(label_text(input), want, "{input:?}");
+        }
+    }
+}
