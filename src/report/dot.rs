@@ -1,6 +1,7 @@
-//! Graphviz source of the stack: layers as clusters on their own rank, each hand-off labelled
-//! with its service and status and drawn in its status's colour and line style (solid, dashed,
-//! dotted), its tooltip naming the open findings by control id and name. A big stack is
+//! Graphviz source of the stack: layers as clusters on their own rank, in order, each hand-off
+//! (an edge with `id="h{n}"`, n its place among the diagram's links) labelled with its service
+//! and status and drawn in its status's colour and line style (solid, dashed, dotted), its
+//! tooltip naming the findings by control id and name. A big stack is
 //! focused as in every diagram (see [`super::layout`]), and the graph's label says what is
 //! left out. Labels are HTML-like, escaped for them; tooltips are escaped strings.
 //! `stackgap export FILE --format dot | dot -Tsvg > stack.svg`.
@@ -101,6 +102,20 @@ pub fn render(ctx: &Context) -> String {
     for &v in &unlayered {
         let _ = writeln!(out, "  {}", node(ctx, &diagram, v));
     }
+    // Layers top to bottom whatever the hand-offs say: an invisible edge from each layer to
+    // the next, and hand-offs to a provider in a higher layer left out of the ranking.
+    let firsts: Vec<usize> = by_layer
+        .iter()
+        .filter_map(|nodes| nodes.first().copied())
+        .collect();
+    for pair in firsts.windows(2) {
+        let _ = writeln!(
+            out,
+            "  {} -> {} [style=invis];",
+            node_id(&diagram, pair[0]),
+            node_id(&diagram, pair[1])
+        );
+    }
     let mut at: std::collections::HashMap<u32, Vec<&Finding>> = diagram
         .links
         .iter()
@@ -124,16 +139,37 @@ pub fn render(ctx: &Context) -> String {
         }
         let _ = write!(text, "<B>{}</B>", html_label(&status_line[0]));
         let (_, width) = status.dashes();
-        let _ = writeln!(
-            out,
-            "  {} -> {} [label=<{text}>, color=\"{}\", fontcolor=\"{}\", style={}, penwidth={width}, tooltip=\"{}\"];",
-            node_id(&diagram, link.consumer),
-            node_id(&diagram, link.provider),
+        let (consumer, provider) = (
+            diagram.layer(stack, link.consumer),
+            diagram.layer(stack, link.provider),
+        );
+        let line = format!(
+            "color=\"{}\", style={}, penwidth={width}, tooltip=\"{}\"",
             status.colour(),
-            status.text_colour(),
             status.dot_style(),
             tooltip(ctx, &diagram, i, link.handoff.and_then(|h| at.get(&h)))
         );
+        let (from, to) = (
+            node_id(&diagram, link.consumer),
+            node_id(&diagram, link.provider),
+        );
+        if consumer.is_some() && consumer == provider {
+            // Within a layer Graphviz would lay the labels of such edges over each other: the
+            // label becomes a box of its own in the rank below, the line goes down and back up.
+            let _ = writeln!(
+                out,
+                "  l{i} [shape=plain, label=<{text}>, fontsize=10, fontcolor=\"{}\"];\n  {from} -> l{i} [arrowhead=none, {line}];\n  l{i} -> {to} [id=\"h{i}\", {line}];",
+                status.text_colour(),
+            );
+        } else {
+            let upward = matches!((consumer, provider), (Some(c), Some(p)) if p < c);
+            let _ = writeln!(
+                out,
+                "  {from} -> {to} [id=\"h{i}\", label=<{text}>, fontcolor=\"{}\", {line}{}];",
+                status.text_colour(),
+                if upward { ", constraint=false" } else { "" },
+            );
+        }
     }
     out.push_str("}\n");
     out

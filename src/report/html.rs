@@ -36,7 +36,7 @@ fn h(s: &str) -> String {
 
 const STYLE: &str = "
 * { box-sizing: border-box; }
-body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 72em; padding: 1em; color: #111; background: #fff; overflow-wrap: anywhere; }
+body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 72em; padding: 1em; color: #111; background: #fff; overflow-wrap: break-word; }
 h1 { font-size: 1.5em; margin: .2em 0 .3em; }
 h2 { font-size: 1.2em; margin: 1.8em 0 .5em; border-bottom: 1px solid #ccc; }
 h3 { font-size: 1.05em; margin: 1.4em 0 .2em; }
@@ -44,18 +44,23 @@ h3 { font-size: 1.05em; margin: 1.4em 0 .2em; }
 .ids { font-size: .88em; margin: 0 0 .3em; }
 code { font-size: .92em; }
 .gap { --c: #a50e0e; --line: #d62728; } .warning { --c: #7a5200; --line: #e6a700; }
-.accepted { --c: #555; --line: #777; } .covered { --c: #1e6b1e; --line: #2ca02c; }
+.accepted, [data-status=accepted] { --c: #555; --line: #777; }
+.covered, [data-status=covered] { --c: #1e6b1e; --line: #2ca02c; }
+[data-status=gap] { --line: #d62728; } [data-status=warning] { --line: #e6a700; }
+.neutral { --c: #111; --line: #555; }
 .verdict { font-size: 1.2em; font-weight: 600; margin: .3em 0 .6em; }
 .verdict .part, .sev, .status { color: var(--c); font-weight: 600; }
+.sev { white-space: nowrap; }
 .tiles { display: flex; flex-wrap: wrap; gap: .5em; list-style: none; padding: 0; margin: .5em 0 1em; }
 .tile { border: 1px solid #bbb; border-left: 6px solid var(--line); padding: .35em .8em; min-width: 9em; }
 .tile strong { display: block; font-size: 1.5em; color: var(--c); }
 table { border-collapse: collapse; width: 100%; margin: .5em 0; font-size: .93em; }
 th, td { border: 1px solid #bbb; padding: .3em .5em; text-align: left; vertical-align: top; }
 th { background: #f0f0f0; }
+td.long, .meta td { overflow-wrap: anywhere; }
 thead { display: table-header-group; }
 td.num { text-align: right; }
-tbody tr.gap, tbody tr.warning, tbody tr.accepted, tbody tr.covered { border-left: 6px solid var(--line); }
+tbody tr.gap, tbody tr.warning, tbody tr.accepted, tbody tr[data-status] { border-left: 6px solid var(--line); }
 .family { color: #555; font-size: .88em; }
 .icon { font-style: normal; }
 .legend { list-style: none; padding: 0; font-size: .9em; }
@@ -71,6 +76,8 @@ details summary { cursor: pointer; }
   table.cards tr { border: 1px solid #bbb; border-left: 6px solid var(--line, #bbb); margin: .6em 0; padding: .2em 0; }
   table.cards td { border: none; padding: .15em .5em; }
   table.cards td::before { content: attr(data-label) \": \"; font-weight: bold; }
+  table.ranking td.num { display: inline-block; padding-right: 0; text-align: left; }
+  table.ranking td.rank { display: none; }
   .meta td:first-child { width: auto; }
 }
 @media print {
@@ -309,7 +316,7 @@ fn finding_row(ctx: &Context, f: &Finding) -> String {
         }
     }
     format!(
-        "<tr class=\"{class}\"><td class=\"sev\" data-label=\"Severity\"><span class=\"icon\" aria-hidden=\"true\">{icon}</span> {word}</td><td data-label=\"Control\">{}</td><td data-label=\"Kind\">{}</td><td data-label=\"Side\">{}</td><td data-label=\"Why\">{why}</td><td data-label=\"Ref\">{}</td></tr>\n",
+        "<tr class=\"{class}\"><td class=\"sev\" data-label=\"Severity\"><span class=\"icon\" aria-hidden=\"true\">{icon}</span> {word}</td><td data-label=\"Control\">{}</td><td data-label=\"Kind\">{}</td><td data-label=\"Side\">{}</td><td class=\"long\" data-label=\"Why\">{why}</td><td class=\"long\" data-label=\"Ref\">{}</td></tr>\n",
         control_cell(stack, f.control),
         f.kind.as_str(),
         f.side().map_or("—", |s| s.as_str()),

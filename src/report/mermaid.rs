@@ -13,7 +13,7 @@ use super::layout::{Diagram, Node, Status};
 /// A label safe inside a Mermaid `"…"` string: controls and invisible characters made visible
 /// (emoji sequences kept), and every character Mermaid reads as syntax written as its entity —
 /// `#` first, so that a stack's own `#quot;` stays text; `%`, so that no `%%` can start a
-/// directive or a comment.
+/// directive or a comment; a backslash, so that a stack's `\n` is not read as a line break.
 pub fn label(s: &str) -> String {
     let s = super::label_text(s);
     let mut out = String::with_capacity(s.len());
@@ -21,6 +21,7 @@ pub fn label(s: &str) -> String {
         match c {
             '#' => out.push_str("#35;"),
             '%' => out.push_str("#37;"),
+            '\\' => out.push_str("#92;"),
             '&' => out.push_str("#amp;"),
             '"' => out.push_str("#quot;"),
             '<' => out.push_str("#lt;"),

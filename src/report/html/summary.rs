@@ -66,7 +66,7 @@ pub(super) fn summary(
         ),
         ("accepted", accepted, "accepted".to_string()),
         (
-            "covered",
+            "neutral",
             with_gaps,
             format!(
                 "of {} with an open gap",
@@ -163,7 +163,7 @@ fn ranking(ctx: &Context, groups: &[Ranked]) -> String {
         let status = t.status();
         let _ = writeln!(
             out,
-            "<tr data-status=\"{s}\"><td class=\"num\" data-label=\"#\">{}</td><td data-label=\"Hand-off\"><a href=\"#{}\">{}</a></td><td class=\"sev {s}\" data-label=\"Status\"><span class=\"icon\" aria-hidden=\"true\">{}</span> {s}</td><td class=\"num\" data-label=\"Open gaps\">{}</td><td class=\"num\" data-label=\"Open warnings\">{}</td><td class=\"num\" data-label=\"Accepted\">{}</td></tr>",
+            "<tr data-status=\"{s}\"><td class=\"num rank\" data-label=\"#\">{}</td><td data-label=\"Hand-off\"><a href=\"#{}\">{}</a></td><td class=\"sev {s}\" data-label=\"Status\"><span class=\"icon\" aria-hidden=\"true\">{}</span> {s}</td><td class=\"num\" data-label=\"Open gaps\">{}</td><td class=\"num\" data-label=\"Open warnings\">{}</td><td class=\"num\" data-label=\"Accepted\">{}</td></tr>",
             rank + 1,
             anchor(*group),
             group_title(stack, *group),

@@ -191,7 +191,8 @@ pub enum Node {
         parties: usize,
         /// The findings at the folded hand-offs and the folded parties' own requirements.
         tally: Tally,
-        /// The highest declared layer among the providers folded in directly.
+        /// Where it is drawn: the highest declared layer below its party's among the providers
+        /// folded in directly, else the lowest of theirs.
         layer: Option<u32>,
     },
 }
@@ -569,7 +570,7 @@ fn focused(stack: &Stack, tallies: &Tallies, budget: usize) -> Diagram {
 
 /// What lies below a drawn party through its hand-offs `hidden` to parties not drawn: how many
 /// parties, their findings (at those hand-offs, at every hand-off of the parties folded in,
-/// and in their own requirements), and the highest layer among the direct providers.
+/// and in their own requirements), and the layer to draw it in (see [`Node::Folded`]).
 fn fold(
     stack: &Stack,
     tallies: &Tallies,
@@ -580,13 +581,22 @@ fn fold(
     let mut tally = Tally::default();
     let mut seen = std::collections::HashSet::new();
     let mut queue = VecDeque::new();
-    let mut layer: Option<u32> = None;
+    let above = hidden
+        .first()
+        .and_then(|&h| stack.party(stack.handoff(h).consumer).layer);
+    let layers: Vec<u32> = hidden
+        .iter()
+        .filter_map(|&h| stack.party(stack.handoff(h).provider).layer)
+        .collect();
+    let layer = layers
+        .iter()
+        .filter(|&&l| above.is_none_or(|a| l > a))
+        .min()
+        .or(layers.iter().max())
+        .copied();
     for &h in hidden {
         tally.absorb(tallies.handoff[h as usize]);
         let p = stack.handoff(h).provider;
-        if let Some(l) = stack.party(p).layer {
-            layer = Some(layer.map_or(l, |m| m.min(l)));
-        }
         if seen.insert(p) {
             queue.push_back(p);
         }
