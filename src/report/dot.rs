@@ -6,11 +6,13 @@
 //! left out. Labels are HTML-like, escaped for them; tooltips are escaped strings.
 //! `stackgap export FILE --format dot | dot -Tsvg > stack.svg`.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::Context;
 use super::layout::{Diagram, Node, Status};
 use crate::analysis::{Finding, Place};
+use crate::stack::HandoffIdx;
 
 /// Text inside an HTML-like label: controls and invisible characters made visible (emoji
 /// sequences kept), markup characters as entities (so neither `<`, `>`, `&` nor a stack's own
@@ -77,6 +79,33 @@ pub fn render(ctx: &Context) -> String {
         "digraph stack {{\n  label=<{title}>;\n  labelloc=t;\n  rankdir=TB;\n  newrank=true;\n  fontname=\"Helvetica\";"
     );
     out.push_str("  node [shape=box, style=\"rounded\", fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n");
+    out.push_str(&nodes(ctx, &diagram));
+    let mut at: HashMap<HandoffIdx, Vec<&Finding>> = diagram
+        .links
+        .iter()
+        .filter_map(|l| l.handoff)
+        .map(|h| (h, Vec::new()))
+        .collect();
+    for f in ctx.report.sorted(stack) {
+        if let Place::Handoff { handoff, .. } = f.place
+            && let Some(list) = at.get_mut(&handoff)
+        {
+            list.push(f);
+        }
+    }
+    for (i, link) in diagram.links.iter().enumerate() {
+        let findings = link.handoff.and_then(|h| at.get(&h));
+        out.push_str(&edge(ctx, &diagram, i, findings));
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The boxes, one cluster per layer on a rank of its own, and the layers kept in order
+/// whatever the hand-offs say: an invisible edge from each layer to the next.
+fn nodes(ctx: &Context, diagram: &Diagram) -> String {
+    let stack = ctx.stack;
+    let mut out = String::new();
     let mut by_layer: Vec<Vec<usize>> = vec![Vec::new(); stack.layers.len()];
     let mut unlayered = Vec::new();
     for v in 0..diagram.nodes.len() {
@@ -95,15 +124,13 @@ pub fn render(ctx: &Context) -> String {
             html_label(&stack.layers[l].name)
         );
         for &v in nodes {
-            let _ = writeln!(out, "    {}", node(ctx, &diagram, v));
+            let _ = writeln!(out, "    {}", node(ctx, diagram, v));
         }
         out.push_str("  }\n");
     }
     for &v in &unlayered {
-        let _ = writeln!(out, "  {}", node(ctx, &diagram, v));
+        let _ = writeln!(out, "  {}", node(ctx, diagram, v));
     }
-    // Layers top to bottom whatever the hand-offs say: an invisible edge from each layer to
-    // the next, and hand-offs to a provider in a higher layer left out of the ranking.
     let firsts: Vec<usize> = by_layer
         .iter()
         .filter_map(|nodes| nodes.first().copied())
@@ -112,67 +139,56 @@ pub fn render(ctx: &Context) -> String {
         let _ = writeln!(
             out,
             "  {} -> {} [style=invis];",
-            node_id(&diagram, pair[0]),
-            node_id(&diagram, pair[1])
+            node_id(diagram, pair[0]),
+            node_id(diagram, pair[1])
         );
     }
-    let mut at: std::collections::HashMap<u32, Vec<&Finding>> = diagram
-        .links
-        .iter()
-        .filter_map(|l| l.handoff)
-        .map(|h| (h, Vec::new()))
-        .collect();
-    for f in ctx.report.sorted(stack) {
-        if let Place::Handoff { handoff, .. } = f.place
-            && let Some(list) = at.get_mut(&handoff)
-        {
-            list.push(f);
-        }
-    }
-    for (i, link) in diagram.links.iter().enumerate() {
-        let status = link.tally.status();
-        let lines = diagram.link_lines(stack, i);
-        let (service, status_line) = lines.split_at(lines.len() - 1);
-        let mut text = String::new();
-        for s in service {
-            let _ = write!(text, "{}<BR/>", html_label(s));
-        }
-        let _ = write!(text, "<B>{}</B>", html_label(&status_line[0]));
-        let (_, width) = status.dashes();
-        let (consumer, provider) = (
-            diagram.layer(stack, link.consumer),
-            diagram.layer(stack, link.provider),
-        );
-        let line = format!(
-            "color=\"{}\", style={}, penwidth={width}, tooltip=\"{}\"",
-            status.colour(),
-            status.dot_style(),
-            tooltip(ctx, &diagram, i, link.handoff.and_then(|h| at.get(&h)))
-        );
-        let (from, to) = (
-            node_id(&diagram, link.consumer),
-            node_id(&diagram, link.provider),
-        );
-        if consumer.is_some() && consumer == provider {
-            // Within a layer Graphviz would lay the labels of such edges over each other: the
-            // label becomes a box of its own in the rank below, the line goes down and back up.
-            let _ = writeln!(
-                out,
-                "  l{i} [shape=plain, label=<{text}>, fontsize=10, fontcolor=\"{}\"];\n  {from} -> l{i} [arrowhead=none, {line}];\n  l{i} -> {to} [id=\"h{i}\", {line}];",
-                status.text_colour(),
-            );
-        } else {
-            let upward = matches!((consumer, provider), (Some(c), Some(p)) if p < c);
-            let _ = writeln!(
-                out,
-                "  {from} -> {to} [id=\"h{i}\", label=<{text}>, fontcolor=\"{}\", {line}{}];",
-                status.text_colour(),
-                if upward { ", constraint=false" } else { "" },
-            );
-        }
-    }
-    out.push_str("}\n");
     out
+}
+
+/// One link: its label (service, then status in bold), its status's colour, style and width,
+/// and a tooltip with its findings. A link to a provider in a higher layer stays out of the
+/// ranking (`constraint=false`); one within a layer gets its label as a box of its own, in the
+/// rank below, because Graphviz lays the labels of edges within a rank over each other.
+fn edge(ctx: &Context, diagram: &Diagram, i: usize, findings: Option<&Vec<&Finding>>) -> String {
+    let stack = ctx.stack;
+    let link = &diagram.links[i];
+    let status = link.tally.status();
+    let lines = diagram.link_lines(stack, i);
+    let (service, status_line) = lines.split_at(lines.len() - 1);
+    let mut text = String::new();
+    for s in service {
+        let _ = write!(text, "{}<BR/>", html_label(s));
+    }
+    let _ = write!(text, "<B>{}</B>", html_label(&status_line[0]));
+    let (_, width) = status.dashes();
+    let line = format!(
+        "color=\"{}\", style={}, penwidth={width}, tooltip=\"{}\"",
+        status.colour(),
+        status.dot_style(),
+        tooltip(ctx, diagram, i, findings)
+    );
+    let (from, to) = (
+        node_id(diagram, link.consumer),
+        node_id(diagram, link.provider),
+    );
+    let (consumer, provider) = (
+        diagram.layer(stack, link.consumer),
+        diagram.layer(stack, link.provider),
+    );
+    if consumer.is_some() && consumer == provider {
+        format!(
+            "  l{i} [shape=plain, label=<{text}>, fontsize=10, fontcolor=\"{}\"];\n  {from} -> l{i} [arrowhead=none, {line}];\n  l{i} -> {to} [id=\"h{i}\", {line}];\n",
+            status.text_colour(),
+        )
+    } else {
+        let upward = matches!((consumer, provider), (Some(c), Some(p)) if p < c);
+        format!(
+            "  {from} -> {to} [id=\"h{i}\", label=<{text}>, fontcolor=\"{}\", {line}{}];\n",
+            status.text_colour(),
+            if upward { ", constraint=false" } else { "" },
+        )
+    }
 }
 
 fn node(ctx: &Context, diagram: &Diagram, v: usize) -> String {

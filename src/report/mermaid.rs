@@ -44,7 +44,6 @@ fn node_id(diagram: &Diagram, v: usize) -> String {
 
 /// Renders the flowchart source (without the surrounding Markdown fence).
 pub fn render(ctx: &Context) -> String {
-    let stack = ctx.stack;
     let diagram = Diagram::of(ctx);
     let mut out = String::new();
     if let Some(omitted) = &diagram.omitted {
@@ -56,6 +55,26 @@ pub fn render(ctx: &Context) -> String {
         );
     }
     out.push_str("flowchart TD\n");
+    out.push_str(&nodes(ctx, &diagram));
+    out.push_str(&links(ctx, &diagram));
+    let folded: Vec<String> = (0..diagram.nodes.len())
+        .filter(|&v| matches!(diagram.nodes[v], Node::Folded { .. }))
+        .map(|v| node_id(&diagram, v))
+        .collect();
+    if !folded.is_empty() {
+        let _ = writeln!(
+            out,
+            "  classDef folded fill:#f7f7f7,stroke:#777,stroke-dasharray:4 3\n  class {} folded",
+            folded.join(",")
+        );
+    }
+    out
+}
+
+/// The boxes, in one subgraph per layer: a party as `Name<br/>(id)` and its own findings, a
+/// "+N" node as its lines.
+fn nodes(ctx: &Context, diagram: &Diagram) -> String {
+    let stack = ctx.stack;
     let node_line = |v: usize| -> String {
         let lines: Vec<String> = match &diagram.nodes[v] {
             Node::Party(p) => {
@@ -72,7 +91,7 @@ pub fn render(ctx: &Context) -> String {
                 .map(|l| label(l))
                 .collect(),
         };
-        format!("{}[\"{}\"]", node_id(&diagram, v), lines.join("<br/>"))
+        format!("{}[\"{}\"]", node_id(diagram, v), lines.join("<br/>"))
     };
     let mut by_layer: Vec<Vec<usize>> = vec![Vec::new(); stack.layers.len()];
     let mut unlayered = Vec::new();
@@ -82,6 +101,7 @@ pub fn render(ctx: &Context) -> String {
             None => unlayered.push(v),
         }
     }
+    let mut out = String::new();
     for (l, nodes) in by_layer.iter().enumerate() {
         if nodes.is_empty() {
             continue;
@@ -95,19 +115,26 @@ pub fn render(ctx: &Context) -> String {
     for &v in &unlayered {
         let _ = writeln!(out, "  {}", node_line(v));
     }
+    out
+}
+
+/// The links, each labelled with its service and status, then a `linkStyle` per link in its
+/// status's colour, width and dashes.
+fn links(ctx: &Context, diagram: &Diagram) -> String {
+    let mut out = String::new();
     let mut styles = String::new();
     for (i, link) in diagram.links.iter().enumerate() {
         let text: Vec<String> = diagram
-            .link_lines(stack, i)
+            .link_lines(ctx.stack, i)
             .iter()
             .map(|l| label(l))
             .collect();
         let _ = writeln!(
             out,
             "  {} -->|\"{}\"| {}",
-            node_id(&diagram, link.consumer),
+            node_id(diagram, link.consumer),
             text.join("<br/>"),
-            node_id(&diagram, link.provider)
+            node_id(diagram, link.provider)
         );
         let status = link.tally.status();
         let (dashes, width) = status.dashes();
@@ -120,17 +147,5 @@ pub fn render(ctx: &Context) -> String {
                 .unwrap_or_default()
         );
     }
-    out.push_str(&styles);
-    let folded: Vec<String> = (0..diagram.nodes.len())
-        .filter(|&v| matches!(diagram.nodes[v], Node::Folded { .. }))
-        .map(|v| node_id(&diagram, v))
-        .collect();
-    if !folded.is_empty() {
-        let _ = writeln!(
-            out,
-            "  classDef folded fill:#f7f7f7,stroke:#777,stroke-dasharray:4 3\n  class {} folded",
-            folded.join(",")
-        );
-    }
-    out
+    out + &styles
 }

@@ -31,7 +31,6 @@ pub(super) fn diagram(ctx: &Context) -> String {
 }
 
 fn svg(ctx: &Context, diagram: &Diagram, d: &Drawing) -> String {
-    let stack = ctx.stack;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -55,7 +54,21 @@ fn svg(ctx: &Context, diagram: &Diagram, d: &Drawing) -> String {
         );
     }
     out.push_str("</defs>\n");
+    out.push_str(&bands(ctx, d));
+    // Lines and labels first, boxes on top.
+    for i in 0..diagram.links.len() {
+        out.push_str(&link_group(ctx, diagram, d, i));
+    }
+    for v in 0..diagram.nodes.len() {
+        out.push_str(&node_group(ctx, diagram, d, v));
+    }
+    out.push_str("</svg>\n");
+    out
+}
 
+/// A band behind each row of parties, named in the left margin when the stack has layers.
+fn bands(ctx: &Context, d: &Drawing) -> String {
+    let mut out = String::new();
     for (i, band) in d.bands.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -65,132 +78,151 @@ fn svg(ctx: &Context, diagram: &Diagram, d: &Drawing) -> String {
             band.h + 12,
             if i % 2 == 0 { "#f4f4f4" } else { "#ebebeb" }
         );
-        if d.layered {
-            let name = band.layer.map_or("(no layer)".to_string(), |l| {
-                stack.layers[l as usize].name.clone()
-            });
-            let _ = write!(
-                out,
-                "<text class=\"layer\" x=\"8\" y=\"{}\" font-size=\"11\" font-weight=\"bold\" fill=\"#444\">",
-                band.y + 12
-            );
-            for (k, line) in layout::wrap(&crate::report::label_text(&name), 20, 3)
-                .iter()
-                .enumerate()
-            {
-                let _ = write!(
-                    out,
-                    "<tspan x=\"8\" dy=\"{}\">{}</tspan>",
-                    if k == 0 { 0 } else { 13 },
-                    h(line)
-                );
-            }
-            out.push_str("</text>\n");
+        if !d.layered {
+            continue;
         }
-    }
-
-    for (i, link) in diagram.links.iter().enumerate() {
-        let status = link.tally.status();
-        let (dashes, width) = status.dashes();
-        let style = format!(
-            "fill=\"none\" stroke=\"{}\" stroke-width=\"{width}\"{}",
-            status.colour(),
-            dashes
-                .map(|d| format!(" stroke-dasharray=\"{d}\""))
-                .unwrap_or_default()
-        );
-        let path = &d.paths[i];
-        let _ = writeln!(
-            out,
-            "<g class=\"link {}\" data-link=\"{i}\" data-from=\"n{}\" data-to=\"n{}\"><title>{}</title>\n<path class=\"line\" d=\"{}\" {style}/>\n<path class=\"line end\" d=\"{}\" {style} marker-end=\"url(#arrow-{})\"/>",
-            status.as_str(),
-            link.consumer,
-            link.provider,
-            h(&link_title(ctx, diagram, i)),
-            points(&path.to_label),
-            points(&path.from_label),
-            status.as_str()
-        );
-        let r = d.labels[i];
+        let name = band.layer.map_or("(no layer)".to_string(), |l| {
+            ctx.stack.layers[l as usize].name.clone()
+        });
         let _ = write!(
             out,
-            "<rect class=\"label\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#fff\" stroke=\"{}\"/>",
-            r.x,
-            r.y,
-            r.w,
-            r.h,
-            status.colour()
+            "<text class=\"layer\" x=\"8\" y=\"{}\" font-size=\"11\" font-weight=\"bold\" fill=\"#444\">",
+            band.y + 12
         );
-        let lines = &d.label_lines[i];
-        for (k, line) in lines.iter().enumerate() {
-            let last = k + 1 == lines.len();
+        for (k, line) in layout::wrap(&crate::report::label_text(&name), 20, 3)
+            .iter()
+            .enumerate()
+        {
             let _ = write!(
                 out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" fill=\"{}\"{}>{}</text>",
-                r.x + r.w / 2,
-                r.y + 14 * (k as i32 + 1) - 1,
-                if last { status.text_colour() } else { "#333" },
-                if last { " font-weight=\"bold\"" } else { "" },
+                "<tspan x=\"8\" dy=\"{}\">{}</tspan>",
+                if k == 0 { 0 } else { 13 },
                 h(line)
             );
         }
-        out.push_str("</g>\n");
+        out.push_str("</text>\n");
     }
+    out
+}
 
-    for (v, node) in diagram.nodes.iter().enumerate() {
-        let r = d.nodes[v];
-        let (kind, id, title, fill, stroke, dashes) = match node {
-            Node::Party(p) => {
-                let party = stack.party(*p);
-                (
-                    "party",
-                    party.id.as_str(),
-                    format!("{} ({})", party.name, party.id),
-                    "#fff",
-                    "#333",
-                    "",
-                )
+/// One hand-off: its two paths (to its label, then on to the provider with the arrowhead) in
+/// its status's colour and dashes, and its label.
+fn link_group(ctx: &Context, diagram: &Diagram, d: &Drawing, i: usize) -> String {
+    let link = &diagram.links[i];
+    let status = link.tally.status();
+    let (dashes, width) = status.dashes();
+    let style = format!(
+        "fill=\"none\" stroke=\"{}\" stroke-width=\"{width}\"{}",
+        status.colour(),
+        dashes
+            .map(|d| format!(" stroke-dasharray=\"{d}\""))
+            .unwrap_or_default()
+    );
+    let path = &d.paths[i];
+    let mut out = format!(
+        "<g class=\"link {}\" data-link=\"{i}\" data-from=\"n{}\" data-to=\"n{}\"><title>{}</title>\n<path class=\"line\" d=\"{}\" {style}/>\n<path class=\"line end\" d=\"{}\" {style} marker-end=\"url(#arrow-{})\"/>\n",
+        status.as_str(),
+        link.consumer,
+        link.provider,
+        h(&link_title(ctx, diagram, i)),
+        points(&path.to_label),
+        points(&path.from_label),
+        status.as_str()
+    );
+    let r = d.labels[i];
+    let _ = write!(
+        out,
+        "<rect class=\"label\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#fff\" stroke=\"{}\"/>",
+        r.x,
+        r.y,
+        r.w,
+        r.h,
+        status.colour()
+    );
+    // The service, if any, then the status (wrapped onto as many lines as it needs).
+    let service = usize::from(
+        link.handoff
+            .and_then(|h| ctx.stack.handoff(h).service.as_ref())
+            .is_some(),
+    );
+    for (k, line) in d.label_lines[i].iter().enumerate() {
+        let is_status = k >= service;
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\" fill=\"{}\"{}>{}</text>",
+            r.x + r.w / 2,
+            r.y + 14 * (k as i32 + 1) - 1,
+            if is_status {
+                status.text_colour()
+            } else {
+                "#333"
+            },
+            if is_status {
+                " font-weight=\"bold\""
+            } else {
+                ""
+            },
+            h(line)
+        );
+    }
+    out.push_str("</g>\n");
+    out
+}
+
+/// One box: a party (name, id, own findings) or a "+N" node, with its full text as tooltip.
+fn node_group(ctx: &Context, diagram: &Diagram, d: &Drawing, v: usize) -> String {
+    let stack = ctx.stack;
+    let node = &diagram.nodes[v];
+    let r = d.nodes[v];
+    let (kind, id, title, fill, stroke, dashes) = match node {
+        Node::Party(p) => {
+            let party = stack.party(*p);
+            (
+                "party",
+                party.id.as_str(),
+                format!("{} ({})", party.name, party.id),
+                "#fff",
+                "#333",
+                "",
+            )
+        }
+        Node::Folded { under, .. } => (
+            "folded",
+            stack.party(*under).id.as_str(),
+            diagram.node_lines(stack, v).join(" — "),
+            "#f7f7f7",
+            "#777",
+            " stroke-dasharray=\"4 3\"",
+        ),
+    };
+    let mut out = format!(
+        "<g class=\"node {kind}\" data-node=\"n{v}\" data-party=\"{}\"><title>{}</title><rect class=\"box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\"{dashes}/>",
+        h(id),
+        h(&title),
+        r.x,
+        r.y,
+        r.w,
+        r.h
+    );
+    let title_lines = d.node_title_lines[v];
+    for (k, line) in d.node_lines[v].iter().enumerate() {
+        let (size, weight, colour) = match (k, node) {
+            (k, _) if k < title_lines => ("12", " font-weight=\"bold\"", "#111"),
+            (_, Node::Folded { tally, .. }) => ("11", "", tally.status().text_colour()),
+            (_, Node::Party(_)) if line.starts_with("own: ") => {
+                ("11", "", diagram.own[v].status().text_colour())
             }
-            Node::Folded { under, .. } => (
-                "folded",
-                stack.party(*under).id.as_str(),
-                diagram.node_lines(stack, v).join(" — "),
-                "#f7f7f7",
-                "#777",
-                " stroke-dasharray=\"4 3\"",
-            ),
+            _ => ("11", "", "#555"),
         };
         let _ = write!(
             out,
-            "<g class=\"node {kind}\" data-node=\"n{v}\" data-party=\"{}\"><title>{}</title><rect class=\"box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\"{dashes}/>",
-            h(id),
-            h(&title),
-            r.x,
-            r.y,
-            r.w,
-            r.h
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{size}\"{weight} fill=\"{colour}\">{}</text>",
+            r.x + r.w / 2,
+            r.y + 16 + 15 * k as i32,
+            h(line)
         );
-        let title = d.node_title_lines[v];
-        for (k, line) in d.node_lines[v].iter().enumerate() {
-            let (size, weight, colour) = match (k, node) {
-                (k, _) if k < title => ("12", " font-weight=\"bold\"", "#111"),
-                (_, Node::Folded { tally, .. }) => ("11", "", tally.status().text_colour()),
-                (_, Node::Party(_)) if line.starts_with("own: ") => {
-                    ("11", "", diagram.own[v].status().text_colour())
-                }
-                _ => ("11", "", "#555"),
-            };
-            let _ = write!(
-                out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{size}\"{weight} fill=\"{colour}\">{}</text>",
-                r.x + r.w / 2,
-                r.y + 16 + 15 * k as i32,
-                h(line)
-            );
-        }
-        out.push_str("</g>\n");
     }
-    out.push_str("</svg>\n");
+    out.push_str("</g>\n");
     out
 }
 

@@ -447,7 +447,64 @@ fn path_up(stack: &Stack, target: PartyIdx, kept: &[bool]) -> Vec<PartyIdx> {
 /// The parties on paths to the worst findings, at most `budget` of them, and at most twice as
 /// many hand-offs between them; everything else folded under the party it hangs from.
 fn focused(stack: &Stack, tallies: &Tallies, budget: usize) -> Diagram {
-    let index = stack.index();
+    let (kept, order) = choose(stack, tallies, budget);
+    let mut node_of = vec![usize::MAX; stack.parties.len()];
+    let mut nodes: Vec<Node> = Vec::new();
+    for &p in &order {
+        node_of[p as usize] = nodes.len();
+        nodes.push(Node::Party(p));
+    }
+    let between = between(stack, tallies, &kept, 2 * budget);
+    let mut links: Vec<Link> = between
+        .iter()
+        .map(|&h| {
+            let ho = stack.handoff(h);
+            Link {
+                consumer: node_of[ho.consumer as usize],
+                provider: node_of[ho.provider as usize],
+                handoff: Some(h),
+                tally: tallies.handoff[h as usize],
+            }
+        })
+        .collect();
+    // One "+N" node under each drawn party whose providers are not all drawn.
+    for &k in &order {
+        let hidden: Vec<HandoffIdx> = stack.index().consumes[k as usize]
+            .iter()
+            .copied()
+            .filter(|&h| !kept[stack.handoff(h).provider as usize])
+            .collect();
+        if hidden.is_empty() {
+            continue;
+        }
+        let (parties, tally, layer) = fold(stack, tallies, &kept, &hidden);
+        links.push(Link {
+            consumer: node_of[k as usize],
+            provider: nodes.len(),
+            handoff: None,
+            tally,
+        });
+        nodes.push(Node::Folded {
+            under: k,
+            parties,
+            tally,
+            layer,
+        });
+    }
+    let mut own: Vec<Tally> = order.iter().map(|&p| tallies.party[p as usize]).collect();
+    own.resize(nodes.len(), Tally::default());
+    Diagram {
+        nodes,
+        links,
+        own,
+        omitted: Some(omitted(stack, tallies, &kept, &between)),
+    }
+}
+
+/// Which parties a focused diagram draws: the places with open findings worst first, each with
+/// its path up; a place that does not fit the budget is skipped. Returns a flag per party and
+/// the drawn parties in stack order.
+fn choose(stack: &Stack, tallies: &Tallies, budget: usize) -> (Vec<bool>, Vec<PartyIdx>) {
     let mut kept = vec![false; stack.parties.len()];
     let mut order: Vec<PartyIdx> = Vec::new();
     let mut skipped = 0;
@@ -472,16 +529,12 @@ fn focused(stack: &Stack, tallies: &Tallies, budget: usize) -> Diagram {
         }
     }
     order.sort_unstable();
+    (kept, order)
+}
 
-    let mut node_of = vec![usize::MAX; stack.parties.len()];
-    let mut nodes: Vec<Node> = Vec::new();
-    for &p in &order {
-        node_of[p as usize] = nodes.len();
-        nodes.push(Node::Party(p));
-    }
-    let own: Vec<Tally> = order.iter().map(|&p| tallies.party[p as usize]).collect();
-
-    // Hand-offs between drawn parties: those with open findings first, up to the budget.
+/// Hand-offs between drawn parties, those with open findings first, at most `most`, in stack
+/// order.
+fn between(stack: &Stack, tallies: &Tallies, kept: &[bool], most: usize) -> Vec<HandoffIdx> {
     let mut between: Vec<HandoffIdx> = (0..stack.handoffs.len() as HandoffIdx)
         .filter(|&h| {
             let ho = stack.handoff(h);
@@ -492,80 +545,37 @@ fn focused(stack: &Stack, tallies: &Tallies, budget: usize) -> Diagram {
         let t = tallies.handoff[h as usize];
         (std::cmp::Reverse(t.gaps), std::cmp::Reverse(t.warnings))
     });
-    between.truncate(2 * budget);
+    between.truncate(most);
     between.sort_unstable();
-    let mut links: Vec<Link> = between
-        .iter()
-        .map(|&h| {
-            let ho = stack.handoff(h);
-            Link {
-                consumer: node_of[ho.consumer as usize],
-                provider: node_of[ho.provider as usize],
-                handoff: Some(h),
-                tally: tallies.handoff[h as usize],
-            }
-        })
-        .collect();
+    between
+}
 
-    // One "+N" node under each drawn party whose providers are not all drawn.
-    for &k in &order {
-        let hidden: Vec<HandoffIdx> = index.consumes[k as usize]
-            .iter()
-            .copied()
-            .filter(|&h| !kept[stack.handoff(h).provider as usize])
-            .collect();
-        if hidden.is_empty() {
-            continue;
-        }
-        let (parties, tally, layer) = fold(stack, tallies, &kept, &hidden);
-        let node = nodes.len();
-        nodes.push(Node::Folded {
-            under: k,
-            parties,
-            tally,
-            layer,
-        });
-        links.push(Link {
-            consumer: node_of[k as usize],
-            provider: node,
-            handoff: None,
-            tally,
-        });
+/// What a focused diagram leaves out: parties not drawn, hand-offs not drawn, and the open
+/// findings at those hand-offs and in those parties' own requirements.
+fn omitted(stack: &Stack, tallies: &Tallies, kept: &[bool], drawn: &[HandoffIdx]) -> Omitted {
+    let mut is_drawn = vec![false; stack.handoffs.len()];
+    for &h in drawn {
+        is_drawn[h as usize] = true;
     }
-    let mut own = own;
-    own.resize(nodes.len(), Tally::default());
-
-    let drawn_handoffs = between.len();
     let mut omitted = Omitted {
         parties_total: stack.parties.len(),
         handoffs_total: stack.handoffs.len(),
-        parties: stack.parties.len() - order.len(),
-        handoffs: stack.handoffs.len() - drawn_handoffs,
+        parties: kept.iter().filter(|&&k| !k).count(),
+        handoffs: stack.handoffs.len() - drawn.len(),
         gaps: 0,
         warnings: 0,
     };
-    let mut drawn = vec![false; stack.handoffs.len()];
-    for &h in &between {
-        drawn[h as usize] = true;
+    let hidden = tallies
+        .handoff
+        .iter()
+        .enumerate()
+        .filter(|(h, _)| !is_drawn[*h])
+        .chain(tallies.party.iter().enumerate().filter(|(p, _)| !kept[*p]));
+    for (_, t) in hidden {
+        omitted.gaps += t.gaps;
+        omitted.warnings += t.warnings;
     }
-    for (h, t) in tallies.handoff.iter().enumerate() {
-        if !drawn[h] {
-            omitted.gaps += t.gaps;
-            omitted.warnings += t.warnings;
-        }
-    }
-    for (p, t) in tallies.party.iter().enumerate() {
-        if !kept[p] {
-            omitted.gaps += t.gaps;
-            omitted.warnings += t.warnings;
-        }
-    }
-    Diagram {
-        nodes,
-        links,
-        own,
-        omitted: Some(omitted),
-    }
+    omitted
 }
 
 /// What lies below a drawn party through its hand-offs `hidden` to parties not drawn: how many

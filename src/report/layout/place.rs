@@ -221,8 +221,15 @@ pub(super) fn texts(stack: &Stack, diagram: &Diagram) -> Texts {
             shown_lines
         })
         .collect();
+    // The service may be shortened; the status never is, it wraps.
     let label_lines: Vec<Vec<String>> = (0..diagram.links.len())
-        .map(|i| shown(diagram.link_lines(stack, i), LABEL_COLS))
+        .map(|i| {
+            let mut lines = diagram.link_lines(stack, i);
+            let status = lines.pop().unwrap_or_default();
+            let mut shown_lines = shown(lines, LABEL_COLS);
+            shown_lines.extend(wrap(&crate::report::label_text(&status), LABEL_COLS, 4));
+            shown_lines
+        })
         .collect();
     let node_size = node_lines
         .iter()

@@ -3,7 +3,7 @@
 //! their heights, and each link's path is put together from its segments.
 
 use super::diagram::Diagram;
-use super::order::{Item, Ordered};
+use super::order::{Chain, Item, Ordered};
 use super::place::{Band, Drawing, EDGE, LinkPath, MIN_SEP, Placed, Rect};
 
 /// Distance between two tracks of a channel.
@@ -65,14 +65,23 @@ fn simplify(points: Vec<(i32, i32)>) -> Vec<(i32, i32)> {
     out
 }
 
-/// Routes every segment and assembles the drawing.
-pub(super) fn route(diagram: &Diagram, o: &Ordered, p: Placed) -> Drawing {
+/// Heights and tops of rows and channels, and the track of every segment.
+struct Heights {
+    row_top: Vec<i32>,
+    row_h: Vec<i32>,
+    channel_top: Vec<i32>,
+    track_of: Vec<Option<usize>>,
+    height: i32,
+}
+
+/// Gives every segment its track and every row and channel its height and top.
+fn heights(o: &Ordered, p: &Placed) -> Heights {
     let rows = o.rows.len();
-    let mut row_h = vec![0; rows];
-    for (r, row) in o.rows.iter().enumerate() {
-        row_h[r] = row.iter().map(|&i| p.height[i]).max().unwrap_or(0);
-    }
-    // Per channel: its segments with their tracks.
+    let row_h: Vec<i32> = o
+        .rows
+        .iter()
+        .map(|row| row.iter().map(|&i| p.height[i]).max().unwrap_or(0))
+        .collect();
     let mut track_of = vec![None; o.segments.len()];
     let mut channel_h = vec![EMPTY_CHANNEL; rows.saturating_sub(1)];
     for (c, h) in channel_h.iter_mut().enumerate() {
@@ -103,35 +112,77 @@ pub(super) fn route(diagram: &Diagram, o: &Ordered, p: Placed) -> Drawing {
             y += channel_h[r];
         }
     }
-    let height = y + EDGE;
+    Heights {
+        row_top,
+        row_h,
+        channel_top,
+        track_of,
+        height: y + EDGE,
+    }
+}
 
-    let bottom = |item: usize| match o.items[item] {
-        Item::Pass(_) => row_top[o.row_of[item]] + row_h[o.row_of[item]],
-        _ => row_top[o.row_of[item]] + p.height[item],
+/// The corners of one segment: down from its upper item, along its track, down into its lower
+/// item (or straight down when both ports line up).
+fn segment_points(o: &Ordered, p: &Placed, hs: &Heights, s: usize) -> Vec<(i32, i32)> {
+    let seg = &o.segments[s];
+    let row = o.row_of[seg.upper];
+    let yu = match o.items[seg.upper] {
+        Item::Pass(_) => hs.row_top[row] + hs.row_h[row],
+        _ => hs.row_top[row] + p.height[seg.upper],
     };
-    let segment_points = |s: usize| -> Vec<(i32, i32)> {
-        let seg = &o.segments[s];
-        let (xu, xl) = (p.upper_x[s], p.lower_x[s]);
-        let yu = bottom(seg.upper);
-        let yl = row_top[seg.row + 1];
-        match track_of[s] {
-            None => vec![(xu, yu), (xl, yl)],
-            Some(t) => {
-                let ty = channel_top[seg.row] + CHANNEL_MARGIN + t as i32 * TRACK_PITCH;
-                vec![(xu, yu), (xu, ty), (xl, ty), (xl, yl)]
-            }
+    let yl = hs.row_top[seg.row + 1];
+    let (xu, xl) = (p.upper_x[s], p.lower_x[s]);
+    match hs.track_of[s] {
+        None => vec![(xu, yu), (xl, yl)],
+        Some(t) => {
+            let ty = hs.channel_top[seg.row] + CHANNEL_MARGIN + t as i32 * TRACK_PITCH;
+            vec![(xu, yu), (xu, ty), (xl, ty), (xl, yl)]
         }
-    };
-    let join = |segs: &[usize]| -> Vec<(i32, i32)> {
-        simplify(segs.iter().flat_map(|&s| segment_points(s)).collect())
-    };
+    }
+}
 
+/// A link's two paths, consumer to label and label to provider, from its chain of segments
+/// (which run downwards).
+fn link_path(o: &Ordered, p: &Placed, hs: &Heights, chain: &Chain) -> LinkPath {
+    let join = |segs: &[usize]| -> Vec<(i32, i32)> {
+        simplify(
+            segs.iter()
+                .flat_map(|&s| segment_points(o, p, hs, s))
+                .collect(),
+        )
+    };
+    let reversed = |mut v: Vec<(i32, i32)>| {
+        v.reverse();
+        v
+    };
+    let (down_to_label, down_from_label) = (join(&chain.to_label), join(&chain.from_label));
+    if chain.same_row {
+        LinkPath {
+            to_label: down_to_label,
+            from_label: reversed(down_from_label),
+        }
+    } else if chain.consumer_above {
+        LinkPath {
+            to_label: down_to_label,
+            from_label: down_from_label,
+        }
+    } else {
+        LinkPath {
+            to_label: reversed(down_from_label),
+            from_label: reversed(down_to_label),
+        }
+    }
+}
+
+/// Routes every segment and assembles the drawing.
+pub(super) fn route(diagram: &Diagram, o: &Ordered, p: Placed) -> Drawing {
+    let hs = heights(o, &p);
     let mut nodes = vec![Rect::default(); diagram.nodes.len()];
     let mut labels = vec![Rect::default(); diagram.links.len()];
     for (id, item) in o.items.iter().enumerate() {
         let rect = Rect {
             x: p.left[id],
-            y: row_top[o.row_of[id]],
+            y: hs.row_top[o.row_of[id]],
             w: p.width[id],
             h: p.height[id],
         };
@@ -144,36 +195,10 @@ pub(super) fn route(diagram: &Diagram, o: &Ordered, p: Placed) -> Drawing {
     let paths = o
         .chains
         .iter()
-        .map(|chain| {
-            let down_to_label = join(&chain.to_label);
-            let down_from_label = join(&chain.from_label);
-            let reversed = |mut v: Vec<(i32, i32)>| {
-                v.reverse();
-                v
-            };
-            if chain.same_row {
-                LinkPath {
-                    to_label: down_to_label,
-                    from_label: reversed(down_from_label),
-                }
-            } else if chain.consumer_above {
-                LinkPath {
-                    to_label: down_to_label,
-                    from_label: down_from_label,
-                }
-            } else {
-                LinkPath {
-                    to_label: reversed(down_from_label),
-                    from_label: reversed(down_to_label),
-                }
-            }
-        })
+        .map(|chain| link_path(o, &p, &hs, chain))
         .collect();
-    let width = o
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, _)| p.left[i] + p.width[i])
+    let width = (0..o.items.len())
+        .map(|i| p.left[i] + p.width[i])
         .max()
         .unwrap_or(0)
         + EDGE;
@@ -183,13 +208,13 @@ pub(super) fn route(diagram: &Diagram, o: &Ordered, p: Placed) -> Drawing {
         .enumerate()
         .map(|(r, &layer)| Band {
             layer,
-            y: row_top[o.box_rows[r]],
-            h: row_h[o.box_rows[r]],
+            y: hs.row_top[o.box_rows[r]],
+            h: hs.row_h[o.box_rows[r]],
         })
         .collect();
     Drawing {
         width,
-        height,
+        height: hs.height,
         layered: p.origin > EDGE,
         nodes,
         node_lines: p.node_lines,
