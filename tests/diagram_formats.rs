@@ -36,10 +36,27 @@ fn render_all(toml: &str) -> (String, String, String) {
     )
 }
 
+/// The numbers of a focused diagram's title: "Showing A of P parties and B of H hand-offs: …
+/// Not drawn: C parties and D hand-offs, …".
+fn title_numbers(title: &str) -> [usize; 6] {
+    let numbers: Vec<usize> = title
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .map(|w| w.parse().expect("a count"))
+        .collect();
+    numbers.try_into().expect("six counts in the title")
+}
+
 #[test]
-fn mermaid_stays_inside_its_default_limits_and_says_what_it_leaves_out_at_1k_and_10k() {
-    for parties in [1_000, 10_000] {
-        let (mermaid, dot, html) = render_all(&synthetic::stack_toml(parties, 1));
+fn mermaid_stays_inside_its_default_limits_and_says_what_it_leaves_out_at_30_300_1k_and_10k() {
+    for parties in [30, 300, 1_000, 10_000] {
+        // The stack `cargo run --example gen-stack -- --parties N --seed 1` prints.
+        let toml = synthetic::stack_toml(parties, 1);
+        let stack = stackgap::stack::load_str(&toml, "generated.toml", None).expect("loads");
+        assert_eq!(stack.parties.len(), parties, "the generator's size");
+        let handoffs = stack.handoffs.len();
+        let (mermaid, dot, html) = render_all(&toml);
         let edges = mermaid_edges(&mermaid);
         assert!(
             edges.len() <= 500,
@@ -47,18 +64,49 @@ fn mermaid_stays_inside_its_default_limits_and_says_what_it_leaves_out_at_1k_and
             edges.len()
         );
         assert!(
-            mermaid.len() <= 50_000,
+            mermaid.chars().count() <= 50_000,
             "{parties}: {} characters, Mermaid's maxTextSize is 50,000",
-            mermaid.len()
+            mermaid.chars().count()
         );
-        assert!(
-            mermaid.starts_with("---\ntitle: \"Showing "),
-            "{parties}: the title says what is drawn"
-        );
-        assert!(
-            mermaid.contains(&format!(" of {parties} parties")),
-            "{parties}"
-        );
+        let Some(title) = mermaid.strip_prefix("---\ntitle: \"Showing ") else {
+            // Drawn whole: only a stack of at most 40 parties, every hand-off once.
+            assert!(
+                parties <= 40,
+                "{parties}: over 40 parties the diagram focuses"
+            );
+            assert_eq!(edges.len(), handoffs, "{parties}: drawn whole");
+            assert!(!mermaid.contains(" folded"), "{parties}");
+            continue;
+        };
+        // Focused: the title's counts are those of the drawing, and add up.
+        let [
+            shown,
+            of_parties,
+            drawn,
+            of_handoffs,
+            left_parties,
+            left_handoffs,
+        ] = title_numbers(title);
+        assert_eq!(of_parties, parties, "{parties}: {title}");
+        assert_eq!(of_handoffs, handoffs, "{parties}: {title}");
+        assert_eq!(shown + left_parties, parties, "{parties}: {title}");
+        assert_eq!(drawn + left_handoffs, handoffs, "{parties}: {title}");
+        let party_nodes = mermaid
+            .lines()
+            .filter(|l| l.trim_start().starts_with('p') && l.contains("[\""))
+            .count();
+        assert_eq!(party_nodes, shown, "{parties}: the parties drawn");
+        // An edge to a party is a hand-off; one to a "+N" node (`f…`) stands for what is folded.
+        let to_parties = mermaid
+            .lines()
+            .filter(|l| l.contains(" -->|\""))
+            .filter(|l| {
+                l.rsplit("\"| ")
+                    .next()
+                    .is_some_and(|to| to.starts_with('p'))
+            })
+            .count();
+        assert_eq!(to_parties, drawn, "{parties}: hand-offs drawn");
         assert!(
             mermaid.contains("class ") && mermaid.contains(" folded"),
             "{parties}: +N nodes"

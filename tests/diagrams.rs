@@ -258,6 +258,7 @@ fn generated_diagrams_keep_the_promises_whole_and_folded() {
     for (parties, seed) in [
         (20, 1),
         (25, 2),
+        (30, 1),
         (35, 3),
         (40, 4),
         (40, 5),
@@ -581,6 +582,7 @@ fn whole_layouts_of_generated_stacks_keep_the_promises_however_wide() {
     for (parties, seed, layered) in [
         (20, 21, true),
         (25, 22, true),
+        (30, 1, true),
         (40, 23, true),
         (60, 24, true),
         (20, 25, false),
