@@ -2,8 +2,16 @@
 //! byte-order mark, so after the surgery the edited lines are carried over into the original
 //! text, with its line ends, byte-order mark and final newline (or lack of one).
 
+use std::time::{Duration, Instant};
+
+use similar::algorithms::{DiffHook, myers};
+
 /// The most changed lines [`merge_lines`] tracks; beyond it the output is restyled as a whole.
 const MAX_CHANGED_LINES: usize = 2000;
+
+/// The longest the line diff may search for a shortest script before it settles for a longer
+/// one (which [`MAX_CHANGED_LINES`] then usually refuses).
+const DIFF_TIME_LIMIT: Duration = Duration::from_millis(500);
 
 /// toml_edit writes `\n` line ends and drops a byte-order mark; when the file had either, or
 /// lacked a final newline, carry the edited lines over into the original text instead.
@@ -120,8 +128,8 @@ pub(super) enum Op {
     Insert(usize),
 }
 
-/// A shortest line edit script from `a` to `b` (Myers' O((N+M)·D) algorithm, after trimming
-/// the common ends); `None` when more than `max_d` lines differ.
+/// A shortest line edit script from `a` to `b` (similar's Myers, after trimming the common
+/// ends); `None` when more than `max_d` lines differ. See the module doc for the bound on work.
 pub(super) fn diff_lines(a: &[&str], b: &[&str], max_d: usize) -> Option<Vec<Op>> {
     let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let tail = a[head..]
@@ -130,86 +138,104 @@ pub(super) fn diff_lines(a: &[&str], b: &[&str], max_d: usize) -> Option<Vec<Op>
         .zip(b[head..].iter().rev())
         .take_while(|(x, y)| x == y)
         .count();
-    let (ma, mb) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
-    let mut ops: Vec<Op> = (0..head).map(|i| Op::Equal(i, i)).collect();
-    ops.extend(myers(ma, mb, max_d)?.into_iter().map(|op| match op {
-        Op::Equal(i, j) => Op::Equal(i + head, j + head),
-        Op::Delete(i) => Op::Delete(i + head),
-        Op::Insert(j) => Op::Insert(j + head),
-    }));
+    let (old, new) = (head..a.len() - tail, head..b.len() - tail);
+    if old.len() + new.len() > max_d
+        && changed_lines_at_least(&a[old.clone()], &b[new.clone()]) > max_d
+    {
+        return None;
+    }
+    let mut script = Script {
+        ops: (0..head).map(|i| Op::Equal(i, i)).collect(),
+        inserts: Vec::new(),
+        changed: 0,
+        max_changed: max_d,
+    };
+    script.ops.reserve(a.len().max(b.len()) - head);
+    let deadline = Instant::now().checked_add(DIFF_TIME_LIMIT);
+    myers::diff_deadline(&mut script, a, old, b, new, deadline).ok()?;
+    let mut ops = script.ops;
     ops.extend((0..tail).map(|k| Op::Equal(a.len() - tail + k, b.len() - tail + k)));
     Some(ops)
 }
 
-fn myers(a: &[&str], b: &[&str], max_d: usize) -> Option<Vec<Op>> {
-    let (n, m) = (a.len() as isize, b.len() as isize);
-    let max = n + m;
-    let offset = max + 1;
-    let mut v = vec![0isize; 2 * max as usize + 3];
-    // trace[d] holds v[k] for k in -d..=d as it was before step d.
-    let mut trace: Vec<Vec<isize>> = Vec::new();
-    let mut found = None;
-    'search: for d in 0..=max {
-        if d as usize > max_d {
-            return None;
-        }
-        trace.push(v[(offset - d) as usize..=(offset + d) as usize].to_vec());
-        let mut k = -d;
-        while k <= d {
-            let at = |k: isize| (offset + k) as usize;
-            let mut x = if k == -d || (k != d && v[at(k - 1)] < v[at(k + 1)]) {
-                v[at(k + 1)]
-            } else {
-                v[at(k - 1)] + 1
-            };
-            let mut y = x - k;
-            while x < n && y < m && a[x as usize] == b[y as usize] {
-                x += 1;
-                y += 1;
-            }
-            v[at(k)] = x;
-            if x >= n && y >= m {
-                found = Some(d);
-                break 'search;
-            }
-            k += 2;
-        }
+/// A lower bound on the lines an edit script from `a` to `b` deletes or inserts: a line one side
+/// holds more often than the other is deleted or inserted that many times over. Lines are
+/// counted by a fingerprint (length, first and last eight bytes) in a fixed table, a few steps
+/// per line whatever its length; lines sharing a slot can only make the bound lower, never
+/// wrong.
+fn changed_lines_at_least(a: &[&str], b: &[&str]) -> usize {
+    const SLOT_BITS: u32 = 16;
+    let word = |part: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..part.len()].copy_from_slice(part);
+        u64::from_le_bytes(w)
+    };
+    let slot = |line: &str| {
+        let bytes = line.as_bytes();
+        let first = word(&bytes[..bytes.len().min(8)]);
+        let last = word(&bytes[bytes.len().saturating_sub(8)..]);
+        let print =
+            (first ^ last.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (print >> (64 - SLOT_BITS)) as usize
+    };
+    let mut surplus = vec![0i32; 1 << SLOT_BITS];
+    for line in a {
+        surplus[slot(line)] += 1;
     }
-    let found = found?;
-    let mut ops = Vec::new();
-    let (mut x, mut y) = (n, m);
-    for d in (0..=found).rev() {
-        if d == 0 {
-            while x > 0 && y > 0 {
-                ops.push(Op::Equal((x - 1) as usize, (y - 1) as usize));
-                x -= 1;
-                y -= 1;
-            }
-            break;
-        }
-        let snap = &trace[d as usize];
-        let get = |k: isize| snap[(k + d) as usize];
-        let k = x - y;
-        let prev_k = if k == -d || (k != d && get(k - 1) < get(k + 1)) {
-            k + 1
-        } else {
-            k - 1
-        };
-        let prev_x = get(prev_k);
-        let prev_y = prev_x - prev_k;
-        while x > prev_x && y > prev_y {
-            ops.push(Op::Equal((x - 1) as usize, (y - 1) as usize));
-            x -= 1;
-            y -= 1;
-        }
-        if x == prev_x {
-            ops.push(Op::Insert((y - 1) as usize));
-        } else {
-            ops.push(Op::Delete((x - 1) as usize));
-        }
-        x = prev_x;
-        y = prev_y;
+    for line in b {
+        surplus[slot(line)] -= 1;
     }
-    ops.reverse();
-    Some(ops)
+    surplus.iter().map(|n| n.unsigned_abs() as usize).sum()
+}
+
+/// Collects similar's edit script line by line, and stops it once more than `max_changed`
+/// lines were deleted or inserted. Within a run of changed lines the deleted ones come first,
+/// so a line written in place of another takes that line's end in [`merge_lines`].
+struct Script {
+    ops: Vec<Op>,
+    /// The inserted lines of the current run, held back until its deleted lines are in.
+    inserts: Vec<Op>,
+    changed: usize,
+    max_changed: usize,
+}
+
+/// More lines differ than the script may hold.
+struct TooManyChanges;
+
+impl Script {
+    fn count(&mut self, lines: usize) -> Result<(), TooManyChanges> {
+        self.changed += lines;
+        if self.changed > self.max_changed {
+            return Err(TooManyChanges);
+        }
+        Ok(())
+    }
+}
+
+impl DiffHook for Script {
+    type Error = TooManyChanges;
+
+    fn equal(&mut self, old: usize, new: usize, len: usize) -> Result<(), TooManyChanges> {
+        self.ops.append(&mut self.inserts);
+        self.ops
+            .extend((0..len).map(|k| Op::Equal(old + k, new + k)));
+        Ok(())
+    }
+
+    fn delete(&mut self, old: usize, len: usize, _new: usize) -> Result<(), TooManyChanges> {
+        self.count(len)?;
+        self.ops.extend((old..old + len).map(Op::Delete));
+        Ok(())
+    }
+
+    fn insert(&mut self, _old: usize, new: usize, len: usize) -> Result<(), TooManyChanges> {
+        self.count(len)?;
+        self.inserts.extend((new..new + len).map(Op::Insert));
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), TooManyChanges> {
+        self.ops.append(&mut self.inserts);
+        Ok(())
+    }
 }
