@@ -82,7 +82,7 @@ fn terminal() -> Terminal<TestBackend> {
 }
 
 /// One frame, drawn as the event loop draws it (ratatui diffs it against the previous one).
-fn draw(terminal: &mut Terminal<TestBackend>, explorer: &Explorer) {
+fn draw(terminal: &mut Terminal<TestBackend>, explorer: &mut Explorer) {
     terminal
         .draw(|f| explorer.draw(f))
         .expect("drawing into a test backend");
@@ -98,8 +98,8 @@ fn bench_open(c: &mut Criterion, inputs: &[Input]) {
             b.iter_batched(
                 terminal,
                 |mut terminal| {
-                    let explorer = open(input);
-                    draw(&mut terminal, &explorer);
+                    let mut explorer = open(input);
+                    draw(&mut terminal, &mut explorer);
                     explorer
                 },
                 BatchSize::PerIteration,
@@ -113,10 +113,10 @@ fn bench_open(c: &mut Criterion, inputs: &[Input]) {
 fn bench_frame(c: &mut Criterion, inputs: &[Input]) {
     let mut group = c.benchmark_group("explorer_frame");
     for input in inputs {
-        let explorer = open(input);
+        let mut explorer = open(input);
         let mut terminal = terminal();
         group.bench_function(input.parties.to_string(), |b| {
-            b.iter(|| draw(&mut terminal, black_box(&explorer)))
+            b.iter(|| draw(&mut terminal, black_box(&mut explorer)))
         });
     }
     group.finish();
@@ -134,11 +134,11 @@ fn bench_keys(c: &mut Criterion, inputs: &[Input], name: &str, setup: &str, keys
             key(&mut explorer, k);
         }
         let mut terminal = terminal();
-        draw(&mut terminal, &explorer);
+        draw(&mut terminal, &mut explorer);
         // The key must change the screen, or this would measure nothing.
         let before = terminal.backend().buffer().clone();
         key(&mut explorer, keys[0]);
-        draw(&mut terminal, &explorer);
+        draw(&mut terminal, &mut explorer);
         assert_ne!(
             &before,
             terminal.backend().buffer(),
@@ -150,7 +150,7 @@ fn bench_keys(c: &mut Criterion, inputs: &[Input], name: &str, setup: &str, keys
             b.iter(|| {
                 key(&mut explorer, keys[next % keys.len()]);
                 next += 1;
-                draw(&mut terminal, &explorer);
+                draw(&mut terminal, &mut explorer);
             })
         });
     }

@@ -28,7 +28,8 @@ const CHECK_EXAMPLES: &str = "\
 Examples:
   stackgap check stack.toml
   stackgap check stack.toml --format json > findings.json
-  stackgap check - --format sarif < stack.toml > stackgap.sarif
+  stackgap check stack.toml --format sarif > stackgap.sarif
+  stackgap check - --format sarif --stdin-name stacks/prod.toml < stacks/prod.toml
   stackgap check stack.toml --control BREACH-NOTIFY
   stackgap check stack.toml --without cloudstore --min-evidence attested
   stackgap check stack.toml --as-of 2027-04-01 --fail-on warning
@@ -55,9 +56,13 @@ pub struct ExploreArgs {
     /// What-ifs and analysis options.
     #[command(flatten)]
     pub what_if: WhatIfArgs,
-    /// Draw with ASCII only, for terminals without Unicode line drawing.
+    /// Draw with ASCII only, stack text included, for terminals without Unicode (the default
+    /// when the locale is not UTF-8).
     #[arg(long)]
     pub ascii: bool,
+    /// Draw with Unicode even when the locale is not UTF-8.
+    #[arg(long, conflicts_with = "ascii")]
+    pub unicode: bool,
     /// Enable the mouse (click to select, wheel to scroll); off by default so text stays selectable.
     #[arg(long)]
     pub mouse: bool,
@@ -143,9 +148,9 @@ pub enum Command {
         after_help = "Example:\n  stackgap schema > stackgap.schema.json\n  then start a stack file with:  #:schema ./stackgap.schema.json"
     )]
     Schema,
-    /// List the built-in controls.
+    /// List the built-in controls, or the controls a stack can use (FILE).
     #[command(
-        after_help = "Examples:\n  stackgap catalog\n  stackgap catalog --format json | jq '.[].id'"
+        after_help = "Examples:\n  stackgap catalog\n  stackgap catalog stack.toml            its own controls and its catalog's (builtin, none or OSCAL)\n  stackgap catalog --format json | jq '.[].id'"
     )]
     Catalog(CatalogArgs),
     /// Print a shell completion script.
@@ -157,9 +162,31 @@ pub enum Command {
         #[arg(value_enum)]
         shell: Shell,
     },
-    /// Print the man page (roff).
-    #[command(after_help = "Example:\n  stackgap man > stackgap.1 && man ./stackgap.1")]
-    Man,
+    /// Print the man page of stackgap or of a subcommand; --all -o DIR writes every page.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
+}
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  stackgap man > stackgap.1 && man ./stackgap.1
+  stackgap man check > stackgap-check.1
+  stackgap man import matrix > stackgap-import-matrix.1
+  stackgap man --all -o /usr/local/share/man/man1     stackgap.1, stackgap-check.1, …";
+
+/// `stackgap man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (e.g. `check`, `import matrix`); stackgap's own page
+    /// when omitted.
+    #[arg(value_name = "SUBCOMMAND", conflicts_with = "all")]
+    pub command: Vec<String>,
+    /// Write every page, one file each (stackgap.1, stackgap-check.1, …), into the folder -o.
+    #[arg(long, requires = "output")]
+    pub all: bool,
+    /// The folder --all writes into (created when missing).
+    #[arg(short, long, value_name = "DIR", requires = "all")]
+    pub output: Option<PathBuf>,
 }
 
 const EXPORT_EXAMPLES: &str = "\
@@ -205,6 +232,50 @@ pub struct ExportArgs {
     /// What-ifs and analysis options.
     #[command(flatten)]
     pub what_if: WhatIfArgs,
+    /// Options of --format sarif.
+    #[command(flatten)]
+    pub sarif: SarifArgs,
+}
+
+/// Options of the SARIF output (`check` and `export`), refused with any other format.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "SARIF options")]
+pub struct SarifArgs {
+    /// The root the stack file's URI is relative to, written as %SRCROOT% [default: the git
+    /// top level of the stack file's folder, else the current directory].
+    #[arg(long, value_name = "DIR")]
+    pub uri_base: Option<PathBuf>,
+    /// The path to name standard input by (FILE `-`), relative to the root.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_name: Option<String>,
+    /// Accepted findings: suppressed with the accept's reason, until, by and ticket, or left out
+    /// [default: suppress].
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub accepted: Option<AcceptedArg>,
+}
+
+impl SarifArgs {
+    /// The first SARIF option given, to refuse it with another format.
+    pub fn given(&self) -> Option<&'static str> {
+        if self.uri_base.is_some() {
+            Some("--uri-base")
+        } else if self.stdin_name.is_some() {
+            Some("--stdin-name")
+        } else if self.accepted.is_some() {
+            Some("--accepted")
+        } else {
+            None
+        }
+    }
+}
+
+/// What SARIF does with accepted findings.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum AcceptedArg {
+    /// A result with a suppression (status accepted) that code scanning shows as dismissed.
+    Suppress,
+    /// No result: the finding is left out of the log.
+    Omit,
 }
 
 /// Formats of `export`.
@@ -263,11 +334,17 @@ pub struct CheckArgs {
     /// What-ifs and analysis options.
     #[command(flatten)]
     pub what_if: WhatIfArgs,
+    /// Options of --format sarif.
+    #[command(flatten)]
+    pub sarif: SarifArgs,
 }
 
 /// `stackgap catalog`.
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
+    /// A stack file (`-` reads standard input): list the controls it can use — its catalog's
+    /// (built-in, none or OSCAL) and its own [[control]] tables.
+    pub file: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CatalogFormat::Text)]
     pub format: CatalogFormat,

@@ -33,9 +33,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Diff(args)) => diff::run(args),
         Some(Command::Import(args)) => import::run(args),
         Some(Command::Schema) => describe::schema(),
-        Some(Command::Catalog(args)) => describe::catalog(args.format),
+        Some(Command::Catalog(args)) => describe::catalog(args),
         Some(Command::Completions { shell }) => describe::completions(shell),
-        Some(Command::Man) => describe::man(),
+        Some(Command::Man(args)) => describe::man(args),
         None => explore::run(cli.explore),
     }
 }

@@ -683,22 +683,65 @@ fn a_reader_that_stops_early_is_not_an_error() {
 }
 
 /// Every command that writes to standard output says why and exits 2 when the output cannot be
-/// written (a full disk), and stays quiet when the reader stops early — never a panic (101).
+/// written (a full disk), and stays quiet when the reader stops early — never a panic (101):
+/// every subcommand, and every format of those that have several.
 #[test]
 fn an_output_that_cannot_be_written_is_an_error_and_a_closed_pipe_is_not() {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-stacks/demo.toml");
     let demo = demo.display().to_string();
-    let commands: [&[&str]; 7] = [
-        &["schema"],
-        &["catalog"],
-        &["catalog", "--format", "json"],
-        &["completions", "bash"],
-        &["man"],
-        &["check", &demo, "--fail-on", "never"],
-        &["export", &demo, "--format", "html"],
+    let dir = tempfile::tempdir().expect("temp dir");
+    let matrix = write_stack(
+        dir.path(),
+        "matrix.csv",
+        "Control,Owner,Answer\nBACKUP,Provider,Yes\nIAM-MFA,Customer,Yes\n",
+    );
+    let mut commands: Vec<Vec<&str>> = vec![
+        vec!["schema"],
+        vec!["catalog"],
+        vec!["catalog", "--format", "json"],
+        vec!["catalog", &demo],
+        vec!["catalog", &demo, "--format", "json"],
+        vec!["completions", "bash"],
+        vec!["man"],
+        vec!["man", "check"],
+        vec!["diff", &demo, &demo],
+        vec!["diff", &demo, &demo, "--format", "json"],
+        vec!["diff", &demo, &demo, "--format", "markdown"],
+        vec![
+            "import",
+            "matrix",
+            &matrix,
+            "--consumer",
+            "acme",
+            "--provider",
+            "crmly",
+            "--id-col",
+            "Control",
+            "--owner-col",
+            "Owner",
+            "--answer-col",
+            "Answer",
+            "--owner-map",
+            "Customer=consumer,Provider=provider",
+        ],
     ];
+    for format in ["text", "json", "markdown", "sarif"] {
+        commands.push(vec![
+            "check",
+            &demo,
+            "--format",
+            format,
+            "--fail-on",
+            "never",
+        ]);
+    }
+    for format in [
+        "markdown", "json", "dot", "mermaid", "html", "sarif", "csv", "xlsx",
+    ] {
+        commands.push(vec!["export", &demo, "--format", format]);
+    }
     let full = Path::new("/dev/full");
-    for args in commands {
+    for args in &commands {
         if full.exists() {
             let out = stackgap(args)
                 .stdout(std::fs::File::create(full).expect("/dev/full opens"))
@@ -724,4 +767,145 @@ fn an_output_that_cannot_be_written_is_an_error_and_a_closed_pipe_is_not() {
         assert_eq!(out.status.code(), Some(0), "{args:?}");
         assert!(out.stderr.is_empty(), "{args:?}: {}", text(&out.stderr));
     }
+}
+
+/// A NIST OSCAL catalog with an enhancement (`ac-2.1`) and two families.
+const OSCAL: &str = r#"{"catalog": {"uuid": "x", "metadata": {"title": "t"}, "groups": [
+  {"id": "ac", "title": "Access Control", "controls": [
+    {"id": "ac-2", "title": "Account Management", "controls": [
+      {"id": "ac-2.1", "title": "Automated System Account Management"}]},
+    {"id": "ac-3", "title": "Access Enforcement"}]},
+  {"id": "pe", "title": "Physical and Environmental Protection", "controls": [
+    {"id": "pe-2", "title": "Physical Access Authorizations"}]}]}}"#;
+
+#[test]
+fn catalog_of_a_stack_lists_its_catalog_and_its_own_controls() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_stack(dir.path(), "nist.json", OSCAL);
+    let oscal = write_stack(
+        dir.path(),
+        "oscal.toml",
+        "[stack]\nname = \"gov\"\ncatalog = \"oscal:nist.json\"\n\
+         [[control]]\nid = \"GOV-EU\"\nname = \"Data stays in the EU\"\nfamily = \"Sovereignty\"\n\
+         [[control]]\nid = \"GOV-X\"\nname = \"Unfiled\"\n",
+    );
+    let out = run(&["catalog", &oscal]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    for line in [
+        "Access Control\n  ac-2              Account Management\n",
+        "  ac-2.1            Automated System Account Management\n",
+        "Physical and Environmental Protection\n  pe-2 ",
+        "Sovereignty\n  GOV-EU            Data stays in the EU\n",
+        "Other\n  GOV-X             Unfiled\n",
+        "the OSCAL catalog nist.json",
+        "6 controls in 4 families: 0 built-in, 6 from the stack's catalog file or its [[control]] tables\n",
+    ] {
+        assert!(shown.contains(line), "{line:?} in\n{shown}");
+    }
+    let list: Vec<Value> =
+        serde_json::from_slice(&run(&["catalog", &oscal, "--format", "json"]).stdout)
+            .expect("JSON array");
+    let ids: Vec<&str> = list.iter().map(|c| c["id"].as_str().expect("id")).collect();
+    assert_eq!(ids, ["ac-2", "ac-2.1", "ac-3", "pe-2", "GOV-EU", "GOV-X"]);
+    assert_eq!(list[0]["family"], "Access Control");
+    assert_eq!(list[0]["builtin"], false);
+    assert_eq!(list[0]["template"], Value::Null);
+
+    // A stack on the built-in catalog: every built-in control, then its own.
+    let builtin: Vec<Value> =
+        serde_json::from_slice(&run(&["catalog", "--format", "json"]).stdout).expect("JSON");
+    let own = write_stack(
+        dir.path(),
+        "own.toml",
+        "[stack]\nname = \"own\"\n[[control]]\nid = \"ACME-EU-ONLY\"\nname = \"EU only\"\n",
+    );
+    let list: Vec<Value> =
+        serde_json::from_slice(&run(&["catalog", &own, "--format", "json"]).stdout)
+            .expect("JSON array");
+    assert_eq!(list.len(), builtin.len() + 1);
+    assert_eq!(
+        &list[..builtin.len()],
+        &builtin[..],
+        "the built-in ones as `catalog` lists them"
+    );
+    assert_eq!(list[builtin.len()]["id"], "ACME-EU-ONLY");
+    assert!(
+        list[0]["template"].is_object(),
+        "built-in controls keep their template"
+    );
+
+    // A stack that does not load: exit 2, nothing listed.
+    let bad = write_stack(
+        dir.path(),
+        "bad.toml",
+        "[stack]\nname = \"x\"\ncatalog = \"oscal:nope.json\"\n",
+    );
+    let out = run(&["catalog", &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("nope.json"));
+}
+
+#[test]
+fn an_unknown_oscal_control_names_the_catalog_and_suggests_only_the_same_control() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_stack(dir.path(), "nist.json", OSCAL);
+    for (wanted, help) in [
+        // The same control written another way.
+        ("AC-2", Some("ac-2")),
+        ("ac-02", Some("ac-2")),
+        ("ac-2(1)", Some("ac-2.1")),
+        ("AC-2 (1)", Some("ac-2.1")),
+        // One slip, the same numbers.
+        ("ac_2", Some("ac-2")),
+        ("pe-2.", Some("pe-2")),
+        // Other controls, never typos: another number, another family.
+        ("ac-22", None),
+        ("ac-21", None),
+        ("pe-9", None),
+        ("xx-2", None),
+        ("ca-2", None),
+    ] {
+        let stack = write_stack(
+            dir.path(),
+            "stack.toml",
+            &format!(
+                "[stack]\nname = \"x\"\ncatalog = \"oscal:nist.json\"\n[[party]]\nid = \"a\"\nrequires = [{}]\n",
+                toml::Value::String(wanted.into())
+            ),
+        );
+        let out = run(&["check", &stack]);
+        assert_eq!(out.status.code(), Some(2), "{wanted}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "unknown control `{wanted}`: not in the OSCAL catalog \"nist.json\" nor a [[control]] of the stack"
+            )),
+            "{wanted}: {stderr}"
+        );
+        match help {
+            Some(id) => assert!(
+                stderr.contains(&format!("help: did you mean `{id}`?")),
+                "{wanted}: {stderr}"
+            ),
+            None => {
+                assert!(!stderr.contains("did you mean"), "{wanted}: {stderr}");
+                assert!(
+                    stderr.contains(
+                        "help: check the id in nist.json, or declare it as a [[control]] first"
+                    ),
+                    "{wanted}: {stderr}"
+                );
+            }
+        }
+    }
+    // Without an OSCAL catalog, an unknown control reads as before.
+    let stack = write_stack(
+        dir.path(),
+        "builtin.toml",
+        "[stack]\nname = \"x\"\n[[party]]\nid = \"a\"\nrequires = [\"BACKUPS\"]\n",
+    );
+    let stderr = text(&run(&["check", &stack]).stderr);
+    assert!(stderr.contains("unknown control `BACKUPS`\n"), "{stderr}");
 }

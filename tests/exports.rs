@@ -209,19 +209,27 @@ fn markdown_has_the_summary_a_table_per_handoff_and_root_cause_chains() {
     let summary = &report["summary"];
 
     assert!(md.starts_with("# stackgap review: Northwind Logistics"));
-    for (row, key) in [
-        ("Parties", "parties"),
-        ("Hand-offs", "handoffs"),
-        ("Gaps", "gaps"),
-        ("Warnings", "warnings"),
-        ("Accepted", "accepted"),
+    // Gaps and warnings are the open ones; the demo accepts nothing.
+    let findings = report["findings"].as_array().expect("findings");
+    let open = |severity: &str| {
+        findings
+            .iter()
+            .filter(|f| f["severity"] == severity && f["accepted"] == false)
+            .count()
+    };
+    assert_eq!(summary["accepted"], 0);
+    for (row, value) in [
+        ("Parties", summary["parties"].to_string()),
+        ("Hand-offs", summary["handoffs"].to_string()),
+        ("Gaps", open("gap").to_string()),
+        ("Warnings", open("warning").to_string()),
+        ("Accepted", "none".to_string()),
     ] {
-        let want = format!("| {row} | {} |", summary[key]);
+        let want = format!("| {row} | {value} |");
         assert!(md.contains(&want), "summary lacks {want:?}");
     }
 
     // One table per hand-off that has findings, each finding a row with its why.
-    let findings = report["findings"].as_array().expect("findings");
     let mut places: Vec<String> = Vec::new();
     for f in findings {
         let s = |k: &str| f[k].as_str().unwrap_or_default();
@@ -261,9 +269,11 @@ fn markdown_has_the_summary_a_table_per_handoff_and_root_cause_chains() {
     assert_eq!(rows.len(), findings.len(), "one row per finding");
     for (row, f) in rows.iter().zip(findings) {
         let control = f["control"].as_str().expect("control");
+        // The control is named beside its id.
+        let name = f["control_name"].as_str().expect("control_name");
         assert!(
             row.contains(&format!(
-                "| {} | {control} |",
+                "| {} | {control} ({name}) |",
                 f["kind"].as_str().expect("kind")
             )),
             "row {row:?} is not {control}"
@@ -737,7 +747,8 @@ fn sarif_locates_every_finding_at_its_line() {
             "{control} at {place}"
         );
         if accepted {
-            assert_eq!(r["suppressions"][0]["kind"], "external");
+            assert_eq!(r["suppressions"][0]["kind"], "inSource");
+            assert_eq!(r["suppressions"][0]["status"], "accepted");
             assert_eq!(
                 r["suppressions"][0]["justification"],
                 "backups move to the new vendor in Q3"
@@ -1857,5 +1868,829 @@ fn xlsx_is_refused_on_a_terminal_with_a_hint() {
     assert!(
         !out.contains("PK"),
         "no workbook bytes on the terminal: {out}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// issue 14: SARIF that survives real tools
+
+/// The official OASIS SARIF 2.1.0 schema (tests/fixtures/README.md says where it came from).
+fn sarif_validator() -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarif-schema-2.1.0.json");
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("read the SARIF schema"))
+            .expect("the SARIF schema is JSON");
+    assert_eq!(
+        schema["id"],
+        "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    );
+    jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles")
+}
+
+fn assert_valid_sarif(validator: &jsonschema::Validator, sarif: &str, what: &str) -> Value {
+    let log: Value = serde_json::from_str(sarif).expect("SARIF is JSON");
+    let problems: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .take(10)
+        .collect();
+    assert!(problems.is_empty(), "{what}: {problems:#?}");
+    log
+}
+
+/// SMALL, its accept with an end date, an owner and a ticket.
+fn small_with_a_full_accept() -> String {
+    format!("{SMALL}until = 2027-06-30\nby = \"CISO office\"\nticket = \"RISK-12\"\n")
+}
+
+#[test]
+fn sarif_is_valid_against_the_official_schema_in_every_mode() {
+    let validator = sarif_validator();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let small = write(dir.path(), "small.toml", &small_with_a_full_accept());
+    let mut stacks: Vec<String> = sample_stacks()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    stacks.push(small.clone());
+    for stack in &stacks {
+        for extra in [
+            &[][..],
+            &["--accepted", "omit"][..],
+            &["--accepted", "suppress"][..],
+        ] {
+            let mut args = vec!["check", stack, "--format", "sarif", "--as-of", AS_OF];
+            args.extend_from_slice(extra);
+            let out = run(&args);
+            assert!(matches!(out.status.code(), Some(0 | 1)), "{args:?}");
+            assert_valid_sarif(&validator, &text(&out.stdout), &args.join(" "));
+        }
+    }
+    // An explicit root and a name for standard input.
+    let base = dir.path().display().to_string();
+    let out = run(&[
+        "export",
+        &small,
+        "--format",
+        "sarif",
+        "--uri-base",
+        &base,
+        "--as-of",
+        AS_OF,
+    ]);
+    let log = assert_valid_sarif(&validator, &text(&out.stdout), "--uri-base");
+    assert_eq!(
+        log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        format!(
+            "file://{}/",
+            dir.path().canonicalize().expect("dir").display()
+        )
+        .as_str()
+    );
+    let mut child = stackgap(&[
+        "check",
+        "-",
+        "--format",
+        "sarif",
+        "--stdin-name",
+        "stacks/small stack.toml",
+        "--fail-on",
+        "never",
+    ])
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .spawn()
+    .expect("stackgap runs");
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(SMALL.as_bytes())
+        .expect("write the stack");
+    let out = child.wait_with_output().expect("stackgap ends");
+    let log = assert_valid_sarif(&validator, &text(&out.stdout), "--stdin-name");
+    assert_eq!(
+        log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "stacks/small%20stack.toml"
+    );
+
+    // The validator does refuse what the schema forbids.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["suppressions"] =
+        serde_json::json!([{ "kind": "reviewed", "status": "accepted" }]);
+    assert!(!validator.is_valid(&broken), "an unknown suppression kind");
+}
+
+/// Runs `check --format sarif` in `cwd` with `extra` arguments and returns the log.
+fn sarif_in(cwd: &Path, file: &str, extra: &[&str], path: Option<&str>) -> Value {
+    let mut args = vec!["check", file, "--format", "sarif", "--fail-on", "never"];
+    args.extend_from_slice(extra);
+    let mut cmd = stackgap(&args);
+    cmd.current_dir(cwd);
+    if let Some(path) = path {
+        cmd.env("PATH", path);
+    }
+    let out = cmd.output().expect("stackgap runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        text(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("SARIF")
+}
+
+fn uri_of(log: &Value) -> (&str, Option<&str>) {
+    let artifact = &log["runs"][0]["artifacts"][0]["location"];
+    let uri = artifact["uri"].as_str().expect("uri");
+    for r in log["runs"][0]["results"].as_array().expect("results") {
+        assert_eq!(
+            &r["locations"][0]["physicalLocation"]["artifactLocation"], artifact,
+            "every result names the artifact as the artifacts list does"
+        );
+    }
+    (uri, artifact["uriBaseId"].as_str())
+}
+
+#[test]
+fn sarif_uris_are_relative_to_the_repository_root_or_to_uri_base() {
+    let has_git = Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_git {
+        common::missing_tool("git");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let repo = dir.path().join("repo");
+    let stacks = repo.join("stacks").join("eu");
+    std::fs::create_dir_all(&stacks).expect("mkdir");
+    let init = Command::new("git")
+        .args(["init", "-q"])
+        .arg(&repo)
+        .output()
+        .expect("git init");
+    assert!(init.status.success(), "{}", text(&init.stderr));
+    write(&stacks, "prod.toml", SMALL);
+
+    // From the repository's root, from the stack's folder and from outside the repository:
+    // always the path from the repository's root.
+    let abs = stacks.join("prod.toml").display().to_string();
+    for (cwd, file) in [
+        (repo.clone(), "stacks/eu/prod.toml"),
+        (stacks.clone(), "prod.toml"),
+        (dir.path().to_path_buf(), abs.as_str()),
+    ] {
+        let log = sarif_in(&cwd, file, &[], None);
+        assert_eq!(uri_of(&log), ("stacks/eu/prod.toml", None), "from {cwd:?}");
+        assert!(log["runs"][0]["originalUriBaseIds"].is_null());
+    }
+
+    // An explicit root: relative to it, and named as %SRCROOT%.
+    let log = sarif_in(
+        &stacks,
+        "prod.toml",
+        &["--uri-base", &repo.join("stacks").display().to_string()],
+        None,
+    );
+    assert_eq!(uri_of(&log), ("eu/prod.toml", Some("%SRCROOT%")));
+    let root = format!(
+        "file://{}/",
+        repo.join("stacks").canonicalize().expect("root").display()
+    );
+    assert_eq!(
+        log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        root.as_str()
+    );
+
+    // Without git on the PATH: relative to the current directory.
+    let no_git = tempfile::tempdir().expect("an empty PATH");
+    let empty = no_git.path().display().to_string();
+    let log = sarif_in(&stacks, "prod.toml", &[], Some(&empty));
+    assert_eq!(uri_of(&log), ("prod.toml", None));
+    let log = sarif_in(&repo, "stacks/eu/prod.toml", &[], Some(&empty));
+    assert_eq!(uri_of(&log), ("stacks/eu/prod.toml", None));
+
+    // Refused: a root that does not hold the file, --stdin-name on a file, SARIF options with
+    // another format.
+    for (args, message) in [
+        (
+            vec![
+                "--uri-base",
+                dir.path().to_str().expect("utf-8"),
+                "--format",
+                "sarif",
+            ],
+            "is not inside --uri-base",
+        ),
+        (
+            vec!["--stdin-name", "x.toml", "--format", "sarif"],
+            "--stdin-name names standard input",
+        ),
+        (
+            vec!["--accepted", "omit", "--format", "json"],
+            "--accepted applies to --format sarif only",
+        ),
+        (
+            vec!["--uri-base", ".", "--format", "text"],
+            "--uri-base applies to --format sarif only",
+        ),
+    ] {
+        let other = tempfile::tempdir().expect("temp dir");
+        let file = write(other.path(), "elsewhere.toml", SMALL);
+        let mut all = vec!["check", file.as_str()];
+        all.extend_from_slice(&args);
+        let out = run(&all);
+        assert_eq!(out.status.code(), Some(2), "{all:?}");
+        assert!(out.stdout.is_empty(), "{all:?}");
+        assert!(
+            text(&out.stderr).contains(message),
+            "{all:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+/// (control, logical place) → (fingerprint, line) of every result.
+fn fingerprints(log: &Value) -> BTreeMap<(String, String), (String, u64)> {
+    log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            let location = &r["locations"][0];
+            (
+                (
+                    r["properties"]["control"]
+                        .as_str()
+                        .expect("control")
+                        .to_string(),
+                    location["logicalLocations"][0]["name"]
+                        .as_str()
+                        .expect("place")
+                        .to_string(),
+                ),
+                (
+                    r["partialFingerprints"]["stackgapFinding/v1"]
+                        .as_str()
+                        .expect("fingerprint")
+                        .to_string(),
+                    location["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .expect("line"),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sarif_fingerprints_survive_moving_an_entry_to_another_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let before = write(dir.path(), "before.toml", SMALL);
+    // The same stack with a comment block on top and IAM's entry moved below BK's.
+    let moved = format!(
+        "# reviewed 2026-11\n# by the platform team\n\n{}",
+        SMALL.replace(
+            "IAM = \"provider\"\nBK = \"provider\"\n",
+            "BK = \"provider\"\n\nIAM = \"provider\"\n"
+        )
+    );
+    assert_ne!(moved, SMALL);
+    let after = write(dir.path(), "after.toml", &moved);
+    let sarif = |file: &str| {
+        let out = run(&["check", file, "--format", "sarif", "--as-of", AS_OF]);
+        serde_json::from_slice::<Value>(&out.stdout).expect("SARIF")
+    };
+    let (old, new) = (fingerprints(&sarif(&before)), fingerprints(&sarif(&after)));
+    assert_eq!(
+        old.keys().collect::<Vec<_>>(),
+        new.keys().collect::<Vec<_>>()
+    );
+    for (place, (fingerprint, line)) in &old {
+        let (moved_fingerprint, moved_line) = &new[place];
+        assert_ne!(line, moved_line, "{place:?} moved");
+        assert_eq!(
+            fingerprint, moved_fingerprint,
+            "{place:?} keeps its fingerprint"
+        );
+    }
+    let distinct: std::collections::HashSet<&String> = old.values().map(|(f, _)| f).collect();
+    assert_eq!(distinct.len(), old.len(), "one fingerprint per finding");
+
+    // The fingerprint is the SHA-256 of [control, consumer, provider, service, party, side,
+    // kind] as compact JSON (docs/ci.md): another kind at the same place is another alert.
+    let key = serde_json::json!([
+        "IAM",
+        "shop",
+        "saas",
+        "CRM",
+        null,
+        "provider",
+        "not-delivered"
+    ]);
+    let want: String = Sha256::digest(key.to_string().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        old[&("IAM".to_string(), "shop>saas:CRM:provider".to_string())].0,
+        want
+    );
+}
+
+#[test]
+fn sarif_suppresses_accepted_findings_with_the_accept_or_omits_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let stack = small_with_a_full_accept();
+    let file = write(dir.path(), "small.toml", &stack);
+    let accept_line = line_of(&stack, "[[accept]]");
+    let sarif = |extra: &[&str]| {
+        let mut args = vec!["check", &file, "--format", "sarif", "--as-of", AS_OF];
+        args.extend_from_slice(extra);
+        serde_json::from_str::<Value>(&run_ok(&args, 1)).expect("SARIF")
+    };
+    let findings = json(&["check", &file, "--format", "json", "--as-of", AS_OF], 1)["findings"]
+        .as_array()
+        .expect("findings")
+        .len();
+
+    let log = sarif(&[]);
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), findings, "suppress is the default");
+    assert_eq!(log["runs"][0]["properties"]["accepted"], "suppress");
+    let bk = results
+        .iter()
+        .find(|r| r["properties"]["control"] == "BK")
+        .expect("BK is reported");
+    assert_eq!(
+        bk["suppressions"],
+        serde_json::json!([{
+            "kind": "inSource",
+            "status": "accepted",
+            "justification": "backups move to the new vendor in Q3",
+            "location": { "physicalLocation": {
+                "artifactLocation": bk["locations"][0]["physicalLocation"]["artifactLocation"],
+                "region": { "startLine": accept_line }
+            }},
+            "properties": { "until": "2027-06-30", "by": "CISO office", "ticket": "RISK-12" }
+        }])
+    );
+    assert!(
+        results
+            .iter()
+            .filter(|r| r["properties"]["control"] != "BK")
+            .all(|r| r["suppressions"].is_null()),
+        "only the accepted finding is suppressed"
+    );
+
+    let log = sarif(&["--accepted", "omit"]);
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), findings - 1);
+    assert!(results.iter().all(|r| r["properties"]["control"] != "BK"));
+    assert_eq!(log["runs"][0]["properties"]["accepted"], "omit");
+    assert_eq!(
+        sarif(&["--accepted", "suppress"]),
+        sarif(&[]),
+        "suppress is the default"
+    );
+}
+
+#[test]
+fn sarif_names_each_control_in_its_message_properties_and_taxonomy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = write(dir.path(), "small.toml", SMALL);
+    let log: Value = serde_json::from_str(&run_ok(
+        &["check", &file, "--format", "sarif", "--as-of", AS_OF],
+        1,
+    ))
+    .expect("SARIF");
+    let run = &log["runs"][0];
+    let names = [
+        ("BK", "Backups"),
+        ("ENC", "Encryption"),
+        ("IAM", "Access reviews"),
+        ("LOG", "Logging"),
+    ];
+    for r in run["results"].as_array().expect("results") {
+        let control = r["properties"]["control"].as_str().expect("control");
+        let name = names
+            .iter()
+            .find(|(id, _)| *id == control)
+            .map(|(_, n)| *n)
+            .expect("a known control");
+        assert!(
+            r["message"]["text"]
+                .as_str()
+                .is_some_and(|m| m.starts_with(&format!("{control} ({name}): "))),
+            "{}",
+            r["message"]
+        );
+        assert_eq!(r["properties"]["control_name"], name);
+        assert_eq!(r["taxa"][0]["id"], control);
+        assert_eq!(r["taxa"][0]["toolComponent"]["name"], "stackgap controls");
+    }
+    let taxa = run["taxonomies"][0]["taxa"].as_array().expect("taxa");
+    let listed: Vec<(&str, &str)> = taxa
+        .iter()
+        .map(|t| {
+            (
+                t["id"].as_str().expect("id"),
+                t["name"].as_str().expect("name"),
+            )
+        })
+        .collect();
+    assert_eq!(listed, names, "the controls reported, with their names");
+    assert_eq!(
+        run["tool"]["driver"]["supportedTaxonomies"][0]["name"],
+        "stackgap controls"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// issue 14: a schema every validator reads
+
+/// The id pattern of `stackgap schema`, compiled alone.
+fn id_validator(schema: &Value) -> jsonschema::Validator {
+    jsonschema::draft202012::options()
+        .build(&schema["$defs"]["id"])
+        .expect("the id schema compiles")
+}
+
+/// Every character the loader refuses in an id (`a?b`), as code points.
+fn refused_by_the_loader() -> Vec<u32> {
+    (0..=0x10FFFFu32)
+        .filter_map(char::from_u32)
+        .filter(|c| stackgap::text::id_problem(&format!("a{c}b")).is_some())
+        .map(|c| c as u32)
+        .collect()
+}
+
+#[test]
+fn the_schema_id_pattern_refuses_exactly_what_the_loader_refuses() {
+    let schema_text = run_ok(&["schema"], 0);
+    for class in ["\\p{", "\\P{", "\\\\p{", "\\\\P{"] {
+        assert!(
+            !schema_text.contains(class),
+            "the schema uses a Unicode property class ({class}), which Python's `re` and other \
+             validators reject"
+        );
+    }
+    let schema: Value = serde_json::from_str(&schema_text).expect("schema is JSON");
+    let ids = id_validator(&schema);
+    let refused_by_schema: Vec<u32> = (0..=0x10FFFFu32)
+        .filter_map(char::from_u32)
+        .filter(|c| !ids.is_valid(&Value::String(format!("a{c}b"))))
+        .map(|c| c as u32)
+        .collect();
+    assert_eq!(refused_by_schema, refused_by_the_loader());
+    assert!(!ids.is_valid(&Value::String(String::new())), "an empty id");
+}
+
+/// Python and its `jsonschema` package (pip install jsonschema check-jsonschema), or `None`
+/// when this machine lacks them (CI installs them: .ci/run).
+fn python_with_jsonschema() -> Option<&'static str> {
+    let ok = Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        common::missing_tool("python3 with the jsonschema package");
+        return None;
+    }
+    Some("python3")
+}
+
+/// What Python's `jsonschema` says of the schema and of each instance, and which code points
+/// the id pattern refuses.
+const PYTHON_CHECK: &str = r#"
+import json, re, sys
+import jsonschema
+schema = json.load(open(sys.argv[1], encoding="utf-8"))
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema)
+verdicts = {}
+for path in sys.argv[2:]:
+    instance = json.load(open(path, encoding="utf-8"))
+    verdicts[path] = sorted(e.message for e in validator.iter_errors(instance))
+ids = jsonschema.Draft202012Validator(schema["$defs"]["id"])
+refused = [c for c in range(0x110000)
+           if not 0xD800 <= c <= 0xDFFF and not ids.is_valid("a" + chr(c) + "b")]
+print(json.dumps({"verdicts": verdicts, "refused": refused}))
+"#;
+
+#[test]
+fn python_jsonschema_and_check_jsonschema_accept_the_schema_and_validate_the_samples() {
+    let Some(python) = python_with_jsonschema() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let schema = write(dir.path(), "stack.schema.json", &run_ok(&["schema"], 0));
+    let mut good: Vec<String> = Vec::new();
+    for (i, sample) in sample_stacks().iter().enumerate() {
+        let stack = stack_as_json(&std::fs::read_to_string(sample).expect("read sample"));
+        good.push(write(
+            dir.path(),
+            &format!("sample-{i}.json"),
+            &stack.to_string(),
+        ));
+    }
+    good.push(write(
+        dir.path(),
+        "small.json",
+        &stack_as_json(SMALL).to_string(),
+    ));
+    let mut broken = stack_as_json(SMALL);
+    broken["party"][0]["id"] = "sh\u{200b}op".into();
+    let broken = write(dir.path(), "broken.json", &broken.to_string());
+
+    let mut args = vec!["-c", PYTHON_CHECK, schema.as_str()];
+    args.extend(good.iter().map(String::as_str));
+    args.push(&broken);
+    let out = Command::new(python)
+        .args(&args)
+        .output()
+        .expect("python runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said: Value = serde_json::from_slice(&out.stdout).expect("the script's JSON");
+    for path in &good {
+        assert_eq!(said["verdicts"][path], serde_json::json!([]), "{path}");
+    }
+    assert!(
+        said["verdicts"][&broken]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "Python accepts an id with a zero-width space"
+    );
+    let refused: Vec<u32> = serde_json::from_value(said["refused"].clone()).expect("code points");
+    assert_eq!(
+        refused,
+        refused_by_the_loader(),
+        "Python's `re` reads the pattern as Rust does"
+    );
+
+    // check-jsonschema, in each of its regular-expression dialects.
+    if Command::new("check-jsonschema")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        common::missing_tool("check-jsonschema");
+        return;
+    }
+    for dialect in ["default", "nonunicode", "python"] {
+        let mut args = vec!["--regex-variant", dialect, "--schemafile", schema.as_str()];
+        args.extend(good.iter().map(String::as_str));
+        let out = Command::new("check-jsonschema")
+            .args(&args)
+            .output()
+            .expect("check-jsonschema runs");
+        assert!(
+            out.status.success(),
+            "{dialect}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        let out = Command::new("check-jsonschema")
+            .args(["--regex-variant", dialect, "--schemafile", &schema, &broken])
+            .output()
+            .expect("check-jsonschema runs");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{dialect}: refuses the broken stack"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// issue 14: reports that name things
+
+#[test]
+fn text_and_markdown_name_controls_and_count_accepted_findings_apart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let small = write(dir.path(), "small.toml", SMALL);
+    let out = run_ok(&["check", &small, "--as-of", AS_OF], 1);
+    for line in [
+        "  GAP      not-delivered    IAM (Access reviews, provider side): ",
+        "  ACCEPTED not-delivered    BK (Backups, provider side): ",
+        "  GAP      unassigned       LOG (Logging): ",
+    ] {
+        assert!(out.contains(line), "{line:?} in\n{out}");
+    }
+    // Open findings by severity, accepted ones apart and named by theirs.
+    assert!(
+        out.ends_with("\n2 gaps, 1 warning, 1 accepted gap, 0 notes\n"),
+        "{out}"
+    );
+    let md = run_ok(
+        &["check", &small, "--format", "markdown", "--as-of", AS_OF],
+        1,
+    );
+    for row in [
+        "| Gaps | 2 |",
+        "| Warnings | 1 |",
+        "| Accepted | 1 gap |",
+        "| gap | not-delivered | IAM (Access reviews) | provider |",
+    ] {
+        assert!(md.contains(row), "{row:?} in\n{md}");
+    }
+
+    // The sample with an accepted gap, as issue 14 quotes it.
+    let healthcare = sample("healthcare-records.toml");
+    let out = run_ok(&["check", &healthcare, "--as-of", AS_OF], 1);
+    assert!(
+        out.ends_with("\n6 gaps, 3 warnings, 1 accepted gap, 0 notes\n"),
+        "{out}"
+    );
+    // The JSON summary keeps SPEC §4's meaning: gaps count the accepted one too.
+    let report = json(
+        &["check", &healthcare, "--format", "json", "--as-of", AS_OF],
+        1,
+    );
+    assert_eq!(report["summary"]["gaps"], 7);
+    assert_eq!(report["summary"]["accepted"], 1);
+
+    // A control whose name is its id is not named twice.
+    let bare = write(
+        dir.path(),
+        "bare.toml",
+        &SMALL.replace("name = \"Logging\"", "name = \"LOG\""),
+    );
+    let out = run_ok(&["check", &bare, "--as-of", AS_OF], 1);
+    assert!(out.contains("  GAP      unassigned       LOG: "), "{out}");
+}
+
+#[test]
+fn json_names_each_control_beside_its_id_and_changes_nothing_else() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let small = write(dir.path(), "small.toml", SMALL);
+    let raw = run_ok(&["check", &small, "--format", "json", "--as-of", AS_OF], 1);
+    assert!(
+        raw.contains(
+            "\"control\": \"BK\",\n      \"control_name\": \"Backups\",\n      \"control_family\": null,\n      \"consumer\": \"shop\","
+        ),
+        "the name and family follow the id: {raw}"
+    );
+    let report: Value = serde_json::from_str(&raw).expect("JSON");
+    let bk = &report["findings"][1];
+    assert_eq!(bk["control"], "BK");
+    assert_eq!(bk["control_name"], "Backups");
+    assert_eq!(bk["control_family"], Value::Null);
+    let demo = json(
+        &[
+            "check",
+            &sample("demo.toml"),
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+        ],
+        1,
+    );
+    assert_eq!(demo["findings"][0]["control_family"], "Keys & encryption");
+}
+
+// ---------------------------------------------------------------------------------------------
+// issue 14: diff of a renamed service, and its Markdown verdict
+
+#[test]
+fn diff_follows_a_renamed_service_and_its_markdown_gives_a_verdict() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old = write(dir.path(), "old.toml", SMALL);
+    // The only hand-off between shop and saas: its service renamed, nothing else.
+    let renamed = write(
+        dir.path(),
+        "renamed.toml",
+        &SMALL.replace("service = \"CRM\"", "service = \"CRM (EU)\""),
+    );
+    let out = run_ok(&["diff", &old, &renamed, "--as-of", AS_OF], 0);
+    assert_eq!(
+        out,
+        "0 added, 0 removed, 0 changed, 0 newly accepted, 0 no longer accepted; 0 new unaccepted gap(s)\n"
+    );
+    let md = run_ok(
+        &[
+            "diff", &old, &renamed, "--as-of", AS_OF, "--format", "markdown",
+        ],
+        0,
+    );
+    assert!(
+        md.starts_with("## stackgap diff: small\n\n**No new gaps.**\n\n| Change |"),
+        "{md}"
+    );
+
+    // A renamed service that also breaks something: the change is at the new name.
+    let worse = write(
+        dir.path(),
+        "worse.toml",
+        &SMALL
+            .replace("service = \"CRM\"", "service = \"CRM (EU)\"")
+            .replace(
+                "IAM = \"provider\"",
+                "IAM = \"provider\"\nLOG = \"provider\"",
+            ),
+    );
+    let out = run_ok(&["diff", &old, &worse, "--as-of", AS_OF], 1);
+    assert!(
+        out.lines().any(|l| l.starts_with(
+            "+ added    LOG not-delivered (gap) at shop → saas (CRM (EU)), provider side"
+        )),
+        "{out}"
+    );
+    assert!(
+        !out.contains("IAM") && !out.contains("BK"),
+        "the findings that only moved to the new name are unchanged: {out}"
+    );
+    let md = run_ok(
+        &[
+            "diff", &old, &worse, "--as-of", AS_OF, "--format", "markdown",
+        ],
+        1,
+    );
+    assert!(md.contains("\n**1 new gap.**\n"), "{md}");
+
+    // Two hand-offs between the pair: a service changed there is not taken for a rename.
+    let two = SMALL.replace(
+        "[[accept]]",
+        "[[handoff]]\nconsumer = \"shop\"\nprovider = \"saas\"\nservice = \"Mail\"\ncontrols = { LOG = \"consumer\" }\n\n[[accept]]",
+    );
+    let before = write(dir.path(), "two.toml", &two);
+    let after = write(
+        dir.path(),
+        "two-renamed.toml",
+        &two.replace("service = \"CRM\"", "service = \"CRM (EU)\""),
+    );
+    let doc = json(
+        &[
+            "diff", &before, &after, "--as-of", AS_OF, "--format", "json",
+        ],
+        1,
+    );
+    assert!(
+        doc["summary"]["added"].as_u64().is_some_and(|n| n > 0),
+        "{doc}"
+    );
+    assert!(
+        doc["summary"]["removed"].as_u64().is_some_and(|n| n > 0),
+        "{doc}"
+    );
+    let md = run_ok(
+        &[
+            "diff", &before, &after, "--as-of", AS_OF, "--format", "markdown",
+        ],
+        1,
+    );
+    assert!(md.contains("\n**1 new gap.**\n"), "{md}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// issue 14: a man page per subcommand
+
+#[test]
+fn man_prints_each_subcommands_page_and_writes_them_all() {
+    let check = run_ok(&["man", "check"], 0);
+    assert!(check.contains(".TH stackgap-check 1"), "{check}");
+    assert!(check.contains("\\-\\-uri\\-base"), "check's own options");
+    let matrix = run_ok(&["man", "import", "matrix"], 0);
+    assert!(matrix.contains(".TH stackgap-import-matrix 1"), "{matrix}");
+    let out = run(&["man", "chekc"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("did you mean `check`?"));
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join("man1");
+    let out = run(&["man", "--all", "-o", &folder.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut pages: Vec<String> = std::fs::read_dir(&folder)
+        .expect("the folder is made")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    assert_eq!(
+        pages,
+        [
+            "stackgap-catalog.1",
+            "stackgap-check.1",
+            "stackgap-completions.1",
+            "stackgap-diff.1",
+            "stackgap-export.1",
+            "stackgap-import-matrix.1",
+            "stackgap-import-oscal-ssp.1",
+            "stackgap-import.1",
+            "stackgap-man.1",
+            "stackgap-schema.1",
+            "stackgap.1",
+        ]
+    );
+    assert_eq!(
+        std::fs::read_to_string(folder.join("stackgap-check.1")).expect("page"),
+        check,
+        "the file is the page `man check` prints"
     );
 }

@@ -1,7 +1,9 @@
-//! The per-control analysis of SPEC §2: who delivers a control (a least fixpoint, computed as a
-//! reverse breadth-first search from its implementers), the assurance of each party (a widest
-//! path, one search per evidence level), and the findings at every entry and requirement.
-//! Every search is iterative, so deep chains cannot overflow the stack.
+//! The per-control analysis of SPEC §2: a control's delegations become a small local graph;
+//! the searches of `engine/search.rs` find who delivers it (a least fixpoint, computed as a
+//! reverse breadth-first search from its implementers) and the assurance of each party (a
+//! widest path, one search per evidence level); each entry's responsible sides are judged by
+//! the rules of `rules.rs`, with the root causes, paths and weakest links the findings report;
+//! then every requirement. Every search is iterative, so deep chains cannot overflow the stack.
 //!
 //! Speed (docs/performance.md): a whole-stack analysis ([`all_controls`]) first copies every
 //! entry into a compact per-control table in one sequential pass and ranks hand-offs and
@@ -12,28 +14,18 @@
 
 use std::collections::HashMap;
 
+mod search;
+
 use super::chains::{BrokenChains, Forest, Succ};
-use super::{Finding, Kind, Place, WhatIf};
+use super::{Finding, Kind, Place, WhatIf, rules};
 use crate::date::Date;
 use crate::stack::{AcceptPlace, ControlIdx, Evidence, HandoffIdx, Owner, PartyIdx, Side, Stack};
+use search::{Adjacency, Assurance, Edge, NO_EDGE, assurance};
 
 const NONE: u32 = u32::MAX;
 /// In `Engine::slot`: the party implements the control and meets no delegation of it, so it
 /// delivers it (`verified`) without being a node of the search.
 const IMPLEMENTS: u32 = u32::MAX - 1;
-
-/// One delegation of the control: `from` relies on `to` for it.
-#[derive(Clone, Copy)]
-struct Edge {
-    from: u32,
-    to: u32,
-    /// Evidence on the analysis date.
-    now: Evidence,
-    /// Evidence as stated, ignoring expiry.
-    stated: Evidence,
-    handoff: HandoffIdx,
-    entry: u32,
-}
 
 /// One entry listing the control, with what the analysis reads of it and its hand-off.
 #[derive(Clone, Copy)]
@@ -190,48 +182,6 @@ struct Scratch {
     backward: Adjacency,
     now: Assurance,
     stated: Assurance,
-}
-
-/// Compressed adjacency: the edges leaving (or entering) each local node.
-#[derive(Default)]
-struct Adjacency {
-    start: Vec<u32>,
-    edges: Vec<u32>,
-    fill: Vec<u32>,
-}
-
-impl Adjacency {
-    /// Rebuilds the adjacency in place, keeping the buffers.
-    fn build(&mut self, nodes: usize, edges: &[Edge], key: impl Fn(&Edge) -> u32) {
-        self.start.clear();
-        self.start.resize(nodes + 1, 0);
-        for e in edges {
-            self.start[key(e) as usize + 1] += 1;
-        }
-        for i in 0..nodes {
-            self.start[i + 1] += self.start[i];
-        }
-        self.fill.clear();
-        self.fill.extend_from_slice(&self.start);
-        self.edges.clear();
-        self.edges.resize(edges.len(), 0);
-        for (i, e) in edges.iter().enumerate() {
-            let k = key(e) as usize;
-            self.edges[self.fill[k] as usize] = i as u32;
-            self.fill[k] += 1;
-        }
-    }
-
-    fn of(&self, node: u32) -> &[u32] {
-        &self.edges[self.start[node as usize] as usize..self.start[node as usize + 1] as usize]
-    }
-}
-
-/// The best assurance of each local node and the edge its best path leaves by.
-#[derive(Default)]
-struct Assurance {
-    level: Vec<Option<Evidence>>,
-    via: Vec<u32>,
 }
 
 /// Reusable state for analysing the controls of one stack under one set of what-ifs.
@@ -398,27 +348,42 @@ impl<'s> Engine<'s> {
                 ));
                 continue;
             };
-            let sides: &[Side] = match owner {
-                Owner::Provider => &[Side::Provider],
-                Owner::Consumer => &[Side::Consumer],
-                Owner::Shared => &[Side::Provider, Side::Consumer],
-            };
-            for &side in sides {
+            for &side in rules::responsible(owner) {
                 let f = if side == Side::Provider {
                     row.provider
                 } else {
                     row.consumer
                 };
-                let unexpected =
-                    row.agreed.is_some() && row.assumed.is_some_and(|a| !a.names(side));
                 let place = Place::Handoff {
                     handoff: h,
                     side: Some(side),
                 };
-                if !in_s(f) {
-                    if unexpected {
-                        findings.push(self.finding(Kind::NoMansLand, control, place));
-                    } else if delegates(f) {
+                let level = |a: &Assurance, entry_ev: Evidence| {
+                    let own = node(f).map_or(Evidence::Verified, |n| {
+                        a.level[n as usize].unwrap_or(Evidence::None)
+                    });
+                    if side == Side::Provider {
+                        own.min(entry_ev)
+                    } else {
+                        own
+                    }
+                };
+                // Set when the rules ask whether the side is assured, for a weak-assurance
+                // finding to report.
+                let mut got = Evidence::None;
+                let kind = rules::kind_at(
+                    in_s(f),
+                    rules::unexpected(row.agreed, row.assumed, side),
+                    row.agreed.is_some(),
+                    || delegates(f),
+                    || {
+                        got = level(now, row.now);
+                        got >= self.min_evidence
+                    },
+                );
+                match kind {
+                    None => {}
+                    Some(Kind::BrokenChain) => {
                         let broken = broken.get_or_insert_with(|| {
                             let party_rank = self.ranks.map(|r| &r.party[..]);
                             broken_chains(
@@ -438,75 +403,66 @@ impl<'s> Engine<'s> {
                         finding.chain = path.nodes.iter().map(|&n| nodes[n as usize]).collect();
                         finding.chain_len = path.len;
                         findings.push(finding);
-                    } else {
-                        findings.push(self.finding(Kind::NotDelivered, control, place));
                     }
-                    continue;
-                }
-                if unexpected {
-                    findings.push(self.finding(Kind::Misunderstanding, control, place));
-                    continue;
-                }
-                if row.agreed.is_none() {
-                    findings.push(self.finding(Kind::Unconfirmed, control, place));
-                    continue;
-                }
-                let level = |a: &Assurance, entry_ev: Evidence| {
-                    let own = node(f).map_or(Evidence::Verified, |n| {
-                        a.level[n as usize].unwrap_or(Evidence::None)
-                    });
-                    if side == Side::Provider {
-                        own.min(entry_ev)
-                    } else {
-                        own
-                    }
-                };
-                let got = level(now, row.now);
-                if got >= self.min_evidence {
-                    continue;
-                }
-                let mut finding = self.finding(Kind::WeakAssurance, control, place);
-                finding.assurance = Some(got);
-                let start = node(f);
-                let paths = weak_paths.get_or_insert_with(|| {
-                    WeakPaths::new(edges, now, now_order, stated.map(|st| (st, stated_order)))
-                });
-                let (chain, len, weakest) = match start {
-                    Some(start) => {
-                        let path = paths.now.path(start);
-                        let chain = path.nodes.iter().map(|&n| nodes[n as usize]).collect();
-                        (chain, path.len, paths.weakest[start as usize])
-                    }
-                    None => (vec![f], 1, None),
-                };
-                finding.chain = chain;
-                finding.chain_len = len;
-                finding.weakest = weakest.map(|(h, _)| h);
-                if side == Side::Provider {
-                    finding.chain.insert(0, row.consumer);
-                    finding.chain_len += 1;
-                    if weakest.is_none_or(|(_, ev)| row.now <= ev) {
-                        finding.weakest = Some(h);
-                    }
-                }
-                if let Some(stated) = stated {
-                    let would = level(stated, row.stated);
-                    if would > got {
-                        let lapse = |handoff: HandoffIdx, entry: u32| {
-                            let e = &stack.handoff(handoff).entries[entry as usize];
-                            e.lapse(&stack.documents, as_of).map(|l| (handoff, l))
-                        };
-                        let own = (side == Side::Provider && row.now != row.stated)
-                            .then(|| lapse(h, row.entry))
-                            .flatten();
-                        finding.expired = own.or_else(|| {
-                            let first = start.and_then(|s| paths.expired[s as usize])?;
-                            let e = &edges[first as usize];
-                            lapse(e.handoff, e.entry)
+                    Some(Kind::WeakAssurance) => {
+                        let mut finding = self.finding(Kind::WeakAssurance, control, place);
+                        finding.assurance = Some(got);
+                        let start = node(f);
+                        let paths = weak_paths.get_or_insert_with(|| {
+                            WeakPaths::new(
+                                edges,
+                                now,
+                                now_order,
+                                stated.map(|st| (st, stated_order)),
+                            )
                         });
+                        let (chain, len, weakest) = match start {
+                            Some(start) => {
+                                let path = paths.now.path(start);
+                                let chain = path.nodes.iter().map(|&n| nodes[n as usize]).collect();
+                                (chain, path.len, paths.weakest[start as usize])
+                            }
+                            None => (vec![f], 1, None),
+                        };
+                        finding.chain = chain;
+                        finding.chain_len = len;
+                        finding.weakest = weakest.map(|(h, _)| h);
+                        if side == Side::Provider {
+                            finding.chain.insert(0, row.consumer);
+                            finding.chain_len += 1;
+                            if weakest.is_none_or(|(_, ev)| row.now <= ev) {
+                                finding.weakest = Some(h);
+                            }
+                        }
+                        if let Some(stated) = stated {
+                            let would = level(stated, row.stated);
+                            if would > got {
+                                let lapse = |handoff: HandoffIdx, entry: u32| {
+                                    let e = &stack.handoff(handoff).entries[entry as usize];
+                                    e.lapse(&stack.documents, as_of).map(|l| (handoff, l))
+                                };
+                                let own = (side == Side::Provider && row.now != row.stated)
+                                    .then(|| lapse(h, row.entry))
+                                    .flatten();
+                                finding.expired = own.or_else(|| {
+                                    let first = start.and_then(|s| paths.expired[s as usize])?;
+                                    let e = &edges[first as usize];
+                                    lapse(e.handoff, e.entry)
+                                });
+                            }
+                        }
+                        findings.push(finding);
                     }
+                    Some(kind @ (Kind::Misunderstanding | Kind::Unconfirmed)) => {
+                        // Reported as this kind only, but its why also says when the assurance
+                        // is low: the reviewer would otherwise learn it only after fixing the
+                        // owner.
+                        let mut finding = self.finding(kind, control, place);
+                        finding.cover_assurance = Some(level(now, row.now));
+                        findings.push(finding);
+                    }
+                    Some(kind) => findings.push(self.finding(kind, control, place)),
                 }
-                findings.push(finding);
             }
         }
 
@@ -554,6 +510,7 @@ impl<'s> Engine<'s> {
             chain: Vec::new(),
             chain_len: 0,
             assurance: None,
+            cover_assurance: None,
             weakest: None,
             expired: None,
             accepted: if self.accepts.is_empty() {
@@ -645,70 +602,6 @@ pub(super) fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-/// The widest-path assurance of every local node, into `out`: one backward search per evidence
-/// level, strongest first; implementers are `verified`. `None` means the node does not deliver.
-#[allow(clippy::too_many_arguments)]
-fn assurance(
-    out: &mut Assurance,
-    n: usize,
-    edges: &[Edge],
-    backward: &Adjacency,
-    seeds: &[u32],
-    ev: impl Fn(&Edge) -> Evidence,
-    reached: &mut Vec<u32>,
-    deferred: &mut [Vec<u32>; 4],
-) {
-    let Assurance { level, via } = out;
-    level.clear();
-    level.resize(n, None);
-    via.clear();
-    via.resize(n, NONE);
-    reached.clear();
-    for d in deferred.iter_mut() {
-        d.clear();
-    }
-    for &s in seeds {
-        if level[s as usize].is_none() {
-            level[s as usize] = Some(Evidence::Verified);
-            reached.push(s);
-        }
-    }
-    // Every edge is looked at once, when the node it enters is reached: taken if its evidence is
-    // at least the level being searched, else kept for the search at its own level. A level's
-    // search starts from the edges kept for it, in the order they were met, then goes on from
-    // the nodes it reaches — the order of a breadth-first search from every node reached so far,
-    // so the paths found are the ones such a search (level by level) would find.
-    let mut scanned = 0;
-    for lvl in Evidence::ALL.into_iter().rev() {
-        for &ei in &deferred[lvl as usize] {
-            let e = &edges[ei as usize];
-            if level[e.from as usize].is_none() {
-                level[e.from as usize] = Some(lvl);
-                via[e.from as usize] = ei;
-                reached.push(e.from);
-            }
-        }
-        while scanned < reached.len() {
-            let q = reached[scanned];
-            scanned += 1;
-            for &ei in backward.of(q) {
-                let e = &edges[ei as usize];
-                if level[e.from as usize].is_some() {
-                    continue;
-                }
-                let got = ev(e);
-                if got >= lvl {
-                    level[e.from as usize] = Some(lvl);
-                    via[e.from as usize] = ei;
-                    reached.push(e.from);
-                } else {
-                    deferred[got as usize].push(ei);
-                }
-            }
-        }
-    }
-}
-
 /// Successors of each local node as node ids (the forward adjacency lists edge indices).
 #[derive(Default)]
 struct SuccBuf {
@@ -780,8 +673,8 @@ impl WeakPaths {
             a.via
                 .iter()
                 .map(|&ei| {
-                    if ei == NONE {
-                        NONE
+                    if ei == NO_EDGE {
+                        NO_EDGE
                     } else {
                         edges[ei as usize].to
                     }

@@ -15,6 +15,7 @@ use stackgap::text::{escape, suggest};
 
 /// Runs `check`.
 pub fn run(args: cli::CheckArgs) -> anyhow::Result<ExitCode> {
+    super::sarif::refuse_unless(args.format == Format::Sarif, &args.sarif)?;
     let stack = stack::load_path(&args.file)?;
     let what_if = args.what_if.resolve(&stack)?;
     let mut report = analyse(&stack, &what_if);
@@ -47,7 +48,10 @@ pub fn run(args: cli::CheckArgs) -> anyhow::Result<ExitCode> {
         // The biggest report, written as it is made rather than built first.
         Format::Json => print_with(|out| report::json::write(&ctx, out))?,
         Format::Markdown => print_out(&report::markdown::render(&ctx))?,
-        Format::Sarif => print_out(&report::sarif::render(&ctx))?,
+        Format::Sarif => {
+            let options = super::sarif::options(&args.file, &args.sarif)?;
+            print_out(&report::sarif::render_with(&ctx, &options))?
+        }
     };
     let failed = match args.fail_on {
         FailOn::Gap => report.fails(Severity::Gap),

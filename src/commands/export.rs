@@ -21,6 +21,7 @@ pub fn run(args: cli::ExportArgs) -> anyhow::Result<ExitCode> {
             "--format xlsx writes a binary workbook, not for a terminal: add -o review.xlsx, or redirect standard output to a file"
         );
     }
+    super::sarif::refuse_unless(args.format == ExportFormat::Sarif, &args.sarif)?;
     let stack = stack::load_path(&args.file)?;
     let what_if = args.what_if.resolve(&stack)?;
     let report = analyse(&stack, &what_if);
@@ -36,7 +37,10 @@ pub fn run(args: cli::ExportArgs) -> anyhow::Result<ExitCode> {
         ExportFormat::Dot => report::dot::render(&ctx).into_bytes(),
         ExportFormat::Mermaid => report::mermaid::render(&ctx).into_bytes(),
         ExportFormat::Html => report::html::render(&ctx).into_bytes(),
-        ExportFormat::Sarif => report::sarif::render(&ctx).into_bytes(),
+        ExportFormat::Sarif => {
+            let options = super::sarif::options(&args.file, &args.sarif)?;
+            report::sarif::render_with(&ctx, &options).into_bytes()
+        }
         ExportFormat::Csv => report::csv::render(&ctx).into_bytes(),
         ExportFormat::Xlsx => report::xlsx::render(&ctx)?,
     };

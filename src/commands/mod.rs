@@ -8,6 +8,7 @@ pub mod diff;
 pub mod explore;
 pub mod export;
 pub mod import;
+pub mod sarif;
 
 use std::io::Write;
 use std::path::Path;

@@ -2,9 +2,11 @@
 //! for reviewing a change in a pull request. A place is (control, consumer, provider, service,
 //! party, side) by id, as SPEC §6 defines it; a change is the same place with another kind, or
 //! the same kind accepted in one version and not in the other: a pull request that adds or drops
-//! an `[[accept]]` is exactly what its reviewer must see.
+//! an `[[accept]]` is exactly what its reviewer must see. A hand-off whose service was renamed —
+//! the only hand-off between its pair in each version — is the same hand-off, so renaming a
+//! service moves no finding.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use serde::Serialize;
@@ -82,16 +84,59 @@ impl Change {
     }
 }
 
-fn key(ctx: &Context, f: &Finding) -> PlaceKey {
+/// A (consumer, provider) pair by ids.
+type Pair = (String, String);
+
+/// Each pair's services, one per hand-off between them.
+fn services(ctx: &Context) -> HashMap<Pair, Vec<Option<String>>> {
+    let stack = ctx.stack;
+    let mut out: HashMap<Pair, Vec<Option<String>>> = HashMap::new();
+    for h in &stack.handoffs {
+        let pair = (
+            stack.party(h.consumer).id.clone(),
+            stack.party(h.provider).id.clone(),
+        );
+        out.entry(pair).or_default().push(h.service.clone());
+    }
+    out
+}
+
+/// The services renamed between the versions: for each pair with exactly one hand-off in each
+/// and another service in the new one, the new service (two hand-offs between a pair are told
+/// apart by their services, so a rename there cannot be told from a swap, and is not assumed).
+pub fn renamed_services(old: &Context, new: &Context) -> HashMap<Pair, Option<String>> {
+    let after = services(new);
+    services(old)
+        .into_iter()
+        .filter_map(
+            |(pair, before)| match (before.as_slice(), after.get(&pair)) {
+                ([was], Some(now)) if now.len() == 1 && now[0] != *was => {
+                    Some((pair, now[0].clone()))
+                }
+                _ => None,
+            },
+        )
+        .collect()
+}
+
+fn key(ctx: &Context, f: &Finding, renamed: &HashMap<Pair, Option<String>>) -> PlaceKey {
     let stack = ctx.stack;
     let control = stack.control(f.control).id.clone();
     match f.place {
         Place::Handoff { handoff, side } => {
             let h = stack.handoff(handoff);
+            let pair = (
+                stack.party(h.consumer).id.clone(),
+                stack.party(h.provider).id.clone(),
+            );
+            let service = match renamed.get(&pair) {
+                Some(now) => now.clone(),
+                None => h.service.clone(),
+            };
             PlaceKey {
-                consumer: Some(stack.party(h.consumer).id.clone()),
-                provider: Some(stack.party(h.provider).id.clone()),
-                service: h.service.clone(),
+                consumer: Some(pair.0),
+                provider: Some(pair.1),
+                service,
                 party: None,
                 control,
                 side: side.map(|s| s.as_str()),
@@ -120,19 +165,24 @@ fn seen(ctx: &Context, f: &Finding) -> Seen {
     }
 }
 
-fn findings(ctx: &Context) -> BTreeMap<PlaceKey, (Kind, Seen)> {
+/// Each finding by its place; `renamed` gives a hand-off the service it has in the new version.
+fn findings(
+    ctx: &Context,
+    renamed: &HashMap<Pair, Option<String>>,
+) -> BTreeMap<PlaceKey, (Kind, Seen)> {
     ctx.report
         .by_control
         .iter()
         .flatten()
-        .map(|f| (key(ctx, f), (f.kind, seen(ctx, f))))
+        .map(|f| (key(ctx, f, renamed), (f.kind, seen(ctx, f))))
         .collect()
 }
 
-/// The differences, in place order.
+/// The differences, in place order; a finding at a hand-off whose service was renamed is
+/// placed under its new service.
 pub fn diff(old: &Context, new: &Context) -> Vec<Change> {
-    let before = findings(old);
-    let mut after = findings(new);
+    let before = findings(old, &renamed_services(old, new));
+    let mut after = findings(new, &HashMap::new());
     let mut out = Vec::new();
     for (place, (kind, was)) in before {
         match after.remove(&place) {
@@ -236,11 +286,28 @@ fn why(c: &Change) -> String {
     }
 }
 
-/// Markdown: one table of changes, then where both versions came from (a pull request comment
-/// must say which files, which date and which what-ifs it compared).
+/// `no new gaps`, `1 new gap`, `2 new gaps`: the changes that bring in an unaccepted gap.
+pub fn verdict(changes: &[Change]) -> String {
+    match changes.iter().filter(|c| c.adds_unaccepted_gap()).count() {
+        0 => "no new gaps".into(),
+        1 => "1 new gap".into(),
+        n => format!("{n} new gaps"),
+    }
+}
+
+/// Markdown: a heading, the verdict, one table of changes, then where both versions came from
+/// (a pull request comment must say which files, which date and which what-ifs it compared).
 pub fn markdown(old: &Context, new: &Context, changes: &[Change]) -> String {
     let md = super::markdown::md;
-    let mut out = String::from(
+    let mut out = format!("## stackgap diff: {}\n\n", md(&new.stack.name));
+    let verdict = verdict(changes);
+    let mut first = verdict.chars();
+    let verdict: String = first
+        .next()
+        .map(|c| c.to_uppercase().chain(first).collect())
+        .unwrap_or_default();
+    let _ = writeln!(out, "**{verdict}.**\n");
+    out.push_str(
         "| Change | Control | Where | Before | After | Why |\n|---|---|---|---|---|---|\n",
     );
     for c in changes {

@@ -1,5 +1,6 @@
 //! `--format json`: the machine-readable report of SPEC §4, byte-for-byte stable for the same
-//! input and options.
+//! input and options. Beyond SPEC §4, each control id has its name (and a finding its family)
+//! beside it; no field of §4 changes.
 
 use std::io::{self, Write};
 
@@ -40,6 +41,8 @@ struct JsonFinding<'a> {
     severity: &'static str,
     kind: &'static str,
     control: &'a str,
+    control_name: &'a str,
+    control_family: Option<&'a str>,
     consumer: Option<&'a str>,
     provider: Option<&'a str>,
     service: Option<&'a str>,
@@ -79,6 +82,7 @@ enum JsonNote<'a> {
     Accept {
         kind: &'static str,
         control: &'a str,
+        control_name: &'a str,
         finding_kind: &'static str,
         line: u32,
         until: Option<String>,
@@ -90,6 +94,7 @@ enum JsonNote<'a> {
         provider: Option<&'a str>,
         service: Option<&'a str>,
         control: Option<&'a str>,
+        control_name: Option<&'a str>,
         expires: String,
         days_left: i64,
         entries: usize,
@@ -140,10 +145,13 @@ fn finding<'a>(
         }
         Place::Party(p) => (None, None, None, Some(id(stack, p))),
     };
+    let control = stack.control(f.control);
     JsonFinding {
         severity: f.severity().as_str(),
         kind: f.kind.as_str(),
-        control: &stack.control(f.control).id,
+        control: &control.id,
+        control_name: &control.name,
+        control_family: control.family.as_deref(),
         consumer,
         provider,
         service,
@@ -211,6 +219,7 @@ pub fn write(ctx: &Context, out: &mut impl Write) -> io::Result<()> {
                 JsonNote::Accept {
                     kind: n.kind(),
                     control: &stack.control(a.control).id,
+                    control_name: &stack.control(a.control).name,
                     finding_kind: a.kind.as_str(),
                     line: a.line,
                     until: a.until.map(|u| u.to_string()),
@@ -229,6 +238,8 @@ pub fn write(ctx: &Context, out: &mut impl Write) -> io::Result<()> {
                     service: place.and_then(|(h, _)| h.service.as_deref()),
                     control: place
                         .map(|(h, e)| stack.control(h.entries[e as usize].control).id.as_str()),
+                    control_name: place
+                        .map(|(h, e)| stack.control(h.entries[e as usize].control).name.as_str()),
                     expires: x.expires.to_string(),
                     days_left: x.days_left,
                     entries: x.entries,

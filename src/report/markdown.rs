@@ -1,5 +1,6 @@
-//! `--format markdown`: a summary and one table per hand-off, for a review document or a pull
-//! request comment. Every string from the stack is escaped for Markdown and for terminals.
+//! `--format markdown`: a summary (open findings, accepted ones apart) and one table per
+//! hand-off, controls named beside their ids, for a review document or a pull request comment.
+//! Every string from the stack is escaped for Markdown and for terminals.
 
 use std::fmt::Write;
 
@@ -27,7 +28,7 @@ pub fn md(s: &str) -> String {
 pub fn render(ctx: &Context) -> String {
     let stack = ctx.stack;
     let report = ctx.report;
-    let c = report.counts();
+    let tally = super::text::Tally::of(report);
     let mut out = String::new();
     let _ = writeln!(out, "# stackgap review: {}\n", md(&stack.name));
     if let Some(d) = &stack.description {
@@ -37,9 +38,10 @@ pub fn render(ctx: &Context) -> String {
     let _ = writeln!(out, "| | |\n|---|---|");
     let _ = writeln!(out, "| Parties | {} |", stack.parties.len());
     let _ = writeln!(out, "| Hand-offs | {} |", stack.handoffs.len());
-    let _ = writeln!(out, "| Gaps | {} |", c.gaps);
-    let _ = writeln!(out, "| Warnings | {} |", c.warnings);
-    let _ = writeln!(out, "| Accepted | {} |", c.accepted);
+    // Open findings, as `check` counts them for its exit code; accepted ones apart.
+    let _ = writeln!(out, "| Gaps | {} |", tally.gaps);
+    let _ = writeln!(out, "| Warnings | {} |", tally.warnings);
+    let _ = writeln!(out, "| Accepted | {} |", tally.accepted_short());
     let _ = writeln!(out, "| Analysis date | {} |", report.as_of);
     let _ = writeln!(out, "| Minimum evidence | {} |", report.min_evidence);
     let _ = writeln!(
@@ -102,7 +104,7 @@ fn row(ctx: &Context, f: &Finding) -> String {
     format!(
         "| {sev} | {} | {} | {} | {why} | {} |",
         f.kind.as_str(),
-        md(&stack.control(f.control).id),
+        md(&super::text::named_control(stack.control(f.control))),
         f.side().map_or("—", |s| s.as_str()),
         super::reference(stack, f).map_or_else(|| "—".to_string(), md)
     )

@@ -1,11 +1,12 @@
-//! `--format text`: findings grouped by hand-off, one line each with its why, then the party
-//! findings, the notes and a summary line. Colour only when asked (a terminal, no NO_COLOR).
+//! `--format text`: findings grouped by hand-off, one line each with its control's name and its
+//! why, then the party findings, the notes and a summary line that counts open findings and
+//! accepted ones apart. Colour only when asked (a terminal, no NO_COLOR).
 
 use std::fmt::Write;
 
 use super::{Context, handoff_label};
-use crate::analysis::{Expiring, Expiry, Finding, Note, Severity, message};
-use crate::stack::Stack;
+use crate::analysis::{Expiring, Expiry, Finding, Note, Report, Severity, message};
+use crate::stack::{Control, Stack};
 use crate::text::escape;
 
 const RED: &str = "\x1b[31m";
@@ -71,21 +72,12 @@ pub fn render(ctx: &Context, color: bool) -> String {
         }
     }
 
-    let c = report.counts();
-    let accepted = if c.accepted > 0 {
-        format!(" ({} accepted)", c.accepted)
-    } else {
-        String::new()
-    };
+    let notes = report.notes().count();
     let _ = writeln!(
         out,
-        "\n{} gap{}, {} warning{}{accepted}, {} note{}",
-        c.gaps,
-        plural(c.gaps),
-        c.warnings,
-        plural(c.warnings),
-        report.notes().count(),
-        plural(report.notes().count())
+        "\n{}, {notes} note{}",
+        Tally::of(report).phrase(),
+        plural(notes)
     );
     if let Some(blast) = ctx.blast {
         let _ = writeln!(
@@ -109,6 +101,88 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// The findings counted as a reviewer reads them: the open ones (what the explorer counts and
+/// `--fail-on` judges) by severity, and the accepted ones apart, by severity too.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Gaps not accepted.
+    pub gaps: usize,
+    /// Warnings not accepted.
+    pub warnings: usize,
+    /// Accepted gaps.
+    pub accepted_gaps: usize,
+    /// Accepted warnings.
+    pub accepted_warnings: usize,
+}
+
+impl Tally {
+    /// Counts a report's findings.
+    pub fn of(report: &Report) -> Tally {
+        let mut t = Tally::default();
+        for f in report.by_control.iter().flatten() {
+            let n = match (f.severity(), f.accepted.is_some()) {
+                (Severity::Gap, false) => &mut t.gaps,
+                (Severity::Warning, false) => &mut t.warnings,
+                (Severity::Gap, true) => &mut t.accepted_gaps,
+                (Severity::Warning, true) => &mut t.accepted_warnings,
+            };
+            *n += 1;
+        }
+        t
+    }
+
+    /// `6 gaps, 3 warnings, 1 accepted gap`: open gaps and warnings always, accepted ones when
+    /// there are any.
+    pub fn phrase(&self) -> String {
+        let mut out = format!(
+            "{} gap{}, {} warning{}",
+            self.gaps,
+            plural(self.gaps),
+            self.warnings,
+            plural(self.warnings)
+        );
+        if self.accepted_gaps + self.accepted_warnings > 0 {
+            let _ = write!(out, ", {}", self.accepted_phrase());
+        }
+        out
+    }
+
+    /// `1 accepted gap, 2 accepted warnings`, leaving out a severity with none; `none`.
+    pub fn accepted_phrase(&self) -> String {
+        self.accepted_list("accepted ")
+    }
+
+    /// `1 gap, 2 warnings`: the accepted findings, for a row already headed "Accepted"; `none`.
+    pub fn accepted_short(&self) -> String {
+        self.accepted_list("")
+    }
+
+    fn accepted_list(&self, word: &str) -> String {
+        let parts: Vec<String> = [
+            (self.accepted_gaps, "gap"),
+            (self.accepted_warnings, "warning"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {word}{what}{}", plural(*n)))
+        .collect();
+        if parts.is_empty() {
+            "none".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// `BK (Backups)`, or the id alone when the control's name is its id; unescaped.
+pub fn named_control(control: &Control) -> String {
+    if control.name.is_empty() || control.name == control.id {
+        control.id.clone()
+    } else {
+        format!("{} ({})", control.id, control.name)
+    }
+}
+
 /// One finding as a line: severity word, kind, control, side, why.
 fn line(ctx: &Context, f: &Finding, color: bool) -> String {
     let stack = ctx.stack;
@@ -123,14 +197,24 @@ fn line(ctx: &Context, f: &Finding, color: bool) -> String {
     } else {
         sev
     };
-    let side = f
-        .side()
-        .map(|s| format!(" ({} side)", s.as_str()))
-        .unwrap_or_default();
+    let control = stack.control(f.control);
+    // `BK (Backups, provider side)`: the name and the side share one parenthesis.
+    let mut about: Vec<&str> = Vec::new();
+    if !control.name.is_empty() && control.name != control.id {
+        about.push(&control.name);
+    }
+    let side = f.side().map(|s| format!("{} side", s.as_str()));
+    about.extend(side.as_deref());
+    let about = if about.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", about.join(", "))
+    };
     let mut text = format!(
-        "{sev} {:<16} {}{side}: {}",
+        "{sev} {:<16} {}{}: {}",
         f.kind.as_str(),
-        escape(&stack.control(f.control).id),
+        escape(&control.id),
+        escape(&about),
         escape(&message(stack, f, ctx.report.min_evidence))
     );
     if let Some(r) = super::reference(stack, f) {

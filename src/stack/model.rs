@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::kind::Kind;
 use crate::date::Date;
 
 /// Index of a party in [`Stack::parties`].
@@ -519,7 +520,7 @@ pub struct Accept {
     /// The control.
     pub control: ControlIdx,
     /// The finding kind accepted.
-    pub kind: crate::analysis::Kind,
+    pub kind: Kind,
     /// Where; `None` when the named hand-off does not exist (the accept can then never match).
     pub place: Option<AcceptPlace>,
     /// Why.

@@ -1,9 +1,13 @@
 //! Edits and what-ifs as reversible changes: each remembers the value before and after, so undo
-//! and redo replay one small operation instead of keeping copies of the stack.
+//! and redo replay one small operation instead of keeping copies of the stack; and a change in
+//! the words the status line shows.
 
 use crate::analysis::WhatIf;
 use crate::date::Date;
-use crate::stack::{Cite, Cites, ControlIdx, Evidence, HandoffIdx, Owner, PartyIdx, Stack};
+use crate::stack::{Accept, Cite, Cites, ControlIdx, Evidence, HandoffIdx, Owner, PartyIdx, Stack};
+use crate::text::escape;
+
+use super::theme::Theme;
 
 /// One field of one entry, with its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,6 +248,111 @@ pub fn next_min_evidence(e: Option<Evidence>) -> Option<Evidence> {
         Some(Evidence::Verified) => None,
         Some(e) => Evidence::ALL.into_iter().find(|&n| n > e),
     }
+}
+
+/// What a change is described with: the stack as shown (masked in presenter mode), the
+/// stack's own minimum evidence, and the session's accepts (undone ones included).
+pub struct Words<'a> {
+    /// The stack as shown.
+    pub shown: &'a Stack,
+    /// The stack's own minimum evidence, for an override taken back.
+    pub min_evidence: Evidence,
+    /// The session's accepts, those undone included.
+    pub accepts: &'a [Accept],
+}
+
+/// A change in words, for the status line.
+pub fn describe(c: &Change, words: &Words, theme: Theme) -> String {
+    let stack = words.shown;
+    match (&c.before, &c.after) {
+        (
+            Setting::Entry { value: before, .. },
+            Setting::Entry {
+                handoff,
+                entry,
+                value: after,
+            },
+        ) => entry_words(stack, *handoff, *entry, before, after, theme),
+        (_, &Setting::Implements { party, control, on }) => format!(
+            "{} {} {}",
+            escape(&stack.party(party).id),
+            if on {
+                "implements"
+            } else {
+                "no longer implements"
+            },
+            escape(&stack.control(control).id)
+        ),
+        (_, &Setting::Off { party, off }) => format!(
+            "what-if: {} switched {}",
+            escape(&stack.party(party).id),
+            if off { "off" } else { "on" }
+        ),
+        (_, Setting::MinEvidence(m)) => format!(
+            "what-if: minimum evidence {}",
+            m.map_or_else(
+                || format!("{} (the stack's own)", words.min_evidence),
+                |m| m.to_string()
+            )
+        ),
+        (_, Setting::AsOf(d)) => format!("what-if: analysis date {d}"),
+        (&Setting::Accepts(before), &Setting::Accepts(after)) => {
+            // The accept moved is always at the smaller count, in the session's list.
+            let moved = words.accepts.get(before.min(after) as usize);
+            let what = moved.map_or_else(String::new, |a| {
+                format!(
+                    " the {} risk on {}",
+                    a.kind.as_str(),
+                    escape(&stack.control(a.control).id)
+                )
+            });
+            if after > before {
+                format!("accepted{what}")
+            } else {
+                format!("no longer accepted:{what}")
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+/// An entry field's change in words: `CONTROL at consumer → provider: field from → to`.
+fn entry_words(
+    stack: &Stack,
+    handoff: HandoffIdx,
+    entry: u32,
+    before: &EntryValue,
+    after: &EntryValue,
+    theme: Theme,
+) -> String {
+    let arrow = theme.arrow();
+    let owner = |o: &Option<Owner>| o.map_or(theme.unset(), |o| o.as_str()).to_string();
+    let ev = |e: &Cites| -> String {
+        if e.is_written() {
+            let items: Vec<&str> = e
+                .items()
+                .iter()
+                .map(|c| c.as_str(&stack.documents))
+                .collect();
+            escape(&items.join(", ")).into_owned()
+        } else {
+            "default".into()
+        }
+    };
+    let (field, from, to) = match (before, after) {
+        (EntryValue::Assumed(a), EntryValue::Assumed(b)) => ("assumed", owner(a), owner(b)),
+        (EntryValue::Agreed(a), EntryValue::Agreed(b)) => ("agreed", owner(a), owner(b)),
+        (EntryValue::Evidence(a), EntryValue::Evidence(b)) => ("evidence", ev(a), ev(b)),
+        _ => ("", String::new(), String::new()),
+    };
+    let h = stack.handoff(handoff);
+    let control = h.entries[entry as usize].control;
+    format!(
+        "{} at {} {arrow} {}: {field} {from} {arrow} {to}",
+        escape(&stack.control(control).id),
+        escape(&stack.party(h.consumer).id),
+        escape(&stack.party(h.provider).id)
+    )
 }
 
 #[cfg(test)]

@@ -1,13 +1,64 @@
 //! The interactive explorer (SPEC §5): a synchronous Elm-style loop. Events (keys, mouse, resize,
-//! changes of the stack file) become `Msg`s, `App::update` changes the state and derives
-//! what depends on it, and the view draws the state — only after something happened, so an idle
-//! explorer writes nothing to the terminal.
+//! changes of the stack file) become `Msg`s; `App::update` changes the state, derives what
+//! depends on it and returns the `Effect`s it needs (write the file, copy, quit …); this loop
+//! carries them out and feeds their answers back as `Msg`s; the view draws the state — only
+//! after something happened, so an idle explorer writes nothing to the terminal.
+//!
+//! # Layers
+//!
+//! A module imports only modules on its own line or below, never above, and the imports have no
+//! cycle (app and view, side by side, never import each other):
+//!
+//! ```text
+//! mod.rs (this loop, Explorer)   carries out effects, draws
+//!   ├── app/                     App: update(Msg) -> Vec<Effect>; never imports view
+//!   └── view/                    widgets drawing a Screen; never import app
+//! screen.rs                      Screen<'a>: the read-only state a frame shows, built by App
+//! session.rs derived.rs nav.rs   the state, by concern: document, derived, navigation
+//! setup.rs signals.rs pace.rs ascii.rs   the terminal, for the loop: TERM and the locale,
+//!                                SIGTERM / SIGHUP, frames paced to the terminal, ASCII only
+//! effect.rs msg.rs               what update asks for, and what happens (answers included)
+//! layout.rs help_text.rs         where things are on screen, shared by update and views
+//! mode.rs inspect.rs tree.rs edit.rs search.rs theme.rs   the vocabulary below all of them
+//! ```
+//!
+//! # State, and what the views get
+//!
+//! `App` holds a `session::Session` (the stack, its file, the text last saved, the undo
+//! history, the places edited), the `derived::Derived` state (findings, tallies, the tree's
+//! visible rows, the control and blast radius listings, the hand-off pane) and the
+//! `nav::Nav` (navigation: mode, focus, cursors, search, size). The views get a
+//! `screen::Screen`: plain references and copies into those parts, built after `update`, so
+//! drawing can neither change the state nor compute anything `update` should have. The one
+//! thing drawing hands back is `layout::Drawn` (the hand-off pane's item on each line, which
+//! only drawing knows), written as a `StatefulWidget` writes its state and read by a click.
+//!
+//! # Effects
+//!
+//! `update` touches neither the disk nor the terminal. Saving, for example, is: `Msg::Save` →
+//! `Disk::Check` (did someone change the file?) → `Msg::Checked` → the "saving FILE…" notice
+//! and a pending save, so the next frame says so → `Msg::Compute` → the new text, and
+//! `Disk::Write` → `Msg::Written` → the file is the new baseline (and `Effect::Quit` if the
+//! quit question asked to save first). `dispatch` performs the disk's effects at once and
+//! returns the terminal's (clipboard, quit) to the loop; tests drive the explorer through it.
 
 mod app;
+mod ascii;
+mod derived;
 mod edit;
+mod effect;
+mod help_text;
 mod inspect;
+mod layout;
+mod mode;
 mod msg;
+mod nav;
+mod pace;
+mod screen;
 mod search;
+mod session;
+mod setup;
+mod signals;
 pub mod term;
 mod theme;
 mod tree;
@@ -17,25 +68,33 @@ mod watch;
 #[cfg(test)]
 mod tests;
 
+use std::collections::VecDeque;
 use std::io::{IsTerminal, stdout};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 use crossterm::clipboard::CopyToClipboard;
-use ratatui::Terminal;
+use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::execute;
+use ratatui::layout::Rect;
+use ratatui::{Frame, Terminal};
 
 use crate::analysis::WhatIf;
 use crate::stack::Stack;
 use crate::stack::load::{DEMO, read_bounded, sha256_hex};
 use crate::text::escape;
 
-use app::{App, Mode};
+use app::App;
+use effect::Effect;
 use msg::Msg;
+use pace::Pace;
+use signals::Signals;
 use theme::Theme;
 use watch::FileWatch;
+
+pub use setup::ascii_drawing;
 
 /// How long the loop sleeps when nothing happens (it wakes only to look at file events).
 const IDLE: Duration = Duration::from_millis(250);
@@ -48,7 +107,8 @@ pub struct Options {
     pub path: Option<PathBuf>,
     /// What-ifs from the command line.
     pub what_if: WhatIf,
-    /// ASCII-only drawing.
+    /// ASCII-only drawing, stack text included ([`ascii_drawing`] decides it from the flags
+    /// and the locale).
     pub ascii: bool,
     /// Mouse capture.
     pub mouse: bool,
@@ -58,6 +118,7 @@ pub struct Options {
 
 /// Runs the explorer until the user quits; errors are returned after the terminal is restored.
 pub fn run(options: Options) -> anyhow::Result<()> {
+    setup::refuse_dumb()?;
     let mouse = options.mouse;
     let text = match &options.path {
         None => DEMO.to_string(),
@@ -78,13 +139,14 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         }
     };
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let Explorer(mut app) = Explorer::new(options, text, color);
+    let Explorer { mut app, .. } = Explorer::new(options, text, color);
     add_panic_note(mouse);
     if !stdout().is_terminal() {
         bail!(
             "the explorer needs a terminal, and standard output is not one; for a report, use `stackgap check FILE`"
         );
     }
+    let signals = Signals::catch().context("cannot catch SIGTERM and SIGHUP")?;
     let mut terminal = match open_terminal() {
         Ok(t) => t,
         Err(e) => {
@@ -98,10 +160,19 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         if mouse {
             execute!(stdout(), EnableMouseCapture)?;
         }
-        event_loop(&mut terminal, &mut app)
+        event_loop(&mut terminal, &mut app, &signals)
     })();
     if mouse {
         let _ = execute!(stdout(), DisableMouseCapture);
+    }
+    if let Some(signal) = signals.received() {
+        // After SIGHUP the terminal may be gone: restoring it may fail, and saying so could not
+        // reach anyone. The cursor is shown here, as the process ends before `terminal` is
+        // dropped (which shows it on a quit).
+        let _ = terminal.show_cursor();
+        let _ = ratatui::try_restore();
+        signals.end_by(signal);
+        bail!("ended by signal {signal}");
     }
     ratatui::restore();
     result
@@ -109,50 +180,82 @@ pub fn run(options: Options) -> anyhow::Result<()> {
 
 /// The explorer without a terminal: driven by keys and drawn into any ratatui backend, for
 /// benchmarks and scripted checks. [`run`] is this plus a terminal and an event loop.
-pub struct Explorer(App);
+pub struct Explorer {
+    app: App,
+    quit: bool,
+}
 
 impl Explorer {
     /// An explorer as [`run`] opens it; `text` is the stack file as read (the baseline for
     /// saving) and `color` whether colours may be used.
     pub fn new(options: Options, text: String, color: bool) -> Explorer {
-        let theme = Theme {
-            color,
-            ascii: options.ascii,
-        };
-        Explorer(App::new(
+        let theme = Theme::new(color, options.ascii);
+        let app = App::new(
             options.stack,
             text,
             options.path,
             options.what_if,
             options.read_only,
             theme,
-        ))
+        );
+        Explorer { app, quit: false }
     }
 
-    /// Handles a key as the explorer would (saving included, on `w`).
+    /// Handles a key as the explorer would (saving included, on `w`; with no terminal, a copy
+    /// goes nowhere).
     pub fn key(&mut self, key: event::KeyEvent) {
-        if let Some(msg) = msg::from_key(key, self.0.mode()) {
-            self.0.update(msg);
+        if let Some(msg) = key_msg(key, &self.app) {
+            self.quit |= dispatch(&mut self.app, msg).quit;
         }
-        if self.0.busy() {
-            self.0.update(Msg::Compute);
+        if self.app.busy() {
+            self.quit |= dispatch(&mut self.app, Msg::Compute).quit;
         }
     }
 
     /// Tells it the terminal's size.
     pub fn resize(&mut self, width: u16, height: u16) {
-        self.0.update(Msg::Resize(width, height));
+        self.quit |= dispatch(&mut self.app, Msg::Resize(width, height)).quit;
     }
 
-    /// Draws the current screen into a frame.
-    pub fn draw(&self, frame: &mut ratatui::Frame) {
-        view::draw(frame, &self.0);
+    /// Draws the current screen into a frame (recording what a click would need).
+    pub fn draw(&mut self, frame: &mut Frame) {
+        paint(frame, &mut self.app);
     }
 
     /// Whether the user asked to quit (and nothing is left to ask).
     pub fn should_quit(&self) -> bool {
-        self.0.should_quit()
+        self.quit
     }
+}
+
+/// What a message's effects leave for the terminal once the disk's are done.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Outcome {
+    /// The explorer is to end.
+    quit: bool,
+    /// Text for the terminal's clipboard.
+    copy: Option<String>,
+    /// The terminal is to be cleared and drawn whole.
+    repaint: bool,
+}
+
+/// Hands a message to `update` and carries out the effects it returns: those on the disk at
+/// once, each answer fed back as a message until none is left; those on the terminal returned
+/// for the caller. The event loop, [`Explorer`] and the tests all go through here.
+fn dispatch(app: &mut App, msg: Msg) -> Outcome {
+    let mut out = Outcome::default();
+    let mut queue = VecDeque::from([msg]);
+    while let Some(msg) = queue.pop_front() {
+        for effect in app.update(msg) {
+            match effect {
+                Effect::Disk(disk) => queue.push_back(effect::perform(disk)),
+                Effect::Copy(text) => out.copy = Some(text),
+                Effect::Quit => out.quit = true,
+                Effect::Repaint => out.repaint = true,
+            }
+        }
+    }
+    out
 }
 
 /// After ratatui's hook has restored the terminal, a panic also says it is a bug worth reporting.
@@ -177,67 +280,102 @@ fn watch(app: &mut App) -> Option<FileWatch> {
     match FileWatch::new(&path) {
         Ok(w) => Some(w),
         Err(e) => {
-            app.update(Msg::WatchFailed(e.to_string()));
+            // Saying so has no effect to carry out.
+            let _ = dispatch(app, Msg::WatchFailed(e.to_string()));
             None
         }
     }
 }
 
-fn to_msg(event: Event, mode: &Mode) -> Option<Msg> {
+/// What a key means now: in the mode, or, while the terminal is too small for the panes, only
+/// quitting and repainting.
+fn key_msg(key: event::KeyEvent, app: &App) -> Option<Msg> {
+    if app.too_small() {
+        msg::from_key_too_small(key, app.mode())
+    } else {
+        msg::from_key(key, app.mode())
+    }
+}
+
+fn to_msg(event: Event, app: &App) -> Option<Msg> {
     match event {
-        Event::Key(key) => msg::from_key(key, mode),
-        Event::Mouse(mouse) => msg::from_mouse(mouse),
+        Event::Key(key) => key_msg(key, app),
+        Event::Mouse(mouse) if !app.too_small() => msg::from_mouse(mouse),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
         _ => None,
     }
 }
 
+/// Draws the state into a frame; in ASCII, the stack's text too is spelled in ASCII.
+fn paint(frame: &mut Frame, app: &mut App) {
+    let (screen, drawn) = app.view();
+    let ascii = screen.theme.ascii;
+    view::draw(frame, &screen, drawn);
+    if ascii {
+        ascii::spell(frame.buffer_mut());
+    }
+}
+
+/// Clears the terminal and forgets what it showed, so that the next frame is drawn whole:
+/// ratatui's last frame and the backend's copy of the screen are both reset. A resize to the
+/// same size does exactly that (`Terminal::clear` would also ask the terminal where its cursor
+/// is, a round trip).
+fn repaint<B: Backend>(terminal: &mut Terminal<B>) -> Result<(), B::Error> {
+    let size = terminal.size()?;
+    terminal.resize(Rect::new(0, 0, size.width, size.height))
+}
+
 /// The terminal in raw mode on the alternate screen, drawing through [`term::Lean`]. The set-up
 /// is ratatui's own (`try_init`: raw mode, alternate screen, a panic hook that restores the
 /// terminal); only its terminal, which has written nothing yet, is replaced.
-fn open_terminal() -> std::io::Result<Terminal<term::Lean<std::io::Stdout>>> {
+fn open_terminal() -> std::io::Result<Tty> {
     drop(ratatui::try_init()?);
     Terminal::new(term::Lean::new(stdout()))
 }
 
-fn event_loop(
-    terminal: &mut Terminal<term::Lean<std::io::Stdout>>,
-    app: &mut App,
-) -> anyhow::Result<()> {
+/// The terminal the explorer draws on.
+type Tty = Terminal<term::Lean<std::io::Stdout>>;
+
+fn event_loop(terminal: &mut Tty, app: &mut App, signals: &Signals) -> anyhow::Result<()> {
     let size = terminal.size()?;
-    app.update(Msg::Resize(size.width, size.height));
+    let mut quit = deliver(terminal, app, Msg::Resize(size.width, size.height))?;
     let mut watched = app.path().map(PathBuf::from);
     let mut watcher = watch(app);
+    let pace = Pace::probe();
+    // The first frame clears the whole screen: without an alternate screen (GNU screen, the
+    // Linux console, tmux with alternate-screen off) what was there would show through.
+    repaint(terminal)?;
     let mut redraw = true;
     loop {
+        if signals.received().is_some() {
+            return Ok(());
+        }
         if redraw {
-            terminal.draw(|frame| view::draw(frame, app))?;
+            terminal.draw(|frame| paint(frame, app))?;
+            // Keys typed meanwhile are kept and taken together below.
+            pace.wait();
             redraw = false;
         }
-        if app.should_quit() {
+        if quit {
             return Ok(());
         }
         if app.busy() {
             // The frame just drawn says what is being computed.
-            app.update(Msg::Compute);
+            quit |= deliver(terminal, app, Msg::Compute)?;
             redraw = true;
             continue;
         }
         let timeout = watcher.as_ref().map_or(IDLE, |w| w.timeout(IDLE));
         if event::poll(timeout)? {
-            // Take everything already waiting before drawing once: resize storms, fast typing.
+            // Take everything already waiting before drawing once: resize storms, fast typing,
+            // a held-down key.
             loop {
-                if let Some(msg) = to_msg(event::read()?, app.mode()) {
-                    app.update(msg);
+                if let Some(msg) = to_msg(event::read()?, app) {
+                    quit |= deliver(terminal, app, msg)?;
                     redraw = true;
                 }
-                if let Some(text) = app.take_copy() {
-                    // OSC 52: the terminal (or tmux with set-clipboard on) sets its clipboard,
-                    // which works over SSH too. A terminal without it ignores the sequence.
-                    execute!(stdout(), CopyToClipboard::to_clipboard_from(text))?;
-                }
                 // Slow work asked for runs before the keys typed after it, which may need it.
-                if app.should_quit() || app.busy() || !event::poll(Duration::ZERO)? {
+                if quit || app.busy() || !event::poll(Duration::ZERO)? {
                     break;
                 }
             }
@@ -245,7 +383,7 @@ fn event_loop(
         if let Some(w) = watcher.as_mut()
             && w.settled()
         {
-            app.update(Msg::FileChanged);
+            quit |= deliver(terminal, app, Msg::FileChanged)?;
             redraw = true;
         }
         if app.path() != watched.as_deref() {
@@ -254,4 +392,19 @@ fn event_loop(
             redraw = true;
         }
     }
+}
+
+/// Dispatches a message and carries out what it leaves for the terminal; returns whether the
+/// explorer is to end.
+fn deliver(terminal: &mut Tty, app: &mut App, msg: Msg) -> std::io::Result<bool> {
+    let out = dispatch(app, msg);
+    if let Some(text) = out.copy {
+        // OSC 52: the terminal (or tmux with set-clipboard on) sets its clipboard, which works
+        // over SSH too. A terminal without it ignores the sequence.
+        execute!(stdout(), CopyToClipboard::to_clipboard_from(text))?;
+    }
+    if out.repaint {
+        repaint(terminal)?;
+    }
+    Ok(out.quit)
 }

@@ -1,12 +1,15 @@
-//! Everything that can happen to the explorer, as messages, and the pure mapping from keys (in
-//! the current mode) to them: the one place to read to learn what a key does.
+//! Everything that can happen to the explorer, as messages — keys, the mouse, the terminal, the
+//! file watcher, and the answers to the effects `update` asked for — and the pure mapping from
+//! keys (in the current mode) to them: the one place to read to learn what a key does.
+
+use std::path::PathBuf;
 
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
 };
 
-use super::app::{Mode, Question};
-use crate::stack::Side;
+use super::mode::{Mode, Question};
+use crate::stack::{Side, Stack};
 
 /// An entry field that `a`, `o` and `e` cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +22,37 @@ pub enum Field {
     Evidence,
 }
 
-/// One thing that happened: a key, a resize, a file change.
+/// Why the stack file is looked at or read again; its answer is handled accordingly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Before saving: a file changed on disk is not overwritten without asking.
+    Save,
+    /// The user asked to reload it (`r`, or a question answered yes).
+    Reload,
+    /// The watcher saw it change.
+    OutsideChange,
+}
+
+/// A stack file read and loaded again: the stack and the text it was loaded from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The stack.
+    pub stack: Stack,
+    /// The file's text, the baseline for saving.
+    pub text: String,
+}
+
+/// Two loads are the same when they read the same text under the same name: the stack is made
+/// from those (a `Stack` itself is not comparable).
+impl PartialEq for Loaded {
+    fn eq(&self, other: &Loaded) -> bool {
+        (&self.text, &self.stack.source.name) == (&other.text, &other.stack.source.name)
+    }
+}
+
+impl Eq for Loaded {}
+
+/// One thing that happened: a key, a resize, a file change, an effect's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
     /// Move the cursor of the focused pane (or scroll the help) up one line.
@@ -68,6 +101,9 @@ pub enum Msg {
     PrevMatch,
     /// Show only rows with findings (and their ancestors), or everything again.
     Filter,
+    /// Go to the root cause of the broken chain selected in the hand-off pane (again: to the
+    /// next root cause).
+    FollowChain,
     /// The left pane lists the controls (or the tree again).
     Controls,
     /// The left pane ranks the parties by blast radius (or shows the tree again).
@@ -106,9 +142,12 @@ pub enum Msg {
     Answer(bool),
     /// The terminal has a new size (columns, rows).
     Resize(u16, u16),
+    /// Clear the terminal and draw everything again (Ctrl-l), over whatever else wrote to it.
+    Repaint,
     /// The stack file changed on disk.
     FileChanged,
-    /// Do the slow work asked for (the blast radius), now that a frame says it is under way.
+    /// Do the slow work asked for (a save's new text, the blast radius), now that a frame says
+    /// it is under way.
     Compute,
     /// The stack file cannot be watched for changes made elsewhere (why).
     WatchFailed(String),
@@ -116,6 +155,39 @@ pub enum Msg {
     Click(u16, u16),
     /// The mouse wheel over (column, row): up (`true`) or down.
     Wheel(bool, u16, u16),
+    /// The answer to `Disk::Check`: whether the file changed since it was loaded or last
+    /// saved, or why it could not be read.
+    Checked {
+        /// The stack file.
+        path: PathBuf,
+        /// What it was looked at for.
+        purpose: Purpose,
+        /// Changed or not, or the error.
+        changed: Result<bool, String>,
+    },
+    /// The answer to `Disk::CheckName`: whether a file of that name exists.
+    NameChecked {
+        /// The name typed, as a path.
+        path: PathBuf,
+        /// Whether something is there already.
+        taken: bool,
+    },
+    /// The answer to `Disk::Write`: the text was written to the file, or why not.
+    Written {
+        /// The file.
+        path: PathBuf,
+        /// What was (or was to be) written.
+        text: String,
+        /// Written, or the error.
+        result: Result<(), String>,
+    },
+    /// The answer to `Disk::Load`: the stack file read and loaded again, or why not.
+    Loaded {
+        /// What it was read for.
+        purpose: Purpose,
+        /// The stack and its text, or the error (its first line names file:line:column).
+        result: Result<Box<Loaded>, String>,
+    },
 }
 
 /// What a key means in a mode; `None` for keys that mean nothing there.
@@ -127,6 +199,7 @@ pub fn from_key(key: KeyEvent, mode: &Mode) -> Option<Msg> {
     if ctrl {
         return match key.code {
             KeyCode::Char('c') => Some(Msg::Interrupt),
+            KeyCode::Char('l') => Some(Msg::Repaint),
             KeyCode::Char('r') if *mode == Mode::Browse => Some(Msg::Redo),
             _ => None,
         };
@@ -162,6 +235,22 @@ pub fn from_key(key: KeyEvent, mode: &Mode) -> Option<Msg> {
     }
 }
 
+/// What a key means while the terminal is too small for the panes: only quitting (and the
+/// answers to "save before quitting?") and repainting; every other key means nothing.
+pub fn from_key_too_small(key: KeyEvent, mode: &Mode) -> Option<Msg> {
+    let q = key.code == KeyCode::Char('q')
+        && key.kind != KeyEventKind::Release
+        && !key.modifiers.contains(KeyModifiers::CONTROL);
+    match (from_key(key, mode), mode) {
+        (Some(msg @ (Msg::Interrupt | Msg::Repaint)), _) => Some(msg),
+        (Some(msg @ (Msg::Answer(_) | Msg::Close)), Mode::Ask(Question::Quit)) => Some(msg),
+        (_, Mode::Ask(Question::Quit)) => None,
+        // Whatever `q` means in the mode (typing it, closing the help), here it quits.
+        _ if q => Some(Msg::Quit),
+        _ => None,
+    }
+}
+
 fn browse_key(code: KeyCode) -> Option<Msg> {
     Some(match code {
         KeyCode::Up | KeyCode::Char('k') => Msg::Up,
@@ -184,6 +273,7 @@ fn browse_key(code: KeyCode) -> Option<Msg> {
         KeyCode::Char('n') => Msg::NextMatch,
         KeyCode::Char('N') => Msg::PrevMatch,
         KeyCode::Char('f') => Msg::Filter,
+        KeyCode::Char('>') => Msg::FollowChain,
         KeyCode::Char('c') => Msg::Controls,
         KeyCode::Char('b') => Msg::BlastRadius,
         KeyCode::Char('E') => Msg::Expiring,
@@ -258,6 +348,11 @@ mod tests {
             (Mode::Browse, key(KeyCode::Char('E')), Some(Msg::Expiring)),
             (Mode::Browse, key(KeyCode::Char('y')), Some(Msg::Copy)),
             (Mode::Browse, key(KeyCode::Char('c')), Some(Msg::Controls)),
+            (
+                Mode::Browse,
+                key(KeyCode::Char('>')),
+                Some(Msg::FollowChain),
+            ),
             (
                 Mode::Browse,
                 key(KeyCode::Char('b')),

@@ -41,3 +41,15 @@ pub fn sample_stacks() -> Vec<PathBuf> {
     assert!(stacks.len() >= 4, "only {} sample stacks", stacks.len());
     stacks
 }
+
+/// Skips a test that needs a tool this machine lacks (`tmux`, say), saying so. Under CI
+/// (`CI` set, as every CI service sets it, and not `false` or `0`), where the tool is installed
+/// on purpose, it fails instead: a set-up that lost the tool must not pass without running.
+pub fn missing_tool(tool: &str) {
+    let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"));
+    assert!(
+        !ci,
+        "{tool} is not installed, and CI is set: install it there, or these tests pass without running"
+    );
+    println!("skipped: {tool} is not installed (CI installs it)");
+}

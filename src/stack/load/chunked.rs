@@ -119,6 +119,53 @@ pub(super) fn parse(text: &str, piece: usize) -> Option<RawStack> {
     })
 }
 
+/// The promise of [`parse`], checked: cut into pieces of about `piece` bytes, `text` gives
+/// exactly what a whole-document parse gives, spans included, or the pieces decline. Panics
+/// when it does not.
+fn assert_same_as_whole(text: &str, piece: usize) {
+    let pieces = parse(text, piece);
+    let whole = toml::from_str::<RawStack>(text);
+    forget_atoms();
+    let Some(pieces) = pieces else { return };
+    match whole {
+        Ok(whole) => assert_eq!(
+            format!("{pieces:?}"),
+            format!("{whole:?}"),
+            "pieces of {piece} bytes read differently from the whole document"
+        ),
+        Err(e) => panic!("pieces of {piece} bytes read what the whole document refuses: {e}"),
+    }
+}
+
+/// A fuzzer's bytes as input to [`parse`]: the first byte picks a piece size of under 64 bytes
+/// for the rest, read as text, so a small input is cut at nearly every header. For one input
+/// in 16 (it takes a hundred times longer), the text is also repeated after a `[stack]` into a
+/// file as big as those `load_str` parses in pieces, and cut into pieces of the real size.
+#[doc(hidden)]
+pub fn exercise(bytes: &[u8]) {
+    let Some((&knob, rest)) = bytes.split_first() else {
+        return;
+    };
+    let text = String::from_utf8_lossy(rest);
+    assert_same_as_whole(&text, usize::from(knob % 64));
+    if knob >= 0xF0 && !text.trim().is_empty() {
+        assert_same_as_whole(&large(&text, knob % 2 == 1), PIECE);
+    }
+}
+
+/// `text` repeated after a `[stack]` table (each time on a new line, if `newline`) until the
+/// whole is big enough for `load_str` to parse it in pieces.
+fn large(text: &str, newline: bool) -> String {
+    let mut out = String::from("[stack]\nname = \"large\"\n");
+    while out.len() < 4 * PIECE {
+        out.push_str(text);
+        if newline {
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// The tables of consecutive pieces, spans already in file terms.
 #[derive(Default)]
 struct Run {
@@ -542,5 +589,116 @@ mod tests {
         for text in cases {
             assert!(parse(text, 0).is_none(), "{text}");
         }
+    }
+
+    /// The two `[stack]` tables the generated texts start with.
+    const STACKS: [&str; 2] = [
+        "[stack]\nname = \"s\"\n",
+        "[stack]\r\nname = \"crlf\"\r\ndescription = '''\r\n[[party]]\r\n'''\r\n",
+    ];
+
+    /// Tables and lines that make cutting hard, each valid after any other: headers inside
+    /// strings and arrays, comments, spaced headers, sub-tables, escapes, multi-line strings.
+    const TABLES: [&str; 19] = [
+        "[[party]]\nid = \"a\"\n",
+        "[[party]] # a comment\nid = \"b\"\nrequires = [\n  \"X\", # [[party]]\n  \"Y\",\n]\n",
+        "[[ party ]]\nid = 'c'\nnotes = '''\n[[party]]\n'''\n",
+        "[[party]]\nid = \"d\"\nnotes = \"\"\"\nline \\\"\"\" still\n[[handoff]]\n\"\"\"\n",
+        "[[party]]\nid = \"é\"\nname = \"\\u00e9 \\\" [[party]]\"\nimplements = ['X']\n",
+        "[[handoff]]\nconsumer = \"a\"\nprovider = \"b\"\n[handoff.controls]\nX = { agreed = \"provider\", evidence = [\"doc\", \"attested\"] }\nY = \"shared\"\n",
+        "[[handoff]]\nconsumer = \"a\"\nprovider = \"c\"\ncontrols = { X = \"provider\", Y = { assumed = \"consumer\" } }\n",
+        "[[control]]\nid = \"X\"\nname = \"\"\"\nmulti\n[[control]]\n\"\"\"\nrefs = [\n\"a\", \"b\",\n]\n",
+        "[[control]]\nid = \"Y\"\nname = \"y\"\n",
+        "[[layer]]\nid = \"l\"\nname = \"Layer\"\n",
+        "[[control]]\nid = \"Z\"\nname = \"z\"\nfamily = \"F\"\ndescription = \"d\"\nrefs = [\"R 1\"]\n",
+        "[[handoff]]\nconsumer = \"c\"\nprovider = \"a\"\nservice = \"s\"\nagreement = \"MSA\"\nmodel = \"saas\"\n",
+        "[[accept]]\ncontrol = \"Y\"\nkind = \"weak-assurance\"\nreason = \"r\"\nconsumer = \"a\"\nprovider = \"b\"\nservice = \"s\"\nuntil = 2027-03-31\nby = \"me\"\nticket = \"T-1\"\n",
+        "[[evidence]]\nid = \"rep\"\nlevel = \"verified\"\ntitle = \"t\"\nissuer = \"i\"\nparty = \"a\"\nissued = 2025-04-15\nref = \"vault://r\"\n",
+        "[[accept]]\ncontrol = \"X\"\nkind = \"unassigned\"\nreason = \"r\"\nparty = \"a\"\n",
+        "[[evidence]]\nid = \"doc\"\nlevel = \"attested\"\ncovers = [\"X\"]\nexpires = 2026-01-01\n",
+        "# a comment with [[party]] in it\n\n",
+        "\n\t \n",
+        "[[handoff]]\r\nconsumer = \"b\"\r\nprovider = \"a\"\r\n[handoff.controls]\r\nZ = { assumed = \"consumer\", expires = 2027-01-01, ref = \"§7\" }\r\n",
+    ];
+
+    /// What a whole document refuses, or what the pieces cannot read alone.
+    const TROUBLE: [&str; 5] = [
+        "[stack]\nname = \"twice\"\n",
+        "[handoff.controls]\nW = \"provider\"\n",
+        "notes = \"a key after a table\"\n",
+        "[stack.extra]\nx = 1\n",
+        "[[partie]]\nid = \"typo\"\n",
+    ];
+
+    /// A small deterministic generator (xorshift), so the loop below runs the same cases
+    /// everywhere.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// A `[stack]`, then tables in a random order, now and then a troublesome one; in a
+    /// third of the texts, a few characters inserted or removed.
+    fn generated(rng: &mut Rng) -> String {
+        let mut text = String::from(STACKS[rng.below(STACKS.len())]);
+        for _ in 0..rng.below(12) {
+            text.push_str(if rng.below(8) == 0 {
+                TROUBLE[rng.below(TROUBLE.len())]
+            } else {
+                TABLES[rng.below(TABLES.len())]
+            });
+        }
+        let noise = ['"', '\'', '[', ']', '{', '}', '#', '\\', '\n', '=', ' '];
+        for _ in 0..rng.below(6).saturating_sub(3) {
+            let at = rng.below(text.len() + 1);
+            if !text.is_char_boundary(at) {
+                continue;
+            }
+            if rng.below(2) == 0 || at == text.len() {
+                text.insert(at, noise[rng.below(noise.len())]);
+            } else if let Some(c) = text[at..].chars().next() {
+                text.replace_range(at..at + c.len_utf8(), "");
+            }
+        }
+        text
+    }
+
+    /// The fuzz target's property, bounded, inside `cargo test`: pieces of any size give what
+    /// the whole document gives, or decline.
+    #[test]
+    fn generated_stacks_cut_anywhere_read_as_the_whole_document_or_fall_back() {
+        let mut rng = Rng(0x5eed_cafe_f00d_0001);
+        let mut read = 0;
+        for _ in 0..400 {
+            let text = generated(&mut rng);
+            for piece in [0, 1, rng.below(300)] {
+                assert_same_as_whole(&text, piece);
+                read += usize::from(parse(&text, piece).is_some());
+            }
+        }
+        forget_atoms();
+        // The generator must reach the fast path often, not only its fallbacks.
+        assert!(
+            read > 400,
+            "only {read} generated texts were read in pieces"
+        );
+    }
+
+    #[test]
+    fn a_file_big_enough_to_be_read_in_pieces_reads_as_the_whole_document() {
+        let tables = TABLES.concat();
+        let text = large(&tables, false);
+        assert!(text.len() >= 4 * PIECE);
+        assert!(parse(&text, PIECE).is_some(), "the fast path applies");
+        assert_same_as_whole(&text, PIECE);
+        // And through the fuzz target's door, each repeat on a line of its own.
+        let bytes: Vec<u8> = std::iter::once(0xF1).chain(tables.bytes()).collect();
+        exercise(&bytes);
     }
 }

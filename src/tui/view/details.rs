@@ -14,23 +14,25 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Widget;
+use ratatui::widgets::{StatefulWidget, Widget};
 
+use super::put_lines;
 use super::tree::frame;
-use super::{fit, pad, put_lines, width, wrap};
-use crate::tui::app::{App, Listing, Pane};
-use crate::tui::inspect::Item;
+use crate::tui::inspect::{Inspect, Item};
+use crate::tui::layout::{Drawn, fit, pad, width, wrap};
+use crate::tui::mode::{Listing, Pane};
+use crate::tui::screen::Screen;
 use crate::tui::theme::Theme;
 
 /// The hand-off pane.
-pub struct DetailsView<'a>(pub &'a App);
+pub struct DetailsView<'a>(pub &'a Screen<'a>);
 
 /// The pane's lines for a width and a height, each with the item it belongs to. A preview
 /// taller than the pane ends in a line that counts the findings below its edge, so that none
 /// goes unmentioned.
-fn lines(app: &App, w: usize, height: usize) -> Vec<(Line<'static>, Option<usize>)> {
-    let Lines { mut lines, counted } = lines_within(app, w);
-    if !is_preview(app) || lines.len() <= height || height == 0 {
+fn lines(s: &Screen, w: usize, height: usize) -> Vec<PaneLine> {
+    let Lines { mut lines, counted } = lines_within(s, w);
+    if !is_preview(s) || lines.len() <= height || height == 0 {
         return lines;
     }
     lines.truncate(height - 1);
@@ -42,8 +44,8 @@ fn lines(app: &App, w: usize, height: usize) -> Vec<(Line<'static>, Option<usize
         .filter(|&&(at, _)| at < lines.len())
         .map(|&(_, n)| n)
         .sum();
-    let unseen = app
-        .inspect()
+    let unseen = s
+        .inspect
         .items
         .iter()
         .enumerate()
@@ -51,7 +53,7 @@ fn lines(app: &App, w: usize, height: usize) -> Vec<(Line<'static>, Option<usize
         .count();
     let below = unseen - counted_above;
     if below > 0 {
-        lines.push((more_line(app.theme(), below, " below", w), None));
+        lines.push((more_line(s.theme, below, " below", w), None));
     }
     lines
 }
@@ -63,134 +65,144 @@ fn more_line(theme: Theme, n: usize, place: &str, w: usize) -> Line<'static> {
     Line::styled(fit(&text, w, ell), theme.dim())
 }
 
+/// A line of the pane, with the item it belongs to (for the cursor and the mouse).
+type PaneLine = (Line<'static>, Option<usize>);
+
 /// The pane's lines, and for each line counting findings left out: where it is and how many.
 struct Lines {
-    lines: Vec<(Line<'static>, Option<usize>)>,
+    lines: Vec<PaneLine>,
     counted: Vec<(usize, usize)>,
 }
 
-/// The pane's lines, a preview's findings taking at most [`PREVIEW_LINES`] lines.
-fn lines_within(app: &App, w: usize) -> Lines {
-    let theme = app.theme();
-    let ell = theme.ellipsis();
-    let ins = app.inspect();
-    let focused = app.focus() == Pane::Details;
-    let preview = is_preview(app);
-    let mut out: Vec<(Line<'static>, Option<usize>)> = Vec::new();
-    let mut counted = Vec::new();
-    if ins.title.is_empty() {
-        return Lines {
-            lines: out,
-            counted,
+/// The widths of the pane's columns, and whether the hand-off's controls fit in one table.
+struct Columns {
+    status_w: usize,
+    id_w: usize,
+    agreed_w: usize,
+    /// One table line per control; otherwise the owners and evidence go on a line of their
+    /// own, in words.
+    table: bool,
+    req_status_w: usize,
+    req_id_w: usize,
+}
+
+impl Columns {
+    /// The hand-off's columns: the same for every hand-off (the widest finding kind, the stack's
+    /// widest control id) so that moving from one to the next redraws only what differs; the
+    /// hand-off's own widths when those do not fit.
+    fn new(ins: &Inspect, w: usize) -> Columns {
+        let controls = &ins.items[..ins.requirements_at];
+        let widest = |f: &dyn Fn(&Item) -> usize| controls.iter().map(f).max().unwrap_or(0);
+        let own_status_w = widest(&|i| width(&i.status)).clamp(8, 26);
+        let own_id_w =
+            widest(&|i| width(&i.id)).clamp(7, if ins.id_heading == "CONTROL" { 18 } else { 30 });
+        let evidence_w = widest(&|i| width(&i.evidence));
+        // Wider when a template's `T` follows an owner ("provider T").
+        let agreed_w = widest(&|i| width(&i.agreed) + 1).clamp(9, 12);
+        let fits = |status_w: usize, id_w: usize| {
+            4 + status_w + 1 + id_w + 1 + agreed_w + 9 + evidence_w <= w
         };
-    }
-    for fact in &ins.facts {
-        for l in wrap(fact, w).into_iter().take(2) {
-            out.push((Line::styled(l, theme.dim()), None));
+        let stable = (
+            own_status_w.max(width("misunderstanding")),
+            if ins.id_heading == "CONTROL" {
+                own_id_w.max(ins.control_id_width.min(18))
+            } else {
+                own_id_w
+            },
+        );
+        let (status_w, id_w) = if fits(stable.0, stable.1) {
+            stable
+        } else {
+            (own_status_w, own_id_w)
+        };
+        // The requirements' columns depend on the stack, not on the party shown, so they stay
+        // put (and cost nothing to redraw) from one party to the next.
+        let req_status_w = ins
+            .items
+            .iter()
+            .skip(ins.requirements_at)
+            .map(|i| width(&i.status))
+            .chain([width("warning at hand-off")])
+            .max()
+            .unwrap_or(0)
+            .min(26);
+        Columns {
+            status_w,
+            id_w,
+            agreed_w,
+            table: fits(status_w, id_w),
+            req_status_w,
+            req_id_w: ins.control_id_width.clamp(7, 18),
         }
     }
-    // The hand-off's columns: the same for every hand-off (the widest finding kind, the stack's
-    // widest control id) so that moving from one to the next redraws only what differs; the
-    // hand-off's own widths when those do not fit.
-    let controls = &ins.items[..ins.requirements_at];
-    let own_status_w = controls
-        .iter()
-        .map(|i| width(&i.status))
-        .max()
-        .unwrap_or(0)
-        .clamp(8, 26);
-    let own_id_w = controls
-        .iter()
-        .map(|i| width(&i.id))
-        .max()
-        .unwrap_or(0)
-        .clamp(7, if ins.id_heading == "CONTROL" { 18 } else { 30 });
-    // One table line per control when the columns fit; otherwise the owners and evidence go on
-    // a line of their own, in words.
-    let evidence_w = controls
-        .iter()
-        .map(|i| width(&i.evidence))
-        .max()
-        .unwrap_or(0);
-    // Wider when a template's `T` follows an owner ("provider T").
-    let agreed_w = controls
-        .iter()
-        .map(|i| width(&i.agreed) + 1)
-        .max()
-        .unwrap_or(0)
-        .clamp(9, 12);
-    let fits =
-        |status_w: usize, id_w: usize| 4 + status_w + 1 + id_w + 1 + agreed_w + 9 + evidence_w <= w;
-    let stable = (
-        own_status_w.max(width("misunderstanding")),
-        if ins.id_heading == "CONTROL" {
-            own_id_w.max(ins.control_id_width.min(18))
-        } else {
-            own_id_w
-        },
-    );
-    let (status_w, id_w) = if fits(stable.0, stable.1) {
-        stable
-    } else {
-        (own_status_w, own_id_w)
-    };
-    let table = fits(status_w, id_w);
-    // The requirements' columns depend on the stack, not on the party shown, so they stay put
-    // (and cost nothing to redraw) from one party to the next.
-    let req_status_w = ins
-        .items
-        .iter()
-        .skip(ins.requirements_at)
-        .map(|i| width(&i.status))
-        .chain([width("warning at hand-off")])
-        .max()
-        .unwrap_or(0)
-        .min(26);
-    let req_id_w = ins.control_id_width.clamp(7, 18);
-    let heading = |out: &mut Vec<(Line<'static>, Option<usize>)>, text: &str, columns: bool| {
-        out.push((Line::raw(""), None));
-        out.push((Line::styled(fit(text, w, ell), theme.heading()), None));
-        if columns && table {
+}
+
+/// The pane's lines as they are written, top to bottom. In a preview, the findings take at
+/// most [`PREVIEW_LINES`] lines (gaps come first), those left out are counted, and the controls
+/// (and requirements) with no finding are summed up by id in a line, after the findings.
+struct Writer<'a> {
+    s: &'a Screen<'a>,
+    w: usize,
+    cols: Columns,
+    preview: bool,
+    out: Vec<PaneLine>,
+    counted: Vec<(usize, usize)>,
+    /// Lines a preview's findings may still take.
+    budget: usize,
+    /// Findings left out since the last count.
+    more: usize,
+    /// Items with no finding since the last sum, to sum up by id.
+    fine: Vec<(usize, &'a str)>,
+}
+
+impl<'a> Writer<'a> {
+    /// A heading after a blank line; with `columns`, the table's column names under it.
+    fn heading(&mut self, text: &str, columns: bool) {
+        let (theme, w) = (self.s.theme, self.w);
+        let ell = theme.ellipsis();
+        self.out.push((Line::raw(""), None));
+        self.out
+            .push((Line::styled(fit(text, w, ell), theme.heading()), None));
+        if columns && self.cols.table {
+            let c = &self.cols;
             let head = format!(
                 "    {} {} {}{:<9}EVIDENCE",
-                pad("STATUS", status_w, ell),
-                pad(ins.id_heading, id_w, ell),
-                pad("AGREED", agreed_w, ell),
+                pad("STATUS", c.status_w, ell),
+                pad(self.s.inspect.id_heading, c.id_w, ell),
+                pad("AGREED", c.agreed_w, ell),
                 "ASSUMED"
             );
-            out.push((Line::styled(fit(&head, w, ell), theme.dim()), None));
+            self.out
+                .push((Line::styled(fit(&head, w, ell), theme.dim()), None));
         }
-    };
-    // A preview's heading says where the explanations it leaves out are.
-    let hinted = |text: &str, items: &[Item]| {
+    }
+
+    /// A section's heading; a preview's says where the explanations it leaves out are.
+    fn hinted(&mut self, text: &str, items: &[Item], columns: bool) {
         let explained = items.iter().any(|i| i.brief.is_none() && !i.why.is_empty());
-        if preview && explained {
-            format!("{text} {} Tab: why", theme.dot())
+        if self.preview && explained {
+            let text = format!("{text} {} Tab: why", self.s.theme.dot());
+            self.heading(&text, columns);
         } else {
-            text.to_string()
+            self.heading(text, columns);
         }
-    };
-    // In a preview, the findings take at most PREVIEW_LINES lines (gaps come first), those left
-    // out are counted, and the controls (and requirements) with no finding are summed up by id
-    // in a line, after the findings.
-    let mut budget = PREVIEW_LINES;
-    let mut more = 0;
-    let mut fine: Vec<(usize, &str)> = Vec::new();
-    let sum_up = |out: &mut Vec<(Line<'static>, Option<usize>)>,
-                  counted: &mut Vec<(usize, usize)>,
-                  more: &mut usize,
-                  fine: &mut Vec<(usize, &str)>,
-                  what| {
-        if *more > 0 {
-            counted.push((out.len(), *more));
-            out.push((more_line(theme, *more, "", w), None));
-            *more = 0;
+    }
+
+    /// Counts the findings left out, and sums up the items with none (`what` they are).
+    fn sum_up(&mut self, what: &str) {
+        let (theme, w) = (self.s.theme, self.w);
+        let ell = theme.ellipsis();
+        if self.more > 0 {
+            self.counted.push((self.out.len(), self.more));
+            self.out.push((more_line(theme, self.more, "", w), None));
+            self.more = 0;
         }
-        if fine.is_empty() {
+        if self.fine.is_empty() {
             return;
         }
         // Whole ids only, then an ellipsis for the rest.
         let room = w.saturating_sub(4);
+        let fine = &self.fine;
         let mut text = format!("{} {what}:", fine.len());
         for (k, (_, id)) in fine.iter().enumerate() {
             let tail = if k + 1 < fine.len() { 2 } else { 0 };
@@ -201,47 +213,50 @@ fn lines_within(app: &App, w: usize) -> Lines {
             text = format!("{text} {id}");
         }
         // A click on the line selects the first of them.
-        out.push((
+        self.out.push((
             Line::from(vec![
                 Span::styled(format!("  {}", theme.mark(None)), theme.severity(None)),
                 Span::raw(format!(" {}", fit(&text, room, ell))),
             ]),
             fine.first().map(|&(i, _)| i),
         ));
-        fine.clear();
-    };
-    for (i, item) in ins.items.iter().enumerate() {
-        if i == 0 && !ins.controls_heading.is_empty() {
-            heading(&mut out, &hinted(&ins.controls_heading, controls), true);
+        self.fine.clear();
+    }
+
+    /// Item `i`: summed up, counted, or written with its owners and why.
+    fn item(&mut self, i: usize, item: &'a Item) {
+        let ins = self.s.inspect;
+        if self.preview && item.severity.is_none() {
+            self.fine.push((i, &item.id));
+            return;
         }
-        if i == ins.requirements_at {
-            sum_up(&mut out, &mut counted, &mut more, &mut fine, "covered");
-            let requirements = &ins.items[ins.requirements_at..];
-            heading(
-                &mut out,
-                &hinted(&ins.requirements_heading, requirements),
-                false,
-            );
-        }
-        if preview && item.severity.is_none() {
-            fine.push((i, &item.id));
-            continue;
-        }
-        if preview {
-            let lines = if i < ins.requirements_at && !table {
+        if self.preview {
+            let lines = if i < ins.requirements_at && !self.cols.table {
                 2
             } else {
                 1
             };
-            if lines > budget {
-                more += 1;
-                continue;
+            if lines > self.budget {
+                self.more += 1;
+                return;
             }
-            budget -= lines;
+            self.budget -= lines;
         }
-        let selected = !preview && i == app.item();
+        let selected = !self.preview && i == self.s.item;
+        let brief = item.brief.as_deref().filter(|_| !selected);
+        self.item_line(i, item, selected, brief);
+        if brief.is_none() && !self.preview {
+            why_lines(&mut self.out, item, i, selected, self.w, self.s);
+        }
+    }
+
+    /// The item's line (and its owners' line when the table does not fit).
+    fn item_line(&mut self, i: usize, item: &Item, selected: bool, brief: Option<&str>) {
+        let (theme, w, c) = (self.s.theme, self.w, &self.cols);
+        let ell = theme.ellipsis();
+        let ins = self.s.inspect;
         let style = match (selected, item.accepted) {
-            (true, _) => theme.selected(focused),
+            (true, _) => theme.selected(self.s.focus == Pane::Details),
             (false, true) => theme.dim(),
             (false, false) => Style::new(),
         };
@@ -253,9 +268,9 @@ fn lines_within(app: &App, w: usize) -> Lines {
             (theme.mark(item.severity), theme.severity(item.severity))
         };
         let (status_w, id_w) = if i >= ins.requirements_at && ins.id_heading == "CONTROL" {
-            (req_status_w, req_id_w)
+            (c.req_status_w, c.req_id_w)
         } else {
-            (status_w, id_w)
+            (c.status_w, c.id_w)
         };
         // The whole line in the finding's colour: a run of gaps (or warnings) then costs one
         // colour change, not two a line, to send over a slow link.
@@ -269,56 +284,82 @@ fn lines_within(app: &App, w: usize) -> Lines {
         ];
         // A requirement handled by the party or at its hand-offs says where on its own line;
         // the sentence comes only when it is selected.
-        let brief = item.brief.as_deref().filter(|_| !selected);
         if let Some(b) = brief.filter(|b| !b.is_empty()) {
             let room = w.saturating_sub(4 + status_w + 1 + id_w + 1);
             spans.push(Span::raw(format!(" {}", fit(b, room, ell))));
         }
-        if i < ins.requirements_at && table {
+        let control = i < ins.requirements_at;
+        if control && c.table {
             spans.push(Span::raw(format!(
                 " {}{}{}",
-                pad(&item.agreed, agreed_w, ell),
+                pad(&item.agreed, c.agreed_w, ell),
                 pad(&item.assumed, 9, ell),
                 item.evidence
             )));
         }
-        out.push((Line::from(spans).style(style), Some(i)));
-        if i < ins.requirements_at && !table {
+        self.out.push((Line::from(spans).style(style), Some(i)));
+        if control && !c.table {
             let owners = format!(
                 "    agreed {}  assumed {}  {}",
                 item.agreed, item.assumed, item.evidence
             );
-            out.push((Line::styled(fit(&owners, w, ell), mark_style), Some(i)));
+            self.out
+                .push((Line::styled(fit(&owners, w, ell), mark_style), Some(i)));
         }
-        if brief.is_none() && !preview {
-            why_lines(&mut out, item, i, selected, w, app);
-        }
-    }
-    let what = if ins.items.len() == ins.requirements_at {
-        "covered"
-    } else {
-        "covered or implemented here"
-    };
-    sum_up(&mut out, &mut counted, &mut more, &mut fine, what);
-    if ins.items.len() == ins.requirements_at {
-        heading(&mut out, &ins.requirements_heading, false);
-        out.push((Line::styled("  (none)", theme.dim()), None));
-    }
-    Lines {
-        lines: out,
-        counted,
     }
 }
 
-fn why_lines(
-    out: &mut Vec<(Line<'static>, Option<usize>)>,
-    item: &Item,
-    i: usize,
-    selected: bool,
-    w: usize,
-    app: &App,
-) {
-    let theme = app.theme();
+/// The pane's lines, a preview's findings taking at most [`PREVIEW_LINES`] lines.
+fn lines_within(s: &Screen, w: usize) -> Lines {
+    let ins = s.inspect;
+    let mut p = Writer {
+        s,
+        w,
+        cols: Columns::new(ins, w),
+        preview: is_preview(s),
+        out: Vec::new(),
+        counted: Vec::new(),
+        budget: PREVIEW_LINES,
+        more: 0,
+        fine: Vec::new(),
+    };
+    if ins.title.is_empty() {
+        return Lines {
+            lines: p.out,
+            counted: p.counted,
+        };
+    }
+    for fact in &ins.facts {
+        for l in wrap(fact, w).into_iter().take(2) {
+            p.out.push((Line::styled(l, s.theme.dim()), None));
+        }
+    }
+    let (controls, requirements) = ins.items.split_at(ins.requirements_at);
+    for (i, item) in ins.items.iter().enumerate() {
+        if i == 0 && !ins.controls_heading.is_empty() {
+            p.hinted(&ins.controls_heading, controls, true);
+        }
+        if i == ins.requirements_at {
+            p.sum_up("covered");
+            p.hinted(&ins.requirements_heading, requirements, false);
+        }
+        p.item(i, item);
+    }
+    if requirements.is_empty() {
+        p.sum_up("covered");
+        p.heading(&ins.requirements_heading, false);
+        p.out.push((Line::styled("  (none)", s.theme.dim()), None));
+    } else {
+        p.sum_up("covered or implemented here");
+    }
+    Lines {
+        lines: p.out,
+        counted: p.counted,
+    }
+}
+
+fn why_lines(out: &mut Vec<PaneLine>, item: &Item, i: usize, selected: bool, w: usize, s: &Screen) {
+    let theme = s.theme;
     let indent = "    ";
     let room = w.saturating_sub(indent.len());
     if selected {
@@ -359,17 +400,17 @@ const PREVIEW_LINES: usize = 12;
 
 /// Whether the pane previews (see the module's comment): while the list beside it — the tree,
 /// the controls or the blast radius ranking — has the focus.
-fn is_preview(app: &App) -> bool {
-    app.focus() != Pane::Details
+fn is_preview(s: &Screen) -> bool {
+    s.focus != Pane::Details
 }
 
 /// The first line to show: the top for a preview; otherwise so the selected item is in view
 /// (its head first, then as much of its explanation as fits).
-fn offset(app: &App, lines: &[(Line<'static>, Option<usize>)], height: usize) -> usize {
-    if is_preview(app) {
+fn offset(s: &Screen, lines: &[PaneLine], height: usize) -> usize {
+    if is_preview(s) {
         return 0;
     }
-    let selected = app.item();
+    let selected = s.item;
     let first = lines.iter().position(|(_, i)| *i == Some(selected));
     let last = lines.iter().rposition(|(_, i)| *i == Some(selected));
     match (first, last) {
@@ -384,37 +425,30 @@ fn offset(app: &App, lines: &[(Line<'static>, Option<usize>)], height: usize) ->
     }
 }
 
-/// The item under a screen row of the pane at `area`, for mouse clicks.
-pub fn item_at(app: &App, area: Rect, y: u16) -> Option<usize> {
-    // Inside the border, below the title line that stays put.
-    let body_height = area.height.saturating_sub(3) as usize;
-    let all = lines(app, area.width.saturating_sub(2) as usize, body_height);
-    let top = offset(app, &all, body_height);
-    let at = top + y.checked_sub(area.y + 2)? as usize;
-    all.get(at).and_then(|(_, i)| *i)
-}
+impl StatefulWidget for DetailsView<'_> {
+    type State = Drawn;
 
-impl Widget for DetailsView<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
+    /// Draws the pane and records in `drawn` the item on each line, for the mouse.
+    fn render(self, area: Rect, buf: &mut Buffer, drawn: &mut Drawn) {
         if area.is_empty() {
             return;
         }
-        let app = self.0;
-        let title = match app.listing() {
+        let s = self.0;
+        let title = match s.listing {
             Listing::Tree => "Hand-off",
             Listing::Controls => "Control",
             Listing::BlastRadius => "Party",
             Listing::Expiring => "Expiring evidence",
         };
-        let block = frame(app, Pane::Details, title.into());
+        let block = frame(s, Pane::Details, title.into());
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.is_empty() {
             return;
         }
         // The title stays put; the rest scrolls to keep the selected control in view.
-        let theme = app.theme();
-        let title = fit(&app.inspect().title, inner.width as usize, theme.ellipsis());
+        let theme = s.theme;
+        let title = fit(&s.inspect.title, inner.width as usize, theme.ellipsis());
         buf.set_stringn(
             inner.x,
             inner.y,
@@ -427,9 +461,11 @@ impl Widget for DetailsView<'_> {
             height: inner.height - 1,
             ..inner
         };
-        let all = lines(app, body.width as usize, body.height as usize);
-        let top = offset(app, &all, body.height as usize);
-        let shown: Vec<Line<'static>> = all.into_iter().skip(top).map(|(l, _)| l).collect();
+        let all = lines(s, body.width as usize, body.height as usize);
+        let top = offset(s, &all, body.height as usize);
+        let (shown, items): (Vec<Line<'static>>, Vec<Option<usize>>) =
+            all.into_iter().skip(top).take(body.height as usize).unzip();
         put_lines(&shown, body, buf);
+        drawn.set_details(body.y, items);
     }
 }

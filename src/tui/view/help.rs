@@ -1,210 +1,23 @@
-//! The `?` overlay: every key, the symbols, and what the numbers in the status bar mean.
+//! The `?` overlay: the help's words (`help_text`) in a box, scrolled.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Widget};
 
-use super::{fit, put_lines, wrap};
-use crate::tui::app::{App, Mode};
-use crate::tui::theme::Theme;
-
-/// The help text: (keys, what they do); an empty key column starts a heading or a paragraph.
-const HELP: &[(&str, &str)] = &[
-    ("", "# Moving around"),
-    ("Up Down  j k", "move in the focused pane"),
-    (
-        "Left Right  h l",
-        "collapse / expand the row (Left in the hand-off pane: back to the tree)",
-    ),
-    ("Enter  Space", "expand or collapse the row"),
-    (
-        "=  -",
-        "expand all (stops at 10,000 rows and says so) / collapse all",
-    ),
-    ("g G  PgUp PgDn", "top, bottom, page up, page down"),
-    ("Tab", "switch between the tree and the hand-off pane"),
-    (
-        "/",
-        "fuzzy search parties, hand-offs and controls; jumps to the best match",
-    ),
-    ("n  N", "next / previous match"),
-    (
-        "f",
-        "filter: only rows with findings, and the rows above them",
-    ),
-    (
-        "c",
-        "control view: every control, those with findings first; Enter on a place: to the tree",
-    ),
-    (
-        "b",
-        "blast radius: parties ranked by the gaps their failure adds; Enter: to the party",
-    ),
-    (
-        "E",
-        "expiring evidence: documents and entries that lapse within the window; Enter on an entry: to the tree",
-    ),
-    ("c b E Esc", "(in those views) back to the tree"),
-    (
-        "y",
-        "copy the selected finding as a line of Markdown (OSC 52; tmux: set-clipboard on)",
-    ),
-    ("z", "zoom the focused pane to the whole screen"),
-    (
-        "p",
-        "presenter mode: no key hints, parties shown as layer#number",
-    ),
-    ("", ""),
-    ("", "# Editing (hand-off pane; saved to the file with w)"),
-    (
-        "a",
-        "cycle assumed owner: provider → consumer → shared → unset",
-    ),
-    (
-        "o",
-        "cycle agreed owner: provider → consumer → shared → unset",
-    ),
-    (
-        "e",
-        "cycle evidence: none → contract → attested → verified → each document → default",
-    ),
-    (
-        "i",
-        "toggle: the hand-off's provider implements the control",
-    ),
-    (
-        "I",
-        "toggle: its consumer implements it (on a requirement: the party)",
-    ),
-    (
-        "A",
-        "accept the risk of the selected gap or warning: asks why (Esc cancels); saved as [[accept]]",
-    ),
-    ("", ""),
-    ("", "# What-ifs (views, never saved)"),
-    ("x", "switch the selected party off / on"),
-    ("m", "cycle the minimum evidence that counts as assured"),
-    ("d", "set the analysis date"),
-    (
-        "[  ]",
-        "analysis date one month back / forward: see what expires next",
-    ),
-    ("u  Ctrl-r", "undo / redo, edits and what-ifs alike"),
-    ("", ""),
-    ("", "# Files"),
-    (
-        "w",
-        "save (asks before overwriting a file changed on disk; on the demo, asks for a name)",
-    ),
-    ("r", "reload from disk (a new undo history starts)"),
-    (
-        "q  Ctrl-c",
-        "quit; asks when edits are unsaved (Ctrl-c twice: quit without saving)",
-    ),
-    ("Esc", "close this help, a question or the search"),
-    ("", ""),
-    ("", "# Reading the screen"),
-    ("✗ N", "gaps: nobody actually covers the control"),
-    (
-        "! N",
-        "warnings: covered, but not as believed or not assured enough",
-    ),
-    ("✓", "no finding"),
-    (
-        "✓ accepted",
-        "an accepted risk: still listed and counted, but dimmed, with its reason",
-    ),
-    (
-        "provider T",
-        "agreed owner set by the hand-off's responsibility template (model), not listed in the file",
-    ),
-    ("[layer]", "the party's layer (also by colour)"),
-    (
-        "(shared)",
-        "the party has several consumers, so it repeats in the tree",
-    ),
-    (
-        "↻ cycle",
-        "the party is already above on this path: the cycle is cut here (just ↻ when short of room)",
-    ),
-    ("(off)", "switched off by a what-if: it delivers nothing"),
-    (
-        "(contract)",
-        "evidence in parentheses is the default, not written in the file",
-    ),
-    ("", ""),
-    (
-        "",
-        "A tree row counts the findings at its hand-off; a root row its party's own. Accepted",
-    ),
-    (
-        "",
-        "risks are counted too; a count is dimmed, not coloured, when all it counts are accepted.",
-    ),
-    (
-        "",
-        "The status bar's (+N −M) counts findings that appeared (+) and disappeared (−) since",
-    ),
-    (
-        "",
-        "the file was loaded (or reloaded), by control, place and kind: a finding that changes",
-    ),
-    (
-        "",
-        "kind counts once each way. Edits and what-ifs both move them.",
-    ),
-];
-
-/// The help as lines for a width: descriptions wrap under their own column.
-fn lines(w: usize, theme: Theme) -> Vec<Line<'static>> {
-    const KEYS: usize = 16;
-    let mut out = Vec::new();
-    for (keys, what) in HELP {
-        let what = theme.plain(what);
-        if keys.is_empty() {
-            match what.strip_prefix("# ") {
-                Some(h) => out.push(Line::styled(fit(h, w, theme.ellipsis()), theme.heading())),
-                None => out.extend(wrap(&what, w).into_iter().map(Line::raw)),
-            }
-            continue;
-        }
-        for (i, part) in wrap(&what, w.saturating_sub(KEYS).max(10))
-            .into_iter()
-            .enumerate()
-        {
-            let key = if i == 0 {
-                theme.plain(keys).into_owned()
-            } else {
-                String::new()
-            };
-            out.push(Line::from(vec![
-                Span::styled(format!("{key:<KEYS$}"), theme.heading()),
-                Span::raw(part),
-            ]));
-        }
-    }
-    out
-}
-
-/// The inner width of the overlay on a screen of this width.
-fn inner_width(screen: u16) -> usize {
-    screen.saturating_sub(8) as usize
-}
-
-/// How many lines the help has on a screen of this width.
-pub fn line_count(screen_width: u16, theme: Theme) -> u16 {
-    lines(inner_width(screen_width), theme).len() as u16
-}
+use super::put_lines;
+use crate::tui::help_text::{inner_width, lines};
+use crate::tui::mode::Mode;
+use crate::tui::screen::Screen;
 
 /// The help overlay.
-pub struct HelpOverlay<'a>(pub &'a App);
+pub struct HelpOverlay<'a>(pub &'a Screen<'a>);
 
 impl Widget for HelpOverlay<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.0;
-        let theme = app.theme();
-        let Mode::Help { scroll } = app.mode() else {
+        let s = self.0;
+        let theme = s.theme;
+        let Mode::Help { scroll } = s.mode else {
             return;
         };
         let rect = Rect {

@@ -8,33 +8,35 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::tree::{counts, frame};
-use super::{fit, pad, width};
+use super::tree::{accepted, counts, frame};
 use crate::text::escape;
-use crate::tui::app::{App, Pane};
+use crate::tui::derived::ControlLine;
+use crate::tui::layout::{fit, pad, width};
+use crate::tui::mode::Pane;
+use crate::tui::screen::Screen;
 
 /// The control view's list.
-pub struct ControlsView<'a>(pub &'a App);
+pub struct ControlsView<'a>(pub &'a Screen<'a>);
 
 /// The blast radius ranking.
-pub struct BlastView<'a>(pub &'a App);
+pub struct BlastView<'a>(pub &'a Screen<'a>);
 
 /// The evidence about to expire, soonest first.
-pub struct ExpiringView<'a>(pub &'a App);
+pub struct ExpiringView<'a>(pub &'a Screen<'a>);
 
 /// Draws one line: `left` cut to the room `right` leaves, `right` flush right.
 fn draw_line(
     buf: &mut Buffer,
-    app: &App,
+    s: &Screen,
     inner: Rect,
     y: u16,
     selected: bool,
     left: &str,
     right: Vec<Span<'static>>,
 ) {
-    let theme = app.theme();
+    let theme = s.theme;
     let style = if selected {
-        theme.selected(app.focus() == Pane::Tree)
+        theme.selected(s.focus == Pane::Tree)
     } else {
         Style::new()
     };
@@ -53,34 +55,70 @@ impl Widget for ControlsView<'_> {
         if area.is_empty() {
             return;
         }
-        let app = self.0;
-        let theme = app.theme();
-        let lines = app.control_lines();
-        let with = lines.iter().filter(|l| l.counts != [0, 0]).count();
+        let s = self.0;
+        let theme = s.theme;
+        let lines = s.controls;
+        let with = lines.iter().filter(|l| l.open != [0, 0]).count();
         let title = format!(
             "Controls{}{with} of {} with findings{}c: tree",
             theme.sep(),
             lines.len(),
             theme.sep()
         );
-        let block = frame(app, Pane::Tree, title);
+        let block = frame(s, Pane::Tree, title);
         let inner = block.inner(area);
         block.render(area, buf);
-        let (selected, offset) = app.line();
-        let stack = app.shown();
+        let (selected, offset) = (s.line, s.line_offset);
+        let stack = s.stack;
+        let drawn = offset.min(lines.len())..(offset + inner.height as usize).min(lines.len());
+        let span_w = |spans: &[Span]| spans.iter().map(|s| width(&s.content)).sum::<usize>();
+        let status_w = lines[drawn]
+            .iter()
+            .map(|l| span_w(&control_status(s, l)))
+            .max()
+            .unwrap_or(0)
+            .max(8);
         for (i, y) in (offset..lines.len()).zip(inner.top()..inner.bottom()) {
             let l = &lines[i];
             let control = stack.control(l.control);
-            let mut right = counts(app, l.counts, l.open);
-            let w: usize = right.iter().map(|s| width(&s.content)).sum();
-            right.push(Span::raw(" ".repeat(8usize.saturating_sub(w))));
+            let mut right = control_status(s, l);
+            let w = span_w(&right);
+            right.push(Span::raw(" ".repeat(status_w - w)));
             let left = format!(
                 "{} {}",
                 pad(&escape(&control.id), 16, theme.ellipsis()),
                 escape(&control.name)
             );
-            draw_line(buf, app, inner, y, i == selected, &left, right);
+            draw_line(buf, s, inner, y, i == selected, &left, right);
         }
+    }
+}
+
+/// A control's open gaps and warnings across the stack (`✗3 !1`) and its accepted risks apart
+/// (`1 accepted`); with no finding, whether it is covered wherever it is in scope (`✓ covered`)
+/// or in scope nowhere (`not in scope`: no hand-off lists it and no party requires it).
+fn control_status(s: &Screen, l: &ControlLine) -> Vec<Span<'static>> {
+    let theme = s.theme;
+    if l.counts != [0, 0] {
+        let mut out = if l.open != [0, 0] {
+            counts(s, l.open)
+        } else {
+            Vec::new()
+        };
+        if let Some(a) = accepted(s, l.accepted()) {
+            if !out.is_empty() {
+                out.push(Span::raw(" "));
+            }
+            out.push(a);
+        }
+        out
+    } else if l.in_scope {
+        vec![Span::styled(
+            format!("{} covered", theme.mark(None)),
+            theme.severity(None),
+        )]
+    } else {
+        vec![Span::styled("not in scope", theme.dim())]
     }
 }
 
@@ -89,20 +127,20 @@ impl Widget for BlastView<'_> {
         if area.is_empty() {
             return;
         }
-        let app = self.0;
-        let theme = app.theme();
-        let ranking = app.blast();
+        let s = self.0;
+        let theme = s.theme;
+        let ranking = s.blast;
         let title = format!(
             "Blast radius (gaps added if it failed){}b: tree",
             theme.sep()
         );
-        let block = frame(app, Pane::Tree, title);
+        let block = frame(s, Pane::Tree, title);
         let inner = block.inner(area);
         block.render(area, buf);
-        if app.busy() && inner.height > 0 {
+        if s.busy && inner.height > 0 {
             let text = format!(
                 "computing what breaks if each of the {} parties fails…",
-                app.shown().parties.len()
+                s.stack.parties.len()
             );
             buf.set_stringn(
                 inner.x + 1,
@@ -113,8 +151,8 @@ impl Widget for BlastView<'_> {
             );
             return;
         }
-        let (selected, offset) = app.line();
-        let stack = app.shown();
+        let (selected, offset) = (s.line, s.line_offset);
+        let stack = s.stack;
         let most = ranking.first().map_or(0, |b| b.gaps_added).max(1);
         for (i, y) in (offset..ranking.len()).zip(inner.top()..inner.bottom()) {
             let b = &ranking[i];
@@ -138,13 +176,13 @@ impl Widget for BlastView<'_> {
                 Span::styled(format!("{:>4} ", b.gaps_added), style),
                 Span::styled(pad(&theme.bar().repeat(bar_w), 10, ""), style),
             ];
-            let off = if app.what_if().is_off(b.party) {
+            let off = if s.what_if.is_off(b.party) {
                 " (off)"
             } else {
                 ""
             };
             let left = format!("{}{off}", escape(&party.id));
-            draw_line(buf, app, inner, y, i == selected, &left, right);
+            draw_line(buf, s, inner, y, i == selected, &left, right);
         }
     }
 }
@@ -155,15 +193,15 @@ impl Widget for ExpiringView<'_> {
         if area.is_empty() {
             return;
         }
-        let app = self.0;
-        let theme = app.theme();
-        let notes = &app.report().expiry_notes;
-        let within = app.what_if().expiring_within;
+        let s = self.0;
+        let theme = s.theme;
+        let notes = &s.report.expiry_notes;
+        let within = s.what_if.expiring_within;
         let title = format!(
             "Evidence expiring within {within} days{}E: tree",
             theme.sep()
         );
-        let block = frame(app, Pane::Tree, title);
+        let block = frame(s, Pane::Tree, title);
         let inner = block.inner(area);
         block.render(area, buf);
         if notes.is_empty() && inner.height > 0 {
@@ -172,8 +210,7 @@ impl Widget for ExpiringView<'_> {
             } else {
                 format!(
                     "nothing in force expires between {} and {} days later; [ ] move the date",
-                    app.what_if().as_of,
-                    within
+                    s.what_if.as_of, within
                 )
             };
             buf.set_stringn(
@@ -185,8 +222,8 @@ impl Widget for ExpiringView<'_> {
             );
             return;
         }
-        let (selected, offset) = app.line();
-        let stack = app.shown();
+        let (selected, offset) = (s.line, s.line_offset);
+        let stack = s.stack;
         for (i, y) in (offset..notes.len()).zip(inner.top()..inner.bottom()) {
             let Note::EvidenceExpiring(x) = &notes[i] else {
                 continue;
@@ -220,7 +257,7 @@ impl Widget for ExpiringView<'_> {
                 ),
                 theme.severity(Some(crate::analysis::Severity::Warning)),
             )];
-            draw_line(buf, app, inner, y, i == selected, &left, right);
+            draw_line(buf, s, inner, y, i == selected, &left, right);
         }
     }
 }

@@ -6,10 +6,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Widget};
 
-use super::{fit, put_lines, wrap};
+use super::put_lines;
 use crate::analysis::Severity;
 use crate::text::escape;
-use crate::tui::app::{App, Listing, Mode, Notice, Pane, Question};
+use crate::tui::layout::{fit, width, wrap};
+use crate::tui::mode::{Listing, Mode, Notice, Pane, Question};
+use crate::tui::screen::Screen;
 
 /// Key hints for the tree pane.
 const TREE_HINTS: &str = "j/k move · h/l fold · Tab controls · / search · f filter · c by control · b blast radius · x off · ? help · q quit";
@@ -26,21 +28,21 @@ const EXPIRING_HINTS: &str =
 const DETAILS_HINTS: &str = "j/k control · a assumed · o agreed · e evidence · i/I implements · u undo · w save · Tab tree · ? help";
 
 /// The two status lines.
-pub struct StatusBar<'a>(pub &'a App);
+pub struct StatusBar<'a>(pub &'a Screen<'a>);
 
-fn delta(app: &App, which: usize) -> String {
-    let d = app.delta();
+fn delta(s: &Screen, which: usize) -> String {
+    let d = s.delta;
     let (added, removed) = (d[0][which], d[1][which]);
     if added == 0 && removed == 0 {
         String::new()
     } else {
-        format!(" (+{added} {}{removed})", app.theme().minus())
+        format!(" (+{added} {}{removed})", s.theme.minus())
     }
 }
 
 /// "2 documents and 1 entry expire within 60 days (E)", when any evidence does.
-fn expiring(app: &App) -> Option<String> {
-    let notes = &app.report().expiry_notes;
+fn expiring(s: &Screen) -> Option<String> {
+    let notes = &s.report.expiry_notes;
     if notes.is_empty() {
         return None;
     }
@@ -73,153 +75,258 @@ fn expiring(app: &App) -> Option<String> {
     };
     Some(format!(
         "{what} {verb} within {} days (E)",
-        app.what_if().expiring_within
+        s.what_if.expiring_within
     ))
 }
 
-/// The file (or demo) and the what-ifs in force, as words.
-fn context(app: &App) -> String {
-    let stack = app.shown();
-    let w = app.what_if();
+/// The what-ifs in force, as words (`what-if:` first unless `terse`): never cut while anything
+/// else on the line can be.
+fn what_ifs(s: &Screen, terse: bool) -> String {
+    let w = s.what_if;
     let mut parts = Vec::new();
     let off: Vec<String> = w
         .without()
-        .map(|p| escape(&stack.party(p).id).into_owned())
+        .map(|p| escape(&s.stack.party(p).id).into_owned())
         .collect();
     if !off.is_empty() {
-        parts.push(format!("what-if: without {}", off.join(", ")));
+        let label = if terse { "" } else { "what-if: " };
+        parts.push(format!("{label}without {}", off.join(", ")));
     }
     if let Some(m) = w.min_evidence {
         parts.push(format!("min evidence {m}"));
     }
     parts.push(format!("as of {}", w.as_of));
-    if app.read_only() {
-        parts.push("read-only".into());
-    }
-    if !app.presenter() {
-        let file = app.path().map_or_else(
-            || "built-in demo".to_string(),
-            |p| escape(&p.display().to_string()).into_owned(),
-        );
-        parts.push(file);
-    }
-    parts.join(app.theme().sep())
+    parts.join(s.theme.sep())
 }
+
+/// The stack's file, or the demo; nothing in presenter mode.
+fn file(s: &Screen) -> Option<String> {
+    (!s.presenter).then(|| {
+        s.path.map_or_else(
+            || DEMO.to_string(),
+            |p| escape(&p.display().to_string()).into_owned(),
+        )
+    })
+}
+
+/// What the status line says for the built-in demo: words, shown whole or not at all.
+const DEMO: &str = "built-in demo";
 
 impl Widget for StatusBar<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         if area.is_empty() {
             return;
         }
-        let app = self.0;
-        let theme = app.theme();
-        let counts = app.report().counts();
-        let mut first = vec![
-            Span::styled(
-                format!(
-                    "{} {} gaps{}",
-                    theme.mark(Some(Severity::Gap)),
-                    counts.gaps,
-                    delta(app, 0)
-                ),
-                theme.severity(Some(Severity::Gap)),
-            ),
-            Span::raw(theme.sep()),
-            Span::styled(
-                format!(
-                    "{} {} warnings{}",
-                    theme.mark(Some(Severity::Warning)),
-                    counts.warnings,
-                    delta(app, 1)
-                ),
-                theme.severity(Some(Severity::Warning)),
-            ),
-        ];
-        if counts.accepted > 0 {
-            first.push(Span::raw(format!(
-                "{}{} accepted",
-                theme.sep(),
-                counts.accepted
-            )));
-        }
-        if let Some(soon) = expiring(app) {
-            first.push(Span::raw(theme.sep()));
-            first.push(Span::styled(soon, theme.severity(Some(Severity::Warning))));
-        }
-        if app.unsaved() > 0 {
-            first.push(Span::raw(theme.sep()));
-            first.push(Span::styled(
-                format!(
-                    "{} unsaved edit{}",
-                    app.unsaved(),
-                    if app.unsaved() == 1 { "" } else { "s" }
-                ),
-                theme.prompt(),
-            ));
-        }
-        first.push(Span::styled(
-            format!("{}{}", theme.sep(), context(app)),
-            theme.dim(),
-        ));
+        let s = self.0;
         let w = area.width as usize;
-        let second = match (app.mode(), app.notice()) {
-            (Mode::Search { query }, _) => {
-                let (at, n) = app.search_position();
-                let found = if n == 0 {
-                    if query.is_empty() {
-                        String::new()
-                    } else {
-                        "  no match".into()
-                    }
-                } else {
-                    format!(
-                        "  {}/{n}{}Up/Down next{}Enter keep{}Esc back",
-                        at + 1,
-                        theme.sep(),
-                        theme.sep(),
-                        theme.sep()
-                    )
-                };
-                Line::from(vec![
-                    Span::styled(format!("/{}_", escape(query)), theme.prompt()),
-                    Span::raw(found),
-                ])
-            }
-            (_, Some(Notice::Error(e))) => Line::from(Span::styled(
-                fit(&theme.plain(&format!("error: {e}")), w, theme.ellipsis()),
-                theme.error(),
-            )),
-            (_, Some(Notice::Info(i))) => Line::raw(fit(&theme.plain(i), w, theme.ellipsis())),
-            _ if app.presenter() => Line::raw(""),
-            _ => {
-                let hints = match app.focus() {
-                    Pane::Tree => match app.listing() {
-                        Listing::Tree => TREE_HINTS,
-                        Listing::Controls => CONTROLS_HINTS,
-                        Listing::BlastRadius => BLAST_HINTS,
-                        Listing::Expiring => EXPIRING_HINTS,
-                    },
-                    Pane::Details => DETAILS_HINTS,
-                };
-                Line::styled(fit(&theme.plain(hints), w, theme.ellipsis()), theme.dim())
-            }
+        let lines = [totals(s, w), message(s, w)];
+        put_lines(&lines, area, buf);
+    }
+}
+
+/// How much of the first line is given up to fit the terminal, step by step: the file's name
+/// first, the what-ifs in force last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Cut {
+    /// Everything, in full.
+    Nothing,
+    /// The file's name cut from the left (`…/payments.toml`), to the room left.
+    File,
+    /// No file; the expiring evidence in brief.
+    Expiring,
+    /// Nor the expiring evidence, the accepted risks or "read-only".
+    Extras,
+    /// The totals without their change since loading.
+    Deltas,
+    /// The totals as symbol and number, the unsaved edits in brief, no `what-if:` label; when
+    /// even this is too wide, the line is cut at its end, in the what-ifs: nothing else is left.
+    Terse,
+}
+
+/// The first line: totals and their change since loading, expiring evidence, unsaved edits,
+/// the what-ifs in force and the file — cut with "…" to `w` cells, giving up the file's name
+/// and the other parts before any of the what-ifs.
+fn totals(s: &Screen, w: usize) -> Line<'static> {
+    let ell = s.theme.ellipsis();
+    let full = first_line(s, Cut::Nothing, file(s));
+    if full.width() <= w {
+        return full;
+    }
+    if let Some(name) = file(s).filter(|f| f != DEMO) {
+        let without = first_line(s, Cut::File, None).width() + width(s.theme.sep());
+        let room = w.saturating_sub(without);
+        if room >= width(ell) + 8 {
+            return first_line(s, Cut::File, Some(fit_left(&name, room, ell)));
+        }
+    }
+    for cut in [Cut::File, Cut::Expiring, Cut::Extras, Cut::Deltas] {
+        let line = first_line(s, cut, None);
+        if line.width() <= w {
+            return line;
+        }
+    }
+    cut_line(first_line(s, Cut::Terse, None), w, ell)
+}
+
+/// The first line's parts, as much of them as `cut` keeps; `file` is the file's name as shown.
+fn first_line(s: &Screen, cut: Cut, file: Option<String>) -> Line<'static> {
+    let theme = s.theme;
+    // Open findings, as everywhere on screen; the accepted ones counted apart.
+    let [gaps, warnings] = s.tally.open_total();
+    let accepted = s.tally.accepted_total();
+    let count = |severity: Severity, n: u32, word: &str, which: usize| {
+        let mark = theme.mark(Some(severity));
+        let text = match cut {
+            Cut::Terse => format!("{mark}{n}"),
+            Cut::Deltas => format!("{mark} {n} {word}"),
+            _ => format!("{mark} {n} {word}{}", delta(s, which)),
         };
-        put_lines(&[Line::from(first), second], area, buf);
+        Span::styled(text, theme.severity(Some(severity)))
+    };
+    let mut first = vec![
+        count(Severity::Gap, gaps, "gaps", 0),
+        Span::raw(theme.sep()),
+        count(Severity::Warning, warnings, "warnings", 1),
+    ];
+    let extras = cut < Cut::Extras;
+    if accepted > 0 && extras {
+        first.push(Span::raw(format!("{}{accepted} accepted", theme.sep())));
+    }
+    if let Some(soon) = expiring(s).filter(|_| extras) {
+        let soon = if cut < Cut::Expiring {
+            soon
+        } else {
+            format!("{} expiring (E)", s.report.expiry_notes.len())
+        };
+        first.push(Span::raw(theme.sep()));
+        first.push(Span::styled(soon, theme.severity(Some(Severity::Warning))));
+    }
+    if s.unsaved > 0 {
+        let edits = if cut >= Cut::Terse {
+            format!("{} unsaved", s.unsaved)
+        } else {
+            format!(
+                "{} unsaved edit{}",
+                s.unsaved,
+                if s.unsaved == 1 { "" } else { "s" }
+            )
+        };
+        first.push(Span::raw(theme.sep()));
+        first.push(Span::styled(edits, theme.prompt()));
+    }
+    let mut context = what_ifs(s, cut >= Cut::Terse);
+    if s.read_only && extras {
+        context = format!("{context}{}read-only", theme.sep());
+    }
+    if let Some(file) = file {
+        context = format!("{context}{}{file}", theme.sep());
+    }
+    first.push(Span::styled(
+        format!("{}{context}", theme.sep()),
+        theme.dim(),
+    ));
+    Line::from(first)
+}
+
+/// A path cut from the left to `max` cells, so that its end — the file's own name — stays.
+fn fit_left(s: &str, max: usize, ellipsis: &str) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let room = max.saturating_sub(width(ellipsis));
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let w = width(c.encode_utf8(&mut [0; 4]));
+        if used + w > room {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    let tail: String = kept.into_iter().rev().collect();
+    format!("{ellipsis}{tail}")
+}
+
+/// A line cut to `max` cells, ending with `ellipsis` where it was cut.
+fn cut_line(line: Line<'static>, max: usize, ellipsis: &str) -> Line<'static> {
+    if line.width() <= max {
+        return line;
+    }
+    let mut left = max;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let w = span.width();
+        if w + width(ellipsis) <= left {
+            left -= w;
+            spans.push(span);
+            continue;
+        }
+        spans.push(Span::styled(fit(&span.content, left, ellipsis), span.style));
+        break;
+    }
+    Line::from(spans)
+}
+
+/// The second line: the search being typed, the message of the moment, or key hints.
+fn message(s: &Screen, w: usize) -> Line<'static> {
+    let theme = s.theme;
+    match (s.mode, s.notice) {
+        (Mode::Search { query }, _) => {
+            let (at, n) = s.search;
+            let found = if n == 0 {
+                if query.is_empty() {
+                    String::new()
+                } else {
+                    "  no match".into()
+                }
+            } else {
+                format!(
+                    "  {}/{n}{}Up/Down next{}Enter keep{}Esc back",
+                    at + 1,
+                    theme.sep(),
+                    theme.sep(),
+                    theme.sep()
+                )
+            };
+            Line::from(vec![
+                Span::styled(format!("/{}_", escape(query)), theme.prompt()),
+                Span::raw(found),
+            ])
+        }
+        (_, Some(Notice::Error(e))) => Line::from(Span::styled(
+            fit(&theme.plain(&format!("error: {e}")), w, theme.ellipsis()),
+            theme.error(),
+        )),
+        (_, Some(Notice::Info(i))) => Line::raw(fit(&theme.plain(i), w, theme.ellipsis())),
+        _ if s.presenter => Line::raw(""),
+        _ => {
+            let hints = match s.focus {
+                Pane::Tree => match s.listing {
+                    Listing::Tree => TREE_HINTS,
+                    Listing::Controls => CONTROLS_HINTS,
+                    Listing::BlastRadius => BLAST_HINTS,
+                    Listing::Expiring => EXPIRING_HINTS,
+                },
+                Pane::Details => DETAILS_HINTS,
+            };
+            Line::styled(fit(&theme.plain(hints), w, theme.ellipsis()), theme.dim())
+        }
     }
 }
 
 /// A question in a box in the middle of the screen.
-pub struct Dialog<'a>(pub &'a App);
+pub struct Dialog<'a>(pub &'a Screen<'a>);
 
-fn question_text(app: &App, q: &Question) -> (Vec<String>, String) {
-    let n = app.unsaved();
+fn question_text(s: &Screen, q: &Question) -> (Vec<String>, String) {
+    let n = s.unsaved;
     let edits = format!("{n} unsaved edit{}", if n == 1 { "" } else { "s" });
-    let file = app.path().map_or_else(
+    let file = s.path.map_or_else(
         || "the file".to_string(),
         |p| escape(&p.display().to_string()).into_owned(),
     );
     match q {
-        Question::Quit if app.read_only() => (
+        Question::Quit if s.read_only => (
             vec![format!(
                 "{edits} will be lost: this stack is open read-only."
             )],
@@ -270,7 +377,7 @@ fn question_text(app: &App, q: &Question) -> (Vec<String>, String) {
                 format!(
                     "Accept the {} risk on {}: why? (saved with w as an [[accept]]; undo with u)",
                     kind.as_str(),
-                    escape(&app.shown().control(*control).id)
+                    escape(&s.stack.control(*control).id)
                 ),
                 format!("> {}_", escape(reason)),
             ],
@@ -281,12 +388,12 @@ fn question_text(app: &App, q: &Question) -> (Vec<String>, String) {
 
 impl Widget for Dialog<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.0;
-        let Mode::Ask(q) = app.mode() else {
+        let s = self.0;
+        let Mode::Ask(q) = s.mode else {
             return;
         };
-        let theme = app.theme();
-        let (text, keys) = question_text(app, q);
+        let theme = s.theme;
+        let (text, keys) = question_text(s, q);
         let keys = theme.plain(&keys).into_owned();
         let width = area.width.saturating_sub(4).min(72);
         let inner_w = width.saturating_sub(4) as usize;

@@ -1,0 +1,104 @@
+//! The explorer's modes and the small enums that say what is on screen (which pane has the
+//! keyboard, what the left pane lists, the message of the moment). They sit below the state,
+//! the messages and the views, which all read them, and import none of those.
+
+use crate::analysis::Kind;
+use crate::stack::{AcceptPlace, ControlIdx};
+
+/// What the keyboard is doing: modes are exclusive, so they are one enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Moving around and editing.
+    Browse,
+    /// The help overlay, scrolled down by some lines.
+    Help {
+        /// Lines scrolled.
+        scroll: u16,
+    },
+    /// Typing a search.
+    Search {
+        /// What has been typed.
+        query: String,
+    },
+    /// A question is asked.
+    Ask(Question),
+}
+
+/// A question that waits for an answer before anything else happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// Quit with unsaved edits?
+    Quit,
+    /// The file changed on disk since it was loaded: overwrite it?
+    Overwrite,
+    /// Reload from disk, discarding unsaved edits?
+    Reload,
+    /// The file changed on disk while edits are unsaved: reload and discard them?
+    ExternalChange,
+    /// The file name to save the demo (or any stack without a file) to.
+    SaveAs {
+        /// What has been typed.
+        name: String,
+    },
+    /// The analysis date.
+    AsOf {
+        /// What has been typed.
+        text: String,
+    },
+    /// Why a finding's risk is accepted (`A`).
+    AcceptReason {
+        /// The control.
+        control: ControlIdx,
+        /// The finding's kind: the accept covers that kind only.
+        kind: Kind,
+        /// Where the finding is.
+        place: AcceptPlace,
+        /// What has been typed.
+        reason: String,
+    },
+}
+
+impl Question {
+    /// The text being typed, for the questions that take text.
+    pub fn text_mut(&mut self) -> Option<&mut String> {
+        match self {
+            Question::SaveAs { name: text }
+            | Question::AsOf { text }
+            | Question::AcceptReason { reason: text, .. } => Some(text),
+            Question::Quit | Question::Overwrite | Question::Reload | Question::ExternalChange => {
+                None
+            }
+        }
+    }
+}
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    /// The provider tree.
+    Tree,
+    /// The hand-off pane.
+    Details,
+}
+
+/// What the left pane lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// The provider tree.
+    Tree,
+    /// The controls, those with findings first (`c`).
+    Controls,
+    /// The parties ranked by blast radius (`b`).
+    BlastRadius,
+    /// Evidence about to expire: documents and entries' own dates (`E`).
+    Expiring,
+}
+
+/// A one-line message in the status bar until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Information.
+    Info(String),
+    /// Something failed.
+    Error(String),
+}
