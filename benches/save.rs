@@ -24,7 +24,9 @@ const SEED: u64 = 1;
 fn one_edit(original: &Stack) -> Stack {
     let mut current = original.clone();
     let h = original.handoffs.len() / 2;
-    current.entry_mut(h as u32, 0).set_assumed(Some(Owner::Shared));
+    current
+        .entry_mut(h as u32, 0)
+        .set_assumed(Some(Owner::Shared));
     current
 }
 
@@ -34,7 +36,9 @@ fn many_edits(original: &Stack) -> Stack {
     let step = (original.handoffs.len() / 500).max(1);
     for h in (0..original.handoffs.len()).step_by(step) {
         if !original.handoffs[h].entries.is_empty() {
-            current.entry_mut(h as u32, 0).set_assumed(Some(Owner::Shared));
+            current
+                .entry_mut(h as u32, 0)
+                .set_assumed(Some(Owner::Shared));
         }
     }
     current
