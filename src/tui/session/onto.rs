@@ -8,7 +8,7 @@
 //! stops the save.
 
 use crate::save::Fields;
-use crate::stack::{Accept, AcceptPlace, Cite, Cites, HandoffIdx, Stack};
+use crate::stack::{Accept, AcceptPlace, Cite, Cites, Entry, HandoffIdx, Owner, Stack};
 
 use super::super::edit::{EntryValue, Setting};
 use super::{Edited, Session};
@@ -79,7 +79,12 @@ impl Session {
                         .position(|x| theirs.control(x.control).id == *control)
                         .ok_or_else(|| format!("{words} is no longer in the file"))?;
                     let their_entry = &theirs.handoff(th).entries[te];
-                    let conflict = Fields::of(theirs, their_entry) != Fields::of(saved, was);
+                    // Its owners or evidence changed on disk, and not to what the explorer
+                    // shows. Fields the explorer does not edit (`expires`, `ref`) are kept as
+                    // on disk whatever the answer, so a change to them alone asks nothing.
+                    let on_disk = edited_fields(theirs, their_entry);
+                    let conflict =
+                        on_disk != edited_fields(saved, was) && on_disk != edited_fields(mine, now);
                     // The entry as the explorer shows it: its owners and evidence (the
                     // fields the explorer edits) are put in the entry as it is on disk.
                     let cites = recite(mine, &now.evidence, theirs).map_err(|d| {
@@ -110,8 +115,9 @@ impl Session {
                         .control_id(control)
                         .ok_or_else(|| format!("the control {control} is no longer in the file"))?;
                     let was = saved.party(p).implements_control(c);
-                    let conflict = theirs.party(tp).implements_control(tc) != was;
                     let on = mine.party(p).implements_control(c);
+                    let on_disk = theirs.party(tp).implements_control(tc);
+                    let conflict = on_disk != was && on_disk != on;
                     if conflict {
                         onto.conflicts.push(words);
                     }
@@ -187,6 +193,17 @@ impl Session {
         }
         applied
     }
+}
+
+/// The fields of an entry the explorer edits, as the file spells them.
+fn edited_fields(stack: &Stack, e: &Entry) -> (Option<Owner>, Option<Owner>, Vec<String>) {
+    let Fields {
+        agreed,
+        assumed,
+        evidence,
+        ..
+    } = Fields::of(stack, e);
+    (agreed, assumed, evidence)
 }
 
 /// The hand-off `h` of `from`, found in `to` by its consumer, provider and service.

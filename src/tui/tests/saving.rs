@@ -510,3 +510,40 @@ fn yes_to_saving_over_a_changed_file_reads_it_again_before_writing() {
     );
     assert!(!app.busy(), "nothing is written before the file is read");
 }
+
+#[test]
+fn a_change_on_disk_that_does_not_collide_with_the_edit_asks_nothing() {
+    let mine = {
+        let mut app = demo();
+        select_control(&mut app, "BACKUP");
+        step(&mut app, Msg::Cycle(Field::Assumed));
+        backup(app.screen().stack).assumed
+    };
+    let same = match mine {
+        Some(o) => format!(
+            r#"BACKUP = {{ agreed = "consumer", assumed = "{}" }}"#,
+            o.as_str()
+        ),
+        None => r#"BACKUP = { agreed = "consumer" }"#.to_string(),
+    };
+    // The same edit made on disk too: nothing is left to write.
+    let (_dir, path, app, _) = edit_change_outside_and_save(&DEMO.replace(BACKUP, &same));
+    assert_eq!(*app.mode(), Mode::Browse, "no question");
+    assert!(
+        info(&app).contains("already holds your edits"),
+        "{}",
+        info(&app)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("there"),
+        DEMO.replace(BACKUP, &same)
+    );
+    // A `ref` added on disk to the edited entry: the explorer does not edit it, so both survive.
+    let with_ref = r#"BACKUP = { agreed = "consumer", assumed = "provider", ref = "MSA 7.3" }"#;
+    let (_dir, path, app, mine) = edit_change_outside_and_save(&DEMO.replace(BACKUP, with_ref));
+    assert_eq!(*app.mode(), Mode::Browse, "no question");
+    let (stack, _) = crate::stack::read_stack(&path).expect("loads");
+    assert_eq!(backup(&stack).assumed, mine);
+    assert_eq!(backup(&stack).reference.as_deref(), Some("MSA 7.3"));
+    assert_reanalyses_to(&path, &app);
+}
