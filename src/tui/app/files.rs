@@ -150,6 +150,11 @@ impl App {
         let applied = self.session.applied.take();
         let sha256 = sha256_hex(text.as_bytes());
         let n = self.session.saved(&path, text, sha256);
+        let (session, d) = (&self.session, &mut self.derived);
+        d.changes.saved(&session.stack, &session.what_if, &d.report);
+        if self.nav.listing == crate::tui::mode::Listing::Changes {
+            self.nav.line = d.changes.first_change();
+        }
         let onto = applied.map_or_else(String::new, |a| {
             let mut s = ", onto the changes made on disk".to_string();
             for (whose, n) in [("yours", a.kept_mine), ("the disk's", a.kept_theirs)] {
