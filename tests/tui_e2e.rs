@@ -3,6 +3,8 @@
 //! only, comments survived, it re-analyses to what the screen showed, and the exit code.
 
 mod common;
+#[path = "tui_e2e/saving.rs"]
+mod saving;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -9,25 +9,32 @@ use stackgap::text::escape;
 
 /// Runs the explorer.
 pub fn run(args: cli::ExploreArgs) -> anyhow::Result<ExitCode> {
-    let (stack, path) = match &args.file {
-        Some(file) => (load_with_indicator(file)?, Some(file.clone())),
-        None => (stack::load_demo(), None),
+    let (stack, text, path) = match &args.file {
+        Some(file) => {
+            let (stack, text) = load_with_indicator(file)?;
+            (stack, text, Some(file.clone()))
+        }
+        None => (stack::load_demo(), stack::load::DEMO.to_string(), None),
     };
     let what_if = args.what_if.resolve(&stack)?;
-    stackgap::tui::run(stackgap::tui::Options {
-        stack,
-        path,
-        what_if,
-        ascii: stackgap::tui::ascii_drawing(args.ascii, args.unicode),
-        mouse: args.mouse,
-        read_only: args.read_only,
-    })?;
+    stackgap::tui::run(
+        stackgap::tui::Options {
+            stack,
+            path,
+            what_if,
+            ascii: stackgap::tui::ascii_drawing(args.ascii, args.unicode),
+            mouse: args.mouse,
+            read_only: args.read_only,
+        },
+        text,
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Loads a stack for the explorer; a big file says at once that it is loading, so the terminal
-/// never looks hung while it is parsed.
-fn load_with_indicator(file: &std::path::Path) -> anyhow::Result<Stack> {
+/// Reads and loads a stack for the explorer, with the text it was loaded from (the baseline for
+/// saving); a big file says at once that it is loading, so the terminal never looks hung while
+/// it is parsed.
+fn load_with_indicator(file: &std::path::Path) -> anyhow::Result<(Stack, String)> {
     const BIG: u64 = 1024 * 1024;
     let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     let show = size >= BIG && std::io::stderr().is_terminal();
@@ -38,7 +45,7 @@ fn load_with_indicator(file: &std::path::Path) -> anyhow::Result<Stack> {
             size as f64 / 1e6
         );
     }
-    let loaded = stack::load_path(file);
+    let loaded = stack::read_stack(file);
     if show {
         // Clear the indicator line whatever happened; an error is printed after it.
         eprint!("\r\x1b[2K");

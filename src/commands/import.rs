@@ -37,7 +37,7 @@ pub fn run(args: cli::ImportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let into = match target.into.as_deref() {
-        Some(path) => Some((path, read_stack(path)?)),
+        Some(path) => Some((path, stack::read_stack(path)?)),
         None => None,
     };
     let import = read_artefact(&args.kind)?;
@@ -45,7 +45,7 @@ pub fn run(args: cli::ImportArgs) -> anyhow::Result<ExitCode> {
         eprintln!("stackgap: warning: {w}");
     }
     match into {
-        Some((path, (text, stack))) => import_into(path, &text, &stack, &import)?,
+        Some((path, (stack, text))) => import_into(path, &text, &stack, &import)?,
         None => print_import(&import, target.output.as_deref(), target.force)?,
     }
     Ok(ExitCode::SUCCESS)
@@ -79,16 +79,6 @@ fn check_import_target(target: &ImportTarget, inputs: &[&Path]) -> anyhow::Resul
         );
     }
     Ok(())
-}
-
-/// Reads the stack an import goes into: its text and the stack it loads as.
-fn read_stack(path: &Path) -> anyhow::Result<(String, Stack)> {
-    let bytes = stack::load::read_bounded(path)?;
-    let base = path.parent().unwrap_or(Path::new(""));
-    let stack = stack::load_bytes(&bytes, &path.display().to_string(), Some(base))?;
-    // It loaded, so it is UTF-8.
-    let text = String::from_utf8(bytes).context("the stack file is not UTF-8")?;
-    Ok((text, stack))
 }
 
 /// Runs the reader of the artefact's kind.

@@ -133,14 +133,24 @@ pub fn load_demo() -> Stack {
 /// Reads a stack file (`-` for standard input), refusing what is not a regular file and anything
 /// over [`MAX_FILE_BYTES`] before reading it whole.
 pub fn load_path(path: &Path) -> Result<Stack, LoadError> {
+    read_stack(path).map(|(stack, _)| stack)
+}
+
+/// Reads and loads a stack file as [`load_path`] does, keeping the text it was loaded from: the
+/// baseline a format-preserving save edits. The file is read once, so the stack and the text
+/// are always the same version of it. Everything that opens a stack file reads it here: the
+/// reports, the explorer at start-up and on every reload, and `stackgap import --into`.
+pub fn read_stack(path: &Path) -> Result<(Stack, String), LoadError> {
     let name = path.display().to_string();
     let bytes = read_bounded(path)?;
-    let base = if name == "-" {
-        None
-    } else {
-        Some(path.parent().unwrap_or(Path::new("")).to_path_buf())
-    };
-    load_bytes(&bytes, &name, base.as_deref())
+    let base = (name != "-").then(|| path.parent().unwrap_or(Path::new("")));
+    let stack = load_bytes(&bytes, &name, base)?;
+    // It loaded, so it is UTF-8; the check is kept rather than trusted.
+    let text = String::from_utf8(bytes).map_err(|_| LoadError::Read {
+        path: name,
+        message: "is not UTF-8 text".into(),
+    })?;
+    Ok((stack, text))
 }
 
 /// Reads a file, or standard input for `-`, with the same limits as [`load_path`].
@@ -349,5 +359,33 @@ impl fmt::Display for Diagnostic {
             self.column,
             escape(&self.message)
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_stack_keeps_the_very_text_the_stack_was_loaded_from() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("demo.toml");
+        let text = DEMO.replace('\n', "\r\n");
+        std::fs::write(&path, &text).expect("writable");
+        let (stack, read) = read_stack(&path).expect("the demo loads");
+        assert_eq!(read, text);
+        assert_eq!(stack.source.sha256, sha256_hex(text.as_bytes()));
+        assert_eq!(stack.source.name, path.display().to_string());
+        assert_eq!(
+            load_path(&path).expect("loads").source.sha256,
+            stack.source.sha256
+        );
+
+        std::fs::write(&path, b"[stack]\nname = \"\xff\"\n").expect("writable");
+        assert!(
+            read_stack(&path).is_err(),
+            "not UTF-8: an error, not a panic"
+        );
+        assert!(read_stack(&dir.path().join("missing.toml")).is_err());
     }
 }

@@ -9,5 +9,5 @@ mod model;
 pub mod raw;
 
 pub use kind::{Kind, Severity};
-pub use load::{Diagnostic, LoadError, load_bytes, load_demo, load_path, load_str};
+pub use load::{Diagnostic, LoadError, load_bytes, load_demo, load_path, load_str, read_stack};
 pub use model::*;

@@ -4,11 +4,10 @@
 //! here in [`perform`], and feeds each answer back as a [`Msg`], as gitui queues its internal
 //! events.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::save;
-use crate::stack::Stack;
-use crate::stack::load::{load_bytes, read_bounded};
+use crate::stack::read_stack;
 
 use super::msg::{Loaded, Msg, Purpose};
 
@@ -81,18 +80,10 @@ pub fn perform(disk: Disk) -> Msg {
             Msg::Written { path, text, result }
         }
         Disk::Load { path, purpose } => {
-            let result = read_stack(&path).map(|(stack, text)| Box::new(Loaded { stack, text }));
+            let result = read_stack(&path)
+                .map(|(stack, text)| Box::new(Loaded { stack, text }))
+                .map_err(|e| e.to_string());
             Msg::Loaded { purpose, result }
         }
     }
-}
-
-/// Reads and loads a stack file, keeping its text for format-preserving saves.
-pub fn read_stack(path: &Path) -> Result<(Stack, String), String> {
-    let bytes = read_bounded(path).map_err(|e| e.to_string())?;
-    let base = path.parent().unwrap_or(Path::new(""));
-    let stack =
-        load_bytes(&bytes, &path.display().to_string(), Some(base)).map_err(|e| e.to_string())?;
-    let text = String::from_utf8(bytes).map_err(|e| e.to_string())?;
-    Ok((stack, text))
 }

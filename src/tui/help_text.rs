@@ -104,7 +104,7 @@ const HELP: &[(&str, &str)] = &[
     ("", "# Files"),
     (
         "w",
-        "save (asks before overwriting a file changed on disk; on the demo, asks for a name)",
+        "save (over a file changed on disk: onto it as it now is, asking where both changed; on the demo, asks for a name)",
     ),
     ("r", "reload from disk (a new undo history starts)"),
     (

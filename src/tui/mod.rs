@@ -87,8 +87,6 @@ use ratatui::{Frame, Terminal};
 
 use crate::analysis::WhatIf;
 use crate::stack::Stack;
-use crate::stack::load::{DEMO, read_bounded, sha256_hex};
-use crate::text::escape;
 
 use app::App;
 use effect::Effect;
@@ -121,27 +119,17 @@ pub struct Options {
 }
 
 /// Runs the explorer until the user quits; errors are returned after the terminal is restored.
-pub fn run(options: Options) -> anyhow::Result<()> {
+/// `text` is what the stack was loaded from, the baseline for format-preserving saves: the
+/// file's text as [`crate::stack::read_stack`] read it with the stack, or
+/// [`crate::stack::load::DEMO`].
+pub fn run(options: Options, text: String) -> anyhow::Result<()> {
     setup::refuse_dumb()?;
     let mouse = options.mouse;
-    let text = match &options.path {
-        None => DEMO.to_string(),
-        Some(p) if p.as_os_str() == "-" => bail!(
+    if options.path.as_ref().is_some_and(|p| p.as_os_str() == "-") {
+        bail!(
             "the explorer needs a stack file it can save to; standard input (`-`) works with `stackgap check -`"
-        ),
-        Some(p) => {
-            // The loader read the file already; the text is read again as the baseline for
-            // format-preserving saves, and must be the same bytes.
-            let bytes = read_bounded(p)?;
-            if sha256_hex(&bytes) != options.stack.source.sha256 {
-                bail!(
-                    "{} changed while it was being opened; open it again",
-                    escape(&p.display().to_string())
-                );
-            }
-            String::from_utf8(bytes).context("the stack file is not UTF-8")?
-        }
-    };
+        );
+    }
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let Explorer { mut app, .. } = Explorer::new(options, text, color);
     add_panic_note(mouse);

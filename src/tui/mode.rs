@@ -29,12 +29,18 @@ pub enum Mode {
 pub enum Question {
     /// Quit with unsaved edits?
     Quit,
-    /// The file changed on disk since it was loaded: overwrite it?
+    /// The file changed on disk since it was loaded: save the edits onto it as it now is?
     Overwrite,
     /// Reload from disk, discarding unsaved edits?
     Reload,
     /// The file changed on disk while edits are unsaved: reload and discard them?
     ExternalChange,
+    /// Saving onto the file as it now is on disk, these edited places were changed there too:
+    /// keep mine (yes) or the disk's (no), for all of them?
+    Conflict {
+        /// The places, in words.
+        places: Vec<String>,
+    },
     /// The file name to save the demo (or any stack without a file) to.
     SaveAs {
         /// What has been typed.
@@ -65,9 +71,11 @@ impl Question {
             Question::SaveAs { name: text }
             | Question::AsOf { text }
             | Question::AcceptReason { reason: text, .. } => Some(text),
-            Question::Quit | Question::Overwrite | Question::Reload | Question::ExternalChange => {
-                None
-            }
+            Question::Quit
+            | Question::Overwrite
+            | Question::Reload
+            | Question::ExternalChange
+            | Question::Conflict { .. } => None,
         }
     }
 }

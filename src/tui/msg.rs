@@ -25,7 +25,8 @@ pub enum Field {
 /// Why the stack file is looked at or read again; its answer is handled accordingly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
-    /// Before saving: a file changed on disk is not overwritten without asking.
+    /// Saving: the look before it (a file changed on disk is not written over without
+    /// asking), then the read of such a file as it now is, to save the edits onto.
     Save,
     /// The user asked to reload it (`r`, or a question answered yes).
     Reload,

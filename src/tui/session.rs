@@ -13,6 +13,10 @@ use crate::stack::{Accept, ControlIdx, HandoffIdx, PartyIdx, Stack};
 use super::edit::{self, Change, History, Scope, Setting, Words};
 use super::theme::Theme;
 
+mod onto;
+
+pub use onto::{Applied, Onto};
+
 /// A place edited since the last save, whatever field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Edited {
@@ -40,6 +44,13 @@ pub struct Session {
     /// The file changed on disk while a question or the help was in front: asked about when
     /// it closes.
     pub disk_changed: bool,
+    /// The file as it now is on disk, read to save onto, while the places changed on both
+    /// sides are asked about.
+    pub onto: Option<Onto>,
+    /// What applying the edits onto the file on disk did, for the message once it is saved.
+    pub applied: Option<Applied>,
+    /// The file failed to load when last read (its error is on screen).
+    pub broken: bool,
     /// The stack as last loaded or saved: what `edited` and a save compare with.
     saved_stack: Stack,
     /// The file's text as last loaded or saved, which a save edits.
@@ -72,6 +83,9 @@ impl Session {
             save_pending: None,
             quit_after_save: false,
             disk_changed: false,
+            onto: None,
+            applied: None,
+            broken: false,
             saved_text: text,
             masked: None,
             history: History::default(),

@@ -2,6 +2,10 @@
 //! disk, or that a new name is free; then, after a frame saying so, writing it), reloading, and
 //! changes made on disk by someone else. Each step returns the effect it needs and resumes
 //! on its answer (`Msg::Checked`, `NameChecked`, `Written`, `Loaded`).
+//!
+//! Saving over a file that changed on disk never writes the old text back: the file is read
+//! as it now is and the edited places are applied onto it (`Session::onto`), asking which
+//! version to keep where a place changed on both sides.
 
 use std::path::PathBuf;
 
@@ -12,6 +16,7 @@ use crate::text::escape;
 use crate::tui::effect::{Disk, Effect};
 use crate::tui::mode::{Mode, Notice, Question};
 use crate::tui::msg::{Loaded, Purpose};
+use crate::tui::session::{Onto, Session};
 use crate::tui::tree::RowPath;
 
 /// Where a tree row is, in ids rather than indices, so it can be found again after a reload.
@@ -93,9 +98,18 @@ impl App {
                 )));
             }
             (Purpose::Reload | Purpose::OutsideChange, Ok(true)) => return self.changed_on_disk(),
-            (Purpose::Reload | Purpose::OutsideChange, Ok(false) | Err(_)) => {}
+            (Purpose::Reload | Purpose::OutsideChange, Ok(false)) => self.loads_again(),
+            (Purpose::Reload | Purpose::OutsideChange, Err(_)) => {}
         }
         Vec::new()
+    }
+
+    /// The file is back to exactly the version last loaded or saved: an error shown because it
+    /// failed to load in between is cleared.
+    fn loads_again(&mut self) {
+        if std::mem::take(&mut self.session.broken) {
+            self.info("the file loads again (as it was when last loaded)");
+        }
     }
 
     /// Saves to `path` once a frame has said so (`Msg::Compute`).
@@ -129,9 +143,11 @@ impl App {
     ) -> Vec<Effect> {
         let quit = std::mem::take(&mut self.session.quit_after_save);
         if let Err(e) = result {
+            self.session.applied = None;
             self.notice = Some(Notice::Error(e));
             return Vec::new();
         }
+        let applied = self.session.applied.take();
         let sha256 = sha256_hex(text.as_bytes());
         let n = self.session.saved(&path, text, sha256);
         let (session, d) = (&self.session, &mut self.derived);
@@ -139,8 +155,17 @@ impl App {
         if self.nav.listing == crate::tui::mode::Listing::Changes {
             self.nav.line = d.changes.first_change();
         }
+        let onto = applied.map_or_else(String::new, |a| {
+            let mut s = ", onto the changes made on disk".to_string();
+            for (whose, n) in [("yours", a.kept_mine), ("the disk's", a.kept_theirs)] {
+                if n > 0 {
+                    s.push_str(&format!("; {whose} kept at {}", places(n)));
+                }
+            }
+            s
+        });
         self.notice = Some(Notice::Info(format!(
-            "saved {} ({n} edited {})",
+            "saved {} ({n} edited {}{onto})",
             escape(&path.display().to_string()),
             if n == 1 { "place" } else { "places" }
         )));
@@ -190,12 +215,21 @@ impl App {
     }
 
     /// The file read again: it replaces the stack, or a file that fails to load leaves the
-    /// last good stack in place and says where it is broken.
-    pub(super) fn loaded(&mut self, purpose: Purpose, result: Result<Box<Loaded>, String>) {
+    /// last good stack in place and says where it is broken. Read to save onto, it gets the
+    /// edits applied.
+    pub(super) fn loaded(
+        &mut self,
+        purpose: Purpose,
+        result: Result<Box<Loaded>, String>,
+    ) -> Vec<Effect> {
+        if purpose == Purpose::Save {
+            return self.save_onto(result);
+        }
+        self.session.broken = result.is_err();
         match result {
             Ok(loaded) => {
                 let Loaded { stack, text } = *loaded;
-                self.replace_stack(stack, text);
+                self.replace_stack(|s| s.replace(stack, text));
                 self.info(match purpose {
                     Purpose::OutsideChange => "the file changed on disk: reloaded",
                     Purpose::Reload | Purpose::Save => {
@@ -210,11 +244,87 @@ impl App {
                 )));
             }
         }
+        Vec::new()
     }
 
-    /// Puts a freshly loaded stack in place, keeping the what-ifs, the expansion and the
-    /// selection wherever they still exist.
-    fn replace_stack(&mut self, stack: Stack, text: String) {
+    /// Saving over a file that changed on disk: `y` to the overwrite question reads it as it
+    /// now is, to apply the edits onto.
+    pub(super) fn read_to_save_onto(&mut self) -> Vec<Effect> {
+        match self.session.path.clone() {
+            Some(path) => vec![Effect::Disk(Disk::Load {
+                path,
+                purpose: Purpose::Save,
+            })],
+            None => Vec::new(),
+        }
+    }
+
+    /// The file as it now is on disk, read to save onto: the edits are applied onto it, after
+    /// asking which version to keep where a place changed on both sides. A file that no longer
+    /// loads, or lacks a place that was edited, is not written.
+    fn save_onto(&mut self, result: Result<Box<Loaded>, String>) -> Vec<Effect> {
+        let file = self
+            .session
+            .path
+            .as_ref()
+            .map(|p| escape(&p.display().to_string()).into_owned())
+            .unwrap_or_default();
+        let why = match result {
+            Ok(loaded) => {
+                let Loaded { stack, text } = *loaded;
+                match self.session.onto(stack, text) {
+                    Ok(onto) if onto.conflicts().is_empty() => return self.apply_onto(onto, true),
+                    Ok(onto) => {
+                        self.nav.mode = Mode::Ask(Question::Conflict {
+                            places: onto.conflicts().to_vec(),
+                        });
+                        self.session.onto = Some(onto);
+                        return Vec::new();
+                    }
+                    Err(why) => format!("it changed on disk and {why}"),
+                }
+            }
+            Err(e) => format!(
+                "as it now is on disk it does not load ({})",
+                e.lines().next().unwrap_or_default()
+            ),
+        };
+        self.session.quit_after_save = false;
+        self.notice = Some(Notice::Error(format!(
+            "cannot save {file}: {why}; nothing was written and your edits are still open (r reloads the file, discarding them)"
+        )));
+        Vec::new()
+    }
+
+    /// Applies the edits onto the file as it now is on disk (at a place changed on both sides,
+    /// the edit when `keep_mine`) and saves the result; nothing is written when no edit is left.
+    pub(super) fn apply_onto(&mut self, onto: Onto, keep_mine: bool) -> Vec<Effect> {
+        let applied = self.replace_stack(|s| s.apply_onto(onto, keep_mine));
+        if self.session.unsaved() == 0 {
+            self.info(&if applied.kept_theirs > 0 {
+                format!(
+                    "kept the disk's version at {}; no other edit, so nothing was written",
+                    places(applied.kept_theirs)
+                )
+            } else {
+                "the file on disk already holds your edits: nothing to save".to_string()
+            });
+            return if std::mem::take(&mut self.session.quit_after_save) {
+                vec![Effect::Quit]
+            } else {
+                Vec::new()
+            };
+        }
+        self.session.applied = Some(applied);
+        if let Some(path) = self.session.path.clone() {
+            self.write(path);
+        }
+        Vec::new()
+    }
+
+    /// Puts a freshly loaded stack in place (`put` does it in the session), keeping the
+    /// what-ifs, the expansion and the selection wherever they still exist.
+    fn replace_stack<R>(&mut self, put: impl FnOnce(&mut Session) -> R) -> R {
         let old = &self.session.stack;
         let tree = &self.derived.tree;
         let selected = (!tree.rows().is_empty()).then(|| stable(old, &tree.path(self.nav.row)));
@@ -223,7 +333,7 @@ impl App {
             .iter()
             .map(|p| stable(old, p))
             .collect();
-        self.session.replace(stack, text);
+        let out = put(&mut self.session);
         let (stack, what_if) = (&self.session.stack, &self.session.what_if);
         self.derived.reload(stack, what_if);
         for p in &expanded {
@@ -243,6 +353,7 @@ impl App {
         if let Some(path) = selected.and_then(|s| unstable(&self.session.stack, &s)) {
             self.go_to(&path);
         }
+        out
     }
 }
 
@@ -283,4 +394,12 @@ fn unstable(stack: &Stack, (root, hops): &StablePath) -> Option<RowPath> {
         path.push(h);
     }
     Some(path)
+}
+
+/// `n` places changed on both sides, in words.
+fn places(n: usize) -> String {
+    format!(
+        "{n} {} changed there too",
+        if n == 1 { "place" } else { "places" }
+    )
 }

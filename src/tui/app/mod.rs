@@ -184,10 +184,7 @@ impl App {
             } => return self.checked(path, purpose, changed),
             Msg::NameChecked { path, taken } => return self.name_checked(path, taken),
             Msg::Written { path, text, result } => return self.written(path, text, result),
-            Msg::Loaded { purpose, result } => {
-                self.loaded(purpose, result);
-                return Vec::new();
-            }
+            Msg::Loaded { purpose, result } => return self.loaded(purpose, result),
             Msg::Repaint => return vec![Effect::Repaint],
             _ if self.too_small() => return self.while_too_small(msg),
             _ => {}
@@ -354,7 +351,11 @@ impl App {
                 Msg::Close => self.cancel("not accepted"),
                 _ => {}
             },
-            Question::Quit | Question::Overwrite | Question::Reload | Question::ExternalChange => {
+            Question::Quit
+            | Question::Overwrite
+            | Question::Reload
+            | Question::ExternalChange
+            | Question::Conflict { .. } => {
                 return self.answer_yes_no(msg, q);
             }
         }
@@ -364,6 +365,20 @@ impl App {
     /// Yes, no or Esc to a question without text.
     fn answer_yes_no(&mut self, msg: Msg, q: Question) -> Vec<Effect> {
         match (q, msg) {
+            (Question::Conflict { .. }, Msg::Answer(keep_mine)) => {
+                self.nav.mode = Mode::Browse;
+                match self.session.onto.take() {
+                    Some(onto) => self.apply_onto(onto, keep_mine),
+                    None => Vec::new(),
+                }
+            }
+            (Question::Conflict { .. }, Msg::Close) => {
+                self.session.onto = None;
+                self.cancel(
+                    "not saved: the file on disk is as it was, and your edits are still open",
+                );
+                Vec::new()
+            }
             (q, Msg::Close | Msg::Answer(false)) if q != Question::Quit => {
                 self.nav.mode = Mode::Browse;
                 self.session.quit_after_save = false;
@@ -392,10 +407,7 @@ impl App {
             }
             (Question::Overwrite, Msg::Answer(true)) => {
                 self.nav.mode = Mode::Browse;
-                if let Some(path) = self.session.path.clone() {
-                    self.write(path);
-                }
-                Vec::new()
+                self.read_to_save_onto()
             }
             (Question::Reload | Question::ExternalChange, Msg::Answer(true)) => {
                 self.nav.mode = Mode::Browse;

@@ -62,7 +62,7 @@ fn gt_goes_from_a_broken_chain_to_its_root_cause_under_the_chain() {
 #[test]
 fn gt_again_visits_each_root_cause_by_id_and_counts_them() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/broken-chains.toml");
-    let (stack, text) = crate::tui::effect::read_stack(&path).expect("the scenario loads");
+    let (stack, text) = crate::stack::read_stack(&path).expect("the scenario loads");
     let mut app = app_on(stack, text, None);
     select_handoff(&mut app, "cust", "saas");
     select_control(&mut app, "X");

@@ -152,7 +152,7 @@ fn a_collapsed_row_says_what_lies_below_it_and_never_shows_a_tick_over_it() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("sample-stacks")
             .join(format!("{stack}.toml"));
-        let (stack, text) = crate::tui::effect::read_stack(&path).expect("the sample loads");
+        let (stack, text) = crate::stack::read_stack(&path).expect("the sample loads");
         let mut app = app_on(stack, text, None);
         send(&mut app, [Msg::ExpandAll, Msg::Top]);
         let rows = app.screen().tree.rows().len();

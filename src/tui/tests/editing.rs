@@ -245,7 +245,7 @@ fn accepting_a_gap_asks_why_dims_it_and_saves_an_accept_that_reanalyses_the_same
     let saved = std::fs::read_to_string(&path).expect("saved");
     assert!(saved.contains("DR drill booked for Q1"), "{saved}");
     assert_reanalyses_to(&path, &app);
-    let (again, _) = crate::tui::effect::read_stack(&path).expect("the saved file loads");
+    let (again, _) = crate::stack::read_stack(&path).expect("the saved file loads");
     let fresh = analyse(&again, app.screen().what_if);
     assert_eq!(fresh.counts(), app.screen().report.counts());
 }

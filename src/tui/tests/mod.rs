@@ -53,7 +53,7 @@ fn demo_file() -> (tempfile::TempDir, PathBuf, App) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let path = dir.path().join("demo.toml");
     std::fs::write(&path, DEMO).expect("writable temporary folder");
-    let (stack, text) = super::effect::read_stack(&path).expect("the demo loads");
+    let (stack, text) = crate::stack::read_stack(&path).expect("the demo loads");
     let app = app_on(stack, text, Some(path.clone()));
     (dir, path, app)
 }
@@ -155,7 +155,7 @@ fn row_party(app: &App) -> u32 {
 }
 
 fn assert_reanalyses_to(path: &Path, app: &App) {
-    let (stack, _) = super::effect::read_stack(path).expect("the saved file loads");
+    let (stack, _) = crate::stack::read_stack(path).expect("the saved file loads");
     let mut what_if = WhatIf::new(&stack, app.screen().what_if.as_of);
     what_if.min_evidence = app.screen().what_if.min_evidence;
     for p in app.screen().what_if.without() {
@@ -172,7 +172,7 @@ fn healthcare_file() -> (tempfile::TempDir, PathBuf, App) {
     let sample =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-stacks/healthcare-records.toml");
     std::fs::copy(sample, &path).expect("the sample copies");
-    let (stack, text) = super::effect::read_stack(&path).expect("the sample loads");
+    let (stack, text) = crate::stack::read_stack(&path).expect("the sample loads");
     let app = app_on(stack, text, Some(path.clone()));
     (dir, path, app)
 }
@@ -209,7 +209,7 @@ fn documents_file() -> (tempfile::TempDir, PathBuf, App) {
     let sample =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/evidence-documents.toml");
     std::fs::copy(sample, &path).expect("the scenario copies");
-    let (stack, text) = super::effect::read_stack(&path).expect("the scenario loads");
+    let (stack, text) = crate::stack::read_stack(&path).expect("the scenario loads");
     let app = app_on(stack, text, Some(path.clone()));
     (dir, path, app)
 }

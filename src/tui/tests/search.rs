@@ -102,7 +102,7 @@ fn n_and_n_visit_parties_and_handoffs_in_tree_order_on_every_sample() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("sample-stacks")
             .join(format!("{sample}.toml"));
-        let (stack, text) = crate::tui::effect::read_stack(&path).expect("the sample loads");
+        let (stack, text) = crate::stack::read_stack(&path).expect("the sample loads");
         let mut app = app_on(stack, text, None);
         send(&mut app, [Msg::ExpandAll, Msg::Top, Msg::Search]);
         // A query with many places of every kind.

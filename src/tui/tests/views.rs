@@ -262,7 +262,7 @@ fn a_resize_storm_with_keys_in_between_never_panics() {
 #[test]
 fn entries_from_a_template_are_marked_and_listed_ones_are_not() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/templates.toml");
-    let (stack, text) = crate::tui::effect::read_stack(&path).expect("the fixture loads");
+    let (stack, text) = crate::stack::read_stack(&path).expect("the fixture loads");
     let mut app = app_on(stack, text, None);
     select_handoff(&mut app, "cust", "cloud");
     let items = &app.screen().inspect.items[..app.screen().inspect.requirements_at];

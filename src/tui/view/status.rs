@@ -342,10 +342,35 @@ fn question_text(s: &Screen, q: &Question) -> (Vec<String>, String) {
         ),
         Question::Overwrite => (
             vec![format!(
-                "{file} changed on disk since it was loaded. Overwrite it with your edits?"
+                "{file} changed on disk since it was loaded. Save your edits onto it as it now is? What changed there elsewhere is kept."
             )],
-            "y overwrite · n or Esc don't save (r reloads it)".into(),
+            "y save onto it · n or Esc don't save (r reloads it)".into(),
         ),
+        Question::Conflict { places } => {
+            const SHOWN: usize = 4;
+            let n = places.len();
+            let mut text = vec![format!(
+                "{n} {} you edited changed on disk too:",
+                if n == 1 { "place" } else { "places" }
+            )];
+            text.extend(
+                places
+                    .iter()
+                    .take(SHOWN)
+                    .map(|p| format!("· {}", escape(p))),
+            );
+            if n > SHOWN {
+                text.push(format!("… and {} more", n - SHOWN));
+            }
+            text.push(format!(
+                "Keep your version or the disk's{}?",
+                if n == 1 { "" } else { " (one answer for all)" }
+            ));
+            (
+                text,
+                "y keep mine · n keep the disk's · Esc don't save".into(),
+            )
+        }
         Question::Reload => (
             vec![format!("Reload {file} from disk and discard {edits}?")],
             "y reload · n or Esc keep editing".into(),
