@@ -174,7 +174,7 @@ fn first_line(s: &Screen, cut: Cut, file: Option<String>) -> Line<'static> {
     // Open findings, as everywhere on screen; the accepted ones counted apart.
     let [gaps, warnings] = s.tally.open_total();
     let accepted = s.tally.accepted_total();
-    let count = |severity: Severity, n: usize, word: &str, which: usize| {
+    let count = |severity: Severity, n: u32, word: &str, which: usize| {
         let mark = theme.mark(Some(severity));
         let text = match cut {
             Cut::Terse => format!("{mark}{n}"),
