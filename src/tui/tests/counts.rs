@@ -258,10 +258,7 @@ fn guides_tie_each_row_to_its_consumer() {
     // ASCII: |- `- and |.
     let stack = load_demo();
     let what_if = WhatIf::new(&stack, as_of());
-    let theme = Theme {
-        color: false,
-        ascii: true,
-    };
+    let theme = Theme::new(false, true);
     let mut app = App::new(stack, DEMO.into(), None, what_if, false, theme);
     step(&mut app, Msg::Resize(120, 40));
     let screen = text_of(&draw(&mut app, 120, 40));
