@@ -5,6 +5,7 @@
 //! the hand-off pane's content.
 
 mod below;
+pub mod tour;
 
 use std::collections::HashSet;
 
@@ -43,6 +44,9 @@ pub struct Derived {
     pub blast_for: Option<PartyIdx>,
     /// The hand-off pane's content.
     pub inspect: Inspect,
+    /// The guided tour's stops, worst first: computed when the tour starts, dropped when the
+    /// findings change.
+    pub tour: Option<Vec<tour::Stop>>,
 }
 
 impl Derived {
@@ -60,6 +64,7 @@ impl Derived {
             blast_pending: false,
             blast_for: None,
             inspect: Inspect::default(),
+            tour: None,
         }
     }
 
@@ -71,10 +76,12 @@ impl Derived {
         self.tally = Tally::new(stack, &self.report);
         self.baseline = Baseline::new(&self.report);
         self.tree = Tree::new(stack);
+        self.tour = None;
     }
 
     /// Re-analyses after a change: one control for an edit, everything for a what-if.
     pub fn reanalyse(&mut self, stack: &Stack, what_if: &WhatIf, scope: Scope) {
+        self.tour = None;
         match scope {
             Scope::Control(c) => {
                 for f in &self.report.by_control[c as usize] {

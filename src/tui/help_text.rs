@@ -64,7 +64,14 @@ const HELP: &[(&str, &str)] = &[
         "y",
         "copy the selected finding as a line of Markdown (OSC 52; tmux: set-clipboard on)",
     ),
-    ("z", "zoom the focused pane to the whole screen"),
+    (
+        "t",
+        "guided tour of the open findings, worst first: no-mans-lands, broken chains, the rest; t/Space next, Backspace back, Esc leaves",
+    ),
+    (
+        "z",
+        "zoom the focused pane to the whole screen, where what is cut with … shows whole",
+    ),
     (
         "p",
         "presenter mode: no key hints, parties shown as layer#number, high-contrast colours",

@@ -85,6 +85,8 @@ pub enum Msg {
     Presenter,
     /// Open the help overlay.
     Help,
+    /// Start the guided tour of the findings, worst first; during it, go to the next stop.
+    Tour,
     /// Close the overlay, prompt or message in front.
     Close,
     /// Start typing a search.
@@ -214,6 +216,16 @@ pub fn from_key(key: KeyEvent, mode: &Mode) -> Option<Msg> {
             KeyCode::PageDown | KeyCode::Char(' ') => Some(Msg::PageDown),
             _ => None,
         },
+        Mode::Tour(_) => match key.code {
+            KeyCode::Char('t' | ' ' | 'n' | 'l') | KeyCode::Enter | KeyCode::Right => {
+                Some(Msg::Tour)
+            }
+            KeyCode::Backspace | KeyCode::Left | KeyCode::Char('N' | 'h') => Some(Msg::Backspace),
+            KeyCode::Esc => Some(Msg::Close),
+            KeyCode::Char('z') => Some(Msg::Zoom),
+            KeyCode::Char('q') => Some(Msg::Quit),
+            _ => None,
+        },
         Mode::Search { .. }
         | Mode::Ask(
             Question::SaveAs { .. } | Question::AsOf { .. } | Question::AcceptReason { .. },
@@ -267,6 +279,7 @@ fn browse_key(code: KeyCode) -> Option<Msg> {
         KeyCode::Tab | KeyCode::BackTab => Msg::SwitchPane,
         KeyCode::Char('z') => Msg::Zoom,
         KeyCode::Char('p') => Msg::Presenter,
+        KeyCode::Char('t') => Msg::Tour,
         KeyCode::Char('?') => Msg::Help,
         KeyCode::Esc => Msg::Close,
         KeyCode::Char('/') => Msg::Search,

@@ -14,6 +14,7 @@ mod files;
 mod follow;
 mod moving;
 mod small;
+mod tour;
 
 use std::path::{Path, PathBuf};
 
@@ -184,6 +185,7 @@ impl App {
             Msg::Written { path, text, result } => return self.written(path, text, result),
             Msg::Loaded { purpose, result } => {
                 self.loaded(purpose, result);
+                self.tour_follows();
                 return Vec::new();
             }
             Msg::Repaint => return vec![Effect::Repaint],
@@ -204,7 +206,17 @@ impl App {
                 Vec::new()
             }
             Mode::Ask(q) => self.answer(msg, q),
+            Mode::Tour(_) if msg == Msg::Quit => {
+                self.nav.mode = Mode::Browse;
+                self.quit()
+            }
+            Mode::Tour(step) => {
+                self.notice = None;
+                self.tour(msg, step.at);
+                Vec::new()
+            }
         };
+        self.tour_follows();
         if self.nav.mode == Mode::Browse && self.session.disk_changed {
             self.session.disk_changed = false;
             effects.extend(self.file_changed());
@@ -236,6 +248,7 @@ impl App {
                 self.scroll_tree();
             }
             Msg::Presenter => self.toggle_presenter(),
+            Msg::Tour => self.start_tour(),
             Msg::Help => self.nav.mode = Mode::Help { scroll: 0 },
             Msg::Close => self.close(),
             Msg::Search => self.start_search(),

@@ -11,6 +11,7 @@ mod saving;
 mod search;
 mod snapshots;
 mod terminals;
+mod tour;
 mod views;
 
 use std::path::{Path, PathBuf};

@@ -38,6 +38,8 @@ fn scenarios() -> Vec<(&'static str, Vec<Msg>)> {
         ),
         ("controls", vec![Msg::Controls, Msg::Toggle]),
         ("blast_radius", vec![Msg::BlastRadius, Msg::Down]),
+        // The tour at its first broken chain, after the two no-mans-lands.
+        ("tour", vec![Msg::Tour, Msg::Tour, Msg::Tour]),
     ]
 }
 
