@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
 use crate::text::escape;
+use super::details::is_cut;
 use crate::tui::layout::{fit, pad, width};
 use crate::tui::mode::Pane;
 use crate::tui::screen::Screen;
@@ -157,25 +158,37 @@ impl Widget for TreeView<'_> {
         if s.filter {
             suffix.push_str(&format!("{}filter", theme.sep()));
         }
-        let room = (area.width as usize).saturating_sub(width(&suffix) + 6);
-        let title = format!("{}{suffix}", fit(&escape(&s.stack.name), room, ell));
-        let block = frame(s, Pane::Tree, title);
-        let inner = block.inner(area);
-        block.render(area, buf);
+        let inner = frame(s, Pane::Tree, String::new()).inner(area);
         let drawn =
             s.row_offset.min(rows.len())..(s.row_offset + inner.height as usize).min(rows.len());
-        let cols = Columns::new(s, drawn, inner.width as usize);
-        for (i, y) in (s.row_offset..rows.len()).zip(inner.top()..inner.bottom()) {
-            let right = right_of(s, i, &cols);
-            let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
-            let room = (inner.width as usize).saturating_sub(right_w + 1);
-            let selected = i == s.row;
-            let style = if selected {
+        let cols = Columns::new(s, drawn.clone(), inner.width as usize);
+        let lefts: Vec<_> = drawn
+            .clone()
+            .map(|i| {
+                let right = right_of(s, i, &cols);
+                let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
+                let room = (inner.width as usize).saturating_sub(right_w + 1);
+                (left_of(s, i, i == s.row, room), right, right_w)
+            })
+            .collect();
+        // A name or service cut short: the title says that `z` gives the pane the whole width.
+        let cut = lefts.iter().any(|(left, ..)| is_cut(left, ell));
+        if cut && !s.zoom {
+            suffix.push_str(&format!("{}z: whole", theme.sep()));
+        }
+        let room = (area.width as usize).saturating_sub(width(&suffix) + 6);
+        let title = format!("{}{suffix}", fit(&escape(&s.stack.name), room, ell));
+        frame(s, Pane::Tree, title).render(area, buf);
+        for ((i, y), (line, right, right_w)) in drawn
+            .zip(inner.top()..inner.bottom())
+            .zip(lefts)
+        {
+            let style = if i == s.row {
                 theme.selected(s.focus == Pane::Tree)
             } else {
                 Style::new()
             };
-            let line = left_of(s, i, selected, room).style(style);
+            let line = line.style(style);
             buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
             buf.set_line(inner.x, y, &line, inner.width);
             let rx = inner.right().saturating_sub(right_w as u16);
