@@ -8,6 +8,7 @@ mod documents;
 mod editing;
 mod navigation;
 mod saving;
+mod room;
 mod search;
 mod snapshots;
 mod terminals;
