@@ -13,6 +13,14 @@ pub const MIN_SIZE: (u16, u16) = (40, 12);
 /// Below this width the panes stack, tree above.
 const WIDE: u16 = 100;
 
+/// Whether the terminal is small enough (under 80×24, e.g. 64×20) that the findings come
+/// before decoration: the hand-off pane leaves out its facts (names, agreement, notes — `z`
+/// shows them), its blank lines and its column heading; the tree leaves out its layer column
+/// and gives the hand-off pane more of the height.
+pub fn compact(size: Rect) -> bool {
+    size.width < 80 || size.height < 24
+}
+
 /// The lines under the panes: the two status lines, or the guided tour's box.
 pub fn footer(mode: &Mode) -> u16 {
     match mode {
@@ -63,7 +71,12 @@ pub fn areas(size: Rect, zoom: bool, focus: Pane, footer: u16) -> Areas {
             },
         )
     } else {
-        let h = (body.height * 2 / 5).max(5).min(body.height);
+        let h = if compact(size) {
+            body.height / 3
+        } else {
+            body.height * 2 / 5
+        };
+        let h = h.max(5).min(body.height);
         (
             Rect { height: h, ..body },
             Rect {

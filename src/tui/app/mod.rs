@@ -85,6 +85,7 @@ fn screen<'a>(
         mode: &nav.mode,
         focus: nav.focus,
         zoom: nav.zoom,
+        compact: super::layout::compact(nav.size),
         filter: nav.filter,
         presenter: session.presenter(),
         busy: derived.blast_pending || session.save_pending.is_some(),

@@ -80,3 +80,38 @@ fn cut_text_ends_with_an_ellipsis_and_the_title_says_z_shows_it_whole() {
     assert!(text.contains("...") && text.is_ascii(), "{text}");
     assert!(text.contains("z: whole"), "{text}");
 }
+
+#[test]
+fn at_64x20_the_findings_of_the_selected_handoff_come_before_decoration() {
+    let mut app = demo();
+    step(&mut app, Msg::Resize(64, 20));
+    let screen = draw(&mut app, 64, 20);
+    let text = text_of(&screen);
+    let s = app.screen();
+    let handoff = s.tree.rows()[s.row].handoff.expect("a hand-off row");
+    let open: Vec<String> = s
+        .report
+        .by_control
+        .iter()
+        .flatten()
+        .filter(|f| f.handoff() == Some(handoff) && f.accepted.is_none())
+        .map(|f| format!("{} {}", f.kind.as_str(), s.stack.control(f.control).id))
+        .collect();
+    assert!(open.len() >= 6, "{open:?}");
+    let shown = words(&text);
+    for finding in &open {
+        assert!(shown.contains(finding.as_str()), "{finding} is not on screen:\n{text}");
+    }
+    // What gave way: the notes (z shows them), the layer column, the column heading.
+    assert!(!text.contains("notes:") && !text.contains("[saas]"), "{text}");
+    assert!(text.contains("Tab z: whole"), "{text}");
+    assert_snapshot("compact_64x20", screen);
+    // With the focus, the selected finding's why is on screen too.
+    send(&mut app, [Msg::SwitchPane]);
+    let text = text_of(&draw(&mut app, 64, 20));
+    assert!(words(&text).contains("each side thinks the other does it"), "{text}");
+    // Zoomed, the notes come back.
+    send(&mut app, [Msg::Zoom, Msg::Top]);
+    let text = text_of(&draw(&mut app, 64, 20));
+    assert!(text.contains("notes:"), "{text}");
+}

@@ -56,6 +56,13 @@ fn screens_match_their_snapshots() {
 }
 
 #[test]
+fn the_tour_at_64x20() {
+    let mut app = demo();
+    send(&mut app, [Msg::Resize(64, 20), Msg::Tour, Msg::Tour, Msg::Tour]);
+    assert_snapshot("tour_64x20", draw(&mut app, 64, 20));
+}
+
+#[test]
 fn at_100_columns_the_panes_split_and_owners_move_under_the_control() {
     let mut app = demo();
     send(&mut app, [Msg::Resize(100, 30), Msg::SwitchPane, Msg::Down]);

@@ -160,10 +160,14 @@ impl<'a> Writer<'a> {
     fn heading(&mut self, text: &str, columns: bool) {
         let (theme, w) = (self.s.theme, self.w);
         let ell = theme.ellipsis();
-        self.out.push((Line::raw(""), None));
+        // On a small terminal, the blank line and the column heading give way to findings.
+        let compact = self.s.compact && !is_whole(self.s);
+        if !compact {
+            self.out.push((Line::raw(""), None));
+        }
         self.out
             .push((Line::styled(fit(text, w, ell), theme.heading()), None));
-        if columns && self.cols.table {
+        if columns && self.cols.table && !compact {
             let c = &self.cols;
             let head = format!(
                 "    {} {} {}{:<9}EVIDENCE",
@@ -175,6 +179,13 @@ impl<'a> Writer<'a> {
             self.out
                 .push((Line::styled(fit(&head, w, ell), theme.dim()), None));
         }
+    }
+
+    /// Whether a control's owners and evidence go on a line of their own under it: when the
+    /// table does not fit, except in a preview on a small terminal, where they give way to the
+    /// findings (`Tab` shows them).
+    fn owners_below(&self) -> bool {
+        !self.cols.table && !(self.preview && self.s.compact)
     }
 
     /// A section's heading; a preview's says where the explanations it leaves out are.
@@ -231,7 +242,7 @@ impl<'a> Writer<'a> {
             return;
         }
         if self.preview {
-            let lines = if i < ins.requirements_at && !self.cols.table {
+            let lines = if i < ins.requirements_at && self.owners_below() {
                 2
             } else {
                 1
@@ -301,7 +312,7 @@ impl<'a> Writer<'a> {
             )));
         }
         self.out.push((Line::from(spans).style(style), Some(i)));
-        if control && !c.table {
+        if control && self.owners_below() {
             let owners = format!(
                 "    agreed {}  assumed {}  {}",
                 item.agreed, item.assumed, item.evidence
@@ -332,9 +343,14 @@ fn lines_within(s: &Screen, w: usize) -> Lines {
             counted: p.counted,
         };
     }
-    // Zoomed, the notes and the agreement show whole; otherwise two lines of each.
-    let fact_lines = if is_whole(s) { usize::MAX } else { 2 };
-    for fact in &ins.facts {
+    // Zoomed, the notes and the agreement show whole; otherwise two lines of each, and none
+    // on a small terminal, where the findings come first.
+    let fact_lines = match (is_whole(s), s.compact) {
+        (true, _) => usize::MAX,
+        (false, true) => 0,
+        (false, false) => 2,
+    };
+    for fact in ins.facts.iter().filter(|_| fact_lines > 0) {
         let mut lines = wrap(fact, w);
         if lines.len() > fact_lines {
             lines.truncate(fact_lines);
@@ -504,7 +520,8 @@ impl StatefulWidget for DetailsView<'_> {
         let top = offset(s, &all, body.height as usize);
         let (shown, items): (Vec<Line<'static>>, Vec<Option<usize>>) =
             all.into_iter().skip(top).take(body.height as usize).unzip();
-        let cut = head.ends_with(ell) || shown.iter().any(|l| is_cut(l, ell));
+        let facts_left_out = s.compact && !is_whole(s) && !s.inspect.facts.is_empty();
+        let cut = head.ends_with(ell) || facts_left_out || shown.iter().any(|l| is_cut(l, ell));
         frame(s, Pane::Details, hinted_title(s, title, cut, Pane::Details)).render(area, buf);
         put_lines(&shown, body, buf);
         drawn.set_details(body.y, items);

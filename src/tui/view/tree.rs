@@ -111,6 +111,8 @@ impl Columns {
             .max()
             .unwrap_or(1)
             .min(12);
+        // On a small terminal the layer column gives way (its colour stays on the row).
+        let layer = if s.compact { 0 } else { layer };
         let rows = s.tree.rows();
         let widest = |f: &dyn Fn(usize) -> usize| drawn.clone().map(f).max().unwrap_or(0);
         let mut accepted =
@@ -120,7 +122,7 @@ impl Columns {
                 .below_of(i)
                 .map_or(0, |n| width(&below_span(s, n).content) + 1)
         });
-        let fixed = layer + 2 + 1 + COUNTS_WIDTH + 1;
+        let fixed = if layer > 0 { layer + 2 + 1 } else { 0 } + COUNTS_WIDTH + 1;
         let room = |a: usize, b: usize| inner.saturating_sub(fixed + a + b) >= LEFT_MIN;
         if !room(accepted, below) {
             accepted = 0;
@@ -218,17 +220,18 @@ fn right_of(s: &Screen, i: usize, cols: &Columns) -> Vec<Span<'static>> {
         |l| escape(&stack.layers[l as usize].id).into_owned(),
     );
     let layer_w = cols.layer;
-    let mut right = vec![
-        Span::styled(
+    let mut right = Vec::new();
+    if layer_w > 0 {
+        right.push(Span::styled(
             pad(
                 &format!("[{}]", fit(&layer, layer_w, ell)),
                 layer_w + 2,
                 ell,
             ),
             theme.layer(party.layer),
-        ),
-        Span::raw(" "),
-    ];
+        ));
+        right.push(Span::raw(" "));
+    }
     let open = s.tally.open_of_row(row);
     let below_n = s.tally.below_of(i);
     let tally = if open == [0, 0] && below_n.is_some() {
