@@ -779,3 +779,41 @@ fn search_visits_every_place_of_a_control_once_with_n_counted() {
     tmux.keys(&["q"]);
     assert_eq!(exit_code(&exit), 0, "{}", tmux.screen());
 }
+#[test]
+fn the_tour_steps_through_the_demo_worst_first_and_brackets_move_the_expiry() {
+    let (dir, path, _) = sample("demo.toml");
+    let Some((tmux, exit)) = explore(dir.path(), &path) else {
+        common::missing_tool("tmux");
+        return;
+    };
+    let screen = tmux.wait_for("warnings");
+    assert!(screen.contains("1 document expires within 60 days"), "{screen}");
+    // Keystone's report lapses on 2026-12-20: a month on, four more warnings.
+    let warnings = count_before(&screen, "warnings");
+    tmux.keys(&["]"]);
+    let screen = tmux.wait_for("as of 2026-12-28");
+    assert_eq!(count_before(&screen, "warnings"), warnings + 4, "{screen}");
+    tmux.keys(&["["]);
+    tmux.wait_for("as of 2026-11-28");
+    tmux.keys(&["t"]);
+    let screen = tmux.wait_for("Tour 1/14");
+    assert!(
+        screen.contains("no-mans-land BACKUP at northwind → brightpath"),
+        "{screen}"
+    );
+    tmux.keys(&["Space", "Space"]);
+    let screen = tmux.wait_for("Tour 3/14");
+    assert!(screen.contains("root cause"), "{screen}");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("││▶ ✗ broken-chain") && l.contains("BREACH-NOTIFY")),
+        "the pane's cursor is on the finding:\n{screen}"
+    );
+    tmux.keys(&["BSpace"]);
+    tmux.wait_for("Tour 2/14");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("left the tour");
+    tmux.keys(&["q"]);
+    assert_eq!(exit_code(&exit), 0, "{}", tmux.screen());
+}
