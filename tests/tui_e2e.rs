@@ -735,7 +735,6 @@ fn press_quit(w: &std::sync::Mutex<Box<dyn std::io::Write + Send>>) {
     let _ = std::io::Write::flush(&mut *w);
 }
 
-
 #[test]
 fn search_visits_every_place_of_a_control_once_with_n_counted() {
     let (dir, path, _) = sample("fintech-payments.toml");
@@ -787,7 +786,10 @@ fn the_tour_steps_through_the_demo_worst_first_and_brackets_move_the_expiry() {
         return;
     };
     let screen = tmux.wait_for("warnings");
-    assert!(screen.contains("1 document expires within 60 days"), "{screen}");
+    assert!(
+        screen.contains("1 document expires within 60 days"),
+        "{screen}"
+    );
     // Keystone's report lapses on 2026-12-20: a month on, four more warnings.
     let warnings = count_before(&screen, "warnings");
     tmux.keys(&["]"]);

@@ -150,7 +150,10 @@ fn the_tour_of_ten_thousand_gaps_steps_and_follows_an_edit() {
     press(&mut explorer, "tt");
     let shown = screen(&mut explorer);
     assert!(shown.contains(&format!("Tour 3/{n}")), "{shown}");
-    assert!(shown.contains("unassigned C at p0 → p2 "), "tree order: {shown}");
+    assert!(
+        shown.contains("unassigned C at p0 → p2 "),
+        "tree order: {shown}"
+    );
     // Leave, have the selected hand-off's provider own and implement C, tour again: one stop
     // fewer.
     explorer.key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));

@@ -10,13 +10,31 @@ use super::theme::Theme;
 /// The help text: (keys, what they do); an empty key column starts a heading or a paragraph.
 const HELP: &[(&str, &str)] = &[
     ("", "# The seven findings: ✗ gaps, ! warnings"),
-    ("no-mans-land", "✗ each side thinks the other does it: nobody does"),
-    ("broken-chain", "✗ handed on down a chain that ends with nobody doing it"),
-    ("not-delivered", "✗ the one responsible neither does it nor hands it on"),
+    (
+        "no-mans-land",
+        "✗ each side thinks the other does it: nobody does",
+    ),
+    (
+        "broken-chain",
+        "✗ handed on down a chain that ends with nobody doing it",
+    ),
+    (
+        "not-delivered",
+        "✗ the one responsible neither does it nor hands it on",
+    ),
     ("unassigned", "✗ nobody is named responsible for it"),
-    ("misunderstanding", "! done, but not by whom the consumer believes"),
-    ("unconfirmed", "! done, but only assumed: no agreement says who"),
-    ("weak-assurance", "! done and agreed, but the evidence for it is too weak"),
+    (
+        "misunderstanding",
+        "! done, but not by whom the consumer believes",
+    ),
+    (
+        "unconfirmed",
+        "! done, but only assumed: no agreement says who",
+    ),
+    (
+        "weak-assurance",
+        "! done and agreed, but the evidence for it is too weak",
+    ),
     ("", ""),
     ("", "# Moving around"),
     ("Up Down  j k", "move in the focused pane"),

@@ -95,7 +95,11 @@ pub fn areas(size: Rect, zoom: bool, focus: Pane, footer: u16) -> Areas {
 
 /// How many rows of the left pane's list fit inside its border (at least one).
 pub fn list_height(size: Rect, zoom: bool, focus: Pane, footer: u16) -> usize {
-    (areas(size, zoom, focus, footer).tree.height.saturating_sub(2) as usize).max(1)
+    (areas(size, zoom, focus, footer)
+        .tree
+        .height
+        .saturating_sub(2) as usize)
+        .max(1)
 }
 
 /// Rows or lines per page in the focused pane (at least one).

@@ -40,7 +40,11 @@ fn long_app(theme: Theme) -> App {
 fn words(screen: &str) -> String {
     screen
         .lines()
-        .map(|l| l.trim_matches('"').trim_matches(|c| "│|".contains(c)).trim())
+        .map(|l| {
+            l.trim_matches('"')
+                .trim_matches(|c| "│|".contains(c))
+                .trim()
+        })
         .collect::<Vec<_>>()
         .join(" ")
         .split_whitespace()
@@ -55,9 +59,15 @@ fn cut_text_ends_with_an_ellipsis_and_the_title_says_z_shows_it_whole() {
     let screen = draw(&mut app, 80, 24);
     let text = text_of(&screen);
     assert!(text.contains("Hand-off · z: whole"), "{text}");
-    assert!(text.contains("· z: whole ─"), "the tree's title too: {text}");
+    assert!(
+        text.contains("· z: whole ─"),
+        "the tree's title too: {text}"
+    );
     assert!(text.contains("…"), "{text}");
-    assert!(!words(&text).contains(&words(NOTE)), "the note is cut: {text}");
+    assert!(
+        !words(&text).contains(&words(NOTE)),
+        "the note is cut: {text}"
+    );
     assert_snapshot("long_names_80x24", screen);
     // Zoomed, the note and the selected control's name and why show whole, and no hint.
     send(&mut app, [Msg::Zoom]);
@@ -100,16 +110,25 @@ fn at_64x20_the_findings_of_the_selected_handoff_come_before_decoration() {
     assert!(open.len() >= 6, "{open:?}");
     let shown = words(&text);
     for finding in &open {
-        assert!(shown.contains(finding.as_str()), "{finding} is not on screen:\n{text}");
+        assert!(
+            shown.contains(finding.as_str()),
+            "{finding} is not on screen:\n{text}"
+        );
     }
     // What gave way: the notes (z shows them), the layer column, the column heading.
-    assert!(!text.contains("notes:") && !text.contains("[saas]"), "{text}");
+    assert!(
+        !text.contains("notes:") && !text.contains("[saas]"),
+        "{text}"
+    );
     assert!(text.contains("Tab z: whole"), "{text}");
     assert_snapshot("compact_64x20", screen);
     // With the focus, the selected finding's why is on screen too.
     send(&mut app, [Msg::SwitchPane]);
     let text = text_of(&draw(&mut app, 64, 20));
-    assert!(words(&text).contains("each side thinks the other does it"), "{text}");
+    assert!(
+        words(&text).contains("each side thinks the other does it"),
+        "{text}"
+    );
     // Zoomed, the notes come back.
     send(&mut app, [Msg::Zoom, Msg::Top]);
     let text = text_of(&draw(&mut app, 64, 20));

@@ -58,7 +58,10 @@ fn screens_match_their_snapshots() {
 #[test]
 fn the_tour_at_64x20() {
     let mut app = demo();
-    send(&mut app, [Msg::Resize(64, 20), Msg::Tour, Msg::Tour, Msg::Tour]);
+    send(
+        &mut app,
+        [Msg::Resize(64, 20), Msg::Tour, Msg::Tour, Msg::Tour],
+    );
     assert_snapshot("tour_64x20", draw(&mut app, 64, 20));
 }
 

@@ -264,8 +264,5 @@ fn in_ascii_the_stack_text_is_ascii_too() {
     let screen = terminal.backend().to_string();
     assert!(screen.is_ascii(), "{screen}");
     // The demo's name has an em dash.
-    assert!(
-        screen.contains("Northwind Logistics - Br"),
-        "{screen}"
-    );
+    assert!(screen.contains("Northwind Logistics - Br"), "{screen}");
 }

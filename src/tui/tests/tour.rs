@@ -21,7 +21,11 @@ fn cursor(app: &App) -> (String, Option<crate::stack::HandoffIdx>) {
     let row = &s.tree.rows()[s.row];
     let handoff = match item.target {
         Target::Entry { handoff, .. } => {
-            assert_eq!(row.handoff, Some(handoff), "the row is the finding's hand-off");
+            assert_eq!(
+                row.handoff,
+                Some(handoff),
+                "the row is the finding's hand-off"
+            );
             Some(handoff)
         }
         Target::Requirement { party } => {
@@ -38,7 +42,11 @@ fn the_tour_goes_worst_first_with_the_cursor_on_each_finding() {
     let open: u32 = app.screen().tally.open_total().iter().sum();
     send(&mut app, [Msg::Tour]);
     let first = step_of(&app);
-    assert_eq!((first.at, first.of), (0, open as usize), "every open finding");
+    assert_eq!(
+        (first.at, first.of),
+        (0, open as usize),
+        "every open finding"
+    );
     let mut groups = Vec::new();
     for k in 0..first.of {
         let step = step_of(&app);
@@ -66,8 +74,16 @@ fn the_tour_goes_worst_first_with_the_cursor_on_each_finding() {
         send(&mut app, [Msg::Tour]);
     }
     assert!(groups.is_sorted(), "worst first: {groups:?}");
-    assert_eq!(&groups[..3], [0, 0, 1], "the demo's two no-mans-lands first");
-    assert_eq!(*app.mode(), Mode::Browse, "past the last stop the tour ends");
+    assert_eq!(
+        &groups[..3],
+        [0, 0, 1],
+        "the demo's two no-mans-lands first"
+    );
+    assert_eq!(
+        *app.mode(),
+        Mode::Browse,
+        "past the last stop the tour ends"
+    );
 }
 
 #[test]
@@ -143,7 +159,10 @@ fn the_tour_follows_the_findings_after_an_edit() {
 fn the_tour_box_shows_the_step_the_finding_and_the_keys() {
     for (w, h) in [(80, 24), (120, 40), (64, 20)] {
         let mut app = demo();
-        send(&mut app, [Msg::Resize(w, h), Msg::Tour, Msg::Tour, Msg::Tour]);
+        send(
+            &mut app,
+            [Msg::Resize(w, h), Msg::Tour, Msg::Tour, Msg::Tour],
+        );
         let screen = text_of(&draw(&mut app, w, h));
         let of = step_of(&app).of;
         assert!(screen.contains(&format!("Tour 3/{of}")), "{screen}");

@@ -185,7 +185,7 @@ impl<'a> Writer<'a> {
     /// table does not fit, except in a preview on a small terminal, where they give way to the
     /// findings (`Tab` shows them).
     fn owners_below(&self) -> bool {
-        !self.cols.table && !(self.preview && self.s.compact)
+        !(self.cols.table || (self.preview && self.s.compact))
     }
 
     /// A section's heading; a preview's says where the explanations it leaves out are.
@@ -257,7 +257,7 @@ impl<'a> Writer<'a> {
         let brief = item
             .brief
             .as_deref()
-            .filter(|b| !selected && !(is_whole(self.s) && width(b) > self.w / 2));
+            .filter(|b| !(selected || (is_whole(self.s) && width(b) > self.w / 2)));
         self.item_line(i, item, selected, brief);
         if brief.is_none() && !self.preview {
             why_lines(&mut self.out, item, i, selected, self.w, self.s);

@@ -9,8 +9,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
-use crate::text::escape;
 use super::details::is_cut;
+use crate::text::escape;
 use crate::tui::layout::{fit, pad, width};
 use crate::tui::mode::Pane;
 use crate::tui::screen::Screen;
@@ -181,10 +181,7 @@ impl Widget for TreeView<'_> {
         let room = (area.width as usize).saturating_sub(width(&suffix) + 6);
         let title = format!("{}{suffix}", fit(&escape(&s.stack.name), room, ell));
         frame(s, Pane::Tree, title).render(area, buf);
-        for ((i, y), (line, right, right_w)) in drawn
-            .zip(inner.top()..inner.bottom())
-            .zip(lefts)
-        {
+        for ((i, y), (line, right, right_w)) in drawn.zip(inner.top()..inner.bottom()).zip(lefts) {
             let style = if i == s.row {
                 theme.selected(s.focus == Pane::Tree)
             } else {
