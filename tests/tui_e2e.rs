@@ -778,6 +778,7 @@ fn search_visits_every_place_of_a_control_once_with_n_counted() {
     tmux.keys(&["q"]);
     assert_eq!(exit_code(&exit), 0, "{}", tmux.screen());
 }
+
 #[test]
 fn the_tour_steps_through_the_demo_worst_first_and_brackets_move_the_expiry() {
     let (dir, path, _) = sample("demo.toml");
