@@ -134,3 +134,18 @@ fn at_64x20_the_findings_of_the_selected_handoff_come_before_decoration() {
     let text = text_of(&draw(&mut app, 64, 20));
     assert!(text.contains("notes:"), "{text}");
 }
+
+#[test]
+fn a_list_cut_short_points_to_the_pane_beside_it_zoomed() {
+    let mut app = demo();
+    send(&mut app, [Msg::Resize(64, 20), Msg::Expiring]);
+    let text = text_of(&draw(&mut app, 64, 20));
+    assert!(text.contains("E: tree · Tab z: whole"), "{text}");
+    assert!(text.contains("SOC 2 T…"), "{text}");
+    send(&mut app, [Msg::SwitchPane, Msg::Zoom]);
+    let text = text_of(&draw(&mut app, 64, 20));
+    assert!(
+        words(&text).contains("SOC 2 Type II, Keystone ID (period ending 2025-06-30)"),
+        "{text}"
+    );
+}
