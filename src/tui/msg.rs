@@ -334,7 +334,24 @@ mod tests {
             query: String::new(),
         };
         let asking = Mode::Ask(Question::Quit);
+        let touring = Mode::Tour(crate::tui::mode::TourStep {
+            at: 0,
+            of: 2,
+            head: String::new(),
+            why: String::new(),
+        });
         let cases = [
+            (Mode::Browse, key(KeyCode::Char('t')), Some(Msg::Tour)),
+            (touring.clone(), key(KeyCode::Char(' ')), Some(Msg::Tour)),
+            (touring.clone(), key(KeyCode::Char('t')), Some(Msg::Tour)),
+            (
+                touring.clone(),
+                key(KeyCode::Backspace),
+                Some(Msg::Backspace),
+            ),
+            (touring.clone(), key(KeyCode::Esc), Some(Msg::Close)),
+            (touring.clone(), key(KeyCode::Char('z')), Some(Msg::Zoom)),
+            (touring, key(KeyCode::Char('a')), None),
             (Mode::Browse, key(KeyCode::Char('j')), Some(Msg::Down)),
             (
                 Mode::Browse,
