@@ -446,15 +446,9 @@ fn a_locale_that_is_not_utf8_draws_in_ascii_unless_unicode_is_asked_for() {
         let screen = tmux.wait_for("warnings");
         assert_eq!(screen.is_ascii(), ascii, "{args}:\n{screen}");
         if ascii {
-            assert!(
-                screen.contains("Northwind Logistics - Brightpath"),
-                "{screen}"
-            );
+            assert!(screen.contains("Northwind Logistics - Br"), "{screen}");
         } else {
-            assert!(
-                screen.contains("╭ Northwind Logistics — Brightpath"),
-                "{screen}"
-            );
+            assert!(screen.contains("╭ Northwind Logistics — Br"), "{screen}");
         }
         tmux.keys(&["q"]);
     }
@@ -799,14 +793,12 @@ fn the_tour_steps_through_the_demo_worst_first_and_brackets_move_the_expiry() {
     tmux.keys(&["["]);
     tmux.wait_for("as of 2026-11-28");
     tmux.keys(&["t"]);
-    let screen = tmux.wait_for("Tour 1/14");
-    assert!(
-        screen.contains("no-mans-land BACKUP at northwind → brightpath"),
-        "{screen}"
-    );
+    // Waiting for the finding's line, not the box's border: a frame can be caught half drawn.
+    let screen = tmux.wait_for("no-mans-land BACKUP at northwind → brightpath");
+    assert!(screen.contains("Tour 1/14"), "{screen}");
     tmux.keys(&["Space", "Space"]);
-    let screen = tmux.wait_for("Tour 3/14");
-    assert!(screen.contains("root cause"), "{screen}");
+    tmux.wait_for("Tour 3/14");
+    let screen = tmux.wait_for("root cause");
     assert!(
         screen
             .lines()
