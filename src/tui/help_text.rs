@@ -71,13 +71,17 @@ const HELP: &[(&str, &str)] = &[
     ),
     (
         "b",
-        "blast radius: parties ranked by the gaps their failure adds; Enter: to the party",
+        "blast radius: parties ranked by the gaps their failure adds; Enter: to the party; Tab: the places it would break, Enter on one: to it",
+    ),
+    (
+        "D",
+        "what changed since the last save and since loading (edits and what-ifs), worded as stackgap diff words it; Enter on a change: to its place",
     ),
     (
         "E",
         "expiring evidence: documents and entries that lapse within the window; Enter on an entry: to the tree",
     ),
-    ("c b E Esc", "(in those views) back to the tree"),
+    ("c b E D Esc", "(in those views) back to the tree"),
     (
         "y",
         "copy the selected finding as a line of Markdown (OSC 52; tmux: set-clipboard on)",

@@ -107,6 +107,8 @@ pub enum Listing {
     BlastRadius,
     /// Evidence about to expire: documents and entries' own dates (`E`).
     Expiring,
+    /// What changed since the file was loaded and since it was last saved (`D`).
+    Changes,
 }
 
 /// A one-line message in the status bar until the next key.

@@ -112,6 +112,8 @@ pub enum Msg {
     BlastRadius,
     /// The left pane lists the evidence about to expire (or the tree again).
     Expiring,
+    /// `D`: what changed since loading and since the last save, or back to the tree.
+    Changes,
     /// Cycle a field of the selected control.
     Cycle(Field),
     /// Accept the risk of the selected control's open finding (asks for the reason).
@@ -290,6 +292,7 @@ fn browse_key(code: KeyCode) -> Option<Msg> {
         KeyCode::Char('c') => Msg::Controls,
         KeyCode::Char('b') => Msg::BlastRadius,
         KeyCode::Char('E') => Msg::Expiring,
+        KeyCode::Char('D') => Msg::Changes,
         KeyCode::Char('a') => Msg::Cycle(Field::Assumed),
         KeyCode::Char('o') => Msg::Cycle(Field::Agreed),
         KeyCode::Char('e') => Msg::Cycle(Field::Evidence),
@@ -376,6 +379,7 @@ mod tests {
             ),
             (Mode::Browse, key(KeyCode::Char('A')), Some(Msg::Accept)),
             (Mode::Browse, key(KeyCode::Char('E')), Some(Msg::Expiring)),
+            (Mode::Browse, key(KeyCode::Char('D')), Some(Msg::Changes)),
             (Mode::Browse, key(KeyCode::Char('y')), Some(Msg::Copy)),
             (Mode::Browse, key(KeyCode::Char('c')), Some(Msg::Controls)),
             (

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::analysis::{BlastRadius, Report, WhatIf};
 use crate::stack::Stack;
 
+use super::derived::changes::Line as ChangeViewLine;
 use super::derived::{ControlLine, Tally};
 use super::inspect::Inspect;
 use super::mode::{Listing, Mode, Notice, Pane};
@@ -40,7 +41,9 @@ pub struct Screen<'a> {
     pub controls: &'a [ControlLine],
     /// The parties ranked by blast radius (empty while being computed).
     pub blast: &'a [BlastRadius],
-    /// The selected line of the control, blast radius or expiring list.
+    /// The changes view's lines: since the last save, since loading.
+    pub changes: &'a [ChangeViewLine],
+    /// The selected line of the control, blast radius, expiring or changes list.
     pub line: usize,
     /// The first line of that list shown.
     pub line_offset: usize,

@@ -13,6 +13,7 @@ mod editing;
 mod files;
 mod follow;
 mod moving;
+mod places;
 mod small;
 mod tour;
 
@@ -71,13 +72,14 @@ fn screen<'a>(
         report: &derived.report,
         what_if: &session.what_if,
         tally: &derived.tally,
-        delta: derived.baseline.total,
+        delta: derived.changes.delta,
         tree: &derived.tree,
         row: nav.row,
         row_offset: nav.row_offset,
         listing: nav.listing,
         controls: &derived.controls,
         blast: &derived.blast,
+        changes: &derived.changes.lines,
         line: nav.line,
         line_offset: nav.line_offset,
         inspect: &derived.inspect,
@@ -241,6 +243,7 @@ impl App {
             Msg::Controls => self.show(Listing::Controls),
             Msg::BlastRadius => self.show(Listing::BlastRadius),
             Msg::Expiring => self.show(Listing::Expiring),
+            Msg::Changes => self.show(Listing::Changes),
             Msg::ExpandAll => self.expand_all(),
             Msg::CollapseAll => self.collapse_all(),
             Msg::SwitchPane => self.switch_pane(),

@@ -86,7 +86,9 @@ impl App {
             (Listing::Tree, Pane::Details) => {}
             (Listing::Controls | Listing::Expiring, Pane::Tree) => self.nav.focus = Pane::Details,
             (Listing::Controls | Listing::Expiring, Pane::Details) => self.jump_to_place(),
-            (Listing::BlastRadius, _) => self.jump_to_party(),
+            (Listing::BlastRadius, Pane::Tree) => self.jump_to_party(),
+            (Listing::BlastRadius, Pane::Details) => self.jump_to_place(),
+            (Listing::Changes, _) => self.jump_to_change(),
         }
     }
 
@@ -125,6 +127,7 @@ impl App {
                 self.rebuild_inspect();
             }
             Listing::Expiring => self.select_line(0),
+            Listing::Changes => self.select_line(self.derived.changes.first_change()),
         }
     }
 
@@ -176,6 +179,11 @@ impl App {
                 d.blast.clear();
                 d.blast_pending = true;
             }
+            // The same change stays selected while it is listed.
+            Listing::Changes => {
+                let at = d.changes.lines.get(self.nav.line).cloned();
+                self.nav.line = d.changes.find(at.as_ref(), self.nav.line);
+            }
             // The notes were recomputed with the report; keep the line in range.
             Listing::Expiring => {
                 let len = d.listing_len(Listing::Expiring);
@@ -194,7 +202,7 @@ impl App {
             self.session.shown(),
             &self.session.what_if,
             selected,
-            self.theme,
+            (self.theme, self.session.presenter()),
         );
         let items = &self.derived.inspect.items;
         if let Some(k) = keep

@@ -38,8 +38,10 @@ fn scenarios() -> Vec<(&'static str, Vec<Msg>)> {
         ),
         ("controls", vec![Msg::Controls, Msg::Toggle]),
         ("blast_radius", vec![Msg::BlastRadius, Msg::Down]),
-        // The tour at its first broken chain, after the two no-mans-lands.
-        ("tour", vec![Msg::Tour, Msg::Tour, Msg::Tour]),
+        // The places the top of the ranking would break, the pane focused.
+        ("blast_places", vec![Msg::BlastRadius, Msg::SwitchPane]),
+        // A party switched off, then what changed since loading.
+        ("changes", vec![Msg::SwitchOff, Msg::Changes]),
     ]
 }
 
@@ -53,16 +55,6 @@ fn screens_match_their_snapshots() {
             assert_snapshot(&format!("{name}_{w}x{h}"), draw(&mut app, w, h));
         }
     }
-}
-
-#[test]
-fn the_tour_at_64x20() {
-    let mut app = demo();
-    send(
-        &mut app,
-        [Msg::Resize(64, 20), Msg::Tour, Msg::Tour, Msg::Tour],
-    );
-    assert_snapshot("tour_64x20", draw(&mut app, 64, 20));
 }
 
 #[test]

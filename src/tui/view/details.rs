@@ -375,8 +375,11 @@ fn lines_within(s: &Screen, w: usize) -> Lines {
     }
     if requirements.is_empty() {
         p.sum_up("covered");
-        p.heading(&ins.requirements_heading, false);
-        p.out.push((Line::styled("  (none)", s.theme.dim()), None));
+        // A pane of places only (the blast radius's) has no requirements section.
+        if !ins.requirements_heading.is_empty() {
+            p.heading(&ins.requirements_heading, false);
+            p.out.push((Line::styled("  (none)", s.theme.dim()), None));
+        }
     } else {
         p.sum_up("covered or implemented here");
     }
@@ -490,6 +493,7 @@ impl StatefulWidget for DetailsView<'_> {
             Listing::Controls => "Control",
             Listing::BlastRadius => "Party",
             Listing::Expiring => "Expiring evidence",
+            Listing::Changes => "Change",
         };
         let inner = frame(s, Pane::Details, title.into()).inner(area);
         if inner.is_empty() {
