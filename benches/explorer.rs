@@ -195,6 +195,9 @@ fn explorer(c: &mut Criterion) {
     bench_keys(c, &inputs, "explorer_key_edit", "j\t", &['a']);
     // Switch the selected party off and on again: every control is re-analysed.
     bench_keys(c, &inputs, "explorer_key_what_if", "j", &['x']);
+    // The guided tour, one stop forward and back (N goes back during the tour): the order is
+    // computed once, on the first `t`.
+    bench_keys(c, &inputs, "explorer_key_tour", "t", &['t', 'N']);
     bench_move_terminal(c, &inputs);
 }
 

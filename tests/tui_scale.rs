@@ -125,3 +125,40 @@ fn a_chain_twelve_thousand_deep_expands_without_blowing_up() {
     press(&mut explorer, "-");
     assert_eq!(rows(&screen(&mut explorer)), 1);
 }
+
+#[test]
+fn the_tour_of_ten_thousand_gaps_steps_and_follows_an_edit() {
+    // One customer, 10,000 providers, nobody owning C at any hand-off: 10,000 unassigned gaps,
+    // and a no-mans-land at the last one, which the tour must show first.
+    let n = 10_000;
+    let mut text = header(n + 1);
+    for i in 1..=n {
+        let entry = if i == n {
+            "{ agreed = \"provider\", assumed = \"consumer\" }"
+        } else {
+            "{}"
+        };
+        text.push_str(&format!(
+            "[[handoff]]\nconsumer = \"p0\"\nprovider = \"p{i}\"\ncontrols = {{ C = {entry} }}\n"
+        ));
+    }
+    let mut explorer = open(&text);
+    press(&mut explorer, "t");
+    let shown = screen(&mut explorer);
+    assert!(shown.contains(&format!("Tour 1/{n}")), "{shown}");
+    assert!(shown.contains("no-mans-land C at p0 → p10000"), "{shown}");
+    press(&mut explorer, "tt");
+    let shown = screen(&mut explorer);
+    assert!(shown.contains(&format!("Tour 3/{n}")), "{shown}");
+    assert!(
+        shown.contains("unassigned C at p0 → p2 "),
+        "tree order: {shown}"
+    );
+    // Leave, have the selected hand-off's provider own and implement C, tour again: one stop
+    // fewer.
+    explorer.key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    press(&mut explorer, "oi");
+    press(&mut explorer, "t");
+    let shown = screen(&mut explorer);
+    assert!(shown.contains(&format!("Tour 1/{}", n - 1)), "{shown}");
+}

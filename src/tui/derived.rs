@@ -6,6 +6,7 @@
 
 mod below;
 pub mod changes;
+pub mod tour;
 
 use crate::analysis::{
     BlastRadius, Finding, Note, Place, Report, Severity, WhatIf, analyse, blast_places,
@@ -44,6 +45,9 @@ pub struct Derived {
     pub blast_for: Option<PartyIdx>,
     /// The hand-off pane's content.
     pub inspect: Inspect,
+    /// The guided tour's stops, worst first: computed when the tour starts, dropped when the
+    /// findings change.
+    pub tour: Option<Vec<tour::Stop>>,
 }
 
 impl Derived {
@@ -61,6 +65,7 @@ impl Derived {
             blast_pending: false,
             blast_for: None,
             inspect: Inspect::default(),
+            tour: None,
         }
     }
 
@@ -72,10 +77,12 @@ impl Derived {
         self.tally = Tally::new(stack, &self.report);
         self.changes = Changes::new(stack, what_if, &self.report);
         self.tree = Tree::new(stack);
+        self.tour = None;
     }
 
     /// Re-analyses after a change: one control for an edit, everything for a what-if.
     pub fn reanalyse(&mut self, stack: &Stack, what_if: &WhatIf, scope: Scope) {
+        self.tour = None;
         match scope {
             Scope::Control(c) => {
                 for f in &self.report.by_control[c as usize] {

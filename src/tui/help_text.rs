@@ -9,6 +9,33 @@ use super::theme::Theme;
 
 /// The help text: (keys, what they do); an empty key column starts a heading or a paragraph.
 const HELP: &[(&str, &str)] = &[
+    ("", "# The seven findings: ✗ gaps, ! warnings"),
+    (
+        "no-mans-land",
+        "✗ each side thinks the other does it: nobody does",
+    ),
+    (
+        "broken-chain",
+        "✗ handed on down a chain that ends with nobody doing it",
+    ),
+    (
+        "not-delivered",
+        "✗ the one responsible neither does it nor hands it on",
+    ),
+    ("unassigned", "✗ nobody is named responsible for it"),
+    (
+        "misunderstanding",
+        "! done, but not by whom the consumer believes",
+    ),
+    (
+        "unconfirmed",
+        "! done, but only assumed: no agreement says who",
+    ),
+    (
+        "weak-assurance",
+        "! done and agreed, but the evidence for it is too weak",
+    ),
+    ("", ""),
     ("", "# Moving around"),
     ("Up Down  j k", "move in the focused pane"),
     (
@@ -59,7 +86,14 @@ const HELP: &[(&str, &str)] = &[
         "y",
         "copy the selected finding as a line of Markdown (OSC 52; tmux: set-clipboard on)",
     ),
-    ("z", "zoom the focused pane to the whole screen"),
+    (
+        "t",
+        "guided tour of the open findings, worst first: no-mans-lands, broken chains, the rest; t/Space next, Backspace back, Esc leaves",
+    ),
+    (
+        "z",
+        "zoom the focused pane to the whole screen, where what is cut with … shows whole",
+    ),
     (
         "p",
         "presenter mode: no key hints, parties shown as layer#number, high-contrast colours",
@@ -185,9 +219,11 @@ const HELP: &[(&str, &str)] = &[
     ),
 ];
 
+/// The width of the keys' column (the longest finding kind and a space).
+const KEYS: usize = 17;
+
 /// The help as lines for a width: descriptions wrap under their own column.
 pub fn lines(w: usize, theme: Theme) -> Vec<Line<'static>> {
-    const KEYS: usize = 16;
     let mut out = Vec::new();
     for (keys, what) in HELP {
         let what = theme.plain(what);
@@ -224,4 +260,39 @@ pub fn inner_width(screen: u16) -> usize {
 /// How many lines the help has on a screen of this width.
 pub fn line_count(screen_width: u16, theme: Theme) -> u16 {
     lines(inner_width(screen_width), theme).len() as u16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Kind;
+
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn the_glossary_explains_each_finding_kind_on_one_line_at_80_columns() {
+        for theme in [Theme::new(true, false), Theme::new(false, true)] {
+            let all: Vec<String> = lines(inner_width(80), theme).iter().map(text).collect();
+            for kind in Kind::ALL {
+                let at = all
+                    .iter()
+                    .position(|l| l.starts_with(&format!("{} ", kind.as_str())))
+                    .unwrap_or_else(|| panic!("{} is not in the help", kind.as_str()));
+                let mark = if kind.severity() == crate::analysis::Severity::Gap {
+                    theme.plain("✗").into_owned()
+                } else {
+                    "!".to_string()
+                };
+                let what = all[at][KEYS..].to_string();
+                assert!(what.starts_with(&format!("{mark} ")), "{what}");
+                assert!(
+                    !all[at + 1].starts_with(' '),
+                    "{} wraps onto a second line",
+                    kind.as_str()
+                );
+            }
+        }
+    }
 }

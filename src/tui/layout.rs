@@ -5,13 +5,32 @@
 use ratatui::layout::Rect;
 use unicode_width::UnicodeWidthChar;
 
-use super::mode::Pane;
+use super::mode::{Mode, Pane};
 
 /// The smallest terminal the explorer draws its panes in.
 pub const MIN_SIZE: (u16, u16) = (40, 12);
 
 /// Below this width the panes stack, tree above.
 const WIDE: u16 = 100;
+
+/// Whether the terminal is small enough (under 80×24, e.g. 64×20) that the findings come
+/// before decoration: the hand-off pane leaves out its facts (names, agreement, notes — `z`
+/// shows them), its blank lines and its column heading; the tree leaves out its layer column
+/// and gives the hand-off pane more of the height.
+pub fn compact(size: Rect) -> bool {
+    size.width < 80 || size.height < 24
+}
+
+/// The lines under the panes: the two status lines, or the guided tour's box.
+pub fn footer(mode: &Mode) -> u16 {
+    match mode {
+        Mode::Tour(_) => TOUR_HEIGHT,
+        _ => 2,
+    }
+}
+
+/// The guided tour's box: its borders, the finding's line and three of explanation.
+pub const TOUR_HEIGHT: u16 = 6;
 
 /// Where the panes are on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,13 +39,13 @@ pub struct Areas {
     pub tree: Rect,
     /// The hand-off pane (empty when zoomed on the other).
     pub details: Rect,
-    /// The two status lines.
+    /// The two status lines (or the tour's box).
     pub status: Rect,
 }
 
 /// The layout for a terminal size.
-pub fn areas(size: Rect, zoom: bool, focus: Pane) -> Areas {
-    let status_height = size.height.min(2);
+pub fn areas(size: Rect, zoom: bool, focus: Pane, footer: u16) -> Areas {
+    let status_height = size.height.min(footer);
     let body = Rect {
         height: size.height - status_height,
         ..size
@@ -52,7 +71,12 @@ pub fn areas(size: Rect, zoom: bool, focus: Pane) -> Areas {
             },
         )
     } else {
-        let h = (body.height * 2 / 5).max(5).min(body.height);
+        let h = if compact(size) {
+            body.height / 3
+        } else {
+            body.height * 2 / 5
+        };
+        let h = h.max(5).min(body.height);
         (
             Rect { height: h, ..body },
             Rect {
@@ -70,13 +94,17 @@ pub fn areas(size: Rect, zoom: bool, focus: Pane) -> Areas {
 }
 
 /// How many rows of the left pane's list fit inside its border (at least one).
-pub fn list_height(size: Rect, zoom: bool, focus: Pane) -> usize {
-    (areas(size, zoom, focus).tree.height.saturating_sub(2) as usize).max(1)
+pub fn list_height(size: Rect, zoom: bool, focus: Pane, footer: u16) -> usize {
+    (areas(size, zoom, focus, footer)
+        .tree
+        .height
+        .saturating_sub(2) as usize)
+        .max(1)
 }
 
 /// Rows or lines per page in the focused pane (at least one).
-pub fn page(size: Rect, zoom: bool, focus: Pane) -> usize {
-    let areas = areas(size, zoom, focus);
+pub fn page(size: Rect, zoom: bool, focus: Pane, footer: u16) -> usize {
+    let areas = areas(size, zoom, focus, footer);
     let pane = match focus {
         Pane::Tree => areas.tree,
         Pane::Details => areas.details,
@@ -219,13 +247,13 @@ mod tests {
 
     #[test]
     fn narrow_terminals_stack_the_panes_and_wide_ones_split_them() {
-        let narrow = areas(Rect::new(0, 0, 80, 24), false, Pane::Tree);
+        let narrow = areas(Rect::new(0, 0, 80, 24), false, Pane::Tree, 2);
         assert_eq!(narrow.tree.width, 80);
         assert!(narrow.tree.bottom() <= narrow.details.y);
-        let wide = areas(Rect::new(0, 0, 120, 40), false, Pane::Tree);
+        let wide = areas(Rect::new(0, 0, 120, 40), false, Pane::Tree, 2);
         assert_eq!(wide.tree.height, wide.details.height);
         assert_eq!(wide.tree.right(), wide.details.x);
-        let zoomed = areas(Rect::new(0, 0, 120, 40), true, Pane::Details);
+        let zoomed = areas(Rect::new(0, 0, 120, 40), true, Pane::Details, 2);
         assert_eq!(zoomed.details.height, 38);
         assert!(zoomed.tree.is_empty());
     }

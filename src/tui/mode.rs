@@ -22,6 +22,21 @@ pub enum Mode {
     },
     /// A question is asked.
     Ask(Question),
+    /// The guided tour (`t`), at one of its stops.
+    Tour(TourStep),
+}
+
+/// The stop of the guided tour on screen: which of how many, and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TourStep {
+    /// The stop, from 0.
+    pub at: usize,
+    /// How many stops the tour has.
+    pub of: usize,
+    /// The finding's kind, its control and its place, in a line.
+    pub head: String,
+    /// The finding's explanation (for a broken chain, with its root causes).
+    pub why: String,
 }
 
 /// A question that waits for an answer before anything else happens.

@@ -86,6 +86,8 @@ pub enum Msg {
     Presenter,
     /// Open the help overlay.
     Help,
+    /// Start the guided tour of the findings, worst first; during it, go to the next stop.
+    Tour,
     /// Close the overlay, prompt or message in front.
     Close,
     /// Start typing a search.
@@ -217,6 +219,16 @@ pub fn from_key(key: KeyEvent, mode: &Mode) -> Option<Msg> {
             KeyCode::PageDown | KeyCode::Char(' ') => Some(Msg::PageDown),
             _ => None,
         },
+        Mode::Tour(_) => match key.code {
+            KeyCode::Char('t' | ' ' | 'n' | 'l') | KeyCode::Enter | KeyCode::Right => {
+                Some(Msg::Tour)
+            }
+            KeyCode::Backspace | KeyCode::Left | KeyCode::Char('N' | 'h') => Some(Msg::Backspace),
+            KeyCode::Esc => Some(Msg::Close),
+            KeyCode::Char('z') => Some(Msg::Zoom),
+            KeyCode::Char('q') => Some(Msg::Quit),
+            _ => None,
+        },
         Mode::Search { .. }
         | Mode::Ask(
             Question::SaveAs { .. } | Question::AsOf { .. } | Question::AcceptReason { .. },
@@ -270,6 +282,7 @@ fn browse_key(code: KeyCode) -> Option<Msg> {
         KeyCode::Tab | KeyCode::BackTab => Msg::SwitchPane,
         KeyCode::Char('z') => Msg::Zoom,
         KeyCode::Char('p') => Msg::Presenter,
+        KeyCode::Char('t') => Msg::Tour,
         KeyCode::Char('?') => Msg::Help,
         KeyCode::Esc => Msg::Close,
         KeyCode::Char('/') => Msg::Search,
@@ -325,7 +338,24 @@ mod tests {
             query: String::new(),
         };
         let asking = Mode::Ask(Question::Quit);
+        let touring = Mode::Tour(crate::tui::mode::TourStep {
+            at: 0,
+            of: 2,
+            head: String::new(),
+            why: String::new(),
+        });
         let cases = [
+            (Mode::Browse, key(KeyCode::Char('t')), Some(Msg::Tour)),
+            (touring.clone(), key(KeyCode::Char(' ')), Some(Msg::Tour)),
+            (touring.clone(), key(KeyCode::Char('t')), Some(Msg::Tour)),
+            (
+                touring.clone(),
+                key(KeyCode::Backspace),
+                Some(Msg::Backspace),
+            ),
+            (touring.clone(), key(KeyCode::Esc), Some(Msg::Close)),
+            (touring.clone(), key(KeyCode::Char('z')), Some(Msg::Zoom)),
+            (touring, key(KeyCode::Char('a')), None),
             (Mode::Browse, key(KeyCode::Char('j')), Some(Msg::Down)),
             (
                 Mode::Browse,

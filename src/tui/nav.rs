@@ -93,21 +93,26 @@ impl Nav {
         }
     }
 
+    /// The lines under the panes, for the mode.
+    pub fn footer(&self) -> u16 {
+        layout::footer(&self.mode)
+    }
+
     /// Rows or lines per page in the focused pane.
     pub fn page(&self) -> usize {
-        layout::page(self.size, self.zoom, self.focus)
+        layout::page(self.size, self.zoom, self.focus, self.footer())
     }
 
     /// Scrolls the tree so the selected row is in view, without empty rows below the last.
     pub fn scroll_rows(&mut self, rows: usize) {
-        let height = layout::list_height(self.size, self.zoom, self.focus);
+        let height = layout::list_height(self.size, self.zoom, self.focus, self.footer());
         self.row_offset = scrolled(self.row, self.row_offset, height);
         self.row_offset = self.row_offset.min(rows.saturating_sub(height));
     }
 
     /// Scrolls the left pane's other listing so the selected line is in view.
     pub fn scroll_lines(&mut self) {
-        let height = layout::list_height(self.size, self.zoom, self.focus);
+        let height = layout::list_height(self.size, self.zoom, self.focus, self.footer());
         self.line_offset = scrolled(self.line, self.line_offset, height);
     }
 }

@@ -57,6 +57,8 @@ pub struct Screen<'a> {
     pub focus: Pane,
     /// Whether the focused pane fills the screen.
     pub zoom: bool,
+    /// Whether the terminal is so small that findings come before decoration.
+    pub compact: bool,
     /// Whether only rows with findings are shown.
     pub filter: bool,
     /// Whether presenter mode is on (names masked, no key hints, no file name).

@@ -15,6 +15,7 @@ mod follow;
 mod moving;
 mod places;
 mod small;
+mod tour;
 
 use std::path::{Path, PathBuf};
 
@@ -86,6 +87,7 @@ fn screen<'a>(
         mode: &nav.mode,
         focus: nav.focus,
         zoom: nav.zoom,
+        compact: super::layout::compact(nav.size),
         filter: nav.filter,
         presenter: session.presenter(),
         busy: derived.blast_pending || session.save_pending.is_some(),
@@ -184,7 +186,11 @@ impl App {
             } => return self.checked(path, purpose, changed),
             Msg::NameChecked { path, taken } => return self.name_checked(path, taken),
             Msg::Written { path, text, result } => return self.written(path, text, result),
-            Msg::Loaded { purpose, result } => return self.loaded(purpose, result),
+            Msg::Loaded { purpose, result } => {
+                let effects = self.loaded(purpose, result);
+                self.tour_follows();
+                return effects;
+            }
             Msg::Repaint => return vec![Effect::Repaint],
             _ if self.too_small() => return self.while_too_small(msg),
             _ => {}
@@ -203,7 +209,17 @@ impl App {
                 Vec::new()
             }
             Mode::Ask(q) => self.answer(msg, q),
+            Mode::Tour(_) if msg == Msg::Quit => {
+                self.nav.mode = Mode::Browse;
+                self.quit()
+            }
+            Mode::Tour(step) => {
+                self.notice = None;
+                self.tour(msg, step.at);
+                Vec::new()
+            }
         };
+        self.tour_follows();
         if self.nav.mode == Mode::Browse && self.session.disk_changed {
             self.session.disk_changed = false;
             effects.extend(self.file_changed());
@@ -236,6 +252,7 @@ impl App {
                 self.scroll_tree();
             }
             Msg::Presenter => self.toggle_presenter(),
+            Msg::Tour => self.start_tour(),
             Msg::Help => self.nav.mode = Mode::Help { scroll: 0 },
             Msg::Close => self.close(),
             Msg::Search => self.start_search(),

@@ -64,7 +64,7 @@ impl App {
     /// Counts the open findings below each collapsed row in view (the tree shows them).
     fn count_below(&mut self) {
         let nav = &self.nav;
-        let height = layout::list_height(nav.size, nav.zoom, nav.focus);
+        let height = layout::list_height(nav.size, nav.zoom, nav.focus, nav.footer());
         let rows = nav.row_offset..nav.row_offset + height;
         self.derived.count_below(&self.session.stack, rows);
     }
@@ -451,7 +451,12 @@ impl App {
     /// A click: selects the row or line under the pointer (a second click on a row folds it),
     /// or the hand-off pane's line as it was drawn.
     pub(super) fn click(&mut self, x: u16, y: u16) {
-        let areas = layout::areas(self.nav.size, self.nav.zoom, self.nav.focus);
+        let areas = layout::areas(
+            self.nav.size,
+            self.nav.zoom,
+            self.nav.focus,
+            self.nav.footer(),
+        );
         let inside = |r: ratatui::layout::Rect| {
             x > r.x && x + 1 < r.right() && y > r.y && y + 1 < r.bottom()
         };
@@ -481,7 +486,12 @@ impl App {
 
     /// The wheel: focuses the pane under the pointer and moves its cursor three lines.
     pub(super) fn wheel(&mut self, up: bool, x: u16, y: u16) {
-        let areas = layout::areas(self.nav.size, self.nav.zoom, self.nav.focus);
+        let areas = layout::areas(
+            self.nav.size,
+            self.nav.zoom,
+            self.nav.focus,
+            self.nav.footer(),
+        );
         let at = ratatui::layout::Rect::new(x, y, 1, 1);
         if areas.tree.intersects(at) {
             self.nav.focus = Pane::Tree;

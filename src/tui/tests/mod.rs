@@ -8,10 +8,12 @@ mod counts;
 mod documents;
 mod editing;
 mod navigation;
+mod room;
 mod saving;
 mod search;
 mod snapshots;
 mod terminals;
+mod tour;
 mod views;
 
 use std::path::{Path, PathBuf};

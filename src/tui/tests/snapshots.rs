@@ -6,7 +6,7 @@ use super::*;
 /// Compares a screen with its committed snapshot, `src/tui/snapshots/stackgap__tui__tests__NAME.snap`
 /// (the names these tests had in a single `tests.rs`, kept so the history of each screen stays
 /// in one file).
-fn assert_snapshot(name: &str, screen: TestBackend) {
+pub(super) fn assert_snapshot(name: &str, screen: TestBackend) {
     insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!(format!("stackgap__tui__tests__{name}"), screen);
     });

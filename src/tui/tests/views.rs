@@ -214,6 +214,9 @@ fn every_tiny_size_renders_without_panic() {
         vec![Msg::Controls, Msg::BlastRadius],
         vec![Msg::Compute, Msg::Down],
         vec![Msg::BlastRadius, Msg::SwitchPane, Msg::Accept],
+        // The tour's box, then the zoomed pane under it.
+        vec![Msg::Close, Msg::Close, Msg::Tour, Msg::Tour],
+        vec![Msg::Zoom, Msg::Tour],
     ];
     for msgs in steps {
         for m in msgs {

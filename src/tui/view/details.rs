@@ -160,10 +160,14 @@ impl<'a> Writer<'a> {
     fn heading(&mut self, text: &str, columns: bool) {
         let (theme, w) = (self.s.theme, self.w);
         let ell = theme.ellipsis();
-        self.out.push((Line::raw(""), None));
+        // On a small terminal, the blank line and the column heading give way to findings.
+        let compact = self.s.compact && !is_whole(self.s);
+        if !compact {
+            self.out.push((Line::raw(""), None));
+        }
         self.out
             .push((Line::styled(fit(text, w, ell), theme.heading()), None));
-        if columns && self.cols.table {
+        if columns && self.cols.table && !compact {
             let c = &self.cols;
             let head = format!(
                 "    {} {} {}{:<9}EVIDENCE",
@@ -175,6 +179,13 @@ impl<'a> Writer<'a> {
             self.out
                 .push((Line::styled(fit(&head, w, ell), theme.dim()), None));
         }
+    }
+
+    /// Whether a control's owners and evidence go on a line of their own under it: when the
+    /// table does not fit, except in a preview on a small terminal, where they give way to the
+    /// findings (`Tab` shows them).
+    fn owners_below(&self) -> bool {
+        !(self.cols.table || (self.preview && self.s.compact))
     }
 
     /// A section's heading; a preview's says where the explanations it leaves out are.
@@ -231,7 +242,7 @@ impl<'a> Writer<'a> {
             return;
         }
         if self.preview {
-            let lines = if i < ins.requirements_at && !self.cols.table {
+            let lines = if i < ins.requirements_at && self.owners_below() {
                 2
             } else {
                 1
@@ -243,7 +254,10 @@ impl<'a> Writer<'a> {
             self.budget -= lines;
         }
         let selected = !self.preview && i == self.s.item;
-        let brief = item.brief.as_deref().filter(|_| !selected);
+        let brief = item
+            .brief
+            .as_deref()
+            .filter(|b| !(selected || (is_whole(self.s) && width(b) > self.w / 2)));
         self.item_line(i, item, selected, brief);
         if brief.is_none() && !self.preview {
             why_lines(&mut self.out, item, i, selected, self.w, self.s);
@@ -298,7 +312,7 @@ impl<'a> Writer<'a> {
             )));
         }
         self.out.push((Line::from(spans).style(style), Some(i)));
-        if control && !c.table {
+        if control && self.owners_below() {
             let owners = format!(
                 "    agreed {}  assumed {}  {}",
                 item.agreed, item.assumed, item.evidence
@@ -329,8 +343,22 @@ fn lines_within(s: &Screen, w: usize) -> Lines {
             counted: p.counted,
         };
     }
-    for fact in &ins.facts {
-        for l in wrap(fact, w).into_iter().take(2) {
+    // Zoomed, the notes and the agreement show whole; otherwise two lines of each, and none
+    // on a small terminal, where the findings come first.
+    let fact_lines = match (is_whole(s), s.compact) {
+        (true, _) => usize::MAX,
+        (false, true) => 0,
+        (false, false) => 2,
+    };
+    for fact in ins.facts.iter().filter(|_| fact_lines > 0) {
+        let mut lines = wrap(fact, w);
+        if lines.len() > fact_lines {
+            lines.truncate(fact_lines);
+            let ell = s.theme.ellipsis();
+            let last = lines.pop().unwrap_or_default();
+            lines.push(fit(&format!("{last}{ell}"), w, ell));
+        }
+        for l in lines {
             p.out.push((Line::styled(l, s.theme.dim()), None));
         }
     }
@@ -365,14 +393,12 @@ fn why_lines(out: &mut Vec<PaneLine>, item: &Item, i: usize, selected: bool, w: 
     let theme = s.theme;
     let indent = "    ";
     let room = w.saturating_sub(indent.len());
-    if selected {
-        out.push((
-            Line::styled(
-                fit(&format!("{indent}{}", item.name), w, theme.ellipsis()),
-                theme.dim(),
-            ),
-            Some(i),
-        ));
+    if selected || is_whole(s) {
+        if selected {
+            for l in wrap(&item.name, room) {
+                out.push((Line::styled(format!("{indent}{l}"), theme.dim()), Some(i)));
+            }
+        }
         for why in &item.why {
             for l in wrap(why, room) {
                 out.push((Line::raw(format!("{indent}{l}")), Some(i)));
@@ -395,6 +421,31 @@ fn why_lines(out: &mut Vec<PaneLine>, item: &Item, i: usize, selected: bool, w: 
             Some(i),
         ));
     }
+}
+
+/// Whether the pane is zoomed with the focus (`z`): then what is cut elsewhere wraps whole.
+fn is_whole(s: &Screen) -> bool {
+    s.zoom && s.focus == Pane::Details
+}
+
+/// Whether a line drawn was cut to fit: it ends with the ellipsis.
+pub fn is_cut(line: &Line, ellipsis: &str) -> bool {
+    line.spans
+        .iter()
+        .rev()
+        .map(|s| s.content.trim_end())
+        .find(|c| !c.is_empty())
+        .is_some_and(|c| c.ends_with(ellipsis))
+}
+
+/// The pane's title, with the hint that `z` shows whole what is cut (`Tab` first when the
+/// pane previews: `z` zooms the focused pane).
+pub fn hinted_title(s: &Screen, title: &str, cut: bool, pane: Pane) -> String {
+    if !cut || s.zoom {
+        return title.to_string();
+    }
+    let keys = if s.focus == pane { "z" } else { "Tab z" };
+    format!("{title} {} {keys}: whole", s.theme.dot())
 }
 
 /// At most this many lines of findings in a preview: with the rest of the pane, what a move in
@@ -444,31 +495,38 @@ impl StatefulWidget for DetailsView<'_> {
             Listing::Expiring => "Expiring evidence",
             Listing::Changes => "Change",
         };
-        let block = frame(s, Pane::Details, title.into());
-        let inner = block.inner(area);
-        block.render(area, buf);
+        let inner = frame(s, Pane::Details, title.into()).inner(area);
         if inner.is_empty() {
-            return;
+            return frame(s, Pane::Details, title.into()).render(area, buf);
         }
-        // The title stays put; the rest scrolls to keep the selected control in view.
+        // The title stays put (zoomed, it wraps whole above the rest); the rest scrolls to
+        // keep the selected control in view.
         let theme = s.theme;
-        let title = fit(&s.inspect.title, inner.width as usize, theme.ellipsis());
-        buf.set_stringn(
-            inner.x,
-            inner.y,
-            title,
-            inner.width as usize,
-            theme.heading(),
-        );
+        let ell = theme.ellipsis();
+        let w = inner.width as usize;
+        let mut heads = if is_whole(s) {
+            wrap(&s.inspect.title, w)
+        } else {
+            vec![fit(&s.inspect.title, w, ell)]
+        };
+        let head = heads.remove(0);
+        buf.set_stringn(inner.x, inner.y, &head, w, theme.heading());
         let body = Rect {
             y: inner.y + 1,
             height: inner.height - 1,
             ..inner
         };
-        let all = lines(s, body.width as usize, body.height as usize);
+        let mut all: Vec<PaneLine> = heads
+            .into_iter()
+            .map(|l| (Line::styled(l, theme.heading()), None))
+            .collect();
+        all.extend(lines(s, w, body.height as usize));
         let top = offset(s, &all, body.height as usize);
         let (shown, items): (Vec<Line<'static>>, Vec<Option<usize>>) =
             all.into_iter().skip(top).take(body.height as usize).unzip();
+        let facts_left_out = s.compact && !is_whole(s) && !s.inspect.facts.is_empty();
+        let cut = head.ends_with(ell) || facts_left_out || shown.iter().any(|l| is_cut(l, ell));
+        frame(s, Pane::Details, hinted_title(s, title, cut, Pane::Details)).render(area, buf);
         put_lines(&shown, body, buf);
         drawn.set_details(body.y, items);
     }

@@ -8,6 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use super::details::hinted_title;
 use super::tree::{accepted, counts, frame};
 use crate::text::escape;
 use crate::tui::derived::ControlLine;
@@ -27,7 +28,8 @@ pub struct ExpiringView<'a>(pub &'a Screen<'a>);
 /// What changed since the last save and since loading, as `stackgap diff` words it.
 pub struct ChangesView<'a>(pub &'a Screen<'a>);
 
-/// Draws one line: `left` cut to the room `right` leaves, `right` flush right.
+/// Draws one line: `left` cut to the room `right` leaves, `right` flush right; returns whether
+/// `left` was cut.
 fn draw_line(
     buf: &mut Buffer,
     s: &Screen,
@@ -36,7 +38,7 @@ fn draw_line(
     selected: bool,
     left: &str,
     right: Vec<Span<'static>>,
-) {
+) -> bool {
     let theme = s.theme;
     let style = if selected {
         theme.selected(s.focus == Pane::Tree)
@@ -47,10 +49,20 @@ fn draw_line(
     let cursor = if selected { theme.cursor() } else { " " };
     let room = (inner.width as usize).saturating_sub(right_w + 1);
     let head = fit(&format!("{cursor} {left}"), room, theme.ellipsis());
+    let cut = head.ends_with(theme.ellipsis());
     buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
     buf.set_line(inner.x, y, &Line::from(head).style(style), inner.width);
     let rx = inner.right().saturating_sub(right_w as u16);
     buf.set_line(rx.max(inner.x), y, &Line::from(right), inner.width);
+    cut
+}
+
+/// Draws the list's frame again with the hint that the pane beside it, zoomed, shows whole
+/// what a line cut (`Tab z`): it names the selected line's control, party or document in full.
+fn hint_cut(s: &Screen, title: &str, cut: bool, area: Rect, buf: &mut Buffer) {
+    if cut && !s.zoom && s.focus == Pane::Tree {
+        frame(s, Pane::Tree, hinted_title(s, title, true, Pane::Details)).render(area, buf);
+    }
 }
 
 impl Widget for ControlsView<'_> {
@@ -68,7 +80,8 @@ impl Widget for ControlsView<'_> {
             lines.len(),
             theme.sep()
         );
-        let block = frame(s, Pane::Tree, title);
+        let block = frame(s, Pane::Tree, title.clone());
+        let mut cut = false;
         let inner = block.inner(area);
         block.render(area, buf);
         let (selected, offset) = (s.line, s.line_offset);
@@ -92,8 +105,9 @@ impl Widget for ControlsView<'_> {
                 pad(&escape(&control.id), 16, theme.ellipsis()),
                 escape(&control.name)
             );
-            draw_line(buf, s, inner, y, i == selected, &left, right);
+            cut |= draw_line(buf, s, inner, y, i == selected, &left, right);
         }
+        hint_cut(s, &title, cut, area, buf);
     }
 }
 
@@ -137,7 +151,8 @@ impl Widget for BlastView<'_> {
             "Blast radius (gaps added if it failed){}b: tree",
             theme.sep()
         );
-        let block = frame(s, Pane::Tree, title);
+        let block = frame(s, Pane::Tree, title.clone());
+        let mut cut = false;
         let inner = block.inner(area);
         block.render(area, buf);
         if s.busy && inner.height > 0 {
@@ -185,8 +200,9 @@ impl Widget for BlastView<'_> {
                 ""
             };
             let left = format!("{}{off}", escape(&party.id));
-            draw_line(buf, s, inner, y, i == selected, &left, right);
+            cut |= draw_line(buf, s, inner, y, i == selected, &left, right);
         }
+        hint_cut(s, &title, cut, area, buf);
     }
 }
 
@@ -204,7 +220,8 @@ impl Widget for ExpiringView<'_> {
             "Evidence expiring within {within} days{}E: tree",
             theme.sep()
         );
-        let block = frame(s, Pane::Tree, title);
+        let block = frame(s, Pane::Tree, title.clone());
+        let mut cut = false;
         let inner = block.inner(area);
         block.render(area, buf);
         if notes.is_empty() && inner.height > 0 {
@@ -260,8 +277,9 @@ impl Widget for ExpiringView<'_> {
                 ),
                 theme.severity(Some(crate::analysis::Severity::Warning)),
             )];
-            draw_line(buf, s, inner, y, i == selected, &left, right);
+            cut |= draw_line(buf, s, inner, y, i == selected, &left, right);
         }
+        hint_cut(s, &title, cut, area, buf);
     }
 }
 

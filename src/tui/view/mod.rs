@@ -7,6 +7,7 @@ pub mod details;
 pub mod help;
 pub mod lists;
 pub mod status;
+pub mod tour;
 pub mod tree;
 
 use ratatui::Frame;
@@ -15,7 +16,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, StatefulWidget, Widget, Wrap};
 
-use super::layout::{Drawn, MIN_SIZE, areas};
+use super::layout::{Drawn, MIN_SIZE, areas, footer};
 use super::mode::{Listing, Mode, Question};
 use super::screen::Screen;
 
@@ -48,7 +49,7 @@ impl StatefulWidget for Whole<'_> {
             }
             return;
         }
-        let a = areas(area, s.zoom, s.focus);
+        let a = areas(area, s.zoom, s.focus, footer(s.mode));
         match s.listing {
             Listing::Tree => tree::TreeView(s).render(a.tree, buf),
             Listing::Controls => lists::ControlsView(s).render(a.tree, buf),
@@ -57,11 +58,14 @@ impl StatefulWidget for Whole<'_> {
             Listing::Changes => lists::ChangesView(s).render(a.tree, buf),
         }
         details::DetailsView(s).render(a.details, buf, drawn);
-        status::StatusBar(s).render(a.status, buf);
+        match s.mode {
+            Mode::Tour(step) => tour::TourBox(s, step).render(a.status, buf),
+            _ => status::StatusBar(s).render(a.status, buf),
+        }
         match s.mode {
             Mode::Help { .. } => help::HelpOverlay(s).render(area, buf),
             Mode::Ask(_) => status::Dialog(s).render(area, buf),
-            Mode::Browse | Mode::Search { .. } => {}
+            Mode::Browse | Mode::Search { .. } | Mode::Tour(_) => {}
         }
     }
 }

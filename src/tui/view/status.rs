@@ -14,7 +14,7 @@ use crate::tui::mode::{Listing, Mode, Notice, Pane, Question};
 use crate::tui::screen::Screen;
 
 /// Key hints for the tree pane.
-const TREE_HINTS: &str = "j/k move · h/l fold · Tab controls · / search · f filter · c by control · b blast radius · x off · ? help · q quit";
+const TREE_HINTS: &str = "j/k move · h/l fold · Tab controls · t tour · / search · f filter · c by control · b blast radius · x off · ? help · q quit";
 /// Key hints for the control list.
 const CONTROLS_HINTS: &str =
     "j/k control · Enter its places · c or Esc tree · [ ] date · ? help · q quit";

@@ -9,6 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
+use super::details::is_cut;
 use crate::text::escape;
 use crate::tui::layout::{fit, pad, width};
 use crate::tui::mode::Pane;
@@ -110,6 +111,8 @@ impl Columns {
             .max()
             .unwrap_or(1)
             .min(12);
+        // On a small terminal the layer column gives way (its colour stays on the row).
+        let layer = if s.compact { 0 } else { layer };
         let rows = s.tree.rows();
         let widest = |f: &dyn Fn(usize) -> usize| drawn.clone().map(f).max().unwrap_or(0);
         let mut accepted =
@@ -119,7 +122,7 @@ impl Columns {
                 .below_of(i)
                 .map_or(0, |n| width(&below_span(s, n).content) + 1)
         });
-        let fixed = layer + 2 + 1 + COUNTS_WIDTH + 1;
+        let fixed = if layer > 0 { layer + 2 + 1 } else { 0 } + COUNTS_WIDTH + 1;
         let room = |a: usize, b: usize| inner.saturating_sub(fixed + a + b) >= LEFT_MIN;
         if !room(accepted, below) {
             accepted = 0;
@@ -157,25 +160,34 @@ impl Widget for TreeView<'_> {
         if s.filter {
             suffix.push_str(&format!("{}filter", theme.sep()));
         }
-        let room = (area.width as usize).saturating_sub(width(&suffix) + 6);
-        let title = format!("{}{suffix}", fit(&escape(&s.stack.name), room, ell));
-        let block = frame(s, Pane::Tree, title);
-        let inner = block.inner(area);
-        block.render(area, buf);
+        let inner = frame(s, Pane::Tree, String::new()).inner(area);
         let drawn =
             s.row_offset.min(rows.len())..(s.row_offset + inner.height as usize).min(rows.len());
-        let cols = Columns::new(s, drawn, inner.width as usize);
-        for (i, y) in (s.row_offset..rows.len()).zip(inner.top()..inner.bottom()) {
-            let right = right_of(s, i, &cols);
-            let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
-            let room = (inner.width as usize).saturating_sub(right_w + 1);
-            let selected = i == s.row;
-            let style = if selected {
+        let cols = Columns::new(s, drawn.clone(), inner.width as usize);
+        let lefts: Vec<_> = drawn
+            .clone()
+            .map(|i| {
+                let right = right_of(s, i, &cols);
+                let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
+                let room = (inner.width as usize).saturating_sub(right_w + 1);
+                (left_of(s, i, i == s.row, room), right, right_w)
+            })
+            .collect();
+        // A name or service cut short: the title says that `z` gives the pane the whole width.
+        let cut = lefts.iter().any(|(left, ..)| is_cut(left, ell));
+        if cut && !s.zoom {
+            suffix.push_str(&format!("{}z: whole", theme.sep()));
+        }
+        let room = (area.width as usize).saturating_sub(width(&suffix) + 6);
+        let title = format!("{}{suffix}", fit(&escape(&s.stack.name), room, ell));
+        frame(s, Pane::Tree, title).render(area, buf);
+        for ((i, y), (line, right, right_w)) in drawn.zip(inner.top()..inner.bottom()).zip(lefts) {
+            let style = if i == s.row {
                 theme.selected(s.focus == Pane::Tree)
             } else {
                 Style::new()
             };
-            let line = left_of(s, i, selected, room).style(style);
+            let line = line.style(style);
             buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
             buf.set_line(inner.x, y, &line, inner.width);
             let rx = inner.right().saturating_sub(right_w as u16);
@@ -205,17 +217,18 @@ fn right_of(s: &Screen, i: usize, cols: &Columns) -> Vec<Span<'static>> {
         |l| escape(&stack.layers[l as usize].id).into_owned(),
     );
     let layer_w = cols.layer;
-    let mut right = vec![
-        Span::styled(
+    let mut right = Vec::new();
+    if layer_w > 0 {
+        right.push(Span::styled(
             pad(
                 &format!("[{}]", fit(&layer, layer_w, ell)),
                 layer_w + 2,
                 ell,
             ),
             theme.layer(party.layer),
-        ),
-        Span::raw(" "),
-    ];
+        ));
+        right.push(Span::raw(" "));
+    }
     let open = s.tally.open_of_row(row);
     let below_n = s.tally.below_of(i);
     let tally = if open == [0, 0] && below_n.is_some() {
