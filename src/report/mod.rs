@@ -16,7 +16,7 @@ pub mod schema;
 pub mod text;
 pub mod xlsx;
 
-use crate::analysis::{BlastRadius, Report, WhatIf};
+use crate::analysis::{BlastRadius, FixFirst, Report, WhatIf};
 use crate::stack::{Entry, HandoffIdx, Stack};
 
 /// Everything a report needs: the stack, its analysis and the what-ifs it was made under.
@@ -30,6 +30,8 @@ pub struct Context<'a> {
     pub what_if: &'a WhatIf,
     /// Blast radius, when asked for.
     pub blast: Option<&'a [BlastRadius]>,
+    /// Fix first (SPEC §9), when asked for: the changes that close the most gaps, best first.
+    pub fix_first: Option<&'a [FixFirst]>,
 }
 
 impl Context<'_> {
