@@ -92,6 +92,8 @@ pub enum Listing {
     BlastRadius,
     /// Evidence about to expire: documents and entries' own dates (`E`).
     Expiring,
+    /// The changes that close the most gaps: fix first (`F`).
+    FixFirst,
 }
 
 /// A one-line message in the status bar until the next key.

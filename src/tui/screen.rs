@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::analysis::{BlastRadius, Report, WhatIf};
+use crate::analysis::{BlastRadius, FixFirst, Report, WhatIf};
 use crate::stack::Stack;
 
 use super::derived::{ControlLine, Tally};
@@ -40,6 +40,8 @@ pub struct Screen<'a> {
     pub controls: &'a [ControlLine],
     /// The parties ranked by blast radius (empty while being computed).
     pub blast: &'a [BlastRadius],
+    /// The changes that close the most gaps (empty while being computed).
+    pub fix: &'a [FixFirst],
     /// The selected line of the control, blast radius or expiring list.
     pub line: usize,
     /// The first line of that list shown.

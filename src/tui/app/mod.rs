@@ -71,6 +71,7 @@ fn screen<'a>(
         listing: nav.listing,
         controls: &derived.controls,
         blast: &derived.blast,
+        fix: &derived.fix,
         line: nav.line,
         line_offset: nav.line_offset,
         inspect: &derived.inspect,
@@ -80,7 +81,7 @@ fn screen<'a>(
         zoom: nav.zoom,
         filter: nav.filter,
         presenter: session.presenter(),
-        busy: derived.blast_pending || session.save_pending.is_some(),
+        busy: derived.pending() || session.save_pending.is_some(),
         notice,
         unsaved: session.unsaved(),
         path: session.path.as_deref(),
@@ -138,7 +139,7 @@ impl App {
 
     /// Whether slow work waits for `Msg::Compute` (the next frame says it is under way).
     pub fn busy(&self) -> bool {
-        self.derived.blast_pending || self.session.save_pending.is_some()
+        self.derived.pending() || self.session.save_pending.is_some()
     }
 
     /// The mode, which decides what a key means.
@@ -220,6 +221,7 @@ impl App {
             Msg::Controls => self.show(Listing::Controls),
             Msg::BlastRadius => self.show(Listing::BlastRadius),
             Msg::Expiring => self.show(Listing::Expiring),
+            Msg::FixFirst => self.show(Listing::FixFirst),
             Msg::ExpandAll => self.expand_all(),
             Msg::CollapseAll => self.collapse_all(),
             Msg::SwitchPane => self.switch_pane(),
@@ -480,14 +482,15 @@ impl App {
         }
     }
 
-    /// The slow work asked for, now that a frame says it is under way: the save's text, and
-    /// the blast radius ranking.
+    /// The slow work asked for, now that a frame says it is under way: the save's text, the
+    /// blast radius ranking and the fix-first list.
     fn compute(&mut self) -> Vec<Effect> {
         let effects = match self.session.save_pending.take() {
             Some(path) => self.write_now(path),
             None => Vec::new(),
         };
         self.compute_blast();
+        self.compute_fix();
         effects
     }
 }

@@ -399,7 +399,7 @@ fn why_lines(out: &mut Vec<PaneLine>, item: &Item, i: usize, selected: bool, w: 
 const PREVIEW_LINES: usize = 12;
 
 /// Whether the pane previews (see the module's comment): while the list beside it — the tree,
-/// the controls or the blast radius ranking — has the focus.
+/// the controls, the blast radius ranking or the fix-first list — has the focus.
 fn is_preview(s: &Screen) -> bool {
     s.focus != Pane::Details
 }
@@ -436,7 +436,7 @@ impl StatefulWidget for DetailsView<'_> {
         let s = self.0;
         let title = match s.listing {
             Listing::Tree => "Hand-off",
-            Listing::Controls => "Control",
+            Listing::Controls | Listing::FixFirst => "Control",
             Listing::BlastRadius => "Party",
             Listing::Expiring => "Expiring evidence",
         };

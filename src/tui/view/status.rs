@@ -24,6 +24,9 @@ const BLAST_HINTS: &str =
 /// Key hints for the list of expiring evidence.
 const EXPIRING_HINTS: &str =
     "j/k evidence · Enter what rests on it · E or Esc tree · [ ] date · ? help · q quit";
+/// Key hints for the fix-first list.
+const FIX_HINTS: &str =
+    "j/k change · Enter the party in the tree · Tab its control's places · F or Esc tree · ? help · q quit";
 /// Key hints for the hand-off pane.
 const DETAILS_HINTS: &str = "j/k control · a assumed · o agreed · e evidence · i/I implements · u undo · w save · Tab tree · ? help";
 
@@ -213,6 +216,7 @@ fn message(s: &Screen, w: usize) -> Line<'static> {
                     Listing::Controls => CONTROLS_HINTS,
                     Listing::BlastRadius => BLAST_HINTS,
                     Listing::Expiring => EXPIRING_HINTS,
+                    Listing::FixFirst => FIX_HINTS,
                 },
                 Pane::Details => DETAILS_HINTS,
             };
