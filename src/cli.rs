@@ -226,8 +226,8 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output (never the stack file itself).
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
-    /// Markdown, JSON and HTML: also rank the changes that close the most gaps (a party
-    /// implementing a control).
+    /// Markdown and JSON: also rank the changes that close the most gaps (a party implementing
+    /// a control).
     #[arg(long)]
     pub fix_first: bool,
     /// What-ifs and analysis options.
