@@ -1,6 +1,7 @@
 //! The real `stackgap` binary in a real terminal (tmux): open a copy of a sample stack, edit one
 //! control, save, quit, and check what a reviewer would check — the file changed in that entry
-//! only, comments survived, it re-analyses to what the screen showed, and the exit code.
+//! only, comments survived, it re-analyses to what the screen showed, and the exit code; and
+//! the fix-first view (`F`) leading to the party, where the change closes what it promised.
 
 mod common;
 
@@ -305,5 +306,55 @@ fn y_reaches_the_clipboard_through_osc_52_and_b_ranks_parties() {
         "{screen}"
     );
     tmux.keys(&["q"]);
+    assert_eq!(exit_code(&exit), 0, "{}", tmux.screen());
+}
+
+#[test]
+fn f_lists_the_changes_to_fix_first_and_enter_makes_one_where_it_belongs() {
+    let (dir, path, _) = sample("healthcare-records.toml");
+    let stack = stackgap::stack::load_path(&path).expect("the sample loads");
+    let what_if = WhatIf::new(&stack, Date::parse(AS_OF).expect("a date"));
+    let report = analyse(&stack, &what_if);
+    let fix = stackgap::analysis::fix_first(&stack, &what_if, &report);
+    let first = fix.first().expect("the sample has gaps to fix");
+    let (party, control) = (
+        stack.party(first.party).id.as_str(),
+        stack.control(first.control).id.as_str(),
+    );
+    let Some((tmux, exit)) = explore(dir.path(), &path) else {
+        common::missing_tool("tmux");
+        return;
+    };
+    let screen = tmux.wait_for("warnings");
+    let gaps = count_before(&screen, "gaps");
+
+    // Computed after a frame that says so; Enter typed meanwhile waits for it.
+    tmux.keys(&["F"]);
+    let screen = tmux.wait_for(&format!("{party} implements {control}"));
+    assert!(screen.contains("Fix first"), "{screen}");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("Hand-off");
+    assert!(
+        screen.lines().any(|l| l.contains('▶') && l.contains(party)),
+        "the party's row is selected:\n{screen}"
+    );
+    // The hand-off pane has the focus, on the control: `i` makes the change there (the party
+    // is the provider of its first row).
+    tmux.keys(&["i"]);
+    let want = gaps - first.gaps_closed.min(gaps);
+    let start = Instant::now();
+    let screen = loop {
+        let screen = tmux.screen();
+        if screen.contains("warnings") && count_before(&screen, "gaps") == want {
+            break screen;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{party} implementing {control} should leave {want} open gaps:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(screen.contains(control), "{screen}");
+    tmux.keys(&["u", "q"]);
     assert_eq!(exit_code(&exit), 0, "{}", tmux.screen());
 }
