@@ -57,9 +57,13 @@ pub struct ExploreArgs {
     /// What-ifs and analysis options.
     #[command(flatten)]
     pub what_if: WhatIfArgs,
-    /// Draw with ASCII only, for terminals without Unicode line drawing.
+    /// Draw with ASCII only, stack text included, for terminals without Unicode (the default
+    /// when the locale is not UTF-8).
     #[arg(long)]
     pub ascii: bool,
+    /// Draw with Unicode even when the locale is not UTF-8.
+    #[arg(long, conflicts_with = "ascii")]
+    pub unicode: bool,
     /// Enable the mouse (click to select, wheel to scroll); off by default so text stays selectable.
     #[arg(long)]
     pub mouse: bool,

@@ -462,6 +462,14 @@ impl<'s> Engine<'s> {
                         }
                         findings.push(finding);
                     }
+                    Some(kind @ (Kind::Misunderstanding | Kind::Unconfirmed)) => {
+                        // Reported as this kind only, but its why also says when the assurance
+                        // is low: the reviewer would otherwise learn it only after fixing the
+                        // owner.
+                        let mut finding = self.finding(kind, control, place);
+                        finding.cover_assurance = Some(level(now, row.now));
+                        findings.push(finding);
+                    }
                     Some(kind) => findings.push(self.finding(kind, control, place)),
                 }
             }
@@ -511,6 +519,7 @@ impl<'s> Engine<'s> {
             chain: Vec::new(),
             chain_len: 0,
             assurance: None,
+            cover_assurance: None,
             weakest: None,
             expired: None,
             accepted: if self.accepts.is_empty() {

@@ -152,6 +152,7 @@ mod tests {
             chain: Vec::new(),
             chain_len: 0,
             assurance: None,
+            cover_assurance: None,
             weakest: None,
             expired: None,
             accepted: None,

@@ -63,6 +63,9 @@ pub struct Finding {
     pub chain_len: usize,
     /// Weak assurance: the assurance found.
     pub assurance: Option<Evidence>,
+    /// Misunderstanding and unconfirmed: the assurance of the cover found, judged as weak
+    /// assurance would judge it (its why says when it is below the minimum too).
+    pub cover_assurance: Option<Evidence>,
     /// Weak assurance: the hand-off whose evidence is the weakest link of the path.
     pub weakest: Option<HandoffIdx>,
     /// The entry (hand-off) whose evidence lapsed and lowered the assurance, and why, if one did.

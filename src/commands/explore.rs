@@ -18,7 +18,7 @@ pub fn run(args: cli::ExploreArgs) -> anyhow::Result<ExitCode> {
         stack,
         path,
         what_if,
-        ascii: args.ascii,
+        ascii: stackgap::tui::ascii_drawing(args.ascii, args.unicode),
         mouse: args.mouse,
         read_only: args.read_only,
     })?;

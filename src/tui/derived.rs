@@ -1,7 +1,10 @@
 //! State derived from the stack and the what-ifs, recomputed by `update` only when what it
-//! depends on changed, and only read by the views: the findings and their tallies, the change
-//! since the file was loaded, the tree's visible rows, the control view's lines, the blast
-//! radius ranking, the fix-first list and the hand-off pane's content.
+//! depends on changed, and only read by the views: the findings and their tallies (open and
+//! accepted apart, and what lies below the collapsed rows in view), the change since the file
+//! was loaded, the tree's visible rows, the control view's lines, the blast radius ranking, the
+//! fix-first list and the hand-off pane's content.
+
+mod below;
 
 use std::collections::HashSet;
 
@@ -93,6 +96,7 @@ impl Derived {
                 }
                 self.baseline
                     .control(c, &self.report.by_control[c as usize]);
+                self.tally.below.forget();
             }
             Scope::Everything => {
                 self.report = analyse(stack, what_if);
@@ -115,6 +119,12 @@ impl Derived {
         let (tally, reach) = (&self.tally, &self.reach);
         self.tree
             .expand_all(stack, limit, &|h, p| !filter || keep(tally, reach, h, p))
+    }
+
+    /// Counts the open findings below each collapsed row of the tree among `rows` (those in
+    /// view), for the tree to show instead of a `✓` that would hide them.
+    pub fn count_below(&mut self, stack: &Stack, rows: std::ops::Range<usize>) {
+        below::count(&mut self.tally, stack, &self.tree, rows);
     }
 
     /// Finds which parties have a finding in their own requirements or anywhere below them.
@@ -241,6 +251,7 @@ fn blast_pane(
         has_children: false,
         expanded: false,
         cycle: false,
+        last: true,
     };
     let mut ins = inspect::build(shown, report, what_if, Some(&root), theme);
     ins.facts.insert(
@@ -264,11 +275,23 @@ pub struct ControlLine {
     pub counts: [u32; 2],
     /// Those not accepted.
     pub open: [u32; 2],
+    /// Whether a hand-off lists it or a party requires it; otherwise it is in scope nowhere,
+    /// which is not the same as covered.
+    pub in_scope: bool,
 }
 
-/// The control view's lines: controls with findings first (most gaps, then most warnings),
-/// then the rest in catalog order.
-pub fn control_lines(report: &Report) -> Vec<ControlLine> {
+impl ControlLine {
+    /// How many of its findings are accepted risks.
+    pub fn accepted(&self) -> u32 {
+        self.counts[0] + self.counts[1] - self.open[0] - self.open[1]
+    }
+}
+
+/// The control view's lines: controls with open findings first (most gaps, then most
+/// warnings), then those whose findings are all accepted, then the covered ones, then those in
+/// scope nowhere; each group in catalog order.
+pub fn control_lines(stack: &Stack, report: &Report) -> Vec<ControlLine> {
+    let ix = stack.index();
     let mut lines: Vec<ControlLine> = report
         .by_control
         .iter()
@@ -278,6 +301,7 @@ pub fn control_lines(report: &Report) -> Vec<ControlLine> {
                 control: c as ControlIdx,
                 counts: [0; 2],
                 open: [0; 2],
+                in_scope: !ix.entries_of[c].is_empty() || !ix.requirers[c].is_empty(),
             };
             for f in fs {
                 line.counts[slot(f)] += 1;
@@ -289,24 +313,35 @@ pub fn control_lines(report: &Report) -> Vec<ControlLine> {
         })
         .collect();
     lines.sort_by_key(|l| {
+        let group = match (l.open != [0, 0], l.counts != [0, 0], l.in_scope) {
+            (true, ..) => 0,
+            (false, true, _) => 1,
+            (false, false, true) => 2,
+            (false, false, false) => 3,
+        };
         (
-            l.counts == [0, 0],
-            std::cmp::Reverse(l.counts[0]),
-            std::cmp::Reverse(l.counts[1]),
+            group,
+            std::cmp::Reverse(l.open[0]),
+            std::cmp::Reverse(l.open[1]),
+            std::cmp::Reverse(l.accepted()),
             l.control,
         )
     });
     lines
 }
 
-/// Gap and warning counts per hand-off and per party (party findings), for the tree: all of
-/// them, and those still open (not accepted), which decide the counts' colour.
+/// Gap and warning counts per hand-off and per party (party findings), and in all: every
+/// finding, and those still open (not accepted), which are the counts a person reads; and the
+/// open findings below the collapsed rows in view.
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
     handoff: Vec<[u32; 2]>,
     party: Vec<[u32; 2]>,
     open_handoff: Vec<[u32; 2]>,
     open_party: Vec<[u32; 2]>,
+    total: [u32; 2],
+    open_total: [u32; 2],
+    below: below::Below,
 }
 
 fn slot(f: &Finding) -> usize {
@@ -324,6 +359,7 @@ impl Tally {
             party: vec![[0; 2]; stack.parties.len()],
             open_handoff: vec![[0; 2]; stack.handoffs.len()],
             open_party: vec![[0; 2]; stack.parties.len()],
+            ..Tally::default()
         };
         for f in report.by_control.iter().flatten() {
             t.count(f, true);
@@ -341,9 +377,21 @@ impl Tally {
         };
         let step = |n: &mut u32| *n = if add { *n + 1 } else { n.saturating_sub(1) };
         step(&mut all[at][slot(f)]);
+        step(&mut self.total[slot(f)]);
         if f.accepted.is_none() {
             step(&mut open[at][slot(f)]);
+            step(&mut self.open_total[slot(f)]);
         }
+    }
+
+    /// Open gaps and warnings in all.
+    pub fn open_total(&self) -> [u32; 2] {
+        self.open_total
+    }
+
+    /// Accepted findings in all.
+    pub fn accepted_total(&self) -> u32 {
+        self.total[0] + self.total[1] - self.open_total[0] - self.open_total[1]
     }
 
     /// Gaps and warnings at a hand-off.
@@ -364,12 +412,24 @@ impl Tally {
         }
     }
 
-    /// The part of a row's counts that is not accepted.
+    /// The part of a row's counts that is not accepted: what the row shows as ✗ and !.
     pub fn open_of_row(&self, row: &Row) -> [u32; 2] {
         match row.handoff {
             Some(h) => self.open_handoff[h as usize],
             None => self.open_party[row.party as usize],
         }
+    }
+
+    /// How many of a row's findings are accepted risks, shown apart from the open ones.
+    pub fn accepted_of_row(&self, row: &Row) -> u32 {
+        let ([g, w], [og, ow]) = (self.of_row(row), self.open_of_row(row));
+        g + w - og - ow
+    }
+
+    /// The open gaps and warnings below visible row `i`, when it is a collapsed row in view
+    /// with something below it (`None` otherwise).
+    pub fn below_of(&self, i: usize) -> Option<[u32; 2]> {
+        self.below.of_row(i)
     }
 }
 

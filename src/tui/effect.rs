@@ -21,6 +21,8 @@ pub enum Effect {
     Copy(String),
     /// End the explorer.
     Quit,
+    /// Clear the terminal and draw the next frame whole (Ctrl-l).
+    Repaint,
 }
 
 /// Something to do on the disk, and the message that answers it.

@@ -24,9 +24,16 @@ const HELP: &[(&str, &str)] = &[
     ("Tab", "switch between the tree and the hand-off pane"),
     (
         "/",
-        "fuzzy search parties, hand-offs and controls; jumps to the best match",
+        "fuzzy search parties, hand-offs and controls: every place they are shown (a control at each hand-off listing it); jumps to the best match",
     ),
-    ("n  N", "next / previous match"),
+    (
+        "n  N",
+        "next / previous place, each once, in tree order (the status line counts k/N)",
+    ),
+    (
+        ">",
+        "(hand-off pane) from the selected broken chain to its root cause's row and hand-off; again: the next root cause",
+    ),
     (
         "f",
         "filter: only rows with findings, and the rows above them",
@@ -55,7 +62,7 @@ const HELP: &[(&str, &str)] = &[
     ("z", "zoom the focused pane to the whole screen"),
     (
         "p",
-        "presenter mode: no key hints, parties shown as layer#number",
+        "presenter mode: no key hints, parties shown as layer#number, high-contrast colours",
     ),
     ("", ""),
     ("", "# Editing (hand-off pane; saved to the file with w)"),
@@ -105,17 +112,37 @@ const HELP: &[(&str, &str)] = &[
         "quit; asks when edits are unsaved (Ctrl-c twice: quit without saving)",
     ),
     ("Esc", "close this help, a question or the search"),
+    (
+        "Ctrl-l",
+        "draw the whole screen again (over a message or stray output)",
+    ),
     ("", ""),
     ("", "# Reading the screen"),
-    ("✗ N", "gaps: nobody actually covers the control"),
+    ("✗ N", "open gaps: nobody actually covers the control"),
     (
         "! N",
-        "warnings: covered, but not as believed or not assured enough",
+        "open warnings: covered, but not as believed or not assured enough",
     ),
-    ("✓", "no finding"),
+    ("✓", "nothing open here"),
+    (
+        "N accepted",
+        "accepted risks, counted apart from the open ones",
+    ),
+    (
+        "✗ N below",
+        "a collapsed row: open findings at the hand-offs under it (each place once)",
+    ),
     (
         "✓ accepted",
-        "an accepted risk: still listed and counted, but dimmed, with its reason",
+        "an accepted risk in the hand-off pane: still listed, dimmed, with its reason",
+    ),
+    (
+        "guides",
+        "the lines before a row lead up to the row of its consumer",
+    ),
+    (
+        "not in scope",
+        "(control view) no hand-off lists the control and no party requires it",
     ),
     (
         "provider T",
@@ -138,11 +165,11 @@ const HELP: &[(&str, &str)] = &[
     ("", ""),
     (
         "",
-        "A tree row counts the findings at its hand-off; a root row its party's own. Accepted",
+        "A tree row counts the open findings at its hand-off; a root row its party's own.",
     ),
     (
         "",
-        "risks are counted too; a count is dimmed, not coloured, when all it counts are accepted.",
+        "Accepted risks are counted apart, everywhere: rows, pane, control view, status bar.",
     ),
     (
         "",

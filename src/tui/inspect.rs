@@ -12,7 +12,7 @@ use super::theme::Theme;
 use super::tree::Row;
 
 /// What a line of the pane lets the user edit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
     /// A control listed at a hand-off.
     Entry {
@@ -112,8 +112,13 @@ fn all_accepted(fs: &[&Finding]) -> bool {
     !fs.is_empty() && fs.iter().all(|f| f.accepted.is_some())
 }
 
-fn worst<'f>(fs: impl Iterator<Item = &'f Finding>) -> Option<Severity> {
-    fs.map(Finding::severity).min()
+/// The severity a line shows: the worst open finding's; when every finding is accepted, the
+/// worst of those (the line is then marked accepted, not open).
+fn worst(fs: &[&Finding]) -> Option<Severity> {
+    let open = fs.iter().filter(|f| f.accepted.is_none());
+    open.map(|f| f.severity())
+        .min()
+        .or_else(|| fs.iter().map(|f| f.severity()).min())
 }
 
 /// A finding's status word: its kind, its side when the entry is shared, and "accepted".
@@ -307,7 +312,7 @@ fn entry_item(
         control: e.control,
         id: escape(&control.id).into_owned(),
         name: escape(&control.name).into_owned(),
-        severity: worst(findings.iter().copied()),
+        severity: worst(&findings),
         accepted: all_accepted(&findings),
         status,
         agreed: if e.from_template {
@@ -398,7 +403,7 @@ fn requirement_item(
         .filter(|f| f.place == Place::Party(party))
         .collect();
     if !own.is_empty() {
-        item.severity = worst(own.iter().copied());
+        item.severity = worst(&own);
         item.accepted = all_accepted(&own);
         item.status = own
             .iter()
@@ -445,13 +450,16 @@ fn at_handoffs(
         .map(|&(h, _)| h)
         .filter(|&h| stack.handoff(h).consumer == party)
         .collect();
-    let findings = report.by_control[c as usize]
+    let findings: Vec<&Finding> = report.by_control[c as usize]
         .iter()
-        .filter(|f| f.handoff().is_some_and(|h| at.contains(&h)));
-    item.severity = worst(findings);
-    item.status = match item.severity {
-        None => "covered".into(),
-        Some(s) => format!("{} at hand-off", s.as_str()),
+        .filter(|f| f.handoff().is_some_and(|h| at.contains(&h)))
+        .collect();
+    item.severity = worst(&findings);
+    item.accepted = all_accepted(&findings);
+    item.status = match (item.severity, item.accepted) {
+        (None, _) => "covered".into(),
+        (Some(_), true) => "accepted at hand-off".into(),
+        (Some(s), false) => format!("{} at hand-off", s.as_str()),
     };
     let mut briefs = Vec::new();
     for h in at {
@@ -485,6 +493,47 @@ fn handoff_name(stack: &Stack, h: HandoffIdx, theme: Theme) -> String {
     )
 }
 
+/// What the control view's pane says first of a control: its open gaps and warnings across the
+/// stack with the accepted ones apart, or that it is covered wherever it is in scope, or in
+/// scope nowhere (which is not covered: nobody asked).
+fn control_summary(stack: &Stack, findings: &[Finding], c: ControlIdx) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let ix = stack.index();
+    let (listed, required) = (
+        ix.entries_of[c as usize].len(),
+        ix.requirers[c as usize].len(),
+    );
+    if findings.is_empty() {
+        return if listed + required == 0 {
+            "not in scope anywhere: no hand-off lists it and no party requires it".to_string()
+        } else {
+            format!(
+                "covered wherever it is in scope: listed at {}, required by {}",
+                plural(listed, "hand-off", "hand-offs"),
+                plural(required, "party", "parties")
+            )
+        };
+    }
+    let open = |sev: Severity| {
+        findings
+            .iter()
+            .filter(|f| f.accepted.is_none() && f.severity() == sev)
+            .count()
+    };
+    let accepted = findings.iter().filter(|f| f.accepted.is_some()).count();
+    let accepted = if accepted > 0 {
+        format!(", {accepted} accepted")
+    } else {
+        String::new()
+    };
+    format!(
+        "{} and {} open across the stack{accepted}; Enter on a place shows it in the tree",
+        plural(open(Severity::Gap), "gap", "gaps"),
+        plural(open(Severity::Warning), "warning", "warnings"),
+    )
+}
+
 /// The control view's pane: every place where a control is a gap or warning, with the why,
 /// gaps first; then the parties whose own requirement of it is a finding.
 pub fn build_control(
@@ -496,10 +545,6 @@ pub fn build_control(
 ) -> Inspect {
     let control = stack.control(c);
     let findings = &report.by_control[c as usize];
-    let [gaps, warnings] = findings.iter().fold([0, 0], |mut n, f| {
-        n[usize::from(f.severity() == Severity::Warning)] += 1;
-        n
-    });
     let mut out = Inspect {
         title: format!(
             "{} {} {}",
@@ -510,11 +555,7 @@ pub fn build_control(
         id_heading: "HAND-OFF",
         ..Inspect::default()
     };
-    out.facts.push(format!(
-        "{gaps} gap{} and {warnings} warning{} across the stack; Enter on a place shows it in the tree",
-        if gaps == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" },
-    ));
+    out.facts.push(control_summary(stack, findings, c));
     let mut handoffs: Vec<HandoffIdx> = Vec::new();
     let mut parties: Vec<PartyIdx> = Vec::new();
     for f in findings {

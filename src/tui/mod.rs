@@ -15,6 +15,8 @@
 //!   └── view/                    widgets drawing a Screen; never import app
 //! screen.rs                      Screen<'a>: the read-only state a frame shows, built by App
 //! session.rs derived.rs nav.rs   the state, by concern: document, derived, navigation
+//! setup.rs signals.rs pace.rs ascii.rs   the terminal, for the loop: TERM and the locale,
+//!                                SIGTERM / SIGHUP, frames paced to the terminal, ASCII only
 //! effect.rs msg.rs               what update asks for, and what happens (answers included)
 //! layout.rs help_text.rs         where things are on screen, shared by update and views
 //! mode.rs inspect.rs tree.rs edit.rs search.rs theme.rs   the vocabulary below all of them
@@ -41,6 +43,7 @@
 //! returns the terminal's (clipboard, quit) to the loop; tests drive the explorer through it.
 
 mod app;
+mod ascii;
 mod derived;
 mod edit;
 mod effect;
@@ -50,9 +53,12 @@ mod layout;
 mod mode;
 mod msg;
 mod nav;
+mod pace;
 mod screen;
 mod search;
 mod session;
+mod setup;
+mod signals;
 pub mod term;
 mod theme;
 mod tree;
@@ -69,9 +75,11 @@ use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 use crossterm::clipboard::CopyToClipboard;
-use ratatui::Terminal;
+use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::execute;
+use ratatui::layout::Rect;
+use ratatui::{Frame, Terminal};
 
 use crate::analysis::WhatIf;
 use crate::stack::Stack;
@@ -80,10 +88,13 @@ use crate::text::escape;
 
 use app::App;
 use effect::Effect;
-use mode::Mode;
 use msg::Msg;
+use pace::Pace;
+use signals::Signals;
 use theme::Theme;
 use watch::FileWatch;
+
+pub use setup::ascii_drawing;
 
 /// How long the loop sleeps when nothing happens (it wakes only to look at file events).
 const IDLE: Duration = Duration::from_millis(250);
@@ -96,7 +107,8 @@ pub struct Options {
     pub path: Option<PathBuf>,
     /// What-ifs from the command line.
     pub what_if: WhatIf,
-    /// ASCII-only drawing.
+    /// ASCII-only drawing, stack text included ([`ascii_drawing`] decides it from the flags
+    /// and the locale).
     pub ascii: bool,
     /// Mouse capture.
     pub mouse: bool,
@@ -106,6 +118,7 @@ pub struct Options {
 
 /// Runs the explorer until the user quits; errors are returned after the terminal is restored.
 pub fn run(options: Options) -> anyhow::Result<()> {
+    setup::refuse_dumb()?;
     let mouse = options.mouse;
     let text = match &options.path {
         None => DEMO.to_string(),
@@ -133,6 +146,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
             "the explorer needs a terminal, and standard output is not one; for a report, use `stackgap check FILE`"
         );
     }
+    let signals = Signals::catch().context("cannot catch SIGTERM and SIGHUP")?;
     let mut terminal = match open_terminal() {
         Ok(t) => t,
         Err(e) => {
@@ -146,10 +160,19 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         if mouse {
             execute!(stdout(), EnableMouseCapture)?;
         }
-        event_loop(&mut terminal, &mut app)
+        event_loop(&mut terminal, &mut app, &signals)
     })();
     if mouse {
         let _ = execute!(stdout(), DisableMouseCapture);
+    }
+    if let Some(signal) = signals.received() {
+        // After SIGHUP the terminal may be gone: restoring it may fail, and saying so could not
+        // reach anyone. The cursor is shown here, as the process ends before `terminal` is
+        // dropped (which shows it on a quit).
+        let _ = terminal.show_cursor();
+        let _ = ratatui::try_restore();
+        signals.end_by(signal);
+        bail!("ended by signal {signal}");
     }
     ratatui::restore();
     result
@@ -166,10 +189,7 @@ impl Explorer {
     /// An explorer as [`run`] opens it; `text` is the stack file as read (the baseline for
     /// saving) and `color` whether colours may be used.
     pub fn new(options: Options, text: String, color: bool) -> Explorer {
-        let theme = Theme {
-            color,
-            ascii: options.ascii,
-        };
+        let theme = Theme::new(color, options.ascii);
         let app = App::new(
             options.stack,
             text,
@@ -184,7 +204,7 @@ impl Explorer {
     /// Handles a key as the explorer would (saving included, on `w`; with no terminal, a copy
     /// goes nowhere).
     pub fn key(&mut self, key: event::KeyEvent) {
-        if let Some(msg) = msg::from_key(key, self.app.mode()) {
+        if let Some(msg) = key_msg(key, &self.app) {
             self.quit |= dispatch(&mut self.app, msg).quit;
         }
         if self.app.busy() {
@@ -198,9 +218,8 @@ impl Explorer {
     }
 
     /// Draws the current screen into a frame (recording what a click would need).
-    pub fn draw(&mut self, frame: &mut ratatui::Frame) {
-        let (screen, drawn) = self.app.view();
-        view::draw(frame, &screen, drawn);
+    pub fn draw(&mut self, frame: &mut Frame) {
+        paint(frame, &mut self.app);
     }
 
     /// Whether the user asked to quit (and nothing is left to ask).
@@ -216,6 +235,8 @@ struct Outcome {
     quit: bool,
     /// Text for the terminal's clipboard.
     copy: Option<String>,
+    /// The terminal is to be cleared and drawn whole.
+    repaint: bool,
 }
 
 /// Hands a message to `update` and carries out the effects it returns: those on the disk at
@@ -230,6 +251,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Outcome {
                 Effect::Disk(disk) => queue.push_back(effect::perform(disk)),
                 Effect::Copy(text) => out.copy = Some(text),
                 Effect::Quit => out.quit = true,
+                Effect::Repaint => out.repaint = true,
             }
         }
     }
@@ -265,38 +287,73 @@ fn watch(app: &mut App) -> Option<FileWatch> {
     }
 }
 
-fn to_msg(event: Event, mode: &Mode) -> Option<Msg> {
+/// What a key means now: in the mode, or, while the terminal is too small for the panes, only
+/// quitting and repainting.
+fn key_msg(key: event::KeyEvent, app: &App) -> Option<Msg> {
+    if app.too_small() {
+        msg::from_key_too_small(key, app.mode())
+    } else {
+        msg::from_key(key, app.mode())
+    }
+}
+
+fn to_msg(event: Event, app: &App) -> Option<Msg> {
     match event {
-        Event::Key(key) => msg::from_key(key, mode),
-        Event::Mouse(mouse) => msg::from_mouse(mouse),
+        Event::Key(key) => key_msg(key, app),
+        Event::Mouse(mouse) if !app.too_small() => msg::from_mouse(mouse),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
         _ => None,
     }
 }
 
+/// Draws the state into a frame; in ASCII, the stack's text too is spelled in ASCII.
+fn paint(frame: &mut Frame, app: &mut App) {
+    let (screen, drawn) = app.view();
+    let ascii = screen.theme.ascii;
+    view::draw(frame, &screen, drawn);
+    if ascii {
+        ascii::spell(frame.buffer_mut());
+    }
+}
+
+/// Clears the terminal and forgets what it showed, so that the next frame is drawn whole:
+/// ratatui's last frame and the backend's copy of the screen are both reset. A resize to the
+/// same size does exactly that (`Terminal::clear` would also ask the terminal where its cursor
+/// is, a round trip).
+fn repaint<B: Backend>(terminal: &mut Terminal<B>) -> Result<(), B::Error> {
+    let size = terminal.size()?;
+    terminal.resize(Rect::new(0, 0, size.width, size.height))
+}
+
 /// The terminal in raw mode on the alternate screen, drawing through [`term::Lean`]. The set-up
 /// is ratatui's own (`try_init`: raw mode, alternate screen, a panic hook that restores the
 /// terminal); only its terminal, which has written nothing yet, is replaced.
-fn open_terminal() -> std::io::Result<Terminal<term::Lean<std::io::Stdout>>> {
+fn open_terminal() -> std::io::Result<Tty> {
     drop(ratatui::try_init()?);
     Terminal::new(term::Lean::new(stdout()))
 }
 
-fn event_loop(
-    terminal: &mut Terminal<term::Lean<std::io::Stdout>>,
-    app: &mut App,
-) -> anyhow::Result<()> {
+/// The terminal the explorer draws on.
+type Tty = Terminal<term::Lean<std::io::Stdout>>;
+
+fn event_loop(terminal: &mut Tty, app: &mut App, signals: &Signals) -> anyhow::Result<()> {
     let size = terminal.size()?;
-    let mut quit = deliver(app, Msg::Resize(size.width, size.height))?;
+    let mut quit = deliver(terminal, app, Msg::Resize(size.width, size.height))?;
     let mut watched = app.path().map(PathBuf::from);
     let mut watcher = watch(app);
+    let pace = Pace::probe();
+    // The first frame clears the whole screen: without an alternate screen (GNU screen, the
+    // Linux console, tmux with alternate-screen off) what was there would show through.
+    repaint(terminal)?;
     let mut redraw = true;
     loop {
+        if signals.received().is_some() {
+            return Ok(());
+        }
         if redraw {
-            terminal.draw(|frame| {
-                let (screen, drawn) = app.view();
-                view::draw(frame, &screen, drawn);
-            })?;
+            terminal.draw(|frame| paint(frame, app))?;
+            // Keys typed meanwhile are kept and taken together below.
+            pace.wait();
             redraw = false;
         }
         if quit {
@@ -304,16 +361,17 @@ fn event_loop(
         }
         if app.busy() {
             // The frame just drawn says what is being computed.
-            quit |= deliver(app, Msg::Compute)?;
+            quit |= deliver(terminal, app, Msg::Compute)?;
             redraw = true;
             continue;
         }
         let timeout = watcher.as_ref().map_or(IDLE, |w| w.timeout(IDLE));
         if event::poll(timeout)? {
-            // Take everything already waiting before drawing once: resize storms, fast typing.
+            // Take everything already waiting before drawing once: resize storms, fast typing,
+            // a held-down key.
             loop {
-                if let Some(msg) = to_msg(event::read()?, app.mode()) {
-                    quit |= deliver(app, msg)?;
+                if let Some(msg) = to_msg(event::read()?, app) {
+                    quit |= deliver(terminal, app, msg)?;
                     redraw = true;
                 }
                 // Slow work asked for runs before the keys typed after it, which may need it.
@@ -325,7 +383,7 @@ fn event_loop(
         if let Some(w) = watcher.as_mut()
             && w.settled()
         {
-            quit |= deliver(app, Msg::FileChanged)?;
+            quit |= deliver(terminal, app, Msg::FileChanged)?;
             redraw = true;
         }
         if app.path() != watched.as_deref() {
@@ -338,12 +396,15 @@ fn event_loop(
 
 /// Dispatches a message and carries out what it leaves for the terminal; returns whether the
 /// explorer is to end.
-fn deliver(app: &mut App, msg: Msg) -> std::io::Result<bool> {
+fn deliver(terminal: &mut Tty, app: &mut App, msg: Msg) -> std::io::Result<bool> {
     let out = dispatch(app, msg);
     if let Some(text) = out.copy {
         // OSC 52: the terminal (or tmux with set-clipboard on) sets its clipboard, which works
         // over SSH too. A terminal without it ignores the sequence.
         execute!(stdout(), CopyToClipboard::to_clipboard_from(text))?;
+    }
+    if out.repaint {
+        repaint(terminal)?;
     }
     Ok(out.quit)
 }

@@ -101,6 +101,9 @@ pub enum Msg {
     PrevMatch,
     /// Show only rows with findings (and their ancestors), or everything again.
     Filter,
+    /// Go to the root cause of the broken chain selected in the hand-off pane (again: to the
+    /// next root cause).
+    FollowChain,
     /// The left pane lists the controls (or the tree again).
     Controls,
     /// The left pane ranks the parties by blast radius (or shows the tree again).
@@ -141,6 +144,8 @@ pub enum Msg {
     Answer(bool),
     /// The terminal has a new size (columns, rows).
     Resize(u16, u16),
+    /// Clear the terminal and draw everything again (Ctrl-l), over whatever else wrote to it.
+    Repaint,
     /// The stack file changed on disk.
     FileChanged,
     /// Do the slow work asked for (a save's new text, the blast radius, fix first), now that a
@@ -196,6 +201,7 @@ pub fn from_key(key: KeyEvent, mode: &Mode) -> Option<Msg> {
     if ctrl {
         return match key.code {
             KeyCode::Char('c') => Some(Msg::Interrupt),
+            KeyCode::Char('l') => Some(Msg::Repaint),
             KeyCode::Char('r') if *mode == Mode::Browse => Some(Msg::Redo),
             _ => None,
         };
@@ -231,6 +237,22 @@ pub fn from_key(key: KeyEvent, mode: &Mode) -> Option<Msg> {
     }
 }
 
+/// What a key means while the terminal is too small for the panes: only quitting (and the
+/// answers to "save before quitting?") and repainting; every other key means nothing.
+pub fn from_key_too_small(key: KeyEvent, mode: &Mode) -> Option<Msg> {
+    let q = key.code == KeyCode::Char('q')
+        && key.kind != KeyEventKind::Release
+        && !key.modifiers.contains(KeyModifiers::CONTROL);
+    match (from_key(key, mode), mode) {
+        (Some(msg @ (Msg::Interrupt | Msg::Repaint)), _) => Some(msg),
+        (Some(msg @ (Msg::Answer(_) | Msg::Close)), Mode::Ask(Question::Quit)) => Some(msg),
+        (_, Mode::Ask(Question::Quit)) => None,
+        // Whatever `q` means in the mode (typing it, closing the help), here it quits.
+        _ if q => Some(Msg::Quit),
+        _ => None,
+    }
+}
+
 fn browse_key(code: KeyCode) -> Option<Msg> {
     Some(match code {
         KeyCode::Up | KeyCode::Char('k') => Msg::Up,
@@ -253,6 +275,7 @@ fn browse_key(code: KeyCode) -> Option<Msg> {
         KeyCode::Char('n') => Msg::NextMatch,
         KeyCode::Char('N') => Msg::PrevMatch,
         KeyCode::Char('f') => Msg::Filter,
+        KeyCode::Char('>') => Msg::FollowChain,
         KeyCode::Char('c') => Msg::Controls,
         KeyCode::Char('b') => Msg::BlastRadius,
         KeyCode::Char('E') => Msg::Expiring,
@@ -329,6 +352,11 @@ mod tests {
             (Mode::Browse, key(KeyCode::Char('F')), Some(Msg::FixFirst)),
             (Mode::Browse, key(KeyCode::Char('y')), Some(Msg::Copy)),
             (Mode::Browse, key(KeyCode::Char('c')), Some(Msg::Controls)),
+            (
+                Mode::Browse,
+                key(KeyCode::Char('>')),
+                Some(Msg::FollowChain),
+            ),
             (
                 Mode::Browse,
                 key(KeyCode::Char('b')),

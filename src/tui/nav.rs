@@ -6,8 +6,9 @@ use ratatui::layout::Rect;
 
 use super::layout;
 use super::mode::{Listing, Mode, Pane};
-use super::search::{Searcher, Target};
+use super::search::{Place, Searcher};
 use super::tree::RowPath;
+use crate::stack::{ControlIdx, HandoffIdx, Side};
 
 /// The cursors, focus and search.
 #[derive(Debug)]
@@ -36,6 +37,27 @@ pub struct Nav {
     pub size: Rect,
     /// The search: typed, or kept for `n` / `N`.
     pub search: Search,
+    /// The broken chain `>` last followed, to go on to its next root cause.
+    pub follow: Option<Follow>,
+}
+
+/// A broken chain followed with `>`: the finding (control, hand-off, side), the row it was
+/// read at, the root cause gone to (by position among its root causes) and where that left
+/// the selection, so that `>` pressed there goes on to the next root cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Follow {
+    /// The control.
+    pub control: ControlIdx,
+    /// The hand-off where the chain is broken.
+    pub handoff: HandoffIdx,
+    /// The side whose party hands the control on.
+    pub side: Side,
+    /// The path of the row the chain was read at.
+    pub from: RowPath,
+    /// Which root cause, by position.
+    pub at: usize,
+    /// The row path, hand-off and control selected on arrival.
+    pub landed: Option<(RowPath, HandoffIdx, ControlIdx)>,
 }
 
 /// A search and its matches.
@@ -43,9 +65,9 @@ pub struct Nav {
 pub struct Search {
     /// What can be searched in the stack as shown, built on the first search.
     pub searcher: Option<Searcher>,
-    /// The matches of the last query, best first.
-    pub matches: Vec<Target>,
-    /// The match selected.
+    /// Every place the last query matches, in tree order.
+    pub matches: Vec<Place>,
+    /// The place selected.
     pub at: usize,
     /// The row the search started from, to go back to on Esc.
     pub from: Option<RowPath>,
@@ -67,6 +89,7 @@ impl Nav {
             item: 0,
             size: Rect::new(0, 0, 80, 24),
             search: Search::default(),
+            follow: None,
         }
     }
 

@@ -1,14 +1,24 @@
-//! Fuzzy search over parties, hand-offs and controls. The matcher (fuzzy-matcher's
-//! `SkimMatcherV2`, whose upstream is archived) is used in one function only, so it can be
-//! swapped without touching the rest.
+//! Fuzzy search over parties, hand-offs and controls, and every place a match is shown: a
+//! party's first row, a hand-off's row, a control at each hand-off that lists it and at each
+//! party that requires it. The places are visited in tree order, each once (a party and the
+//! hand-off it is first reached by share one row, so they are one place). The matcher
+//! (fuzzy-matcher's `SkimMatcherV2`, whose upstream is archived) is used in one function only,
+//! so it can be swapped without touching the rest.
+
+use std::collections::HashMap;
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
+use super::inspect;
+use super::tree::{RowRef, Tree};
 use crate::stack::{ControlIdx, HandoffIdx, PartyIdx, Stack};
 
-/// The most matches kept for `n` / `N`.
+/// The most matches kept (parties, hand-offs, controls), best first.
 const MAX_MATCHES: usize = 1000;
+
+/// The most places kept for `n` / `N` (a control listed at many hand-offs has many).
+const MAX_PLACES: usize = 10_000;
 
 /// Something a search can jump to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +29,69 @@ pub enum Target {
     Handoff(HandoffIdx),
     /// A control: the first hand-off that lists it, with the control selected.
     Control(ControlIdx),
+}
+
+/// A place a search goes to: a row, and the line to select in its hand-off pane (a control at
+/// a hand-off, or a party's own requirement).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Place {
+    /// The row.
+    pub row: RowRef,
+    /// The pane's line for the control there, if the match was a control.
+    pub item: Option<(inspect::Target, ControlIdx)>,
+}
+
+/// The places where a match is shown.
+fn places_of(stack: &Stack, tree: &Tree, t: Target) -> Vec<Place> {
+    let row = |row: RowRef| Place { row, item: None };
+    match t {
+        Target::Party(p) => vec![row(tree.party_row(p))],
+        Target::Handoff(h) => vec![row(RowRef::Handoff(h))],
+        Target::Control(c) => {
+            let ix = stack.index();
+            let entries = ix.entries_of[c as usize]
+                .iter()
+                .map(|&(handoff, entry)| Place {
+                    row: RowRef::Handoff(handoff),
+                    item: Some((inspect::Target::Entry { handoff, entry }, c)),
+                });
+            let requirements = ix.requirers[c as usize].iter().map(|&party| Place {
+                row: tree.party_row(party),
+                item: Some((inspect::Target::Requirement { party }, c)),
+            });
+            entries.chain(requirements).collect()
+        }
+    }
+}
+
+/// Every place of `matches` (best first), each once, in tree order; and where the first place
+/// of the best match is among them.
+pub fn places(stack: &Stack, tree: &Tree, matches: &[Target]) -> (Vec<Place>, usize) {
+    // Each place with the rank of the best match showing it.
+    let mut rank: HashMap<Place, usize> = HashMap::new();
+    for (r, &t) in matches.iter().enumerate() {
+        if rank.len() >= MAX_PLACES {
+            break;
+        }
+        for place in places_of(stack, tree, t) {
+            rank.entry(place).or_insert(r);
+        }
+    }
+    let mut found: Vec<(Place, usize)> = rank.into_iter().collect();
+    // On one row: the row itself, then its controls in the file's order, then requirements.
+    let line = |item: Option<(inspect::Target, ControlIdx)>| match item {
+        None => (0, 0),
+        Some((inspect::Target::Entry { entry, .. }, _)) => (1, entry),
+        Some((inspect::Target::Requirement { .. }, c)) => (2, c),
+    };
+    found.sort_unstable_by_key(|&(p, _)| (tree.order_of(stack, p.row), line(p.item)));
+    found.truncate(MAX_PLACES);
+    let best = found.iter().map(|&(_, r)| r).min();
+    let at = found
+        .iter()
+        .position(|&(_, r)| Some(r) == best)
+        .unwrap_or(0);
+    (found.into_iter().map(|(p, _)| p).collect(), at)
 }
 
 /// How well `text` matches `query`, or `None` when it does not; the only use of the matcher.

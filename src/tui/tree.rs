@@ -1,9 +1,15 @@
 //! The provider tree of SPEC §5, built lazily: a stack is a graph, so a row is identified by its
 //! path of hand-offs from a root, only expanded paths are remembered (interned, one node per
 //! path, so a deep chain costs what its rows cost), and the flattened list of visible rows is
-//! rebuilt only when expansion, the filter or the data change.
+//! rebuilt only when expansion, the filter or the data change. Each row knows whether it is the
+//! last of its siblings, for the guides drawn before it; `first` finds the first row of each
+//! party and hand-off, and their order in the tree.
+
+mod first;
 
 use std::collections::{HashMap, VecDeque};
+
+pub use first::RowRef;
 
 use crate::stack::{HandoffIdx, PartyIdx, Stack};
 
@@ -36,6 +42,8 @@ pub struct Row {
     pub expanded: bool,
     /// The party already appears above on this path: the cycle is cut here.
     pub cycle: bool,
+    /// The last of its parent's visible children (or the last root): its guide ends here.
+    pub last: bool,
 }
 
 /// Row paths that were ever expanded, interned as a trie: a node per path, found from its
@@ -80,13 +88,16 @@ impl Paths {
 }
 
 /// A row waiting to be listed: its parent row and that row's path node, its depth, the hand-off
-/// it stands for and its party.
-type Pending = (Option<u32>, u32, u16, Option<HandoffIdx>, PartyIdx);
+/// it stands for, its party, and whether it is the last of its siblings.
+type Pending = (Option<u32>, u32, u16, Option<HandoffIdx>, PartyIdx, bool);
 
 /// What the tree keeps between rebuilds.
 #[derive(Debug, Default)]
 pub struct Tree {
     roots: Vec<PartyIdx>,
+    /// Each party's strongly connected component (parties that reach each other).
+    component: Vec<u32>,
+    first: first::FirstRows,
     shared: Vec<bool>,
     paths: Paths,
     rows: Vec<Row>,
@@ -104,11 +115,34 @@ impl Tree {
                 consumers.any(|c| Some(c) != first)
             })
             .collect();
+        let (roots, component) = roots(stack);
         Tree {
-            roots: roots(stack),
+            first: first::FirstRows::new(stack, &roots),
+            roots,
+            component,
             shared,
             ..Tree::default()
         }
+    }
+
+    /// Whether two parties reach each other through hand-offs (the same strongly connected
+    /// component): only then can a row's party lead back to a party above it.
+    pub fn same_component(&self, a: PartyIdx, b: PartyIdx) -> bool {
+        self.component.get(a as usize) == self.component.get(b as usize)
+    }
+
+    /// For each level of a row's guides, from depth 1 to its own: whether the row's ancestor
+    /// at that depth (the row itself, last) is the last of its siblings. A guide continues
+    /// down (`│`) past an ancestor that is not; `└─` ends the row's own when it is.
+    pub fn guides(&self, row: usize) -> Vec<bool> {
+        let mut lasts = Vec::new();
+        let mut at = self.rows.get(row);
+        while let Some(r) = at.filter(|r| r.depth > 0) {
+            lasts.push(r.last);
+            at = r.parent.and_then(|p| self.rows.get(p as usize));
+        }
+        lasts.reverse();
+        lasts
     }
 
     /// The visible rows, top to bottom.
@@ -249,12 +283,13 @@ impl Tree {
             .iter()
             .rev()
             .filter(|&&r| keep(None, r))
-            .map(|&r| (None, TOP, 0, None, r))
+            .enumerate()
+            .map(|(i, &r)| (None, TOP, 0, None, r, i == 0))
             .collect();
         // The parties on the current path, with a mark per party for a constant-time cycle test.
         let mut on_path: Vec<PartyIdx> = Vec::new();
         let mut marked = vec![false; stack.parties.len()];
-        while let Some((parent, parent_node, depth, handoff, party)) = todo.pop() {
+        while let Some((parent, parent_node, depth, handoff, party, last)) = todo.pop() {
             if self.rows.len() >= ROW_LIMIT {
                 self.truncated = true;
                 break;
@@ -278,12 +313,16 @@ impl Tree {
                 has_children,
                 expanded,
                 cycle,
+                last,
             });
             if let (true, Some(node)) = (expanded, node) {
+                // Pushed last to first: the first pushed is the last child.
+                let mut last = true;
                 for &h in consumes.iter().rev() {
                     let p = stack.handoff(h).provider;
                     if keep(Some(h), p) {
-                        todo.push((Some(me), node, depth + 1, Some(h), p));
+                        todo.push((Some(me), node, depth + 1, Some(h), p, last));
+                        last = false;
                     }
                 }
             }
@@ -308,51 +347,37 @@ impl Tree {
         Some(at)
     }
 
-    /// The shortest path from a root to a row showing `party`, or standing for `handoff`.
+    /// The shortest path from a root to a row showing `party`, or standing for `handoff`:
+    /// the first row of the party (or of the hand-off's consumer, then the hand-off).
     pub fn path_to(&self, stack: &Stack, party: PartyIdx, handoff: Option<HandoffIdx>) -> RowPath {
-        let target = handoff.map_or(party, |h| stack.handoff(h).consumer);
-        let n = stack.parties.len();
-        let mut via: Vec<Option<HandoffIdx>> = vec![None; n];
-        let mut seen = vec![false; n];
-        let mut root_of = vec![0u32; n];
-        let mut queue = VecDeque::new();
-        for &r in &self.roots {
-            seen[r as usize] = true;
-            root_of[r as usize] = r;
-            queue.push_back(r);
+        match handoff {
+            Some(h) => self.first.path(stack, RowRef::Handoff(h)),
+            None => self.first.path(stack, self.first.party_row(party)),
         }
-        while let Some(p) = queue.pop_front() {
-            if p == target {
-                break;
-            }
-            for &h in &stack.index().consumes[p as usize] {
-                let q = stack.handoff(h).provider;
-                if !seen[q as usize] {
-                    seen[q as usize] = true;
-                    via[q as usize] = Some(h);
-                    root_of[q as usize] = root_of[p as usize];
-                    queue.push_back(q);
-                }
-            }
-        }
-        let mut hops = Vec::new();
-        let mut at = target;
-        while let Some(h) = via[at as usize] {
-            hops.push(h);
-            at = stack.handoff(h).consumer;
-        }
-        hops.reverse();
-        let mut path = vec![root_of[target as usize]];
-        path.extend(hops);
-        path.extend(handoff);
-        path
+    }
+
+    /// The first row showing a party: its root row, or the row of the hand-off it is first
+    /// reached by.
+    pub fn party_row(&self, party: PartyIdx) -> RowRef {
+        self.first.party_row(party)
+    }
+
+    /// The path of a party's or hand-off's first row.
+    pub fn path_of(&self, stack: &Stack, row: RowRef) -> RowPath {
+        self.first.path(stack, row)
+    }
+
+    /// Where a first row comes in the tree, top to bottom, with every row expanded: rows sort
+    /// in tree order by this key.
+    pub fn order_of(&self, stack: &Stack, row: RowRef) -> (u32, u32, u32) {
+        self.first.order(stack, row)
     }
 }
 
 /// The roots of SPEC §5: parties nobody consumes, and for each group of parties that only
 /// consume each other, its smallest id. Found as the strongly connected components (iterative
-/// Kosaraju) that no hand-off enters from outside.
-fn roots(stack: &Stack) -> Vec<PartyIdx> {
+/// Kosaraju) that no hand-off enters from outside; and each party's component.
+fn roots(stack: &Stack) -> (Vec<PartyIdx>, Vec<u32>) {
     let n = stack.parties.len();
     let ix = stack.index();
     let provider = |p: usize, i: usize| {
@@ -424,7 +449,7 @@ fn roots(stack: &Stack) -> Vec<PartyIdx> {
         .map(|p| p as PartyIdx)
         .collect();
     roots.sort_unstable();
-    roots
+    (roots, component.into_iter().map(|c| c as u32).collect())
 }
 
 #[cfg(test)]
@@ -464,7 +489,13 @@ mod tests {
             ],
             &["top", "mid", "z", "y", "c", "d"],
         );
-        assert_eq!(ids(&s, &roots(&s)), ["top", "y"]);
+        let (roots, component) = roots(&s);
+        assert_eq!(ids(&s, &roots), ["top", "y"]);
+        let of = |id: &str| component[s.party_id(id).expect("a party") as usize];
+        assert_eq!(of("z"), of("y"));
+        assert_eq!(of("c"), of("d"));
+        assert_ne!(of("y"), of("c"));
+        assert_ne!(of("top"), of("mid"));
     }
 
     #[test]

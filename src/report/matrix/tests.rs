@@ -225,6 +225,7 @@ fn status_is_the_worst_open_finding_else_accepted_else_ok() {
         chain: Vec::new(),
         chain_len: 0,
         assurance: None,
+        cover_assurance: None,
         weakest: None,
         expired: None,
         accepted: accepted.then_some(0),

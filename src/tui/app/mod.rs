@@ -11,7 +11,9 @@
 
 mod editing;
 mod files;
+mod follow;
 mod moving;
+mod small;
 
 use std::path::{Path, PathBuf};
 
@@ -26,7 +28,6 @@ use super::mode::{Listing, Mode, Notice, Question};
 use super::msg::{Msg, Purpose};
 use super::nav::Nav;
 use super::screen::Screen;
-use super::search;
 use super::session::Session;
 use super::theme::Theme;
 use crate::analysis::WhatIf;
@@ -59,7 +60,12 @@ fn screen<'a>(
     notice: Option<&'a Notice>,
 ) -> Screen<'a> {
     Screen {
-        theme,
+        // A room watching a projector gets the high-contrast palette.
+        theme: if session.presenter() {
+            theme.for_room()
+        } else {
+            theme
+        },
         stack: session.shown(),
         report: &derived.report,
         what_if: &session.what_if,
@@ -181,6 +187,8 @@ impl App {
                 self.loaded(purpose, result);
                 return Vec::new();
             }
+            Msg::Repaint => return vec![Effect::Repaint],
+            _ if self.too_small() => return self.while_too_small(msg),
             _ => {}
         }
         let mut effects = match self.nav.mode.clone() {
@@ -236,6 +244,7 @@ impl App {
             Msg::NextMatch => self.next_match(1),
             Msg::PrevMatch => self.next_match(-1),
             Msg::Filter => self.toggle_filter(),
+            Msg::FollowChain => self.follow_chain(),
             Msg::Cycle(field) => self.cycle(field),
             Msg::Accept => self.ask_accept(),
             Msg::Copy => return self.copy(),
@@ -311,16 +320,7 @@ impl App {
             Msg::PrevMatch => return self.next_match(-1),
             _ => return,
         }
-        let shown = self.session.shown();
-        let search = &mut self.nav.search;
-        search.matches = search
-            .searcher
-            .get_or_insert_with(|| search::Searcher::new(shown))
-            .find(&query);
-        search.at = 0;
-        if let Some(&t) = search.matches.first() {
-            self.jump(t);
-        }
+        self.find(&query);
         self.nav.mode = Mode::Search { query };
     }
 

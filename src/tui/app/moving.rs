@@ -56,9 +56,18 @@ impl App {
         self.rebuild_inspect();
     }
 
-    /// Keeps the selected row in view.
+    /// Keeps the selected row in view, and counts what lies below the collapsed rows in view.
     pub(super) fn scroll_tree(&mut self) {
         self.nav.scroll_rows(self.derived.tree.rows().len());
+        self.count_below();
+    }
+
+    /// Counts the open findings below each collapsed row in view (the tree shows them).
+    fn count_below(&mut self) {
+        let nav = &self.nav;
+        let height = layout::list_height(nav.size, nav.zoom, nav.focus);
+        let rows = nav.row_offset..nav.row_offset + height;
+        self.derived.count_below(&self.session.stack, rows);
     }
 
     /// Tab: the focus to the other pane.
@@ -109,7 +118,8 @@ impl App {
         match listing {
             Listing::Tree => self.rebuild_inspect(),
             Listing::Controls => {
-                self.derived.controls = derived::control_lines(&self.derived.report);
+                let stack = &self.session.stack;
+                self.derived.controls = derived::control_lines(stack, &self.derived.report);
                 self.select_line(0);
             }
             Listing::BlastRadius => {
@@ -180,14 +190,16 @@ impl App {
         }
     }
 
-    /// Recomputes the open listing after the findings changed, keeping its selection.
+    /// Recomputes the open listing, and the counts below collapsed rows, after the findings
+    /// changed, keeping the selection.
     pub(super) fn refresh_listing(&mut self) {
+        self.count_below();
         let d = &mut self.derived;
         match self.nav.listing {
             Listing::Tree => {}
             Listing::Controls => {
                 let at = d.controls.get(self.nav.line).map(|l| l.control);
-                d.controls = derived::control_lines(&d.report);
+                d.controls = derived::control_lines(&self.session.stack, &d.report);
                 self.nav.line = at
                     .and_then(|c| d.controls.iter().position(|l| l.control == c))
                     .unwrap_or(0);
@@ -257,7 +269,7 @@ impl App {
     }
 
     /// Selects the hand-off pane's line for this control at this place, if it is listed.
-    fn select_item(&mut self, target: Target, control: u32) {
+    pub(super) fn select_item(&mut self, target: Target, control: u32) {
         let items = &self.derived.inspect.items;
         if let Some(i) = items
             .iter()
@@ -428,40 +440,35 @@ impl App {
         };
     }
 
-    /// Goes to a search match: the row of a party or hand-off, or the first place listing a
-    /// control, with the control selected.
-    pub(super) fn jump(&mut self, t: search::Target) {
+    /// Searches again for what is typed: every place it matches, in tree order, and goes to
+    /// the first place of the best match.
+    pub(super) fn find(&mut self, query: &str) {
+        let shown = self.session.shown();
+        let search = &mut self.nav.search;
+        let matches = search
+            .searcher
+            .get_or_insert_with(|| search::Searcher::new(shown))
+            .find(query);
         let stack = &self.session.stack;
-        let tree = &self.derived.tree;
-        let ix = stack.index();
-        let (path, item) = match t {
-            search::Target::Party(p) => (tree.path_to(stack, p, None), None),
-            search::Target::Handoff(h) => {
-                let p = stack.handoff(h).provider;
-                (tree.path_to(stack, p, Some(h)), None)
-            }
-            search::Target::Control(c) => match ix.entries_of[c as usize].first() {
-                Some(&(handoff, entry)) => {
-                    let p = stack.handoff(handoff).provider;
-                    let path = tree.path_to(stack, p, Some(handoff));
-                    (path, Some(Target::Entry { handoff, entry }))
-                }
-                None => match ix.requirers[c as usize].first() {
-                    Some(&party) => (
-                        tree.path_to(stack, party, None),
-                        Some(Target::Requirement { party }),
-                    ),
-                    None => return,
-                },
-            },
-        };
-        self.go_to(&path);
-        if let (Some(target), search::Target::Control(c)) = (item, t) {
-            self.select_item(target, c);
+        let (places, best) = search::places(stack, &self.derived.tree, &matches);
+        search.matches = places;
+        search.at = best;
+        if let Some(&place) = search.matches.get(best) {
+            self.jump(place);
         }
     }
 
-    /// `n` / `N`: the next or previous match, round the end.
+    /// Goes to a place: its row, revealed; for a control, with the hand-off pane's cursor on it.
+    fn jump(&mut self, place: search::Place) {
+        let path = self.derived.tree.path_of(&self.session.stack, place.row);
+        self.go_to(&path);
+        if let Some((target, control)) = place.item {
+            self.nav.focus = Pane::Details;
+            self.select_item(target, control);
+        }
+    }
+
+    /// `n` / `N`: the next or previous place in tree order, round the end, counted (`k/N`).
     pub(super) fn next_match(&mut self, by: isize) {
         let search = &mut self.nav.search;
         if search.matches.is_empty() {
@@ -470,8 +477,15 @@ impl App {
         }
         let n = search.matches.len() as isize;
         search.at = ((search.at as isize + by).rem_euclid(n)) as usize;
-        let target = search.matches[search.at];
-        self.jump(target);
+        let (place, at) = (search.matches[search.at], search.at);
+        self.jump(place);
+        if self.nav.mode == Mode::Browse {
+            self.info(&format!(
+                "match {}/{n}{}n next, N previous",
+                at + 1,
+                self.theme.sep()
+            ));
+        }
     }
 
     /// `f`: only rows with findings (and those above them), expanded; or everything again.

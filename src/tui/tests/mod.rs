@@ -2,11 +2,15 @@
 //! and compared with committed snapshots (at 80×24 and 120×40), files saved and reloaded. One
 //! file per topic; the helpers they share are here.
 
+mod chains;
+mod counts;
 mod documents;
 mod editing;
 mod navigation;
 mod saving;
+mod search;
 mod snapshots;
+mod terminals;
 mod views;
 
 use std::path::{Path, PathBuf};
@@ -26,10 +30,7 @@ use crate::date::Date;
 use crate::stack::load::DEMO;
 use crate::stack::{Side, Stack, load_demo};
 
-const PLAIN: Theme = Theme {
-    color: false,
-    ascii: false,
-};
+const PLAIN: Theme = Theme::new(false, false);
 
 fn as_of() -> Date {
     Date::parse("2026-11-28").expect("a valid date")

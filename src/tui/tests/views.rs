@@ -120,10 +120,7 @@ fn zoom_presenter_and_help_change_the_screen() {
 fn no_color_and_ascii_draw_without_colour_or_unicode_symbols() {
     let stack = load_demo();
     let what_if = WhatIf::new(&stack, as_of());
-    let theme = Theme {
-        color: false,
-        ascii: true,
-    };
+    let theme = Theme::new(false, true);
     let mut app = App::new(stack, DEMO.into(), None, what_if, false, theme);
     step(&mut app, Msg::Resize(120, 40));
     let backend = draw(&mut app, 120, 40);
@@ -157,10 +154,7 @@ fn no_color_and_ascii_draw_without_colour_or_unicode_symbols() {
 fn colours_never_set_a_background() {
     let stack = load_demo();
     let what_if = WhatIf::new(&stack, as_of());
-    let theme = Theme {
-        color: true,
-        ascii: false,
-    };
+    let theme = Theme::new(true, false);
     let mut app = App::new(stack, DEMO.into(), None, what_if, false, theme);
     send(&mut app, [Msg::Resize(120, 40), Msg::Help]);
     for cell in draw(&mut app, 120, 40).buffer().content() {

@@ -8,8 +8,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::tree::{counts, frame};
+use super::tree::{accepted, counts, frame};
 use crate::text::escape;
+use crate::tui::derived::ControlLine;
 use crate::tui::layout::{fit, pad, width};
 use crate::tui::mode::Pane;
 use crate::tui::screen::Screen;
@@ -60,7 +61,7 @@ impl Widget for ControlsView<'_> {
         let s = self.0;
         let theme = s.theme;
         let lines = s.controls;
-        let with = lines.iter().filter(|l| l.counts != [0, 0]).count();
+        let with = lines.iter().filter(|l| l.open != [0, 0]).count();
         let title = format!(
             "Controls{}{with} of {} with findings{}c: tree",
             theme.sep(),
@@ -72,12 +73,20 @@ impl Widget for ControlsView<'_> {
         block.render(area, buf);
         let (selected, offset) = (s.line, s.line_offset);
         let stack = s.stack;
+        let drawn = offset.min(lines.len())..(offset + inner.height as usize).min(lines.len());
+        let span_w = |spans: &[Span]| spans.iter().map(|s| width(&s.content)).sum::<usize>();
+        let status_w = lines[drawn]
+            .iter()
+            .map(|l| span_w(&control_status(s, l)))
+            .max()
+            .unwrap_or(0)
+            .max(8);
         for (i, y) in (offset..lines.len()).zip(inner.top()..inner.bottom()) {
             let l = &lines[i];
             let control = stack.control(l.control);
-            let mut right = counts(s, l.counts, l.open);
-            let w: usize = right.iter().map(|s| width(&s.content)).sum();
-            right.push(Span::raw(" ".repeat(8usize.saturating_sub(w))));
+            let mut right = control_status(s, l);
+            let w = span_w(&right);
+            right.push(Span::raw(" ".repeat(status_w - w)));
             let left = format!(
                 "{} {}",
                 pad(&escape(&control.id), 16, theme.ellipsis()),
@@ -85,6 +94,34 @@ impl Widget for ControlsView<'_> {
             );
             draw_line(buf, s, inner, y, i == selected, &left, right);
         }
+    }
+}
+
+/// A control's open gaps and warnings across the stack (`✗3 !1`) and its accepted risks apart
+/// (`1 accepted`); with no finding, whether it is covered wherever it is in scope (`✓ covered`)
+/// or in scope nowhere (`not in scope`: no hand-off lists it and no party requires it).
+fn control_status(s: &Screen, l: &ControlLine) -> Vec<Span<'static>> {
+    let theme = s.theme;
+    if l.counts != [0, 0] {
+        let mut out = if l.open != [0, 0] {
+            counts(s, l.open)
+        } else {
+            Vec::new()
+        };
+        if let Some(a) = accepted(s, l.accepted()) {
+            if !out.is_empty() {
+                out.push(Span::raw(" "));
+            }
+            out.push(a);
+        }
+        out
+    } else if l.in_scope {
+        vec![Span::styled(
+            format!("{} covered", theme.mark(None)),
+            theme.severity(None),
+        )]
+    } else {
+        vec![Span::styled("not in scope", theme.dim())]
     }
 }
 

@@ -16,7 +16,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, StatefulWidget, Widget, Wrap};
 
 use super::layout::{Drawn, MIN_SIZE, areas};
-use super::mode::{Listing, Mode};
+use super::mode::{Listing, Mode, Question};
 use super::screen::Screen;
 
 /// Draws the whole screen, recording in `drawn` what a click will need.
@@ -42,6 +42,10 @@ impl StatefulWidget for Whole<'_> {
             Paragraph::new(s.theme.plain(&text).into_owned())
                 .wrap(Wrap { trim: true })
                 .render(area, buf);
+            // `q` over unsaved edits asks, and its answers are the keys that act here.
+            if *s.mode == Mode::Ask(Question::Quit) {
+                status::Dialog(s).render(area, buf);
+            }
             return;
         }
         let a = areas(area, s.zoom, s.focus);

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Clear, Widget};
 use super::put_lines;
 use crate::analysis::Severity;
 use crate::text::escape;
-use crate::tui::layout::{fit, wrap};
+use crate::tui::layout::{fit, width, wrap};
 use crate::tui::mode::{Listing, Mode, Notice, Pane, Question};
 use crate::tui::screen::Screen;
 
@@ -82,34 +82,38 @@ fn expiring(s: &Screen) -> Option<String> {
     ))
 }
 
-/// The file (or demo) and the what-ifs in force, as words.
-fn context(s: &Screen) -> String {
-    let stack = s.stack;
+/// The what-ifs in force, as words (`what-if:` first unless `terse`): never cut while anything
+/// else on the line can be.
+fn what_ifs(s: &Screen, terse: bool) -> String {
     let w = s.what_if;
     let mut parts = Vec::new();
     let off: Vec<String> = w
         .without()
-        .map(|p| escape(&stack.party(p).id).into_owned())
+        .map(|p| escape(&s.stack.party(p).id).into_owned())
         .collect();
     if !off.is_empty() {
-        parts.push(format!("what-if: without {}", off.join(", ")));
+        let label = if terse { "" } else { "what-if: " };
+        parts.push(format!("{label}without {}", off.join(", ")));
     }
     if let Some(m) = w.min_evidence {
         parts.push(format!("min evidence {m}"));
     }
     parts.push(format!("as of {}", w.as_of));
-    if s.read_only {
-        parts.push("read-only".into());
-    }
-    if !s.presenter {
-        let file = s.path.map_or_else(
-            || "built-in demo".to_string(),
-            |p| escape(&p.display().to_string()).into_owned(),
-        );
-        parts.push(file);
-    }
     parts.join(s.theme.sep())
 }
+
+/// The stack's file, or the demo; nothing in presenter mode.
+fn file(s: &Screen) -> Option<String> {
+    (!s.presenter).then(|| {
+        s.path.map_or_else(
+            || DEMO.to_string(),
+            |p| escape(&p.display().to_string()).into_owned(),
+        )
+    })
+}
+
+/// What the status line says for the built-in demo: words, shown whole or not at all.
+const DEMO: &str = "built-in demo";
 
 impl Widget for StatusBar<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
@@ -117,64 +121,154 @@ impl Widget for StatusBar<'_> {
             return;
         }
         let s = self.0;
-        let lines = [totals(s), message(s, area.width as usize)];
+        let w = area.width as usize;
+        let lines = [totals(s, w), message(s, w)];
         put_lines(&lines, area, buf);
     }
 }
 
+/// How much of the first line is given up to fit the terminal, step by step: the file's name
+/// first, the what-ifs in force last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Cut {
+    /// Everything, in full.
+    Nothing,
+    /// The file's name cut from the left (`…/payments.toml`), to the room left.
+    File,
+    /// No file; the expiring evidence in brief.
+    Expiring,
+    /// Nor the expiring evidence, the accepted risks or "read-only".
+    Extras,
+    /// The totals without their change since loading.
+    Deltas,
+    /// The totals as symbol and number, the unsaved edits in brief, no `what-if:` label; when
+    /// even this is too wide, the line is cut at its end, in the what-ifs: nothing else is left.
+    Terse,
+}
+
 /// The first line: totals and their change since loading, expiring evidence, unsaved edits,
-/// the what-ifs in force and the file.
-fn totals(s: &Screen) -> Line<'static> {
-    let theme = s.theme;
-    let counts = s.report.counts();
-    let mut first = vec![
-        Span::styled(
-            format!(
-                "{} {} gaps{}",
-                theme.mark(Some(Severity::Gap)),
-                counts.gaps,
-                delta(s, 0)
-            ),
-            theme.severity(Some(Severity::Gap)),
-        ),
-        Span::raw(theme.sep()),
-        Span::styled(
-            format!(
-                "{} {} warnings{}",
-                theme.mark(Some(Severity::Warning)),
-                counts.warnings,
-                delta(s, 1)
-            ),
-            theme.severity(Some(Severity::Warning)),
-        ),
-    ];
-    if counts.accepted > 0 {
-        first.push(Span::raw(format!(
-            "{}{} accepted",
-            theme.sep(),
-            counts.accepted
-        )));
+/// the what-ifs in force and the file — cut with "…" to `w` cells, giving up the file's name
+/// and the other parts before any of the what-ifs.
+fn totals(s: &Screen, w: usize) -> Line<'static> {
+    let ell = s.theme.ellipsis();
+    let full = first_line(s, Cut::Nothing, file(s));
+    if full.width() <= w {
+        return full;
     }
-    if let Some(soon) = expiring(s) {
+    if let Some(name) = file(s).filter(|f| f != DEMO) {
+        let without = first_line(s, Cut::File, None).width() + width(s.theme.sep());
+        let room = w.saturating_sub(without);
+        if room >= width(ell) + 8 {
+            return first_line(s, Cut::File, Some(fit_left(&name, room, ell)));
+        }
+    }
+    for cut in [Cut::File, Cut::Expiring, Cut::Extras, Cut::Deltas] {
+        let line = first_line(s, cut, None);
+        if line.width() <= w {
+            return line;
+        }
+    }
+    cut_line(first_line(s, Cut::Terse, None), w, ell)
+}
+
+/// The first line's parts, as much of them as `cut` keeps; `file` is the file's name as shown.
+fn first_line(s: &Screen, cut: Cut, file: Option<String>) -> Line<'static> {
+    let theme = s.theme;
+    // Open findings, as everywhere on screen; the accepted ones counted apart.
+    let [gaps, warnings] = s.tally.open_total();
+    let accepted = s.tally.accepted_total();
+    let count = |severity: Severity, n: u32, word: &str, which: usize| {
+        let mark = theme.mark(Some(severity));
+        let text = match cut {
+            Cut::Terse => format!("{mark}{n}"),
+            Cut::Deltas => format!("{mark} {n} {word}"),
+            _ => format!("{mark} {n} {word}{}", delta(s, which)),
+        };
+        Span::styled(text, theme.severity(Some(severity)))
+    };
+    let mut first = vec![
+        count(Severity::Gap, gaps, "gaps", 0),
+        Span::raw(theme.sep()),
+        count(Severity::Warning, warnings, "warnings", 1),
+    ];
+    let extras = cut < Cut::Extras;
+    if accepted > 0 && extras {
+        first.push(Span::raw(format!("{}{accepted} accepted", theme.sep())));
+    }
+    if let Some(soon) = expiring(s).filter(|_| extras) {
+        let soon = if cut < Cut::Expiring {
+            soon
+        } else {
+            format!("{} expiring (E)", s.report.expiry_notes.len())
+        };
         first.push(Span::raw(theme.sep()));
         first.push(Span::styled(soon, theme.severity(Some(Severity::Warning))));
     }
     if s.unsaved > 0 {
-        first.push(Span::raw(theme.sep()));
-        first.push(Span::styled(
+        let edits = if cut >= Cut::Terse {
+            format!("{} unsaved", s.unsaved)
+        } else {
             format!(
                 "{} unsaved edit{}",
                 s.unsaved,
                 if s.unsaved == 1 { "" } else { "s" }
-            ),
-            theme.prompt(),
-        ));
+            )
+        };
+        first.push(Span::raw(theme.sep()));
+        first.push(Span::styled(edits, theme.prompt()));
+    }
+    let mut context = what_ifs(s, cut >= Cut::Terse);
+    if s.read_only && extras {
+        context = format!("{context}{}read-only", theme.sep());
+    }
+    if let Some(file) = file {
+        context = format!("{context}{}{file}", theme.sep());
     }
     first.push(Span::styled(
-        format!("{}{}", theme.sep(), context(s)),
+        format!("{}{context}", theme.sep()),
         theme.dim(),
     ));
     Line::from(first)
+}
+
+/// A path cut from the left to `max` cells, so that its end — the file's own name — stays.
+fn fit_left(s: &str, max: usize, ellipsis: &str) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let room = max.saturating_sub(width(ellipsis));
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let w = width(c.encode_utf8(&mut [0; 4]));
+        if used + w > room {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    let tail: String = kept.into_iter().rev().collect();
+    format!("{ellipsis}{tail}")
+}
+
+/// A line cut to `max` cells, ending with `ellipsis` where it was cut.
+fn cut_line(line: Line<'static>, max: usize, ellipsis: &str) -> Line<'static> {
+    if line.width() <= max {
+        return line;
+    }
+    let mut left = max;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let w = span.width();
+        if w + width(ellipsis) <= left {
+            left -= w;
+            spans.push(span);
+            continue;
+        }
+        spans.push(Span::styled(fit(&span.content, left, ellipsis), span.style));
+        break;
+    }
+    Line::from(spans)
 }
 
 /// The second line: the search being typed, the message of the moment, or key hints.
