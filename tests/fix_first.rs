@@ -83,7 +83,10 @@ fn json_lists_every_change_best_first_only_when_asked() {
     let file = stack_file(&dir);
     let plain = run(&["check", &file, "--format", "json", "--as-of", AS_OF]);
     let json: Value = serde_json::from_slice(&plain.stdout).expect("json");
-    assert!(json.get("fix_first").is_none(), "no field without the option");
+    assert!(
+        json.get("fix_first").is_none(),
+        "no field without the option"
+    );
 
     for args in [
         vec!["check", &file, "--format", "json", "--fix-first"],
@@ -120,7 +123,11 @@ fn text_shows_fix_first_last_and_only_the_first_five_only_when_asked() {
     assert!(!plain.contains("Fix first"), "{plain}");
 
     let out = run(&["check", &file, "--fix-first", "--as-of", AS_OF]);
-    assert_eq!(out.status.code(), Some(1), "--fix-first changes no exit code");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "--fix-first changes no exit code"
+    );
     let shown = text(&out.stdout);
     let tail: Vec<&str> = shown
         .lines()
@@ -183,7 +190,10 @@ fn markdown_has_a_fix_first_section_only_when_asked() {
             ])
             .stdout,
         );
-        let section = md.split("## Fix first").nth(1).expect("a Fix first section");
+        let section = md
+            .split("## Fix first")
+            .nth(1)
+            .expect("a Fix first section");
         let section = section.split("```mermaid").next().unwrap_or_default();
         let rows: Vec<&str> = section
             .lines()

@@ -843,7 +843,12 @@ fn date(i: usize) -> Date {
 
 /// The gap places of the naive reading of SPEC §2: `C1 a>b:crm provider`, `C0 party:a -`.
 fn reference_gap_places(g: &GenStack) -> BTreeSet<String> {
-    const GAPS: [&str; 4] = ["unassigned", "no-mans-land", "broken-chain", "not-delivered"];
+    const GAPS: [&str; 4] = [
+        "unassigned",
+        "no-mans-land",
+        "broken-chain",
+        "not-delivered",
+    ];
     reference_findings(g)
         .into_iter()
         .filter_map(|key| {
@@ -865,16 +870,26 @@ fn reference_fix_first(g: &GenStack) -> Vec<(String, String, usize)> {
     for key in reference_findings(g) {
         let w: Vec<&str> = key.split(' ').collect();
         let (kind, control, at, side) = (w[0], w[1], w[2], w[3]);
-        let x = (0..CONTROLS).position(|c| control_id(c) == control).expect("a control");
+        let x = (0..CONTROLS)
+            .position(|c| control_id(c) == control)
+            .expect("a control");
         let pair = at.split(':').next().unwrap_or("");
         let named: Vec<usize> = match kind {
             "broken-chain" => {
                 let roots = w[4].trim_start_matches("roots=[").trim_end_matches(']');
-                roots.split(',').filter(|r| !r.is_empty()).map(party).collect()
+                roots
+                    .split(',')
+                    .filter(|r| !r.is_empty())
+                    .map(party)
+                    .collect()
             }
             "not-delivered" | "no-mans-land" => {
                 let (consumer, provider) = pair.split_once('>').expect("a hand-off");
-                vec![party(if side == "provider" { provider } else { consumer })]
+                vec![party(if side == "provider" {
+                    provider
+                } else {
+                    consumer
+                })]
             }
             "unassigned" if at.starts_with("party:") => vec![party(&at["party:".len()..])],
             _ => Vec::new(),

@@ -393,7 +393,10 @@ fn run_block(stack: &Path, block: &Block) -> Result<Run, String> {
             })
             .collect();
     }
-    for (option, field) in [("--blast-radius", "blast_radius"), ("--fix-first", "fix_first")] {
+    for (option, field) in [
+        ("--blast-radius", "blast_radius"),
+        ("--fix-first", "fix_first"),
+    ] {
         let asked = block.args.iter().any(|a| a == option);
         if asked != json.get(field).is_some() {
             problems.push(format!(

@@ -79,7 +79,12 @@ pub fn fix_first(stack: &Stack, what_if: &WhatIf, report: &Report) -> Vec<FixFir
         b.gaps_closed
             .cmp(&a.gaps_closed)
             .then_with(|| stack.party(a.party).id.cmp(&stack.party(b.party).id))
-            .then_with(|| stack.control(a.control).id.cmp(&stack.control(b.control).id))
+            .then_with(|| {
+                stack
+                    .control(a.control)
+                    .id
+                    .cmp(&stack.control(b.control).id)
+            })
     });
     out
 }
@@ -274,7 +279,10 @@ mod tests {
              [[accept]]\ncontrol = \"X\"\nkind = \"not-delivered\"\nconsumer = \"shop\"\nprovider = \"saas\"\nreason = \"later\"\n\
              [[accept]]\ncontrol = \"Y\"\nkind = \"unassigned\"\nparty = \"shop\"\nreason = \"later\"\n"
         );
-        assert_eq!(fix(&toml, &[]), owned(&[("saas", "X", 1), ("shop", "Y", 1)]));
+        assert_eq!(
+            fix(&toml, &[]),
+            owned(&[("saas", "X", 1), ("shop", "Y", 1)])
+        );
     }
 
     #[test]

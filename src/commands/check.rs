@@ -34,9 +34,7 @@ pub fn run(args: cli::CheckArgs) -> anyhow::Result<ExitCode> {
         report = report.only_control(control);
     }
     // After `--control`: the changes to that control only.
-    let fix = args
-        .fix_first
-        .then(|| fix_first(&stack, &what_if, &report));
+    let fix = args.fix_first.then(|| fix_first(&stack, &what_if, &report));
     let ctx = Context {
         stack: &stack,
         report: &report,

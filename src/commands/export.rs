@@ -25,9 +25,7 @@ pub fn run(args: cli::ExportArgs) -> anyhow::Result<ExitCode> {
     let stack = stack::load_path(&args.file)?;
     let what_if = args.what_if.resolve(&stack)?;
     let report = analyse(&stack, &what_if);
-    let fix = args
-        .fix_first
-        .then(|| fix_first(&stack, &what_if, &report));
+    let fix = args.fix_first.then(|| fix_first(&stack, &what_if, &report));
     let ctx = Context {
         stack: &stack,
         report: &report,

@@ -99,10 +99,18 @@ pub fn render(ctx: &Context, color: bool) -> String {
         let _ = writeln!(
             out,
             "\n{}",
-            paint(BOLD, "Fix first (gaps closed if the party implemented the control)")
+            paint(
+                BOLD,
+                "Fix first (gaps closed if the party implemented the control)"
+            )
         );
         for f in fix.iter().take(FIX_FIRST_SHOWN) {
-            let _ = writeln!(out, "  {:>5}  {}", f.gaps_closed, escape(&fix_text(stack, f)));
+            let _ = writeln!(
+                out,
+                "  {:>5}  {}",
+                f.gaps_closed,
+                escape(&fix_text(stack, f))
+            );
         }
         match fix.len() {
             0 => {

@@ -218,7 +218,13 @@ impl Derived {
 
 /// The pane for a change of the fix-first list: its control's places across the stack (the
 /// gaps it would close are among them), with what the change would close first.
-fn fix_pane(shown: &Stack, report: &Report, what_if: &WhatIf, f: &FixFirst, theme: Theme) -> Inspect {
+fn fix_pane(
+    shown: &Stack,
+    report: &Report,
+    what_if: &WhatIf,
+    f: &FixFirst,
+    theme: Theme,
+) -> Inspect {
     let mut ins = inspect::build_control(shown, report, what_if, f.control, theme);
     ins.facts.insert(
         0,

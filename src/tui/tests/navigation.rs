@@ -266,7 +266,11 @@ fn the_fix_first_view_ranks_changes_and_enter_goes_to_the_party_and_its_control(
     let want = crate::analysis::fix_first(s.stack, s.what_if, s.report);
     assert!(!want.is_empty(), "the sample has gaps to fix");
     assert_eq!(s.fix, want.as_slice());
-    assert!(s.inspect.facts[0].contains("would close"), "{:?}", s.inspect.facts);
+    assert!(
+        s.inspect.facts[0].contains("would close"),
+        "{:?}",
+        s.inspect.facts
+    );
     let screen = text_of(&draw(&mut app, 120, 40));
     let first = &want[0];
     let party = &app.screen().stack.party(first.party).id;
@@ -287,14 +291,23 @@ fn the_fix_first_view_ranks_changes_and_enter_goes_to_the_party_and_its_control(
         crate::tui::inspect::Target::Requirement { .. } => Msg::Implements(Side::Consumer),
     };
     step(&mut app, key);
-    assert!(app.screen().stack.party(first.party).implements_control(first.control));
+    assert!(
+        app.screen()
+            .stack
+            .party(first.party)
+            .implements_control(first.control)
+    );
     assert_eq!(app.screen().report.counts().gaps, gaps - first.gaps_closed);
 
     // It follows edits and what-ifs, recomputed after a "computing" frame, keeping the
     // selection; that change is no longer listed.
     send(&mut app, [Msg::FixFirst, Msg::Down]);
     let s = app.screen();
-    assert!(!s.fix.iter().any(|f| (f.party, f.control) == (first.party, first.control)));
+    assert!(
+        !s.fix
+            .iter()
+            .any(|f| (f.party, f.control) == (first.party, first.control))
+    );
     let selected = (s.fix[1].party, s.fix[1].control);
     step(&mut app, Msg::Undo);
     assert!(app.busy());

@@ -273,10 +273,7 @@ impl Widget for FixView<'_> {
         let s = self.0;
         let theme = s.theme;
         let fix = s.fix;
-        let title = format!(
-            "Fix first (gaps each change closes){}F: tree",
-            theme.sep()
-        );
+        let title = format!("Fix first (gaps each change closes){}F: tree", theme.sep());
         let block = frame(s, Pane::Tree, title);
         let inner = block.inner(area);
         block.render(area, buf);

@@ -25,8 +25,7 @@ const BLAST_HINTS: &str =
 const EXPIRING_HINTS: &str =
     "j/k evidence · Enter what rests on it · E or Esc tree · [ ] date · ? help · q quit";
 /// Key hints for the fix-first list.
-const FIX_HINTS: &str =
-    "j/k change · Enter the party in the tree · Tab its control's places · F or Esc tree · ? help · q quit";
+const FIX_HINTS: &str = "j/k change · Enter the party in the tree · Tab its control's places · F or Esc tree · ? help · q quit";
 /// Key hints for the hand-off pane.
 const DETAILS_HINTS: &str = "j/k control · a assumed · o agreed · e evidence · i/I implements · u undo · w save · Tab tree · ? help";
 
