@@ -178,11 +178,12 @@ fn layers_of(path: &str) -> Vec<(String, String)> {
 }
 
 /// The worst unaccepted severity at each hand-off, from `check --format json`: what a diagram
-/// must colour it by ("ok" when there is none).
+/// must colour it by ("accepted" when only accepted findings remain; absent when there is
+/// none).
 fn worst_by_handoff(report: &Value) -> HashMap<(String, String, Option<String>), &'static str> {
     let mut worst = HashMap::new();
     for f in report["findings"].as_array().expect("findings") {
-        if f["consumer"].is_null() || f["accepted"] == true {
+        if f["consumer"].is_null() {
             continue;
         }
         let key = (
@@ -190,9 +191,15 @@ fn worst_by_handoff(report: &Value) -> HashMap<(String, String, Option<String>),
             f["provider"].as_str().expect("provider").to_string(),
             f["service"].as_str().map(str::to_string),
         );
+        if f["accepted"] == true {
+            worst.entry(key).or_insert("accepted");
+            continue;
+        }
         let entry = worst.entry(key).or_insert("warning");
         if f["severity"] == "gap" {
             *entry = "gap";
+        } else if *entry == "accepted" {
+            *entry = "warning";
         }
     }
     worst
@@ -327,11 +334,12 @@ fn parse_mermaid(src: &str) -> Mermaid {
             let to = line.rsplit(' ').next().expect("to");
             m.edges.push((from.to_string(), to.to_string()));
         } else if let Some((node, label)) = line.split_once("[\"") {
+            // `Name<br/>(id)`, then the party's own findings, if any.
             let id = label
-                .rsplit_once('(')
+                .split_once("<br/>(")
+                .and_then(|(_, rest)| rest.split_once(')'))
                 .expect("party id in the node label")
-                .1
-                .trim_end_matches(")\"]");
+                .0;
             m.nodes.insert(node.to_string(), id.to_string());
         }
     }
@@ -394,7 +402,8 @@ fn mermaid_draws_one_subgraph_per_layer_and_one_coloured_edge_per_handoff() {
             );
             let want = match worst.get(h).copied() {
                 Some("gap") => "#d62728",
-                Some(_) => "#e6a700",
+                Some("warning") => "#e6a700",
+                Some(_) => "#777777",
                 None => "#2ca02c",
             };
             assert_eq!(m.link_colours[i], (i, want.to_string()), "{path}: {h:?}");
@@ -487,7 +496,7 @@ fn dot_renders_with_graphviz() {
             "{path}: one cluster per layer"
         );
         assert_eq!(
-            source.matches(" -> ").count(),
+            source.matches("[id=\"h").count(),
             handoffs_of(path).len(),
             "{path}: one edge per hand-off"
         );
@@ -515,13 +524,36 @@ fn dot_colours_and_labels_each_handoff_by_its_worst_finding() {
     let dir = tempfile::tempdir().expect("temp dir");
     let small = write(dir.path(), "small.toml", SMALL);
     let dot = run_ok(&["export", &small, "--format", "dot", "--as-of", AS_OF], 0);
-    let edges: Vec<&str> = dot.lines().filter(|l| l.contains(" -> ")).collect();
-    // shop → saas: BK's gap is accepted, but IAM is not delivered: still a gap.
-    assert!(edges[0].contains("CRM\\n1 gap\"") && edges[0].contains("color=red3"));
-    // shop → iaas: ENC only assumed: a warning.
-    assert!(edges[1].contains("1 warning") && edges[1].contains("color=orange"));
-    // saas → iaas: covered, attested.
-    assert!(edges[2].contains("label=\"ok\"") && edges[2].contains("color=forestgreen"));
+    let edges: Vec<&str> = dot.lines().filter(|l| l.contains("[id=\"h")).collect();
+    // shop → saas: BK's gap is accepted, but IAM is not delivered: still a gap, drawn solid;
+    // the accepted one is named apart, and the tooltip names each finding's control.
+    assert!(
+        edges[0].contains("label=<CRM<BR/><B>✖ 1 gap, 1 accepted gap</B>>")
+            && edges[0].contains("color=\"#d62728\"")
+            && edges[0].contains("style=solid")
+            && edges[0].contains("IAM (Access reviews): not-delivered"),
+        "{}",
+        edges[0]
+    );
+    // shop → iaas: ENC only assumed: a warning, dashed.
+    assert!(
+        edges[1].contains("<B>⚠ 1 warning</B>")
+            && edges[1].contains("color=\"#e6a700\"")
+            && edges[1].contains("style=dashed"),
+        "{}",
+        edges[1]
+    );
+    // saas → iaas: covered, attested: dotted. Both sit in one layer, so the label is a box
+    // of its own that the line passes through.
+    assert!(
+        edges[2].starts_with("  l2 -> p2 ")
+            && edges[2].contains("color=\"#2ca02c\"")
+            && edges[2].contains("style=dotted"),
+        "{}",
+        edges[2]
+    );
+    assert!(dot.contains("  l2 [shape=plain, label=<<B>✓ covered</B>>"));
+    assert!(dot.contains("  p1 -> l2 [arrowhead=none, "));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -561,10 +593,10 @@ fn html_is_one_self_contained_page_with_the_diagram_and_the_tables() {
         "one table row per finding"
     );
     assert!(
-        html.contains("<th>Severity</th><th>Kind</th><th>Control</th><th>Side</th><th>Why</th>")
+        html.contains("<th>Severity</th><th>Control</th><th>Kind</th><th>Side</th><th>Why</th>")
     );
     assert_eq!(
-        html.matches("<line ").count(),
+        html.matches("<g class=\"link ").count(),
         handoffs_of(&demo).len(),
         "one arrow per hand-off"
     );
@@ -578,8 +610,16 @@ fn html_markdown_and_mermaid_escape_what_the_stack_says() {
         &["export", &hostile, "--format", "html", "--as-of", AS_OF],
         0,
     );
-    for raw in ["<script", "<img", "<b>", "<a href", "\"quoted\"", "'party'"] {
+    for raw in ["<script", "<img", "<b>", "\"quoted\"", "'party'"] {
         assert!(!html.contains(raw), "raw {raw:?} in the HTML");
+    }
+    // The page's own links only jump within it.
+    for (at, _) in html.match_indices("<a ") {
+        assert!(
+            html[at..].starts_with("<a href=\"#"),
+            "a link that leaves the page: {}",
+            &html[at..(at + 60).min(html.len())]
+        );
     }
     for escaped in [
         "&lt;script&gt;alert(&quot;stack&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;",

@@ -23,7 +23,8 @@ use proptest::prelude::*;
 use proptest::sample::{Index, select};
 
 use stackgap::analysis::{
-    Finding, Kind, Note, Place, Report, Severity, WhatIf, analyse, blast_radius, fix_first,
+    Finding, Kind, Note, Place, Report, Severity, WhatIf, analyse, blast_places, blast_radius,
+    fix_first,
 };
 use stackgap::date::Date;
 use stackgap::report::{Context, json};
@@ -1062,6 +1063,35 @@ proptest! {
             let (_, after) = fixed.analyse();
             let gone = before.difference(&gaps(&after)).count();
             prop_assert_eq!(gone, *closed, "{} implementing {}\n{}", party, control, g.toml());
+        }
+    }
+
+    #[test]
+    fn blast_places_are_the_places_its_count_counts(g in stack()) {
+        let (stack, report) = g.analyse();
+        let what_if = g.what_if(&stack);
+        let base = gap_places(&stack, &report);
+        let blast: BTreeMap<u32, usize> = blast_radius(&stack, &what_if)
+            .into_iter()
+            .map(|b| (b.party, b.gaps_added))
+            .collect();
+        for p in 0..g.parties.len() {
+            let listed: Vec<String> = blast_places(&stack, &what_if, p as u32)
+                .into_iter()
+                .map(|(c, place)| format!("{} {}", stack.control(c).id, place_key(&stack, place)))
+                .collect();
+            let id = PARTY_IDS[p];
+            prop_assert_eq!(listed.len(), blast[&(p as u32)], "count and list of {}\n{}", id, g.toml());
+            let mut off = what_if.clone();
+            off.set_off(p as u32, true);
+            let own = [format!(" {id}>"), format!(" party:{id} ")];
+            let added: BTreeSet<String> = gap_places(&stack, &analyse(&stack, &off))
+                .difference(&base)
+                .filter(|place| !own.iter().any(|o| place.contains(o.as_str())))
+                .cloned()
+                .collect();
+            let listed: BTreeSet<String> = listed.into_iter().collect();
+            prop_assert_eq!(listed, added, "places of {}\n{}", id, g.toml());
         }
     }
 

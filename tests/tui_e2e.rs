@@ -1,7 +1,6 @@
 //! The real `stackgap` binary in a real terminal (tmux): open a copy of a sample stack, edit one
 //! control, save, quit, and check what a reviewer would check — the file changed in that entry
-//! only, comments survived, it re-analyses to what the screen showed, and the exit code; and
-//! the fix-first view (`F`) leading to the party, where the change closes what it promised.
+//! only, comments survived, it re-analyses to what the screen showed, and the exit code.
 
 mod common;
 
@@ -776,6 +775,97 @@ fn search_visits_every_place_of_a_control_once_with_n_counted() {
     assert_eq!(rows.len(), 3, "three places, three rows: {rows:?}");
     tmux.keys(&["N"]);
     tmux.wait_for("match 3/3");
+    tmux.keys(&["q"]);
+    assert_eq!(exit_code(&exit), 0, "{}", tmux.screen());
+}
+
+#[test]
+fn x_then_d_lists_the_added_gaps_as_stackgap_diff_words_them_and_enter_goes_there() {
+    let (dir, path, _) = sample("fintech-payments.toml");
+    let Some((tmux, exit)) = explore(dir.path(), &path) else {
+        common::missing_tool("tmux");
+        return;
+    };
+    tmux.wait_for("warnings");
+    // Switch off the selected row's party; the message sums up the change since loading.
+    tmux.keys(&["x"]);
+    let screen = tmux.wait_for("since loading (D)");
+    let party = screen
+        .lines()
+        .find_map(|l| l.split("without ").nth(1))
+        .and_then(|rest| rest.split(" · ").next())
+        .unwrap_or_else(|| panic!("no what-if on the status line:\n{screen}"))
+        .trim()
+        .to_string();
+    assert!(screen.contains("+"), "{screen}");
+    // What `stackgap diff`'s code says between the file as loaded and the same file with that
+    // party switched off (the command line applies `--without` to both sides).
+    let stack = stackgap::stack::load_path(&path).expect("the sample loads");
+    let as_of = Date::parse(AS_OF).expect("a date");
+    let before = WhatIf::new(&stack, as_of);
+    let mut after = before.clone();
+    after.set_off(stack.party_id(&party).expect("a party"), true);
+    let (old_report, new_report) = (analyse(&stack, &before), analyse(&stack, &after));
+    let ctx = |report, what_if| stackgap::report::Context {
+        stack: &stack,
+        report,
+        what_if,
+        blast: None,
+        fix_first: None,
+    };
+    let (old, new) = (ctx(&old_report, &before), ctx(&new_report, &after));
+    let text = stackgap::report::diff::text(&stackgap::report::diff::diff(&old, &new));
+    let added: Vec<&str> = text.lines().filter(|l| l.starts_with("+ added")).collect();
+    assert!(
+        !added.is_empty(),
+        "switching {party} off adds gaps:\n{text}"
+    );
+    tmux.keys(&["D"]);
+    let screen = tmux.wait_for("What changed");
+    let summary = text.lines().last().expect("a summary");
+    assert!(
+        screen.contains(&format!(
+            "Since loading (not saved since): {}",
+            &summary[..8]
+        )),
+        "the heading is diff's summary {summary:?}:\n{screen}"
+    );
+    // Each added line starts as diff's line does (the pane cuts the rest).
+    for line in &added {
+        let start: String = line.chars().take(40).collect();
+        assert!(
+            screen.contains(&start),
+            "{start:?} not listed as diff words it:\n{screen}"
+        );
+    }
+    // Enter on the first change: its place in the tree, the control selected in the pane.
+    let first = text.lines().next().expect("a change");
+    let control = first
+        .split_whitespace()
+        .nth(2)
+        .expect("a control")
+        .to_string();
+    let place = first
+        .split(" at ")
+        .nth(1)
+        .and_then(|p| p.split(" (").next())
+        .and_then(|p| p.split(':').next())
+        .expect("a place")
+        .to_string();
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("Hand-off");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("││▶") && l.contains(&control)),
+        "the pane's cursor is on {control}:\n{screen}"
+    );
+    if let Some((consumer, provider)) = place.split_once(" → ") {
+        assert!(
+            screen.contains(&format!("{consumer} → {provider}")),
+            "the pane shows {place}:\n{screen}"
+        );
+    }
     tmux.keys(&["q"]);
     assert_eq!(exit_code(&exit), 0, "{}", tmux.screen());
 }

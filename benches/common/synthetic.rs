@@ -166,10 +166,13 @@ pub fn stack_toml(parties: usize, seed: u64) -> String {
     let mut members: Vec<Vec<String>> = Vec::with_capacity(LAYERS.len());
     let mut assigned = 0;
     for (i, (id, _, share, _)) in LAYERS.iter().enumerate() {
-        let n = if i + 1 == LAYERS.len() {
+        // Every layer gets at least one party, and rounding never leaves a later one empty
+        // (at 30 parties the shares round up to 30 before the last layer).
+        let later = LAYERS.len() - 1 - i;
+        let n = if later == 0 {
             parties - assigned
         } else {
-            ((parties as f64 * share).round() as usize).max(1)
+            ((parties as f64 * share).round() as usize).clamp(1, parties - assigned - later)
         };
         assigned += n;
         members.push((0..n).map(|k| format!("{id}-{k:05}")).collect());

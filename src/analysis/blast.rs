@@ -10,8 +10,8 @@
 use petgraph::algo::dominators::simple_fast;
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use super::WhatIf;
-use crate::stack::{Owner, PartyIdx, Side, Stack};
+use super::{Place, WhatIf};
+use crate::stack::{ControlIdx, Owner, PartyIdx, Side, Stack};
 
 /// How many gaps one party's loss would add.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +126,110 @@ pub fn blast_radius(stack: &Stack, what_if: &WhatIf) -> Vec<BlastRadius> {
             .then_with(|| stack.party(a.party).id.cmp(&stack.party(b.party).id))
     });
     out
+}
+
+/// The places that become gaps if `party` fails (on top of the what-ifs in force), its own
+/// needs aside: exactly the places [`blast_radius`] counts for it, by control, in the order of
+/// the control's entries and then its requirers.
+///
+/// `party` dominates a responsible party exactly when that party is delivered to now and no
+/// longer once `party` is taken out of the delivery graph; only the controls `party` takes part
+/// in (implements, or delegates at one of its hand-offs) can change, so only their graphs are
+/// walked, twice each.
+pub fn blast_places(stack: &Stack, what_if: &WhatIf, party: PartyIdx) -> Vec<(ControlIdx, Place)> {
+    let ix = stack.index();
+    let mut controls: Vec<ControlIdx> = (0..stack.controls.len() as ControlIdx)
+        .filter(|&c| stack.party(party).implements_control(c))
+        .collect();
+    for &h in ix.provides[party as usize]
+        .iter()
+        .chain(&ix.consumes[party as usize])
+    {
+        controls.extend(stack.handoff(h).entries.iter().map(|e| e.control));
+    }
+    controls.sort_unstable();
+    controls.dedup();
+    let n = stack.parties.len();
+    let mut out = Vec::new();
+    let (mut now, mut without) = (vec![false; n], vec![false; n]);
+    let mut next: Vec<Vec<PartyIdx>> = vec![Vec::new(); n];
+    for c in controls {
+        let (entries, requirers) = (&ix.entries_of[c as usize], &ix.requirers[c as usize]);
+        let roots: Vec<PartyIdx> = ix.implementers[c as usize]
+            .iter()
+            .copied()
+            .filter(|&p| !what_if.is_off(p))
+            .collect();
+        let mut touched: Vec<PartyIdx> = Vec::new();
+        for &(h, e) in entries {
+            let ho = stack.handoff(h);
+            if ho.entries[e as usize].owner() == Some(Owner::Provider)
+                && !what_if.is_off(ho.consumer)
+            {
+                next[ho.provider as usize].push(ho.consumer);
+                touched.push(ho.provider);
+            }
+        }
+        reach(&roots, &next, None, &mut now);
+        reach(&roots, &next, Some(party), &mut without);
+        let breaks = |f: PartyIdx| now[f as usize] && !without[f as usize];
+        let mut listing: Vec<PartyIdx> = Vec::with_capacity(entries.len());
+        for &(h, e) in entries {
+            let ho = stack.handoff(h);
+            listing.push(ho.consumer);
+            let sides: &[Side] = match ho.entries[e as usize].owner() {
+                None => &[],
+                Some(Owner::Provider) => &[Side::Provider],
+                Some(Owner::Consumer) => &[Side::Consumer],
+                Some(Owner::Shared) => &[Side::Provider, Side::Consumer],
+            };
+            for &side in sides {
+                let f = if side == Side::Provider {
+                    ho.provider
+                } else {
+                    ho.consumer
+                };
+                if breaks(f) && ho.consumer != party {
+                    let place = Place::Handoff {
+                        handoff: h,
+                        side: Some(side),
+                    };
+                    out.push((c, place));
+                }
+            }
+        }
+        listing.sort_unstable();
+        for &r in requirers {
+            if listing.binary_search(&r).is_err() && breaks(r) && r != party {
+                out.push((c, Place::Party(r)));
+            }
+        }
+        for p in touched {
+            next[p as usize].clear();
+        }
+        now.iter_mut().for_each(|v| *v = false);
+        without.iter_mut().for_each(|v| *v = false);
+    }
+    out
+}
+
+/// Marks in `seen` the parties delivered to from `roots` along `next`, never through `skip`.
+fn reach(roots: &[PartyIdx], next: &[Vec<PartyIdx>], skip: Option<PartyIdx>, seen: &mut [bool]) {
+    let mut todo: Vec<PartyIdx> = Vec::new();
+    for &r in roots {
+        if Some(r) != skip && !seen[r as usize] {
+            seen[r as usize] = true;
+            todo.push(r);
+        }
+    }
+    while let Some(p) = todo.pop() {
+        for &q in &next[p as usize] {
+            if Some(q) != skip && !seen[q as usize] {
+                seen[q as usize] = true;
+                todo.push(q);
+            }
+        }
+    }
 }
 
 /// A dominator tree with pre-order intervals, so "does a dominate b" is two comparisons.

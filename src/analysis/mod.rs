@@ -14,7 +14,7 @@ use crate::date::Date;
 use crate::stack::{ControlIdx, Evidence, HandoffIdx, Lapse, PartyIdx, Side, Stack};
 
 pub use crate::stack::{Kind, Severity};
-pub use blast::{BlastRadius, blast_radius};
+pub use blast::{BlastRadius, blast_places, blast_radius};
 pub use explain::message;
 pub use fix::{FixFirst, fix_first};
 
@@ -331,6 +331,17 @@ impl Report {
     /// Gap, warning and accepted counts.
     pub fn counts(&self) -> Counts {
         self.counts
+    }
+
+    /// Where a place stands in one control's findings (`by_control` is sorted by it): the
+    /// order depends only on ids and hand-offs, which no edit changes, so two reports of
+    /// versions of one stack can be walked side by side.
+    pub fn place_order(&self, place: Place) -> (u8, u32, Option<Side>) {
+        let ranks = &self.ranks.0;
+        match place {
+            Place::Handoff { handoff, side } => (0, ranks.handoff[handoff as usize], side),
+            Place::Party(p) => (1, ranks.party[p as usize], None),
+        }
     }
 
     /// Every finding, in SPEC §4 order: hand-off findings by (consumer, provider, service,

@@ -184,40 +184,58 @@ pub fn diff(old: &Context, new: &Context) -> Vec<Change> {
     let before = findings(old, &renamed_services(old, new));
     let mut after = findings(new, &HashMap::new());
     let mut out = Vec::new();
-    for (place, (kind, was)) in before {
-        match after.remove(&place) {
-            None => out.push(Change {
-                change: "removed",
-                place,
-                old: Some(was),
-                new: None,
-            }),
-            // SPEC §6: a change is the same place with another kind. An accept added or dropped
-            // on an unchanged finding is reported too, under its own name, so a pull request
-            // that silences or reopens a risk does not pass unseen.
-            Some((k, now)) if k != kind || now.accepted != was.accepted => out.push(Change {
-                change: if k != kind {
-                    "changed"
-                } else if now.accepted {
-                    "accepted"
-                } else {
-                    "unaccepted"
-                },
-                place,
-                old: Some(was),
-                new: Some(now),
-            }),
-            Some(_) => {}
-        }
+    for (place, was) in before {
+        let now = after.remove(&place);
+        out.extend(classify(place, Some(was), now));
     }
-    out.extend(after.into_iter().map(|(place, (_, now))| Change {
-        change: "added",
-        place,
-        old: None,
-        new: Some(now),
-    }));
+    out.extend(
+        after
+            .into_iter()
+            .filter_map(|(place, now)| classify(place, None, Some(now))),
+    );
     out.sort_by(|a, b| a.place.cmp(&b.place));
     out
+}
+
+/// The change at one place between the finding there before and after, if any: SPEC §6: a
+/// change is the same place with another kind. An accept added or dropped on an unchanged
+/// finding is reported too, under its own name, so a pull request that silences or reopens a
+/// risk does not pass unseen.
+fn classify(
+    place: PlaceKey,
+    was: Option<(Kind, Seen)>,
+    now: Option<(Kind, Seen)>,
+) -> Option<Change> {
+    let change = match (&was, &now) {
+        (None, None) => return None,
+        (Some(_), None) => "removed",
+        (None, Some(_)) => "added",
+        (Some((k0, _)), Some((k1, _))) if k0 != k1 => "changed",
+        (Some((_, s0)), Some((_, s1))) if s0.accepted == s1.accepted => return None,
+        (_, Some((_, s1))) if s1.accepted => "accepted",
+        _ => "unaccepted",
+    };
+    Some(Change {
+        change,
+        place,
+        old: was.map(|(_, s)| s),
+        new: now.map(|(_, s)| s),
+    })
+}
+
+/// The change between one finding of one version and the finding at the same place of the
+/// other, for two versions with the same parties and hand-offs (an edited stack and the same
+/// stack before the edit, as the explorer compares them): `None` when nothing changed there.
+pub fn change_at(
+    old: Option<(&Context, &Finding)>,
+    new: Option<(&Context, &Finding)>,
+) -> Option<Change> {
+    let place = match (old, new) {
+        (_, Some((ctx, f))) | (Some((ctx, f)), None) => key(ctx, f, &HashMap::new()),
+        (None, None) => return None,
+    };
+    let side = |s: Option<(&Context, &Finding)>| s.map(|(ctx, f)| (f.kind, seen(ctx, f)));
+    classify(place, side(old), side(new))
 }
 
 fn where_(p: &PlaceKey) -> String {
@@ -240,30 +258,53 @@ fn where_(p: &PlaceKey) -> String {
 pub fn text(changes: &[Change]) -> String {
     let mut out = String::new();
     for c in changes {
-        let sign = match c.change {
-            "added" => "+",
-            "removed" => "-",
-            _ => "~",
-        };
-        let kinds = match (&c.old, &c.new) {
-            (Some(o), Some(n)) => format!("{} → {}", o.label(), n.label()),
-            (Some(o), None) => o.label(),
-            (None, Some(n)) => n.label(),
-            (None, None) => String::new(),
-        };
-        let why = why(c);
-        let _ = writeln!(
-            out,
-            "{sign} {:<8} {} {kinds} at {}: {}",
-            c.change,
-            escape(&c.place.control),
-            escape(&where_(&c.place)),
-            escape(&why)
-        );
+        let _ = writeln!(out, "{}", line(c));
     }
+    let _ = writeln!(out, "{}", summary(changes));
+    out
+}
+
+/// The sign a change's line starts with: `+` added, `-` removed, `~` otherwise.
+pub fn sign(c: &Change) -> &'static str {
+    match c.change {
+        "added" => "+",
+        "removed" => "-",
+        _ => "~",
+    }
+}
+
+/// One difference as the text output words it:
+/// `+ added    C-1 not-delivered (gap) at app → db (postgres): why`.
+pub fn line(c: &Change) -> String {
+    format!(
+        "{} at {}: {}",
+        brief(c),
+        escape(&where_(&c.place)),
+        escape(&why(c))
+    )
+}
+
+/// One difference without its place and why (for a screen that must not name parties):
+/// `+ added    C-1 not-delivered (gap)`.
+pub fn brief(c: &Change) -> String {
+    let kinds = match (&c.old, &c.new) {
+        (Some(o), Some(n)) => format!("{} → {}", o.label(), n.label()),
+        (Some(o), None) => o.label(),
+        (None, Some(n)) => n.label(),
+        (None, None) => String::new(),
+    };
+    format!(
+        "{} {:<8} {} {kinds}",
+        sign(c),
+        c.change,
+        escape(&c.place.control)
+    )
+}
+
+/// The summary line: how many of each change, and the new unaccepted gaps.
+pub fn summary(changes: &[Change]) -> String {
     let count = |w: &str| changes.iter().filter(|c| c.change == w).count();
-    let _ = writeln!(
-        out,
+    format!(
         "{} added, {} removed, {} changed, {} newly accepted, {} no longer accepted; {} new unaccepted gap(s)",
         count("added"),
         count("removed"),
@@ -271,8 +312,7 @@ pub fn text(changes: &[Change]) -> String {
         count("accepted"),
         count("unaccepted"),
         changes.iter().filter(|c| c.adds_unaccepted_gap()).count()
-    );
-    out
+    )
 }
 
 /// The finding's message, in its newest version, with the reason when it is accepted.

@@ -8,6 +8,7 @@ pub mod diff;
 pub mod dot;
 pub mod html;
 pub mod json;
+pub mod layout;
 pub mod markdown;
 pub mod matrix;
 pub mod mermaid;
@@ -16,8 +17,12 @@ pub mod schema;
 pub mod text;
 pub mod xlsx;
 
+use std::borrow::Cow;
+use std::fmt::Write;
+
 use crate::analysis::{BlastRadius, FixFirst, Report, WhatIf};
 use crate::stack::{Entry, HandoffIdx, Stack};
+use crate::text::needs_escape;
 
 /// Everything a report needs: the stack, its analysis and the what-ifs it was made under.
 #[derive(Clone, Copy)]
@@ -143,25 +148,6 @@ pub fn tally_handoffs(stack: &Stack, report: &Report) -> Vec<HandoffTally> {
     tally
 }
 
-/// The parties of each layer, top first; parties without a layer come last, in one group.
-pub fn parties_by_layer(stack: &Stack) -> Vec<(Option<u32>, Vec<u32>)> {
-    let mut groups: Vec<(Option<u32>, Vec<u32>)> = (0..stack.layers.len() as u32)
-        .map(|l| (Some(l), Vec::new()))
-        .collect();
-    let mut unlayered = Vec::new();
-    for (i, p) in stack.parties.iter().enumerate() {
-        match p.layer {
-            Some(l) => groups[l as usize].1.push(i as u32),
-            None => unlayered.push(i as u32),
-        }
-    }
-    groups.retain(|g| !g.1.is_empty());
-    if !unlayered.is_empty() {
-        groups.push((None, unlayered));
-    }
-    groups
-}
-
 /// Where a group of findings stands in a report: a hand-off, or a party's own requirements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
@@ -207,4 +193,114 @@ pub fn grouped<'r>(
         }
     }
     groups
+}
+
+/// A string as a diagram label or a page shows it: like [`crate::text::escape`], every control
+/// and invisible character becomes a visible `\u{…}`, except the joiners and selectors that
+/// hold an emoji sequence together (a zero-width joiner between two emoji, a variation selector
+/// after an emoji or inside a keycap, the tags of a subdivision flag), so that 👩‍💻 stays one
+/// picture. Each format then escapes the result for its own syntax.
+pub fn label_text(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return Cow::Borrowed(s);
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 8);
+    // Whether the last character kept belongs to an emoji sequence that may go on.
+    let mut in_emoji = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let keep = match c {
+            '\u{200D}' => in_emoji && next.is_some_and(is_pictographic),
+            '\u{FE0F}' => {
+                in_emoji
+                    || (matches!(
+                        i.checked_sub(1).map(|j| chars[j]),
+                        Some('0'..='9' | '#' | '*')
+                    ) && next == Some('\u{20E3}'))
+            }
+            '\u{E0020}'..='\u{E007F}' => in_emoji && tag_sequence_open(&chars[..i]),
+            c => !needs_escape(c),
+        };
+        if keep {
+            out.push(c);
+            in_emoji = match c {
+                '\u{200D}' | '\u{FE0F}' | '\u{E0020}'..='\u{E007F}' | '\u{1F3FB}'..='\u{1F3FF}' => {
+                    in_emoji
+                }
+                c => is_pictographic(c),
+            };
+            continue;
+        }
+        in_emoji = false;
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c => {
+                let _ = write!(out, "\\u{{{:04X}}}", c as u32);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether the tags before a tag character follow a black flag (🏴) and are not yet cancelled.
+fn tag_sequence_open(before: &[char]) -> bool {
+    let tags = before
+        .iter()
+        .rev()
+        .take_while(|c| matches!(c, '\u{E0020}'..='\u{E007E}'))
+        .count();
+    before.len() > tags && before[before.len() - tags - 1] == '\u{1F3F4}'
+}
+
+/// Whether a character is a pictograph that emoji sequences are built of: the blocks of
+/// Unicode's Extended_Pictographic property, close enough for deciding whether a joiner sits
+/// between two emoji.
+pub fn is_pictographic(c: char) -> bool {
+    matches!(c,
+        '\u{00A9}' | '\u{00AE}' | '\u{203C}' | '\u{2049}' | '\u{2122}' | '\u{2139}'
+        | '\u{2194}'..='\u{21AA}' | '\u{231A}'..='\u{23FF}' | '\u{24C2}' | '\u{25AA}'..='\u{25FE}'
+        | '\u{2600}'..='\u{27BF}' | '\u{2934}' | '\u{2935}' | '\u{2B05}'..='\u{2B55}'
+        | '\u{3030}' | '\u{303D}' | '\u{3297}' | '\u{3299}' | '\u{1F000}'..='\u{1FAFF}'
+        | '\u{1FC00}'..='\u{1FFFD}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label_text;
+
+    #[test]
+    fn label_text_keeps_emoji_sequences_and_shows_every_other_hidden_character() {
+        let cases = [
+            ("plain", "plain"),
+            // A joiner between two emoji, skin tones and selectors inside the sequence.
+            ("👩\u{200D}💻", "👩\u{200D}💻"),
+            ("👩🏽\u{200D}🚀", "👩🏽\u{200D}🚀"),
+            ("🏳\u{FE0F}\u{200D}🌈", "🏳\u{FE0F}\u{200D}🌈"),
+            ("❤\u{FE0F}", "❤\u{FE0F}"),
+            ("1\u{FE0F}\u{20E3}", "1\u{FE0F}\u{20E3}"),
+            (
+                "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}",
+                "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}",
+            ),
+            // A joiner or selector anywhere else stays visible, as do controls and bidi.
+            ("a\u{200D}b", "a\\u{200D}b"),
+            ("👩\u{200D}b", "👩\\u{200D}b"),
+            ("a\u{200D}💻", "a\\u{200D}💻"),
+            ("👩\u{200D}", "👩\\u{200D}"),
+            ("a\u{FE0F}", "a\\u{FE0F}"),
+            ("1\u{FE0F}", "1\\u{FE0F}"),
+            ("x\u{E0067}", "x\\u{E0067}"),
+            ("🏴\u{E007F}\u{E0067}", "🏴\u{E007F}\\u{E0067}"),
+            ("👩\u{202E}💻", "👩\\u{202E}💻"),
+            ("\u{1b}[2J", "\\u{001B}[2J"),
+            ("line\nbreak", "line\\nbreak"),
+            ("zero\u{200B}width", "zero\\u{200B}width"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(label_text(input), want, "{input:?}");
+        }
+    }
 }

@@ -5,11 +5,10 @@
 //! fix-first list and the hand-off pane's content.
 
 mod below;
-
-use std::collections::HashSet;
+pub mod changes;
 
 use crate::analysis::{
-    BlastRadius, Finding, FixFirst, Kind, Note, Place, Report, Severity, WhatIf, analyse,
+    BlastRadius, Finding, FixFirst, Note, Place, Report, Severity, WhatIf, analyse, blast_places,
     blast_radius, fix_first,
 };
 use crate::stack::{ControlIdx, HandoffIdx, PartyIdx, Stack};
@@ -20,6 +19,7 @@ use super::inspect::{self, Inspect};
 use super::mode::Listing;
 use super::theme::Theme;
 use super::tree::{Row, Tree};
+pub use changes::Changes;
 
 /// Everything derived from the session's stack and what-ifs.
 #[derive(Debug)]
@@ -28,8 +28,8 @@ pub struct Derived {
     pub report: Report,
     /// Their counts per hand-off and party.
     pub tally: Tally,
-    /// What was added and removed since the file was loaded.
-    pub baseline: Baseline,
+    /// What changed since the file was loaded and since it was last saved.
+    pub changes: Changes,
     /// The tree: what is expanded, and the visible rows.
     pub tree: Tree,
     /// Per party: a finding in its own requirements or anywhere below it (for the filter).
@@ -58,7 +58,7 @@ impl Derived {
         let report = analyse(stack, what_if);
         Derived {
             tally: Tally::new(stack, &report),
-            baseline: Baseline::new(&report),
+            changes: Changes::new(stack, what_if, &report),
             tree: Tree::new(stack),
             report,
             reach: Vec::new(),
@@ -79,7 +79,7 @@ impl Derived {
     pub fn reload(&mut self, stack: &Stack, what_if: &WhatIf) {
         self.report = analyse(stack, what_if);
         self.tally = Tally::new(stack, &self.report);
-        self.baseline = Baseline::new(&self.report);
+        self.changes = Changes::new(stack, what_if, &self.report);
         self.tree = Tree::new(stack);
     }
 
@@ -94,16 +94,14 @@ impl Derived {
                 for f in &self.report.by_control[c as usize] {
                     self.tally.count(f, true);
                 }
-                self.baseline
-                    .control(c, &self.report.by_control[c as usize]);
                 self.tally.below.forget();
             }
             Scope::Everything => {
                 self.report = analyse(stack, what_if);
                 self.tally = Tally::new(stack, &self.report);
-                self.baseline.all(&self.report);
             }
         }
+        self.changes.refresh(stack, what_if, &self.report);
     }
 
     /// Rebuilds the tree's visible rows; under the filter, only rows with findings and those
@@ -177,6 +175,7 @@ impl Derived {
             Listing::BlastRadius => self.blast.len(),
             Listing::Expiring => self.report.expiry_notes.len(),
             Listing::FixFirst => self.fix.len(),
+            Listing::Changes => self.changes.lines.len(),
         }
     }
 
@@ -187,7 +186,7 @@ impl Derived {
         shown: &Stack,
         what_if: &WhatIf,
         (listing, row, line): (Listing, usize, usize),
-        theme: Theme,
+        (theme, presenter): (Theme, bool),
     ) {
         let report = &self.report;
         self.inspect = match listing {
@@ -201,6 +200,12 @@ impl Derived {
             Listing::BlastRadius => match self.blast.get(line) {
                 Some(b) => blast_pane(shown, report, what_if, b, theme),
                 None => Inspect::default(),
+            },
+            Listing::Changes => match self.changes.lines.get(line) {
+                Some(changes::Line::Change(c)) => {
+                    change_pane(shown, report, what_if, c, (theme, presenter))
+                }
+                _ => Inspect::default(),
             },
             Listing::Expiring => match report.expiry_notes.get(line) {
                 Some(Note::EvidenceExpiring(x)) => {
@@ -240,8 +245,8 @@ fn fix_pane(
     ins
 }
 
-/// The pane for a party of the blast radius ranking: its own pane as a root row, with what its
-/// failure would cost first.
+/// The pane for a party of the blast radius ranking: the places its failure would make gaps
+/// (exactly those its count counts), each to go to with Enter.
 fn blast_pane(
     shown: &Stack,
     report: &Report,
@@ -260,14 +265,69 @@ fn blast_pane(
         last: true,
     };
     let mut ins = inspect::build(shown, report, what_if, Some(&root), theme);
+    let id = escape(&shown.party(b.party).id);
     ins.facts.insert(
         0,
         format!(
-            "if {} failed, {} more place{} would be gaps (its own needs aside); Enter shows it in the tree",
-            escape(&shown.party(b.party).id),
+            "if {id} failed, {} more place{} would be gaps (its own needs aside): Tab to them, Enter goes to one",
             b.gaps_added,
             if b.gaps_added == 1 { "" } else { "s" }
         ),
+    );
+    let places = blast_places(shown, what_if, b.party);
+    ins.items = inspect::place_items(shown, report, what_if, &places, theme);
+    ins.requirements_at = ins.items.len();
+    ins.controls_heading = format!(
+        "Places that would be gaps if {id} failed ({})",
+        places.len()
+    );
+    ins.id_heading = "CONTROL AT";
+    ins.requirements_heading.clear();
+    ins
+}
+
+/// The pane for a line of the changes view: the pane of the place's row (its hand-off, or the
+/// party for its own requirement), with the change first.
+fn change_pane(
+    shown: &Stack,
+    report: &Report,
+    what_if: &WhatIf,
+    c: &changes::ChangeLine,
+    (theme, presenter): (Theme, bool),
+) -> Inspect {
+    let (party, handoff) = match c.place {
+        Place::Handoff { handoff, .. } => (shown.handoff(handoff).provider, Some(handoff)),
+        Place::Party(p) => (p, None),
+    };
+    let row = Row {
+        depth: u16::from(handoff.is_some()),
+        party,
+        handoff,
+        parent: None,
+        has_children: false,
+        expanded: false,
+        cycle: false,
+        last: true,
+    };
+    let mut ins = inspect::build(shown, report, what_if, Some(&row), theme);
+    let control = shown.control(c.control);
+    // In presenter mode the line's place and why would name parties; the title names the
+    // place as masked.
+    let line = if presenter {
+        crate::report::diff::brief(&c.change)
+    } else {
+        c.text.clone()
+    };
+    ins.facts.splice(
+        0..0,
+        [
+            line,
+            format!(
+                "{} is {}; Enter shows it in the tree",
+                escape(&control.id),
+                escape(&control.name)
+            ),
+        ],
     );
     ins
 }
@@ -436,60 +496,6 @@ impl Tally {
     /// with something below it (`None` otherwise).
     pub fn below_of(&self, i: usize) -> Option<[u32; 2]> {
         self.below.of_row(i)
-    }
-}
-
-/// The findings as loaded, to count what was added and removed since (kind changes count as
-/// one of each, because an accepted risk covers one kind only).
-#[derive(Debug, Clone, Default)]
-pub struct Baseline {
-    loaded: Vec<HashSet<(Place, Kind)>>,
-    /// Per control: [added, removed] × [gaps, warnings].
-    per_control: Vec<[[u32; 2]; 2]>,
-    /// In all: [added, removed] × [gaps, warnings].
-    pub total: [[u32; 2]; 2],
-}
-
-impl Baseline {
-    /// The findings of a report as loaded, nothing added or removed yet.
-    pub fn new(report: &Report) -> Baseline {
-        Baseline {
-            loaded: report
-                .by_control
-                .iter()
-                .map(|fs| fs.iter().map(|f| (f.place, f.kind)).collect())
-                .collect(),
-            per_control: vec![[[0; 2]; 2]; report.by_control.len()],
-            total: [[0; 2]; 2],
-        }
-    }
-
-    /// Recounts one control's change after it was re-analysed.
-    pub fn control(&mut self, c: ControlIdx, findings: &[Finding]) {
-        let c = c as usize;
-        let now: HashSet<(Place, Kind)> = findings.iter().map(|f| (f.place, f.kind)).collect();
-        let mut d = [[0u32; 2]; 2];
-        for f in findings {
-            if !self.loaded[c].contains(&(f.place, f.kind)) {
-                d[0][slot(f)] += 1;
-            }
-        }
-        for &(place, kind) in &self.loaded[c] {
-            if !now.contains(&(place, kind)) {
-                d[1][usize::from(kind.severity() == Severity::Warning)] += 1;
-            }
-        }
-        for (i, j) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
-            self.total[i][j] = self.total[i][j] - self.per_control[c][i][j] + d[i][j];
-        }
-        self.per_control[c] = d;
-    }
-
-    /// Recounts every control's change.
-    pub fn all(&mut self, report: &Report) {
-        for (c, fs) in report.by_control.iter().enumerate() {
-            self.control(c as ControlIdx, fs);
-        }
     }
 }
 

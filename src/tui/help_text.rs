@@ -44,7 +44,11 @@ const HELP: &[(&str, &str)] = &[
     ),
     (
         "b",
-        "blast radius: parties ranked by the gaps their failure adds; Enter: to the party",
+        "blast radius: parties ranked by the gaps their failure adds; Enter: to the party; Tab: the places it would break, Enter on one: to it",
+    ),
+    (
+        "D",
+        "what changed since the last save and since loading (edits and what-ifs), worded as stackgap diff words it; Enter on a change: to its place",
     ),
     (
         "E",
@@ -54,7 +58,7 @@ const HELP: &[(&str, &str)] = &[
         "F",
         "fix first: the changes (a party implementing a control) that close the most gaps; Enter: to the party",
     ),
-    ("c b E F Esc", "(in those views) back to the tree"),
+    ("c b E D F Esc", "(in those views) back to the tree"),
     (
         "y",
         "copy the selected finding as a line of Markdown (OSC 52; tmux: set-clipboard on)",

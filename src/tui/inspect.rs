@@ -673,6 +673,44 @@ pub fn build_expiring(
     out
 }
 
+/// The lines for places listed by control (what a party's failure would break): each place's
+/// control at its hand-off (with the side when the entry is shared, as both sides can break),
+/// or as its party requires it.
+pub fn place_items(
+    stack: &Stack,
+    report: &Report,
+    what_if: &WhatIf,
+    places: &[(ControlIdx, Place)],
+    theme: Theme,
+) -> Vec<Item> {
+    let ix = stack.index();
+    places
+        .iter()
+        .filter_map(|&(c, place)| match place {
+            Place::Handoff { handoff: h, side } => {
+                let &(_, ei) = ix.entries_of[c as usize].iter().find(|&&(eh, _)| eh == h)?;
+                let e = &stack.handoff(h).entries[ei as usize];
+                let mut item = entry_item(stack, report, what_if, h, ei, e, theme);
+                let side = match (e.owner(), side) {
+                    (Some(Owner::Shared), Some(s)) => format!(" ({} side)", s.as_str()),
+                    _ => String::new(),
+                };
+                item.id = format!("{} {}{side}", item.id, handoff_name(stack, h, theme));
+                Some(item)
+            }
+            Place::Party(p) => {
+                let mut item = requirement_item(stack, report, what_if, p, c, theme);
+                item.id = format!(
+                    "{} of {}",
+                    escape(&stack.control(c).id),
+                    escape(&stack.party(p).id)
+                );
+                Some(item)
+            }
+        })
+        .collect()
+}
+
 /// A finding as one line of Markdown, for pasting into a review (`y`): severity, kind, control,
 /// place and why; every string from the stack escaped for Markdown.
 pub fn finding_markdown(stack: &Stack, report: &Report, f: &Finding) -> String {

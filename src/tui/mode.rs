@@ -94,6 +94,8 @@ pub enum Listing {
     Expiring,
     /// The changes that close the most gaps: fix first (`F`).
     FixFirst,
+    /// What changed since the file was loaded and since it was last saved (`D`).
+    Changes,
 }
 
 /// A one-line message in the status bar until the next key.

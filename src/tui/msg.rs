@@ -112,6 +112,8 @@ pub enum Msg {
     Expiring,
     /// The left pane ranks the changes that close the most gaps (or shows the tree again).
     FixFirst,
+    /// `D`: what changed since loading and since the last save, or back to the tree.
+    Changes,
     /// Cycle a field of the selected control.
     Cycle(Field),
     /// Accept the risk of the selected control's open finding (asks for the reason).
@@ -280,6 +282,7 @@ fn browse_key(code: KeyCode) -> Option<Msg> {
         KeyCode::Char('b') => Msg::BlastRadius,
         KeyCode::Char('E') => Msg::Expiring,
         KeyCode::Char('F') => Msg::FixFirst,
+        KeyCode::Char('D') => Msg::Changes,
         KeyCode::Char('a') => Msg::Cycle(Field::Assumed),
         KeyCode::Char('o') => Msg::Cycle(Field::Agreed),
         KeyCode::Char('e') => Msg::Cycle(Field::Evidence),
@@ -350,6 +353,7 @@ mod tests {
             (Mode::Browse, key(KeyCode::Char('A')), Some(Msg::Accept)),
             (Mode::Browse, key(KeyCode::Char('E')), Some(Msg::Expiring)),
             (Mode::Browse, key(KeyCode::Char('F')), Some(Msg::FixFirst)),
+            (Mode::Browse, key(KeyCode::Char('D')), Some(Msg::Changes)),
             (Mode::Browse, key(KeyCode::Char('y')), Some(Msg::Copy)),
             (Mode::Browse, key(KeyCode::Char('c')), Some(Msg::Controls)),
             (

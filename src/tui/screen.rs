@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::analysis::{BlastRadius, FixFirst, Report, WhatIf};
 use crate::stack::Stack;
 
+use super::derived::changes::Line as ChangeViewLine;
 use super::derived::{ControlLine, Tally};
 use super::inspect::Inspect;
 use super::mode::{Listing, Mode, Notice, Pane};
@@ -42,7 +43,9 @@ pub struct Screen<'a> {
     pub blast: &'a [BlastRadius],
     /// The changes that close the most gaps (empty while being computed).
     pub fix: &'a [FixFirst],
-    /// The selected line of the control, blast radius or expiring list.
+    /// The changes view's lines: since the last save, since loading.
+    pub changes: &'a [ChangeViewLine],
+    /// The selected line of the control, blast radius, expiring, changes or fix-first list.
     pub line: usize,
     /// The first line of that list shown.
     pub line_offset: usize,

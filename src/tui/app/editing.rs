@@ -5,6 +5,7 @@
 use super::App;
 use crate::analysis::{Finding, Place};
 use crate::stack::{Accept, AcceptPlace, ControlIdx, Side};
+use crate::tui::derived::changes;
 use crate::tui::edit::{self, Change, EntryValue, Scope, Setting};
 use crate::tui::effect::Effect;
 use crate::tui::inspect::{self, Target};
@@ -168,10 +169,15 @@ impl App {
     /// brings the listings and the hand-off pane up to date.
     fn changed(&mut self, c: &Change, how: &str, scope: Scope) {
         let words = self.session.describe(c, self.theme);
-        self.notice = Some(Notice::Info(format!("{how}{words}")));
         let session = &self.session;
         self.derived
             .reanalyse(&session.stack, &session.what_if, scope);
+        // What the change did to the findings, counted since loading: D lists them.
+        let delta = changes::delta_words(&self.derived.changes.since_load, self.theme.minus());
+        self.notice = Some(Notice::Info(format!(
+            "{how}{words}{}{delta} (D)",
+            self.theme.sep()
+        )));
         self.refresh_listing();
         if self.nav.filter {
             self.derived.compute_reach(&self.session.stack);

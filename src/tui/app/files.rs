@@ -134,6 +134,11 @@ impl App {
         }
         let sha256 = sha256_hex(text.as_bytes());
         let n = self.session.saved(&path, text, sha256);
+        let (session, d) = (&self.session, &mut self.derived);
+        d.changes.saved(&session.stack, &session.what_if, &d.report);
+        if self.nav.listing == crate::tui::mode::Listing::Changes {
+            self.nav.line = d.changes.first_change();
+        }
         self.notice = Some(Notice::Info(format!(
             "saved {} ({n} edited {})",
             escape(&path.display().to_string()),

@@ -13,6 +13,7 @@ mod editing;
 mod files;
 mod follow;
 mod moving;
+mod places;
 mod small;
 
 use std::path::{Path, PathBuf};
@@ -70,7 +71,7 @@ fn screen<'a>(
         report: &derived.report,
         what_if: &session.what_if,
         tally: &derived.tally,
-        delta: derived.baseline.total,
+        delta: derived.changes.delta,
         tree: &derived.tree,
         row: nav.row,
         row_offset: nav.row_offset,
@@ -78,6 +79,7 @@ fn screen<'a>(
         controls: &derived.controls,
         blast: &derived.blast,
         fix: &derived.fix,
+        changes: &derived.changes.lines,
         line: nav.line,
         line_offset: nav.line_offset,
         inspect: &derived.inspect,
@@ -230,6 +232,7 @@ impl App {
             Msg::BlastRadius => self.show(Listing::BlastRadius),
             Msg::Expiring => self.show(Listing::Expiring),
             Msg::FixFirst => self.show(Listing::FixFirst),
+            Msg::Changes => self.show(Listing::Changes),
             Msg::ExpandAll => self.expand_all(),
             Msg::CollapseAll => self.collapse_all(),
             Msg::SwitchPane => self.switch_pane(),

@@ -87,7 +87,9 @@ impl App {
             (Listing::Tree, Pane::Details) => {}
             (Listing::Controls | Listing::Expiring, Pane::Tree) => self.nav.focus = Pane::Details,
             (Listing::Controls | Listing::Expiring, Pane::Details) => self.jump_to_place(),
-            (Listing::BlastRadius, _) => self.jump_to_party(),
+            (Listing::BlastRadius, Pane::Tree) => self.jump_to_party(),
+            (Listing::BlastRadius, Pane::Details) => self.jump_to_place(),
+            (Listing::Changes, _) => self.jump_to_change(),
             (Listing::FixFirst, Pane::Tree) => self.jump_to_fix(),
             (Listing::FixFirst, Pane::Details) => self.jump_to_place(),
         }
@@ -135,6 +137,7 @@ impl App {
                 self.derived.fix_pending = true;
                 self.rebuild_inspect();
             }
+            Listing::Changes => self.select_line(self.derived.changes.first_change()),
         }
     }
 
@@ -220,6 +223,11 @@ impl App {
                 d.fix.clear();
                 d.fix_pending = true;
             }
+            // The same change stays selected while it is listed.
+            Listing::Changes => {
+                let at = d.changes.lines.get(self.nav.line).cloned();
+                self.nav.line = d.changes.find(at.as_ref(), self.nav.line);
+            }
             // The notes were recomputed with the report; keep the line in range.
             Listing::Expiring => {
                 let len = d.listing_len(Listing::Expiring);
@@ -238,7 +246,7 @@ impl App {
             self.session.shown(),
             &self.session.what_if,
             selected,
-            self.theme,
+            (self.theme, self.session.presenter()),
         );
         let items = &self.derived.inspect.items;
         if let Some(k) = keep

@@ -3,6 +3,7 @@
 //! file per topic; the helpers they share are here.
 
 mod chains;
+mod changes;
 mod counts;
 mod documents;
 mod editing;

@@ -347,8 +347,11 @@ fn lines_within(s: &Screen, w: usize) -> Lines {
     }
     if requirements.is_empty() {
         p.sum_up("covered");
-        p.heading(&ins.requirements_heading, false);
-        p.out.push((Line::styled("  (none)", s.theme.dim()), None));
+        // A pane of places only (the blast radius's) has no requirements section.
+        if !ins.requirements_heading.is_empty() {
+            p.heading(&ins.requirements_heading, false);
+            p.out.push((Line::styled("  (none)", s.theme.dim()), None));
+        }
     } else {
         p.sum_up("covered or implemented here");
     }
@@ -439,6 +442,7 @@ impl StatefulWidget for DetailsView<'_> {
             Listing::Controls | Listing::FixFirst => "Control",
             Listing::BlastRadius => "Party",
             Listing::Expiring => "Expiring evidence",
+            Listing::Changes => "Change",
         };
         let block = frame(s, Pane::Details, title.into());
         let inner = block.inner(area);

@@ -1,6 +1,7 @@
 //! The left pane's other listings: the controls with their findings across the stack (`c`),
-//! the parties ranked by blast radius (`b`), the evidence about to expire (`E`) and the changes
-//! to fix first (`F`). Like the tree, only the lines that fit are drawn.
+//! the parties ranked by blast radius (`b`), the evidence about to expire (`E`), what changed
+//! since loading and saving (`D`) and the changes to fix first (`F`). Like the tree, only the
+//! lines that fit are drawn.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -23,6 +24,9 @@ pub struct BlastView<'a>(pub &'a Screen<'a>);
 
 /// The evidence about to expire, soonest first.
 pub struct ExpiringView<'a>(pub &'a Screen<'a>);
+
+/// What changed since the last save and since loading, as `stackgap diff` words it.
+pub struct ChangesView<'a>(pub &'a Screen<'a>);
 
 /// The changes that close the most gaps, most first.
 pub struct FixView<'a>(pub &'a Screen<'a>);
@@ -261,6 +265,57 @@ impl Widget for ExpiringView<'_> {
                 theme.severity(Some(crate::analysis::Severity::Warning)),
             )];
             draw_line(buf, s, inner, y, i == selected, &left, right);
+        }
+    }
+}
+
+impl Widget for ChangesView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        use crate::analysis::Severity;
+        use crate::tui::derived::changes::Line as ChangeLine;
+        if area.is_empty() {
+            return;
+        }
+        let s = self.0;
+        let theme = s.theme;
+        let title = format!("What changed{}D: tree", theme.sep());
+        let block = frame(s, Pane::Tree, title);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let (selected, offset) = (s.line, s.line_offset);
+        let lines = s.changes;
+        for (i, y) in (offset..lines.len()).zip(inner.top()..inner.bottom()) {
+            let (text, style) = match &lines[i] {
+                ChangeLine::Heading(h) => (h.clone(), theme.prompt()),
+                ChangeLine::Change(c) => {
+                    // In presenter mode the place and the why would name parties: the kind of
+                    // change, the control and what the finding became are left.
+                    let text = if s.presenter {
+                        crate::report::diff::brief(&c.change)
+                    } else {
+                        c.text.clone()
+                    };
+                    let severity = match c.change.change {
+                        "removed" | "accepted" => None,
+                        _ if c.change.adds_unaccepted_gap() => Some(Severity::Gap),
+                        _ => Some(Severity::Warning),
+                    };
+                    (format!("  {text}"), theme.severity(severity))
+                }
+            };
+            let row = Rect::new(inner.x, y, inner.width, 1);
+            let (cursor, style) = if i == selected {
+                (theme.cursor(), theme.selected(s.focus == Pane::Tree))
+            } else {
+                (" ", style)
+            };
+            let text = fit(
+                &format!("{cursor}{}", theme.plain(&text)),
+                inner.width as usize,
+                theme.ellipsis(),
+            );
+            buf.set_style(row, style);
+            buf.set_line(inner.x, y, &Line::from(text).style(style), inner.width);
         }
     }
 }

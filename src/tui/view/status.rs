@@ -20,12 +20,15 @@ const CONTROLS_HINTS: &str =
     "j/k control · Enter its places · c or Esc tree · [ ] date · ? help · q quit";
 /// Key hints for the blast radius ranking.
 const BLAST_HINTS: &str =
-    "j/k party · Enter show in the tree · b or Esc tree · [ ] date · ? help · q quit";
+    "j/k party · Enter in the tree · Tab its places · b or Esc tree · ? help · q quit";
 /// Key hints for the list of expiring evidence.
 const EXPIRING_HINTS: &str =
     "j/k evidence · Enter what rests on it · E or Esc tree · [ ] date · ? help · q quit";
 /// Key hints for the fix-first list.
 const FIX_HINTS: &str = "j/k change · Enter the party in the tree · Tab its control's places · F or Esc tree · ? help · q quit";
+/// Key hints for the list of changes.
+const CHANGES_HINTS: &str =
+    "j/k change · Enter go to its place · D or Esc tree · u undo · w save · ? help · q quit";
 /// Key hints for the hand-off pane.
 const DETAILS_HINTS: &str = "j/k control · a assumed · o agreed · e evidence · i/I implements · u undo · w save · Tab tree · ? help";
 
@@ -310,6 +313,7 @@ fn message(s: &Screen, w: usize) -> Line<'static> {
                     Listing::BlastRadius => BLAST_HINTS,
                     Listing::Expiring => EXPIRING_HINTS,
                     Listing::FixFirst => FIX_HINTS,
+                    Listing::Changes => CHANGES_HINTS,
                 },
                 Pane::Details => DETAILS_HINTS,
             };
