@@ -4,7 +4,8 @@
 //! what the validation itself costs.
 //!
 //! `cargo bench --bench engine` runs everything in a few minutes on 2 cores;
-//! `cargo bench --bench engine -- analyse` runs one group.
+//! `cargo bench --bench engine -- analyse` runs one group (`-- fix_first`: fix first at 1k and
+//! 10k parties).
 
 #[path = "common/synthetic.rs"]
 mod synthetic;
@@ -18,7 +19,7 @@ use criterion::{
     BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 
-use stackgap::analysis::{Report, WhatIf, analyse, blast_radius};
+use stackgap::analysis::{Report, WhatIf, analyse, blast_radius, fix_first};
 use stackgap::date::Date;
 use stackgap::stack::{Owner, Stack, load_str};
 
@@ -161,11 +162,27 @@ fn blast(c: &mut Criterion) {
     group.finish();
 }
 
+/// Fix first (SPEC §9) on an analysed stack: every candidate of every control judged by the
+/// one-control analysis with the candidate implementing it, at 1k and 10k parties.
+fn fix(c: &mut Criterion) {
+    let mut group = c.benchmark_group("fix_first");
+    for input in inputs().iter().filter(|i| i.parties <= 10_000) {
+        let stack = input.stack();
+        let what_if = what_if(stack);
+        let report = analyse(stack, &what_if);
+        group.sample_size(10).sampling_mode(SamplingMode::Flat);
+        group.bench_function(input.parties.to_string(), |b| {
+            b.iter(|| black_box(fix_first(stack, &what_if, &report)))
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = engine;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = parse_toml_table, load, analysis, reanalyse_control, blast
+    targets = parse_toml_table, load, analysis, reanalyse_control, blast, fix
 }
 criterion_main!(engine);

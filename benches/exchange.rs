@@ -54,6 +54,7 @@ impl Input {
             report: &self.report,
             what_if: &self.what_if,
             blast: None,
+            fix_first: None,
         }
     }
 }

@@ -31,6 +31,7 @@ Examples:
   stackgap check stack.toml --format sarif > stackgap.sarif
   stackgap check - --format sarif --stdin-name stacks/prod.toml < stacks/prod.toml
   stackgap check stack.toml --control BREACH-NOTIFY
+  stackgap check stack.toml --fix-first            which few changes close the most gaps
   stackgap check stack.toml --without cloudstore --min-evidence attested
   stackgap check stack.toml --as-of 2027-04-01 --fail-on warning
 
@@ -229,6 +230,10 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output (never the stack file itself).
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
+    /// Markdown and JSON: also rank the changes that close the most gaps (a party implementing
+    /// a control).
+    #[arg(long)]
+    pub fix_first: bool,
     /// What-ifs and analysis options.
     #[command(flatten)]
     pub what_if: WhatIfArgs,
@@ -328,6 +333,10 @@ pub struct CheckArgs {
     /// Also rank every party by the gaps its failure would add.
     #[arg(long)]
     pub blast_radius: bool,
+    /// Also rank the changes that close the most gaps (a party implementing a control): text
+    /// shows the first five, JSON and Markdown more.
+    #[arg(long)]
+    pub fix_first: bool,
     /// Only the findings of this control (e.g. where does BREACH-NOTIFY break?).
     #[arg(long, value_name = "ID")]
     pub control: Option<String>,

@@ -50,12 +50,15 @@ pub fn exercise(bytes: &[u8]) {
         date::Date::new(2026, 11, 28).unwrap_or(date::Date::today()),
     );
     let report = analysis::analyse(&stack, &what_if);
-    let blast = (stack.parties.len() <= 64).then(|| analysis::blast_radius(&stack, &what_if));
+    let small = stack.parties.len() <= 64;
+    let blast = small.then(|| analysis::blast_radius(&stack, &what_if));
+    let fix = small.then(|| analysis::fix_first(&stack, &what_if, &report));
     let ctx = report::Context {
         stack: &stack,
         report: &report,
         what_if: &what_if,
         blast: blast.as_deref(),
+        fix_first: fix.as_deref(),
     };
     let _ = report::text::render(&ctx, true);
     let _ = report::json::render(&ctx);

@@ -28,6 +28,7 @@ fn render_all(toml: &str) -> (String, String, String) {
         report: &report,
         what_if: &what_if,
         blast: None,
+        fix_first: None,
     };
     (
         stackgap::report::mermaid::render(&ctx),

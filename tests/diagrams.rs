@@ -249,6 +249,7 @@ fn synthetic_html(parties: usize, seed: u64) -> String {
         report: &report,
         what_if: &what_if,
         blast: None,
+        fix_first: None,
     };
     stackgap::report::html::render(&ctx)
 }
@@ -473,6 +474,7 @@ fn generated_diagrams_without_layers_keep_the_promises() {
             report: &report,
             what_if: &what_if,
             blast: None,
+            fix_first: None,
         };
         let svg = parse_svg(&stackgap::report::html::render(&ctx));
         let wrong = problems(&svg);
@@ -602,6 +604,7 @@ fn whole_layouts_of_generated_stacks_keep_the_promises_however_wide() {
             report: &report,
             what_if: &what_if,
             blast: None,
+            fix_first: None,
         };
         let diagram = Diagram::whole(&ctx);
         let drawing = stackgap::report::layout::draw(&stack, &diagram);

@@ -83,6 +83,7 @@ fn page(fix_first: Option<&[FixFirstLine]>) -> (String, stackgap::stack::Stack) 
         report: &report,
         what_if: &what_if,
         blast: None,
+        fix_first: None,
     };
     let html = match fix_first {
         Some(lines) => render_with_fix_first(&ctx, lines),

@@ -8,6 +8,10 @@
 //!   the responsible party outside S(X));
 //! - switching a party off never removes a gap (S(X) only shrinks), and `--blast-radius`
 //!   counts exactly the places that become gaps, its own needs aside;
+//! - fix first (SPEC §9) agrees with its literal reading: every candidate the gaps of the naive
+//!   reading name, the whole stack read again with the candidate implementing the control, the
+//!   gap places that are gone counted; and each `gaps_closed`, worked out from the one-control
+//!   re-analysis, equals what the engine's whole analysis of the changed stack closes;
 //! - raising an entry's evidence never adds a weak assurance, and changes no other finding
 //!   (evidence only enters the assurance);
 //! - the JSON report is the same bytes on every run, and lists findings in SPEC §4 order;
@@ -19,7 +23,8 @@ use proptest::prelude::*;
 use proptest::sample::{Index, select};
 
 use stackgap::analysis::{
-    Finding, Kind, Note, Place, Report, WhatIf, analyse, blast_places, blast_radius,
+    Finding, Kind, Note, Place, Report, Severity, WhatIf, analyse, blast_places, blast_radius,
+    fix_first,
 };
 use stackgap::date::Date;
 use stackgap::report::{Context, json};
@@ -837,6 +842,83 @@ fn date(i: usize) -> Date {
     Date::parse(EXPIRES[i]).expect("a valid date")
 }
 
+/// The gap places of the naive reading of SPEC §2: `C1 a>b:crm provider`, `C0 party:a -`.
+fn reference_gap_places(g: &GenStack) -> BTreeSet<String> {
+    const GAPS: [&str; 4] = [
+        "unassigned",
+        "no-mans-land",
+        "broken-chain",
+        "not-delivered",
+    ];
+    reference_findings(g)
+        .into_iter()
+        .filter_map(|key| {
+            let w: Vec<&str> = key.split(' ').collect();
+            GAPS.contains(&w[0])
+                .then(|| format!("{} {} {}", w[1], w[2], w[3]))
+        })
+        .collect()
+}
+
+/// SPEC §9 read literally: each gap of the naive reading names its candidates (a broken chain
+/// its root causes, a not-delivered or no-mans-land the party of its side, a party's unassigned
+/// requirement that party); for each candidate that is not switched off and does not implement
+/// the control, the whole stack is read again with it implementing the control, and the gap
+/// places that are gone are counted. (party id, control id, gaps closed), N ≥ 1, in SPEC order.
+fn reference_fix_first(g: &GenStack) -> Vec<(String, String, usize)> {
+    let party = |id: &str| PARTY_IDS.iter().position(|p| *p == id).expect("a party id");
+    let mut candidates = BTreeSet::new();
+    for key in reference_findings(g) {
+        let w: Vec<&str> = key.split(' ').collect();
+        let (kind, control, at, side) = (w[0], w[1], w[2], w[3]);
+        let x = (0..CONTROLS)
+            .position(|c| control_id(c) == control)
+            .expect("a control");
+        let pair = at.split(':').next().unwrap_or("");
+        let named: Vec<usize> = match kind {
+            "broken-chain" => {
+                let roots = w[4].trim_start_matches("roots=[").trim_end_matches(']');
+                roots
+                    .split(',')
+                    .filter(|r| !r.is_empty())
+                    .map(party)
+                    .collect()
+            }
+            "not-delivered" | "no-mans-land" => {
+                let (consumer, provider) = pair.split_once('>').expect("a hand-off");
+                vec![party(if side == "provider" {
+                    provider
+                } else {
+                    consumer
+                })]
+            }
+            "unassigned" if at.starts_with("party:") => vec![party(&at["party:".len()..])],
+            _ => Vec::new(),
+        };
+        for p in named {
+            if !g.off[p] && !g.parties[p].implements.contains(&x) {
+                candidates.insert((p, x));
+            }
+        }
+    }
+    let before = reference_gap_places(g);
+    let mut out: Vec<(String, String, usize)> = candidates
+        .into_iter()
+        .filter_map(|(p, x)| {
+            let mut fixed = g.clone();
+            fixed.parties[p].implements.push(x);
+            let closed = before.difference(&reference_gap_places(&fixed)).count();
+            (closed >= 1).then(|| (PARTY_IDS[p].to_string(), control_id(x), closed))
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.2.cmp(&a.2)
+            .then_with(|| a.0.as_bytes().cmp(b.0.as_bytes()))
+            .then_with(|| a.1.as_bytes().cmp(b.1.as_bytes()))
+    });
+    out
+}
+
 /// The SPEC §4 sort key of a finding: (group, consumer or party, provider, service, control, side).
 type OrderKey = (u8, Vec<u8>, Vec<u8>, Option<Vec<u8>>, Vec<u8>, u8);
 
@@ -957,6 +1039,34 @@ proptest! {
     }
 
     #[test]
+    fn fix_first_agrees_with_re_analysing_the_whole_stack_per_candidate(g in stack()) {
+        let (stack, report) = g.analyse();
+        let engine: Vec<(String, String, usize)> = fix_first(&stack, &g.what_if(&stack), &report)
+            .into_iter()
+            .map(|f| (stack.party(f.party).id.clone(), stack.control(f.control).id.clone(), f.gaps_closed))
+            .collect();
+        prop_assert_eq!(&engine, &reference_fix_first(&g), "\n{}", g.toml());
+        // The per-control shortcut against the engine's own whole analysis: each change made in
+        // the stack file, everything analysed again, the gap places that are gone counted.
+        let gaps = |report: &Report| -> HashSet<(u32, Place)> {
+            report.by_control.iter().flatten()
+                .filter(|f| f.severity() == Severity::Gap)
+                .map(|f| (f.control, f.place))
+                .collect()
+        };
+        let before = gaps(&report);
+        for (party, control, closed) in &engine {
+            let p = PARTY_IDS.iter().position(|id| id == party).expect("a party id");
+            let x = (0..CONTROLS).position(|c| &control_id(c) == control).expect("a control");
+            let mut fixed = g.clone();
+            fixed.parties[p].implements.push(x);
+            let (_, after) = fixed.analyse();
+            let gone = before.difference(&gaps(&after)).count();
+            prop_assert_eq!(gone, *closed, "{} implementing {}\n{}", party, control, g.toml());
+        }
+    }
+
+    #[test]
     fn blast_places_are_the_places_its_count_counts(g in stack()) {
         let (stack, report) = g.analyse();
         let what_if = g.what_if(&stack);
@@ -1017,7 +1127,8 @@ proptest! {
             let (stack, report) = g.analyse();
             let what_if = g.what_if(&stack);
             let blast = blast_radius(&stack, &what_if);
-            json::render(&Context { stack: &stack, report: &report, what_if: &what_if, blast: Some(&blast) })
+            let fix = fix_first(&stack, &what_if, &report);
+            json::render(&Context { stack: &stack, report: &report, what_if: &what_if, blast: Some(&blast), fix_first: Some(&fix) })
         };
         let first = render();
         prop_assert_eq!(&first, &render());

@@ -274,6 +274,7 @@ fn round(dir: &Path, text: &str, format: Format) -> String {
         report: &report,
         what_if: &what_if,
         blast: None,
+        fix_first: None,
     };
     let path = match format {
         Format::Csv => {

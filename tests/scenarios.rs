@@ -18,13 +18,17 @@
 //! note evidence-expiring soc2-2026 expires=2026-12-15 days=17 entries=3
 //! note evidence-expiring c>p W expires=2027-01-01 days=34 entries=1
 //! blast iaas 3
+//! fix iaas BK 3
 //! ```
 //!
 //! A finding line is `consumer>provider[:service] CONTROL KIND [SIDE]` or
 //! `party:ID CONTROL unassigned`, followed by `roots=a,b` (a broken chain's root causes),
 //! `circular`, `accepted`, `assurance=LEVEL` (weak assurance), `expired=DATE` and
 //! `expired-evidence=ID` (the document that lapsed) when they apply, and `ref=TEXT` (the
-//! entry's `ref`, without spaces in fixtures); anything not written must be absent. Findings are compared in order (SPEC §4),
+//! entry's `ref`, without spaces in fixtures); anything not written must be absent. `blast
+//! PARTY N` lines are the blast radius (`--blast-radius`), `fix PARTY CONTROL N` the fix-first
+//! list (`--fix-first`), both in their JSON order; without the option the JSON must not have
+//! the field. Findings are compared in order (SPEC §4),
 //! notes as a set (SPEC §4 fixes no order for them). Each run gets `--as-of 2026-11-28`
 //! unless its block names a date, and its exit code must follow from the expected findings
 //! and `--fail-on`.
@@ -57,6 +61,7 @@ struct Block {
     summary: Vec<String>,
     notes: Vec<String>,
     blast: Vec<String>,
+    fix: Vec<String>,
 }
 
 impl Block {
@@ -70,6 +75,7 @@ impl Block {
             .chain(&self.summary)
             .chain(&notes)
             .chain(&self.blast)
+            .chain(&self.fix)
         {
             out.push_str(l);
             out.push('\n');
@@ -136,6 +142,7 @@ fn parse_expected(text: &str) -> Result<Vec<Block>, String> {
             Some("summary") => block.summary.push(words),
             Some("note") => block.notes.push(words),
             Some("blast") => block.blast.push(words),
+            Some("fix") => block.fix.push(words),
             _ => block.findings.push(words),
         }
     }
@@ -386,6 +393,32 @@ fn run_block(stack: &Path, block: &Block) -> Result<Run, String> {
             })
             .collect();
     }
+    for (option, field) in [
+        ("--blast-radius", "blast_radius"),
+        ("--fix-first", "fix_first"),
+    ] {
+        let asked = block.args.iter().any(|a| a == option);
+        if asked != json.get(field).is_some() {
+            problems.push(format!(
+                "`{field}` is {} with{} {option}",
+                if asked { "missing" } else { "present" },
+                if asked { "" } else { "out" }
+            ));
+        }
+    }
+    if let Some(fix) = json.get("fix_first").and_then(Value::as_array) {
+        rendered.fix = fix
+            .iter()
+            .map(|f| {
+                format!(
+                    "fix {} {} {}",
+                    str_of(f, "party").unwrap_or("?"),
+                    str_of(f, "control").unwrap_or("?"),
+                    f["gaps_closed"]
+                )
+            })
+            .collect();
+    }
     Ok(Run {
         exit: out.status.code().unwrap_or(-1),
         rendered: rendered.render(),
@@ -541,13 +574,14 @@ fn scenarios_cover_every_finding_kind() {
 fn expected_file_format_is_read_as_documented() {
     let blocks = parse_expected(
         "# why\n$ --without x --fail-on warning\nparty:a B unassigned accepted  # comment\n\
-         a>b C unconfirmed provider\nsummary parties=2\nnote cycle a b\n",
+         a>b C unconfirmed provider\nsummary parties=2\nnote cycle a b\nfix a B 1\n",
     )
     .expect("valid");
     assert_eq!(blocks.len(), 1);
     assert_eq!(blocks[0].options("--without"), ["x"]);
     assert_eq!(blocks[0].findings.len(), 2);
     assert_eq!(blocks[0].notes, ["note cycle a b"]);
+    assert_eq!(blocks[0].fix, ["fix a B 1"]);
     // The only unaccepted finding is a warning, and `--fail-on warning` counts it.
     assert_eq!(blocks[0].expected_exit(), 1);
     assert!(parse_expected("a>b C unassigned\n").is_err());

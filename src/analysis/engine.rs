@@ -78,13 +78,13 @@ impl Row {
 }
 
 /// Every control's rows, in the order of `Index::entries_of`, gathered in one pass.
-struct Gathered {
+pub(super) struct Gathered {
     start: Vec<u32>,
     rows: Vec<Row>,
 }
 
 impl Gathered {
-    fn new(stack: &Stack, as_of: Date) -> Gathered {
+    pub(super) fn new(stack: &Stack, as_of: Date) -> Gathered {
         let entries_of = &stack.index().entries_of;
         let mut start = Vec::with_capacity(entries_of.len() + 1);
         start.push(0u32);
@@ -199,7 +199,10 @@ pub(super) struct Engine<'s> {
     /// IMPLEMENTS when it only implements it).
     slot: Vec<u32>,
     /// Whole-stack analyses only: every control's entries, gathered once.
-    gathered: Option<&'s Gathered>,
+    pub(super) gathered: Option<&'s Gathered>,
+    /// A party taken to implement the control being analysed, on top of the stack's
+    /// implementers: what fix first (SPEC §9) asks of each candidate.
+    pub(super) also_implements: Option<PartyIdx>,
     /// Whole-stack analyses only: report order as integers.
     pub(super) ranks: Option<&'s Ranks>,
     scratch: Scratch,
@@ -221,6 +224,7 @@ impl<'s> Engine<'s> {
             accepts,
             slot: vec![NONE; stack.parties.len()],
             gathered: None,
+            also_implements: None,
             ranks: None,
             scratch: Scratch::default(),
         }
@@ -280,7 +284,12 @@ impl<'s> Engine<'s> {
         // extend it (a quarter of all parties, for a typical control), so they are only marked.
         let seeds = &mut scratch.seeds;
         seeds.clear();
-        for &p in &ix.implementers[control as usize] {
+        let implementers = &ix.implementers[control as usize];
+        // Marking a party twice would lose its node.
+        let also = self
+            .also_implements
+            .filter(|p| implementers.binary_search(p).is_err());
+        for &p in implementers.iter().chain(&also) {
             if !self.what_if.is_off(p) {
                 match slot[p as usize] {
                     NONE => slot[p as usize] = IMPLEMENTS,
@@ -478,7 +487,7 @@ impl<'s> Engine<'s> {
             }
         }
 
-        for &p in nodes.iter().chain(&ix.implementers[control as usize]) {
+        for &p in nodes.iter().chain(implementers).chain(&also) {
             self.slot[p as usize] = NONE;
         }
         self.scratch = scratch;
@@ -542,14 +551,7 @@ pub(super) fn parallel(stack: &Stack) -> bool {
 /// ids ranked once, then the controls (independent of each other) are shared out among the
 /// available cores.
 pub(super) fn all_controls(stack: &Stack, what_if: &WhatIf) -> (Vec<Vec<Finding>>, Ranks) {
-    let controls = stack.controls.len();
-    let threads = if !parallel(stack) {
-        1
-    } else {
-        std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(controls)
-    };
+    let threads = threads(stack);
     let (gathered, ranks) = if threads > 1 {
         std::thread::scope(|scope| {
             let ranks = scope.spawn(|| Ranks::new(stack));
@@ -565,16 +567,40 @@ pub(super) fn all_controls(stack: &Stack, what_if: &WhatIf) -> (Vec<Vec<Finding>
         engine.ranks = Some(&ranks);
         engine
     };
+    let by_control = per_control(stack.controls.len(), threads, engine, |engine, c| {
+        engine.control(c)
+    });
+    (by_control, ranks)
+}
+
+/// How many threads a whole-stack pass over the controls is worth.
+pub(super) fn threads(stack: &Stack) -> usize {
+    if !parallel(stack) {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(stack.controls.len())
+    }
+}
+
+/// `work` done on every control, in control order: on this thread, or shared out among
+/// `threads` threads, each with an engine of its own.
+pub(super) fn per_control<'s, T: Send + Default>(
+    controls: usize,
+    threads: usize,
+    engine: impl Fn() -> Engine<'s> + Sync,
+    work: impl Fn(&mut Engine<'s>, ControlIdx) -> T + Sync,
+) -> Vec<T> {
     if threads <= 1 {
         let mut engine = engine();
-        let by_control = (0..controls as ControlIdx)
-            .map(|c| engine.control(c))
+        return (0..controls as ControlIdx)
+            .map(|c| work(&mut engine, c))
             .collect();
-        return (by_control, ranks);
     }
     // Controls differ in size, so each thread takes the next control as it finishes one.
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut by_control: Vec<Vec<Finding>> = vec![Vec::new(); controls];
+    let mut out: Vec<T> = std::iter::repeat_with(T::default).take(controls).collect();
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
@@ -586,18 +612,18 @@ pub(super) fn all_controls(stack: &Stack, what_if: &WhatIf) -> (Vec<Vec<Finding>
                         if c >= controls {
                             return done;
                         }
-                        done.push((c, engine.control(c as ControlIdx)));
+                        done.push((c, work(&mut engine, c as ControlIdx)));
                     }
                 })
             })
             .collect();
         for worker in workers {
-            for (c, findings) in join(worker) {
-                by_control[c] = findings;
+            for (c, result) in join(worker) {
+                out[c] = result;
             }
         }
     });
-    (by_control, ranks)
+    out
 }
 
 /// A scoped thread's result; a panic in it is a bug, raised again on the calling thread.

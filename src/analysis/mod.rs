@@ -6,6 +6,7 @@ mod blast;
 mod chains;
 mod engine;
 mod explain;
+mod fix;
 mod notes;
 mod rules;
 
@@ -15,6 +16,7 @@ use crate::stack::{ControlIdx, Evidence, HandoffIdx, Lapse, PartyIdx, Side, Stac
 pub use crate::stack::{Kind, Severity};
 pub use blast::{BlastRadius, blast_places, blast_radius};
 pub use explain::message;
+pub use fix::{FixFirst, fix_first};
 
 /// Where a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

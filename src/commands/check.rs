@@ -8,7 +8,7 @@ use anyhow::bail;
 
 use super::{print_out, print_with};
 use crate::cli::{self, FailOn, Format};
-use stackgap::analysis::{Severity, analyse, blast_radius};
+use stackgap::analysis::{Severity, analyse, blast_radius, fix_first};
 use stackgap::report::{self, Context};
 use stackgap::stack;
 use stackgap::text::{escape, suggest};
@@ -33,11 +33,14 @@ pub fn run(args: cli::CheckArgs) -> anyhow::Result<ExitCode> {
         };
         report = report.only_control(control);
     }
+    // After `--control`: the changes to that control only.
+    let fix = args.fix_first.then(|| fix_first(&stack, &what_if, &report));
     let ctx = Context {
         stack: &stack,
         report: &report,
         what_if: &what_if,
         blast: blast.as_deref(),
+        fix_first: fix.as_deref(),
     };
     match args.format {
         Format::Text => {

@@ -39,12 +39,14 @@ pub fn run(args: cli::DiffArgs) -> anyhow::Result<ExitCode> {
         report: &old_report,
         what_if: &old_if,
         blast: None,
+        fix_first: None,
     };
     let new_ctx = Context {
         stack: &new,
         report: &new_report,
         what_if: &new_if,
         blast: None,
+        fix_first: None,
     };
     let changes = report::diff::diff(&old_ctx, &new_ctx);
     let out = match args.format {

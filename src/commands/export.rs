@@ -8,7 +8,7 @@ use anyhow::{Context as _, bail};
 
 use super::{print_with, same_file};
 use crate::cli::{self, ExportFormat};
-use stackgap::analysis::analyse;
+use stackgap::analysis::{analyse, fix_first};
 use stackgap::report::{self, Context};
 use stackgap::stack;
 use stackgap::text::escape;
@@ -25,11 +25,13 @@ pub fn run(args: cli::ExportArgs) -> anyhow::Result<ExitCode> {
     let stack = stack::load_path(&args.file)?;
     let what_if = args.what_if.resolve(&stack)?;
     let report = analyse(&stack, &what_if);
+    let fix = args.fix_first.then(|| fix_first(&stack, &what_if, &report));
     let ctx = Context {
         stack: &stack,
         report: &report,
         what_if: &what_if,
         blast: None,
+        fix_first: fix.as_deref(),
     };
     let out = match args.format {
         ExportFormat::Markdown => report::markdown::render(&ctx).into_bytes(),

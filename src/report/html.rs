@@ -95,7 +95,21 @@ details summary { cursor: pointer; }
 
 /// Renders the page.
 pub fn render(ctx: &Context) -> String {
-    page(ctx, None)
+    // `export --fix-first`: the summary's "Fix first" list (SPEC §9).
+    match ctx.fix_first {
+        Some(fix) => {
+            let lines: Vec<FixFirstLine> = fix
+                .iter()
+                .map(|f| FixFirstLine {
+                    party: f.party,
+                    control: f.control,
+                    gaps_closed: f.gaps_closed,
+                })
+                .collect();
+            page(ctx, Some(&lines))
+        }
+        None => page(ctx, None),
+    }
 }
 
 /// Renders the page with a "Fix first" list in its summary (SPEC §9): the hook for the

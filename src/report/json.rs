@@ -25,6 +25,8 @@ struct JsonReport<'a> {
     notes: Vec<JsonNote<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     blast_radius: Option<Vec<JsonBlast<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix_first: Option<Vec<JsonFix<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -105,6 +107,14 @@ enum JsonNote<'a> {
 struct JsonBlast<'a> {
     party: &'a str,
     gaps_added: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    party: &'a str,
+    control: &'a str,
+    control_name: &'a str,
+    gaps_closed: usize,
 }
 
 /// Most root causes listed per finding; `root_causes_total` gives the full count.
@@ -268,6 +278,16 @@ pub fn write(ctx: &Context, out: &mut impl Write) -> io::Result<()> {
                 .map(|b| JsonBlast {
                     party: id(stack, b.party),
                     gaps_added: b.gaps_added,
+                })
+                .collect()
+        }),
+        fix_first: ctx.fix_first.map(|fix| {
+            fix.iter()
+                .map(|f| JsonFix {
+                    party: id(stack, f.party),
+                    control: &stack.control(f.control).id,
+                    control_name: &stack.control(f.control).name,
+                    gaps_closed: f.gaps_closed,
                 })
                 .collect()
         }),

@@ -1,5 +1,6 @@
-//! `--format markdown`: a summary (open findings, accepted ones apart) and one table per
-//! hand-off, controls named beside their ids, for a review document or a pull request comment.
+//! `--format markdown`: a summary (open findings, accepted ones apart), the changes to fix first
+//! when asked for, and one table per hand-off, controls named beside their ids, for a review
+//! document or a pull request comment.
 //! Every string from the stack is escaped for Markdown and for terminals.
 
 use std::fmt::Write;
@@ -55,6 +56,7 @@ pub fn render(ctx: &Context) -> String {
     );
     let _ = writeln!(out, "| Input SHA-256 | `{}` |", stack.source.sha256);
     let _ = writeln!(out, "| stackgap | {} |", super::VERSION);
+    fix_first(ctx, &mut out);
     let _ = writeln!(out, "\n```mermaid\n{}```", super::mermaid::render(ctx));
 
     let groups = super::grouped(stack, report);
@@ -84,6 +86,47 @@ pub fn render(ctx: &Context) -> String {
         }
     }
     out
+}
+
+/// How many changes the "Fix first" section lists; JSON lists them all.
+const FIX_FIRST_LISTED: usize = 20;
+
+/// The "Fix first" section (SPEC §9), when it was asked for: the changes that close the most
+/// gaps, right after the summary.
+fn fix_first(ctx: &Context, out: &mut String) {
+    let Some(fix) = ctx.fix_first else {
+        return;
+    };
+    let stack = ctx.stack;
+    let _ = writeln!(out, "\n## Fix first\n");
+    if fix.is_empty() {
+        let _ = writeln!(
+            out,
+            "No party implementing one more control would close a gap."
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "The gaps (accepted ones included) each change would close: a party implementing a control.\n"
+    );
+    let _ = writeln!(out, "| Gaps closed | Party | Implements |\n|---:|---|---|");
+    for f in fix.iter().take(FIX_FIRST_LISTED) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            f.gaps_closed,
+            md(&super::text::named_party(stack.party(f.party))),
+            md(&super::text::named_control(stack.control(f.control)))
+        );
+    }
+    if fix.len() > FIX_FIRST_LISTED {
+        let _ = writeln!(
+            out,
+            "\n… and {} more; `stackgap check --fix-first --format json` lists them all.",
+            fix.len() - FIX_FIRST_LISTED
+        );
+    }
 }
 
 fn row(ctx: &Context, f: &Finding) -> String {

@@ -20,7 +20,7 @@ pub mod xlsx;
 use std::borrow::Cow;
 use std::fmt::Write;
 
-use crate::analysis::{BlastRadius, Report, WhatIf};
+use crate::analysis::{BlastRadius, FixFirst, Report, WhatIf};
 use crate::stack::{Entry, HandoffIdx, Stack};
 use crate::text::needs_escape;
 
@@ -35,6 +35,8 @@ pub struct Context<'a> {
     pub what_if: &'a WhatIf,
     /// Blast radius, when asked for.
     pub blast: Option<&'a [BlastRadius]>,
+    /// Fix first (SPEC §9), when asked for: the changes that close the most gaps, best first.
+    pub fix_first: Option<&'a [FixFirst]>,
 }
 
 impl Context<'_> {

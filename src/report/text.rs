@@ -1,12 +1,13 @@
 //! `--format text`: findings grouped by hand-off, one line each with its control's name and its
 //! why, then the party findings, the notes and a summary line that counts open findings and
-//! accepted ones apart. Colour only when asked (a terminal, no NO_COLOR).
+//! accepted ones apart; then, when asked, the blast radius and the first five to fix first.
+//! Colour only when asked (a terminal, no NO_COLOR).
 
 use std::fmt::Write;
 
 use super::{Context, handoff_label};
-use crate::analysis::{Expiring, Expiry, Finding, Note, Report, Severity, message};
-use crate::stack::{Control, Stack};
+use crate::analysis::{Expiring, Expiry, Finding, FixFirst, Note, Report, Severity, message};
+use crate::stack::{Control, Party, Stack};
 use crate::text::escape;
 
 const RED: &str = "\x1b[31m";
@@ -94,7 +95,63 @@ pub fn render(ctx: &Context, color: bool) -> String {
             );
         }
     }
+    if let Some(fix) = ctx.fix_first {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(
+                BOLD,
+                "Fix first (gaps closed if the party implemented the control)"
+            )
+        );
+        for f in fix.iter().take(FIX_FIRST_SHOWN) {
+            let _ = writeln!(
+                out,
+                "  {:>5}  {}",
+                f.gaps_closed,
+                escape(&fix_text(stack, f))
+            );
+        }
+        match fix.len() {
+            0 => {
+                let _ = writeln!(
+                    out,
+                    "  none: no party implementing one more control would close a gap"
+                );
+            }
+            n if n > FIX_FIRST_SHOWN => {
+                let _ = writeln!(
+                    out,
+                    "  … and {} more (--format json lists them all)",
+                    n - FIX_FIRST_SHOWN
+                );
+            }
+            _ => {}
+        }
+    }
     out
+}
+
+/// How many changes the text report's "Fix first" shows (SPEC §9: the first five).
+pub const FIX_FIRST_SHOWN: usize = 5;
+
+/// `cloudstore (Cloud Store Inc.) implements BK (Backups)`; unescaped.
+pub fn fix_text(stack: &Stack, f: &FixFirst) -> String {
+    format!(
+        "{} implements {}",
+        named_party(stack.party(f.party)),
+        named_control(stack.control(f.control))
+    )
+}
+
+/// `cloudstore (Cloud Store Inc.)`, or the id alone when the party's name is its id;
+/// unescaped.
+pub fn named_party(party: &Party) -> String {
+    if party.name.is_empty() || party.name == party.id {
+        party.id.clone()
+    } else {
+        format!("{} ({})", party.id, party.name)
+    }
 }
 
 fn plural(n: usize) -> &'static str {

@@ -1,16 +1,16 @@
 //! State derived from the stack and the what-ifs, recomputed by `update` only when what it
 //! depends on changed, and only read by the views: the findings and their tallies (open and
 //! accepted apart, and what lies below the collapsed rows in view), the change since the file
-//! was loaded, the tree's visible rows, the control view's lines, the blast radius ranking and
-//! the hand-off pane's content.
+//! was loaded, the tree's visible rows, the control view's lines, the blast radius ranking, the
+//! fix-first list and the hand-off pane's content.
 
 mod below;
 pub mod changes;
 pub mod tour;
 
 use crate::analysis::{
-    BlastRadius, Finding, Note, Place, Report, Severity, WhatIf, analyse, blast_places,
-    blast_radius,
+    BlastRadius, Finding, FixFirst, Note, Place, Report, Severity, WhatIf, analyse, blast_places,
+    blast_radius, fix_first,
 };
 use crate::stack::{ControlIdx, HandoffIdx, PartyIdx, Stack};
 use crate::text::escape;
@@ -43,6 +43,12 @@ pub struct Derived {
     pub blast_pending: bool,
     /// The party to select again once the ranking is recomputed.
     pub blast_for: Option<PartyIdx>,
+    /// The changes that close the most gaps (empty until computed).
+    pub fix: Vec<FixFirst>,
+    /// The list was asked for and is computed on `Msg::Compute`, after a frame says so.
+    pub fix_pending: bool,
+    /// The change (party, control) to select again once the list is recomputed.
+    pub fix_for: Option<(PartyIdx, ControlIdx)>,
     /// The hand-off pane's content.
     pub inspect: Inspect,
     /// The guided tour's stops, worst first: computed when the tour starts, dropped when the
@@ -64,6 +70,9 @@ impl Derived {
             blast: Vec::new(),
             blast_pending: false,
             blast_for: None,
+            fix: Vec::new(),
+            fix_pending: false,
+            fix_for: None,
             inspect: Inspect::default(),
             tour: None,
         }
@@ -155,6 +164,16 @@ impl Derived {
         self.blast = blast_radius(stack, what_if);
     }
 
+    /// Ranks the changes that close the most gaps (SPEC §9), from the findings in force.
+    pub fn compute_fix(&mut self, stack: &Stack, what_if: &WhatIf) {
+        self.fix = fix_first(stack, what_if, &self.report);
+    }
+
+    /// Whether a listing waits for `Msg::Compute`.
+    pub fn pending(&self) -> bool {
+        self.blast_pending || self.fix_pending
+    }
+
     /// How many lines a listing of the left pane has.
     pub fn listing_len(&self, listing: Listing) -> usize {
         match listing {
@@ -162,6 +181,7 @@ impl Derived {
             Listing::Controls => self.controls.len(),
             Listing::BlastRadius => self.blast.len(),
             Listing::Expiring => self.report.expiry_notes.len(),
+            Listing::FixFirst => self.fix.len(),
             Listing::Changes => self.changes.lines.len(),
         }
     }
@@ -200,8 +220,36 @@ impl Derived {
                 }
                 _ => Inspect::default(),
             },
+            Listing::FixFirst => match self.fix.get(line) {
+                Some(f) => fix_pane(shown, report, what_if, f, theme),
+                None => Inspect::default(),
+            },
         };
     }
+}
+
+/// The pane for a change of the fix-first list: its control's places across the stack (the
+/// gaps it would close are among them), with what the change would close first.
+fn fix_pane(
+    shown: &Stack,
+    report: &Report,
+    what_if: &WhatIf,
+    f: &FixFirst,
+    theme: Theme,
+) -> Inspect {
+    let mut ins = inspect::build_control(shown, report, what_if, f.control, theme);
+    ins.facts.insert(
+        0,
+        format!(
+            "if {} implemented {}, {} gap{} would close (accepted ones included); Enter shows {} in the tree",
+            escape(&shown.party(f.party).id),
+            escape(&shown.control(f.control).id),
+            f.gaps_closed,
+            if f.gaps_closed == 1 { "" } else { "s" },
+            escape(&shown.party(f.party).id),
+        ),
+    );
+    ins
 }
 
 /// The pane for a party of the blast radius ranking: the places its failure would make gaps

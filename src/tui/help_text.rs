@@ -81,7 +81,11 @@ const HELP: &[(&str, &str)] = &[
         "E",
         "expiring evidence: documents and entries that lapse within the window; Enter on an entry: to the tree",
     ),
-    ("c b E D Esc", "(in those views) back to the tree"),
+    (
+        "F",
+        "fix first: the changes (a party implementing a control) that close the most gaps; Enter: to the party",
+    ),
+    ("c b E D F Esc", "(in those views) back to the tree"),
     (
         "y",
         "copy the selected finding as a line of Markdown (OSC 52; tmux: set-clipboard on)",

@@ -115,6 +115,8 @@ pub enum Listing {
     BlastRadius,
     /// Evidence about to expire: documents and entries' own dates (`E`).
     Expiring,
+    /// The changes that close the most gaps: fix first (`F`).
+    FixFirst,
     /// What changed since the file was loaded and since it was last saved (`D`).
     Changes,
 }

@@ -113,6 +113,8 @@ pub enum Msg {
     BlastRadius,
     /// The left pane lists the evidence about to expire (or the tree again).
     Expiring,
+    /// The left pane ranks the changes that close the most gaps (or shows the tree again).
+    FixFirst,
     /// `D`: what changed since loading and since the last save, or back to the tree.
     Changes,
     /// Cycle a field of the selected control.
@@ -151,8 +153,8 @@ pub enum Msg {
     Repaint,
     /// The stack file changed on disk.
     FileChanged,
-    /// Do the slow work asked for (a save's new text, the blast radius), now that a frame says
-    /// it is under way.
+    /// Do the slow work asked for (a save's new text, the blast radius, fix first), now that a
+    /// frame says it is under way.
     Compute,
     /// The stack file cannot be watched for changes made elsewhere (why).
     WatchFailed(String),
@@ -293,6 +295,7 @@ fn browse_key(code: KeyCode) -> Option<Msg> {
         KeyCode::Char('c') => Msg::Controls,
         KeyCode::Char('b') => Msg::BlastRadius,
         KeyCode::Char('E') => Msg::Expiring,
+        KeyCode::Char('F') => Msg::FixFirst,
         KeyCode::Char('D') => Msg::Changes,
         KeyCode::Char('a') => Msg::Cycle(Field::Assumed),
         KeyCode::Char('o') => Msg::Cycle(Field::Agreed),
@@ -380,6 +383,7 @@ mod tests {
             ),
             (Mode::Browse, key(KeyCode::Char('A')), Some(Msg::Accept)),
             (Mode::Browse, key(KeyCode::Char('E')), Some(Msg::Expiring)),
+            (Mode::Browse, key(KeyCode::Char('F')), Some(Msg::FixFirst)),
             (Mode::Browse, key(KeyCode::Char('D')), Some(Msg::Changes)),
             (Mode::Browse, key(KeyCode::Char('y')), Some(Msg::Copy)),
             (Mode::Browse, key(KeyCode::Char('c')), Some(Msg::Controls)),

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::analysis::{BlastRadius, Report, WhatIf};
+use crate::analysis::{BlastRadius, FixFirst, Report, WhatIf};
 use crate::stack::Stack;
 
 use super::derived::changes::Line as ChangeViewLine;
@@ -41,9 +41,11 @@ pub struct Screen<'a> {
     pub controls: &'a [ControlLine],
     /// The parties ranked by blast radius (empty while being computed).
     pub blast: &'a [BlastRadius],
+    /// The changes that close the most gaps (empty while being computed).
+    pub fix: &'a [FixFirst],
     /// The changes view's lines: since the last save, since loading.
     pub changes: &'a [ChangeViewLine],
-    /// The selected line of the control, blast radius, expiring or changes list.
+    /// The selected line of the control, blast radius, expiring, changes or fix-first list.
     pub line: usize,
     /// The first line of that list shown.
     pub line_offset: usize,

@@ -595,6 +595,7 @@ and DPA annex 2""" }
             report: &report,
             what_if: &what_if,
             blast: None,
+            fix_first: None,
         };
         let dir = TempDir::new().expect("temp dir");
         let csv = dir.path().join("matrix.csv");

@@ -31,6 +31,7 @@ impl Analysed {
             report: &self.report,
             what_if: &self.what_if,
             blast: None,
+            fix_first: None,
         }
     }
 }

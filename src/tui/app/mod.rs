@@ -79,6 +79,7 @@ fn screen<'a>(
         listing: nav.listing,
         controls: &derived.controls,
         blast: &derived.blast,
+        fix: &derived.fix,
         changes: &derived.changes.lines,
         line: nav.line,
         line_offset: nav.line_offset,
@@ -90,7 +91,7 @@ fn screen<'a>(
         compact: super::layout::compact(nav.size),
         filter: nav.filter,
         presenter: session.presenter(),
-        busy: derived.blast_pending || session.save_pending.is_some(),
+        busy: derived.pending() || session.save_pending.is_some(),
         notice,
         unsaved: session.unsaved(),
         path: session.path.as_deref(),
@@ -148,7 +149,7 @@ impl App {
 
     /// Whether slow work waits for `Msg::Compute` (the next frame says it is under way).
     pub fn busy(&self) -> bool {
-        self.derived.blast_pending || self.session.save_pending.is_some()
+        self.derived.pending() || self.session.save_pending.is_some()
     }
 
     /// The mode, which decides what a key means.
@@ -243,6 +244,7 @@ impl App {
             Msg::Controls => self.show(Listing::Controls),
             Msg::BlastRadius => self.show(Listing::BlastRadius),
             Msg::Expiring => self.show(Listing::Expiring),
+            Msg::FixFirst => self.show(Listing::FixFirst),
             Msg::Changes => self.show(Listing::Changes),
             Msg::ExpandAll => self.expand_all(),
             Msg::CollapseAll => self.collapse_all(),
@@ -512,14 +514,15 @@ impl App {
         }
     }
 
-    /// The slow work asked for, now that a frame says it is under way: the save's text, and
-    /// the blast radius ranking.
+    /// The slow work asked for, now that a frame says it is under way: the save's text, the
+    /// blast radius ranking and the fix-first list.
     fn compute(&mut self) -> Vec<Effect> {
         let effects = match self.session.save_pending.take() {
             Some(path) => self.write_now(path),
             None => Vec::new(),
         };
         self.compute_blast();
+        self.compute_fix();
         effects
     }
 }

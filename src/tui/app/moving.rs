@@ -1,6 +1,7 @@
 //! Moving around: the cursors of the tree, the other listings and the hand-off pane, folding,
 //! the filter, search jumps and the mouse; and keeping the derived listings (visible rows,
-//! control lines, blast radius ranking, hand-off pane) in step with where the user is.
+//! control lines, blast radius ranking, fix-first list, hand-off pane) in step with where the
+//! user is.
 
 use super::{App, thousands};
 use crate::tui::inspect::Target;
@@ -89,6 +90,8 @@ impl App {
             (Listing::BlastRadius, Pane::Tree) => self.jump_to_party(),
             (Listing::BlastRadius, Pane::Details) => self.jump_to_place(),
             (Listing::Changes, _) => self.jump_to_change(),
+            (Listing::FixFirst, Pane::Tree) => self.jump_to_fix(),
+            (Listing::FixFirst, Pane::Details) => self.jump_to_place(),
         }
     }
 
@@ -110,6 +113,7 @@ impl App {
         };
         self.nav.listing = listing;
         self.derived.blast_pending = false;
+        self.derived.fix_pending = false;
         self.nav.focus = Pane::Tree;
         self.nav.line = 0;
         self.nav.line_offset = 0;
@@ -127,6 +131,12 @@ impl App {
                 self.rebuild_inspect();
             }
             Listing::Expiring => self.select_line(0),
+            Listing::FixFirst => {
+                self.derived.fix.clear();
+                self.derived.fix_for = None;
+                self.derived.fix_pending = true;
+                self.rebuild_inspect();
+            }
             Listing::Changes => self.select_line(self.derived.changes.first_change()),
         }
     }
@@ -157,6 +167,32 @@ impl App {
         }
     }
 
+    /// Ranks the changes that close the most gaps, if asked for, keeping the selected change
+    /// selected.
+    pub(super) fn compute_fix(&mut self) {
+        let pending = std::mem::take(&mut self.derived.fix_pending);
+        if !pending || self.nav.listing != Listing::FixFirst {
+            return;
+        }
+        let at = self.derived.fix_for;
+        let started = std::time::Instant::now();
+        self.derived
+            .compute_fix(&self.session.stack, &self.session.what_if);
+        let took = started.elapsed();
+        let fix = &self.derived.fix;
+        let line = at
+            .and_then(|(p, c)| fix.iter().position(|f| (f.party, f.control) == (p, c)))
+            .unwrap_or(0);
+        self.select_line(line);
+        if took.as_millis() >= 200 {
+            self.info(&format!(
+                "fix first: {} changes weighed in {:.1} s",
+                thousands(self.derived.fix.len()),
+                took.as_secs_f64()
+            ));
+        }
+    }
+
     /// Recomputes the open listing, and the counts below collapsed rows, after the findings
     /// changed, keeping the selection.
     pub(super) fn refresh_listing(&mut self) {
@@ -178,6 +214,14 @@ impl App {
                 }
                 d.blast.clear();
                 d.blast_pending = true;
+            }
+            Listing::FixFirst => {
+                // Recomputed after the next frame, which says so, like the blast radius.
+                if !d.fix_pending {
+                    d.fix_for = d.fix.get(self.nav.line).map(|f| (f.party, f.control));
+                }
+                d.fix.clear();
+                d.fix_pending = true;
             }
             // The same change stays selected while it is listed.
             Listing::Changes => {
@@ -253,6 +297,25 @@ impl App {
             .tree
             .path_to(&self.session.stack, b.party, None);
         self.go_to(&path);
+    }
+
+    /// From the fix-first view: the party's first row in the tree, with the control selected in
+    /// the hand-off pane (which takes the focus) when the row lists it.
+    fn jump_to_fix(&mut self) {
+        let Some(&f) = self.derived.fix.get(self.nav.line) else {
+            return;
+        };
+        let path = self
+            .derived
+            .tree
+            .path_to(&self.session.stack, f.party, None);
+        self.go_to(&path);
+        let items = &self.derived.inspect.items;
+        if let Some(i) = items.iter().position(|it| it.control == f.control) {
+            self.nav.item = i;
+            self.nav.focus = Pane::Details;
+            self.scroll_tree();
+        }
     }
 
     /// Left: collapses the row, or goes to its parent; in the hand-off pane, back to the tree.
@@ -363,6 +426,7 @@ impl App {
     pub(super) fn go_to(&mut self, path: &[u32]) {
         self.nav.listing = Listing::Tree;
         self.derived.blast_pending = false;
+        self.derived.fix_pending = false;
         self.nav.focus = Pane::Tree;
         self.derived.tree.reveal(path);
         self.refresh_tree();

@@ -34,6 +34,7 @@ impl Snapshot {
             report: &self.report,
             what_if: &self.what_if,
             blast: None,
+            fix_first: None,
         }
     }
 }
@@ -142,6 +143,7 @@ impl Changes {
             report,
             what_if,
             blast: None,
+            fix_first: None,
         };
         let mut delta = [[0; 2]; 2];
         self.since_load = walk(&self.loaded, &now, Some(&mut delta));

@@ -42,6 +42,7 @@ fn diff_lines(app: &App) -> (Vec<String>, String) {
         report: &report,
         what_if: &what_if,
         blast: None,
+        fix_first: None,
     };
     let s = app.screen();
     let new = Context {
@@ -49,6 +50,7 @@ fn diff_lines(app: &App) -> (Vec<String>, String) {
         report: s.report,
         what_if: s.what_if,
         blast: None,
+        fix_first: None,
     };
     let text = diff::text(&diff::diff(&old, &new));
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();

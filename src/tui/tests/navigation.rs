@@ -1,5 +1,5 @@
 //! Moving around: the first screen, rows folding and unfolding, search, the filter, the
-//! mouse, and the control and blast radius views leading back to the tree.
+//! mouse, and the control, blast radius and fix-first views leading back to the tree.
 
 use super::*;
 
@@ -251,5 +251,73 @@ fn the_blast_radius_view_ranks_parties_and_enter_goes_to_the_party() {
     assert_eq!(app.screen().blast, want.as_slice());
     assert_eq!(app.screen().blast[app.screen().line].party, selected);
     send(&mut app, [Msg::BlastRadius]);
+    assert_eq!(app.screen().listing, Listing::Tree);
+}
+
+#[test]
+fn the_fix_first_view_ranks_changes_and_enter_goes_to_the_party_and_its_control() {
+    let (_dir, _path, mut app) = healthcare_file();
+    step(&mut app, Msg::FixFirst);
+    assert!(app.busy(), "computed after a frame that says so");
+    assert!(text_of(&draw(&mut app, 120, 40)).contains("computing"));
+    step(&mut app, Msg::Compute);
+    assert!(!app.busy());
+    let s = app.screen();
+    let want = crate::analysis::fix_first(s.stack, s.what_if, s.report);
+    assert!(!want.is_empty(), "the sample has gaps to fix");
+    assert_eq!(s.fix, want.as_slice());
+    assert!(
+        s.inspect.facts[0].contains("would close"),
+        "{:?}",
+        s.inspect.facts
+    );
+    let screen = text_of(&draw(&mut app, 120, 40));
+    let first = &want[0];
+    let party = &app.screen().stack.party(first.party).id;
+    assert!(screen.contains(&format!("{party} implements")), "{screen}");
+
+    // Enter: the party's first row, its control selected in the hand-off pane.
+    let gaps = app.screen().report.counts().gaps;
+    step(&mut app, Msg::Toggle);
+    let s = app.screen();
+    assert_eq!(s.listing, Listing::Tree);
+    assert_eq!(s.tree.rows()[s.row].party, first.party);
+    assert_eq!(s.focus, Pane::Details);
+    let item = &s.inspect.items[s.item];
+    assert_eq!(item.control, first.control);
+    // Making the change there closes exactly the gaps the list promised.
+    let key = match item.target {
+        crate::tui::inspect::Target::Entry { .. } => Msg::Implements(Side::Provider),
+        crate::tui::inspect::Target::Requirement { .. } => Msg::Implements(Side::Consumer),
+    };
+    step(&mut app, key);
+    assert!(
+        app.screen()
+            .stack
+            .party(first.party)
+            .implements_control(first.control)
+    );
+    assert_eq!(app.screen().report.counts().gaps, gaps - first.gaps_closed);
+
+    // It follows edits and what-ifs, recomputed after a "computing" frame, keeping the
+    // selection; that change is no longer listed.
+    send(&mut app, [Msg::FixFirst, Msg::Down]);
+    let s = app.screen();
+    assert!(
+        !s.fix
+            .iter()
+            .any(|f| (f.party, f.control) == (first.party, first.control))
+    );
+    let selected = (s.fix[1].party, s.fix[1].control);
+    step(&mut app, Msg::Undo);
+    assert!(app.busy());
+    step(&mut app, Msg::Compute);
+    let s = app.screen();
+    assert_eq!(s.fix, want.as_slice());
+    assert_eq!((s.fix[s.line].party, s.fix[s.line].control), selected);
+    // Tab and Enter: a place of the control, in the tree.
+    send(&mut app, [Msg::SwitchPane, Msg::Toggle]);
+    assert_eq!(app.screen().listing, Listing::Tree);
+    send(&mut app, [Msg::FixFirst, Msg::FixFirst]);
     assert_eq!(app.screen().listing, Listing::Tree);
 }

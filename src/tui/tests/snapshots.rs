@@ -38,6 +38,7 @@ fn scenarios() -> Vec<(&'static str, Vec<Msg>)> {
         ),
         ("controls", vec![Msg::Controls, Msg::Toggle]),
         ("blast_radius", vec![Msg::BlastRadius, Msg::Down]),
+        ("fix_first", vec![Msg::FixFirst, Msg::Down]),
         // The places the top of the ranking would break, the pane focused.
         ("blast_places", vec![Msg::BlastRadius, Msg::SwitchPane]),
         // A party switched off, then what changed since loading.

@@ -135,6 +135,10 @@ fn no_color_and_ascii_draw_without_colour_or_unicode_symbols() {
     screens.push(text_of(&draw(&mut app, 120, 40)));
     step(&mut app, Msg::Compute);
     screens.push(text_of(&draw(&mut app, 120, 40)));
+    step(&mut app, Msg::FixFirst);
+    screens.push(text_of(&draw(&mut app, 120, 40)));
+    step(&mut app, Msg::Compute);
+    screens.push(text_of(&draw(&mut app, 120, 40)));
     for screen in screens {
         // Stack text (names, agreements) may hold any character; the explorer's own may not.
         for symbol in ["╭", "│", "▾", "▶", "✗", "✓", "·", "→", "█", "…"] {
@@ -217,6 +221,8 @@ fn every_tiny_size_renders_without_panic() {
         // The tour's box, then the zoomed pane under it.
         vec![Msg::Close, Msg::Close, Msg::Tour, Msg::Tour],
         vec![Msg::Zoom, Msg::Tour],
+        vec![Msg::Close, Msg::Close, Msg::FixFirst],
+        vec![Msg::Compute, Msg::Down, Msg::SwitchPane, Msg::Toggle],
     ];
     for msgs in steps {
         for m in msgs {

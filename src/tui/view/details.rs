@@ -453,7 +453,7 @@ pub fn hinted_title(s: &Screen, title: &str, cut: bool, pane: Pane) -> String {
 const PREVIEW_LINES: usize = 12;
 
 /// Whether the pane previews (see the module's comment): while the list beside it — the tree,
-/// the controls or the blast radius ranking — has the focus.
+/// the controls, the blast radius ranking or the fix-first list — has the focus.
 fn is_preview(s: &Screen) -> bool {
     s.focus != Pane::Details
 }
@@ -490,7 +490,7 @@ impl StatefulWidget for DetailsView<'_> {
         let s = self.0;
         let title = match s.listing {
             Listing::Tree => "Hand-off",
-            Listing::Controls => "Control",
+            Listing::Controls | Listing::FixFirst => "Control",
             Listing::BlastRadius => "Party",
             Listing::Expiring => "Expiring evidence",
             Listing::Changes => "Change",

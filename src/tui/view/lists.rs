@@ -1,6 +1,7 @@
 //! The left pane's other listings: the controls with their findings across the stack (`c`),
-//! the parties ranked by blast radius (`b`), the evidence about to expire (`E`) and what
-//! changed since loading and saving (`D`). Like the tree, only the lines that fit are drawn.
+//! the parties ranked by blast radius (`b`), the evidence about to expire (`E`), what changed
+//! since loading and saving (`D`) and the changes to fix first (`F`). Like the tree, only the
+//! lines that fit are drawn.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -27,6 +28,9 @@ pub struct ExpiringView<'a>(pub &'a Screen<'a>);
 
 /// What changed since the last save and since loading, as `stackgap diff` words it.
 pub struct ChangesView<'a>(pub &'a Screen<'a>);
+
+/// The changes that close the most gaps, most first.
+pub struct FixView<'a>(pub &'a Screen<'a>);
 
 /// Draws one line: `left` cut to the room `right` leaves, `right` flush right; returns whether
 /// `left` was cut.
@@ -330,6 +334,68 @@ impl Widget for ChangesView<'_> {
             );
             buf.set_style(row, style);
             buf.set_line(inner.x, y, &Line::from(text).style(style), inner.width);
+        }
+    }
+}
+
+impl Widget for FixView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.is_empty() {
+            return;
+        }
+        let s = self.0;
+        let theme = s.theme;
+        let fix = s.fix;
+        let title = format!("Fix first (gaps each change closes){}F: tree", theme.sep());
+        let block = frame(s, Pane::Tree, title);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let say = |text: String, buf: &mut Buffer| {
+            buf.set_stringn(
+                inner.x + 1,
+                inner.y,
+                theme.plain(&text),
+                inner.width.saturating_sub(1) as usize,
+                theme.dim(),
+            );
+        };
+        if inner.height == 0 {
+            return;
+        }
+        if s.busy {
+            let gaps = s.report.counts().gaps;
+            let plural = if gaps == 1 { "" } else { "s" };
+            say(
+                format!("computing which changes close the {gaps} gap{plural}…"),
+                buf,
+            );
+            return;
+        }
+        if fix.is_empty() {
+            say(
+                "no party implementing one more control would close a gap".into(),
+                buf,
+            );
+            return;
+        }
+        let (selected, offset) = (s.line, s.line_offset);
+        let stack = s.stack;
+        let most = fix[0].gaps_closed.max(1);
+        let style = theme.severity(Some(crate::analysis::Severity::Gap));
+        for (i, y) in (offset..fix.len()).zip(inner.top()..inner.bottom()) {
+            let f = &fix[i];
+            let bar_w = (10 * f.gaps_closed / most).max(1);
+            let right = vec![
+                Span::styled(format!("{:>4} ", f.gaps_closed), style),
+                Span::styled(pad(&theme.bar().repeat(bar_w), 10, ""), style),
+            ];
+            let control = crate::report::text::named_control(stack.control(f.control));
+            let left = format!(
+                "{} implements {}",
+                escape(&stack.party(f.party).id),
+                escape(&control)
+            );
+            draw_line(buf, s, inner, y, i == selected, &left, right);
         }
     }
 }

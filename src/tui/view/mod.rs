@@ -55,6 +55,7 @@ impl StatefulWidget for Whole<'_> {
             Listing::Controls => lists::ControlsView(s).render(a.tree, buf),
             Listing::BlastRadius => lists::BlastView(s).render(a.tree, buf),
             Listing::Expiring => lists::ExpiringView(s).render(a.tree, buf),
+            Listing::FixFirst => lists::FixView(s).render(a.tree, buf),
             Listing::Changes => lists::ChangesView(s).render(a.tree, buf),
         }
         details::DetailsView(s).render(a.details, buf, drawn);

@@ -24,6 +24,8 @@ const BLAST_HINTS: &str =
 /// Key hints for the list of expiring evidence.
 const EXPIRING_HINTS: &str =
     "j/k evidence · Enter what rests on it · E or Esc tree · [ ] date · ? help · q quit";
+/// Key hints for the fix-first list.
+const FIX_HINTS: &str = "j/k change · Enter the party in the tree · Tab its control's places · F or Esc tree · ? help · q quit";
 /// Key hints for the list of changes.
 const CHANGES_HINTS: &str =
     "j/k change · Enter go to its place · D or Esc tree · u undo · w save · ? help · q quit";
@@ -310,6 +312,7 @@ fn message(s: &Screen, w: usize) -> Line<'static> {
                     Listing::Controls => CONTROLS_HINTS,
                     Listing::BlastRadius => BLAST_HINTS,
                     Listing::Expiring => EXPIRING_HINTS,
+                    Listing::FixFirst => FIX_HINTS,
                     Listing::Changes => CHANGES_HINTS,
                 },
                 Pane::Details => DETAILS_HINTS,
