@@ -211,7 +211,12 @@ const TUI_LAYERS: &[(u8, &[&str])] = &[
     (7, &["app", "view"]),
     (6, &["screen"]),
     (5, &["session", "derived", "nav"]),
-    (4, &["setup", "signals", "pace", "ascii", "term", "watch"]),
+    (
+        4,
+        &[
+            "setup", "signals", "hangup", "pace", "ascii", "term", "watch",
+        ],
+    ),
     (3, &["effect", "msg"]),
     (2, &["layout", "help_text"]),
     (1, &["mode", "inspect", "tree", "edit", "search", "theme"]),

@@ -15,9 +15,10 @@
 //!   └── view/                    widgets drawing a Screen; never import app
 //! screen.rs                      Screen<'a>: the read-only state a frame shows, built by App
 //! session.rs derived.rs nav.rs   the state, by concern: document, derived, navigation
-//! setup.rs signals.rs pace.rs ascii.rs term.rs watch.rs   the terminal, for the loop: TERM and
-//!                                the locale, SIGTERM / SIGHUP, frames paced to the terminal,
-//!                                ASCII only, the lean backend, the file watcher
+//! setup.rs signals.rs hangup.rs pace.rs ascii.rs term.rs watch.rs   the terminal, for the
+//!                                loop: TERM and the locale, SIGTERM / SIGHUP, the terminal
+//!                                going away, frames paced to the terminal, ASCII only, the lean
+//!                                backend, the file watcher
 //! effect.rs msg.rs               what update asks for, and what happens (answers included)
 //! layout.rs help_text.rs         where things are on screen, shared by update and views
 //! mode.rs inspect.rs tree.rs edit.rs search.rs theme.rs   the vocabulary below all of them
@@ -51,6 +52,7 @@ mod ascii;
 mod derived;
 mod edit;
 mod effect;
+mod hangup;
 mod help_text;
 mod inspect;
 mod layout;
@@ -74,7 +76,7 @@ mod tests;
 
 use std::collections::VecDeque;
 use std::io::{IsTerminal, stdout};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
@@ -90,6 +92,7 @@ use crate::stack::Stack;
 
 use app::App;
 use effect::Effect;
+use hangup::{Input, Ready};
 use msg::Msg;
 use pace::Pace;
 use signals::Signals;
@@ -163,11 +166,62 @@ pub fn run(options: Options, text: String) -> anyhow::Result<()> {
         // dropped (which shows it on a quit).
         let _ = terminal.show_cursor();
         let _ = ratatui::try_restore();
+        // Edits not saved yet are not lost: they go to a new file beside the stack.
+        if let Some((path, text, n)) = app.unsaved() {
+            let edits = if n == 1 { "edit" } else { "edits" };
+            match text
+                .map_err(anyhow::Error::msg)
+                .and_then(|t| set_aside(path, &t))
+            {
+                Ok(aside) => eprintln!(
+                    "stackgap: ended by signal {signal} with {n} unsaved {edits}: written to {} ({} is unchanged)",
+                    aside.display(),
+                    path.display()
+                ),
+                Err(e) => eprintln!(
+                    "stackgap: ended by signal {signal}; {n} unsaved {edits} could not be written aside: {e:#}"
+                ),
+            }
+        }
         signals.end_by(signal);
         bail!("ended by signal {signal}");
     }
     ratatui::restore();
     result
+}
+
+/// Writes `text` to a new file beside `path`, `NAME.unsaved.toml` (or `NAME.unsaved-2.toml`
+/// and so on: an existing file is never overwritten), flushed to the disk; returns its path.
+fn set_aside(path: &Path, text: &str) -> anyhow::Result<PathBuf> {
+    use std::io::Write;
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "stack".into(), |s| s.to_string_lossy().into_owned());
+    let dir = path.parent().unwrap_or(Path::new("."));
+    for n in 1..1000 {
+        let name = match n {
+            1 => format!("{stem}.unsaved.toml"),
+            n => format!("{stem}.unsaved-{n}.toml"),
+        };
+        let aside = dir.join(name);
+        let mut file = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&aside)
+        {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot create {}", aside.display())),
+        };
+        file.write_all(text.as_bytes())
+            .and_then(|()| file.sync_all())
+            .with_context(|| format!("cannot write {}", aside.display()))?;
+        return Ok(aside);
+    }
+    bail!(
+        "{}: 999 files of unsaved edits are already there",
+        dir.display()
+    )
 }
 
 /// The explorer without a terminal: driven by keys and drawn into any ratatui backend, for
@@ -333,19 +387,30 @@ fn event_loop(terminal: &mut Tty, app: &mut App, signals: &Signals) -> anyhow::R
     let mut quit = deliver(terminal, app, Msg::Resize(size.width, size.height))?;
     let mut watched = app.path().map(PathBuf::from);
     let mut watcher = watch(app);
+    // Every crossterm call below is made only while the terminal is there (see hangup.rs).
+    let input = Input::open();
+    if let Some(input) = &input {
+        input.watch();
+    }
+    let gone = || input.as_ref().is_some_and(Input::gone);
     let pace = Pace::probe();
     // The first frame clears the whole screen: without an alternate screen (GNU screen, the
     // Linux console, tmux with alternate-screen off) what was there would show through.
     repaint(terminal)?;
     let mut redraw = true;
     loop {
+        if gone() {
+            signals.hung_up();
+        }
         if signals.received().is_some() {
             return Ok(());
         }
         if redraw {
             terminal.draw(|frame| paint(frame, app))?;
             // Keys typed meanwhile are kept and taken together below.
-            pace.wait();
+            if !gone() {
+                pace.wait();
+            }
             redraw = false;
         }
         if quit {
@@ -358,18 +423,22 @@ fn event_loop(terminal: &mut Tty, app: &mut App, signals: &Signals) -> anyhow::R
             continue;
         }
         let timeout = watcher.as_ref().map_or(IDLE, |w| w.timeout(IDLE));
-        if event::poll(timeout)? {
+        // Events crossterm already holds come first; else wait on the terminal itself.
+        let waiting = gone()
+            || event::poll(Duration::ZERO)?
+            || match &input {
+                Some(input) => input.wait(timeout) != Ready::Timeout,
+                None => event::poll(timeout)?,
+            };
+        if waiting {
             // Take everything already waiting before drawing once: resize storms, fast typing,
             // a held-down key.
-            loop {
+            while !gone() && !quit && !app.busy() && event::poll(Duration::ZERO)? {
                 if let Some(msg) = to_msg(event::read()?, app) {
                     quit |= deliver(terminal, app, msg)?;
                     redraw = true;
                 }
                 // Slow work asked for runs before the keys typed after it, which may need it.
-                if quit || app.busy() || !event::poll(Duration::ZERO)? {
-                    break;
-                }
             }
         }
         if let Some(w) = watcher.as_mut()

@@ -50,6 +50,21 @@ impl Signals {
         }
     }
 
+    /// Records that the terminal hung up, as if SIGHUP had come (it usually comes too): the
+    /// explorer then ends as SIGHUP ends it.
+    #[cfg(unix)]
+    pub fn hung_up(&self) {
+        let hup = usize::try_from(signal_hook::consts::SIGHUP).unwrap_or(1);
+        self.received.store(hup, Ordering::Relaxed);
+    }
+
+    /// Records that the terminal hung up (where there is no SIGHUP: as SIGTERM).
+    #[cfg(not(unix))]
+    pub fn hung_up(&self) {
+        let term = usize::try_from(SIGTERM).unwrap_or(15);
+        self.received.store(term, Ordering::Relaxed);
+    }
+
     /// Ends the process as `signal` would have, once the terminal is restored (its default
     /// action, the handlers gone); returns only if that failed.
     pub fn end_by(self, signal: i32) {

@@ -378,3 +378,55 @@ fn press_quit(w: &std::sync::Mutex<Box<dyn std::io::Write + Send>>) {
     let _ = std::io::Write::write_all(&mut *w, b"q");
     let _ = std::io::Write::flush(&mut *w);
 }
+
+/// Whether process `pid` has ended (or is a zombie no one has waited for yet).
+fn ended(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |stat| {
+        stat.rsplit(") ").next().is_some_and(|s| s.starts_with('Z'))
+    })
+}
+
+/// The SSH connection drops (here: the tmux server goes, and the terminal with it) while an
+/// edit is unsaved. The explorer must end — not spin on a terminal that reads nothing for ever —
+/// and the edit must not be lost: it is written beside the stack, the stack left as it was.
+#[test]
+fn a_terminal_that_goes_away_ends_the_explorer_and_sets_unsaved_edits_aside() {
+    let (dir, path, original) = sample("fintech-payments.toml");
+    let Some((tmux, _exit)) = explore(dir.path(), &path) else {
+        common::missing_tool("tmux");
+        return;
+    };
+    tmux.wait_for("warnings");
+    tmux.keys(&["Tab", "o"]);
+    tmux.wait_for("1 unsaved edit");
+    let pid = tmux.child_pid();
+    drop(tmux);
+    let start = Instant::now();
+    while !ended(&pid) {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the explorer (pid {pid}) still runs 5 s after its terminal went away"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("the stack"),
+        original,
+        "the stack file is not touched"
+    );
+    let aside = written(&dir.path().join("fintech-payments.unsaved.toml"));
+    let changed: Vec<&str> = original
+        .lines()
+        .zip(aside.lines())
+        .filter(|(a, b)| a != b)
+        .map(|(_, b)| b)
+        .collect();
+    assert!(
+        changed.len() == 1
+            && changed[0].contains(
+                r#"BCP-RESILIENCE = { agreed = "consumer", assumed = "provider", evidence = "attested" }"#
+            ),
+        "the one edited entry, as w would have saved it: {changed:#?}"
+    );
+    assert_eq!(original.lines().count(), aside.lines().count());
+}

@@ -162,6 +162,19 @@ impl App {
         self.session.path.as_deref()
     }
 
+    /// What to write aside when the explorer is ended by a signal or a hang-up with unsaved
+    /// edits: the stack file and its text with the edits in it (what `w` would write), and how
+    /// many places were edited. `None` with nothing unsaved, no file, or `--read-only`.
+    pub fn unsaved(&self) -> Option<(&Path, Result<String, String>, usize)> {
+        let session = &self.session;
+        let n = session.unsaved();
+        if n == 0 || session.read_only {
+            return None;
+        }
+        let text = session.write_back().map_err(|e| e.to_string());
+        Some((session.path.as_deref()?, text, n))
+    }
+
     /// Handles one message; returns what the event loop must do for it.
     #[must_use = "the effects must be carried out, as the event loop does"]
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
