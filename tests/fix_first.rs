@@ -204,3 +204,50 @@ fn markdown_has_a_fix_first_section_only_when_asked() {
         assert_eq!(rows[1], "| 1 | B | R (Retention) |", "{cmd}");
     }
 }
+
+#[test]
+fn html_summary_has_a_fix_first_list_only_when_asked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = stack_file(&dir);
+    let export = |extra: &[&str]| {
+        let mut args = vec!["export", &file, "--format", "html", "--as-of", AS_OF];
+        args.extend_from_slice(extra);
+        text(&run(&args).stdout)
+    };
+    let plain = export(&[]);
+    assert!(!plain.contains("id=\"fix-first\""), "{plain}");
+    let page = export(&["--fix-first"]);
+    let list = page
+        .split("<h3 id=\"fix-first\">Fix first</h3>")
+        .nth(1)
+        .expect("a Fix first list in the summary");
+    // In the summary, which opens the page: before the diagram and the hand-offs.
+    let at = |what: &str| {
+        page.find(what)
+            .unwrap_or_else(|| panic!("{what} in the page"))
+    };
+    assert!(at("<h2>Summary</h2>") < at("id=\"fix-first\""));
+    assert!(at("id=\"fix-first\"") < at("<h2>Stack diagram</h2>"));
+    let items: Vec<&str> = list
+        .split("</ol>")
+        .next()
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.starts_with("<li>"))
+        .collect();
+    assert_eq!(items.len(), 5, "the first five of seven:\n{list}");
+    assert!(
+        items[0].starts_with("<li><strong>c</strong> implements")
+            && items[0].contains("X")
+            && items[0].contains("Exports")
+            && items[0].ends_with("closes 3 gaps</li>"),
+        "{}",
+        items[0]
+    );
+    assert!(
+        items[1].starts_with("<li><strong>B</strong>"),
+        "{}",
+        items[1]
+    );
+    assert!(list.contains("2 more in"), "{list}");
+}

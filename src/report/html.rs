@@ -112,8 +112,8 @@ pub fn render(ctx: &Context) -> String {
     }
 }
 
-/// Renders the page with a "Fix first" list in its summary (SPEC §9): the hook for the
-/// fix-first computation. [`render`] leaves the section out.
+/// Renders the page with the given "Fix first" list in its summary (SPEC §9), whatever
+/// `ctx.fix_first` holds: for callers that computed or chose the list themselves.
 pub fn render_with_fix_first(ctx: &Context, fix_first: &[FixFirstLine]) -> String {
     page(ctx, Some(fix_first))
 }
