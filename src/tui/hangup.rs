@@ -7,11 +7,12 @@
 //! So the loop never hands crossterm a terminal that has hung up. It waits for input itself
 //! (`poll(2)` on the terminal: input, a hang-up, or a signal — SIGWINCH included — whichever
 //! comes first) and asks crossterm only to read what is there; before every crossterm call it
-//! checks the terminal is still there. Between that check and crossterm's read the terminal
-//! can still go (a window of microseconds), so a watchdog thread blocks on the same device and,
-//! once it has hung up, gives the loop `GRACE` to end by itself (to finish a save under way,
-//! write unsaved edits aside, restore what can be restored) before ending the process as SIGHUP
-//! would.
+//! checks the terminal is still there. The terminal can still go while crossterm reads (waiting
+//! for the answer to the cursor-position question after a frame, say), so a watchdog thread
+//! blocks on the same device and, once it has hung up, puts an empty pipe where standard input
+//! was (crossterm's read then returns to its time-out) and raises SIGHUP, so the loop ends by
+//! itself: a save under way finishes, unsaved edits are written aside, what can be restored is.
+//! Should the loop not end within `GRACE`, the watchdog ends the process as SIGHUP would.
 
 use std::time::Duration;
 
@@ -77,8 +78,11 @@ mod unix {
             poll(self.fd, 0, 0) == Ready::HungUp
         }
 
-        /// Starts the watchdog: once the terminal hangs up, `GRACE` later, the process ends as
-        /// SIGHUP ends it, unless it has ended by itself meanwhile.
+        /// Starts the watchdog. Once the terminal hangs up it raises SIGHUP, so the loop ends
+        /// (setting unsaved edits aside) even if the hang-up came while crossterm was reading:
+        /// standard input is replaced by an empty pipe, where crossterm's read finds "nothing
+        /// yet" instead of "nothing, ever", and gets back to its time-out. `GRACE` later, the
+        /// process ends as SIGHUP ends it, unless it has ended by itself meanwhile.
         pub fn watch(&self) {
             // A descriptor of its own, so the thread never polls one that was closed.
             // SAFETY: `dup` takes a descriptor this value keeps open and returns a new one.
@@ -86,10 +90,17 @@ mod unix {
             if fd < 0 {
                 return;
             }
+            let stdin = self._tty.is_none();
             let spawned = std::thread::Builder::new()
                 .name("stackgap-hangup".into())
                 .spawn(move || {
                     while poll(fd, 0, -1) != Ready::HungUp {}
+                    if stdin {
+                        unstick_stdin();
+                    }
+                    // SAFETY: `fd` was returned by `dup` above and is used by nothing else.
+                    unsafe { libc::close(fd) };
+                    let _ = signal_hook::low_level::raise(signal_hook::consts::SIGHUP);
                     std::thread::sleep(GRACE);
                     let _ = signal_hook::low_level::emulate_default_handler(
                         signal_hook::consts::SIGHUP,
@@ -100,6 +111,22 @@ mod unix {
                 // SAFETY: `fd` was returned by `dup` above and is used by nothing else.
                 unsafe { libc::close(fd) };
             }
+        }
+    }
+
+    /// Puts the read end of a new, empty, non-blocking pipe where standard input was, its
+    /// write end kept open for ever: reading it says "try again", never "end of file".
+    fn unstick_stdin() {
+        let mut ends = [0; 2];
+        // SAFETY: `pipe2` fills the two ints of a live array.
+        if unsafe { libc::pipe2(ends.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) } != 0 {
+            return;
+        }
+        // SAFETY: both descriptors were just returned by `pipe2`; `dup2` replaces descriptor 0
+        // in one step, so no other thread ever sees it closed. The write end is left open.
+        unsafe {
+            libc::dup2(ends[0], libc::STDIN_FILENO);
+            libc::close(ends[0]);
         }
     }
 
