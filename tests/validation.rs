@@ -1,7 +1,14 @@
 //! SPEC §1 validation, one test per error, through the real binary: a stack that breaks a rule
 //! loads nothing (exit 2, empty standard output) and the reason names FILE:LINE:COLUMN, with a
 //! "did you mean" for a misspelt reference. Lines and columns below are counted by hand (both
-//! 1-based, columns in characters; a string value is located at its opening quote).
+//! 1-based, columns in characters; a string value is located at its opening quote). Where the
+//! stack comes from (file, directory, bytes, standard input) is in `validation/sources.rs`, the
+//! evidence documents of SPEC §7 in `validation/evidence.rs`.
+
+#[path = "validation/evidence.rs"]
+mod evidence;
+#[path = "validation/sources.rs"]
+mod sources;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -435,107 +442,6 @@ fn columns_count_characters_not_bytes() {
 }
 
 #[test]
-fn a_file_that_does_not_exist() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("missing.toml");
-    let out = check_path(&path);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("missing.toml"), "{stderr}");
-    assert!(stderr.contains("no such file"), "{stderr}");
-}
-
-#[test]
-fn a_directory() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let out = check_path(dir.path());
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("directory"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-#[test]
-fn dev_zero_is_refused_without_reading_forever() {
-    let out = check_path(Path::new("/dev/zero"));
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("/dev/zero"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-#[test]
-fn invalid_utf8() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("latin1.toml");
-    std::fs::write(&path, b"[stack]\nname = \"caf\xe9\"\n").expect("write");
-    let out = check_path(&path);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(out.stdout.is_empty());
-    assert!(
-        stderr.contains(&format!("{}:2:12:", path.display())),
-        "{stderr}"
-    );
-    assert!(stderr.contains("UTF-8"), "{stderr}");
-}
-
-#[test]
-fn nul_byte() {
-    let (path, out) = check_text("[stack]\nname = \"x\"\n# a\0b\n");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(out.stdout.is_empty());
-    assert!(stderr.contains(&format!("{path}:3:4:")), "{stderr}");
-    assert!(stderr.contains("NUL"), "{stderr}");
-}
-
-fn check_stdin(text: &str, extra: &[&str]) -> Output {
-    let mut args = vec!["check", "-", "--as-of", "2026-11-28"];
-    args.extend_from_slice(extra);
-    let mut child = stackgap(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("stackgap runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("stackgap exits")
-}
-
-#[test]
-fn standard_input_loads_and_reports_errors_with_positions() {
-    let good = "[stack]\nname = \"piped\"\ncatalog = \"none\"\n[[control]]\nid = \"X\"\nname = \"X\"\n\
-                [[party]]\nid = \"a\"\nrequires = [\"X\"]\n";
-    let out = check_stdin(good, &["--format", "json"]);
-    assert_eq!(out.status.code(), Some(1), "one unassigned requirement");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
-    assert_eq!(json["stack"], "piped");
-    assert_eq!(json["findings"][0]["party"], "a");
-
-    let out = check_stdin(
-        "[stack]\nname = \"x\"\n[[party]]\nid = \"a\"\nlayer = 3\n",
-        &[],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(":5:9:"), "{stderr}");
-}
-
-#[test]
 fn unknown_without_party_suggests_the_closest() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("stack.toml");
@@ -679,136 +585,5 @@ fn oscal_catalog_outside_the_stack_folder_is_refused() {
         3,
         11,
         &["outside"],
-    );
-}
-
-/// The stack every evidence-document test edits: controls X and Y, a document `soc2` covering
-/// only X, and a hand-off `a → b` whose `[handoff.controls]` (line 19 on) is `entries`.
-fn with_documents(document: &str, entries: &str) -> String {
-    format!(
-        "[stack]\nname = \"x\"\ncatalog = \"none\"\n[[control]]\nid = \"X\"\nname = \"X\"\n\
-         [[control]]\nid = \"Y\"\nname = \"Y\"\n[[evidence]]\n{document}\n\
-         [[party]]\nid = \"a\"\n[[party]]\nid = \"b\"\n[[handoff]]\nconsumer = \"a\"\n\
-         provider = \"b\"\n[handoff.controls]\n{entries}\n"
-    )
-}
-
-const SOC2: &str = "id = \"soc2\"\nlevel = \"attested\"\ncovers = [\"X\"]";
-
-#[test]
-fn evidence_citing_an_unknown_document_suggests_the_closest() {
-    // Lines 11-13 are the document, 22 the entry; the value starts at column 39.
-    load_error(
-        &with_documents(SOC2, "X = { agreed = \"provider\", evidence = \"soc3\" }"),
-        22,
-        39,
-        &["unknown evidence `soc3`", "did you mean `soc2`?"],
-    );
-    // Inside an array, the item itself is located.
-    load_error(
-        &with_documents(
-            SOC2,
-            "X = { agreed = \"provider\", evidence = [\"attested\", \"sox2\"] }",
-        ),
-        22,
-        52,
-        &["unknown evidence `sox2`", "did you mean `soc2`?"],
-    );
-}
-
-#[test]
-fn evidence_document_cited_for_a_control_it_does_not_cover() {
-    load_error(
-        &with_documents(SOC2, "Y = { agreed = \"provider\", evidence = \"soc2\" }"),
-        22,
-        39,
-        &["`soc2`", "does not cover", "`X`"],
-    );
-}
-
-#[test]
-fn evidence_as_an_empty_array() {
-    load_error(
-        &with_documents(SOC2, "X = { agreed = \"provider\", evidence = [] }"),
-        22,
-        39,
-        &["`evidence = []` cites nothing"],
-    );
-}
-
-#[test]
-fn evidence_document_named_like_a_level() {
-    load_error(
-        &with_documents(
-            "id = \"attested\"\nlevel = \"attested\"",
-            "X = \"provider\"",
-        ),
-        11,
-        6,
-        &["`attested` is the name of an evidence level"],
-    );
-}
-
-#[test]
-fn duplicate_evidence_document() {
-    let text = with_documents(SOC2, "X = \"provider\"").replace(
-        "[[party]]\nid = \"a\"",
-        "[[evidence]]\nid = \"soc2\"\nlevel = \"verified\"\n[[party]]\nid = \"a\"",
-    );
-    load_error(&text, 15, 6, &["duplicate evidence document id `soc2`"]);
-}
-
-#[test]
-fn evidence_document_of_an_unknown_party_suggests_the_closest() {
-    load_error(
-        &with_documents(&format!("{SOC2}\nparty = \"bb\""), "X = \"provider\""),
-        14,
-        9,
-        &["unknown party `bb`", "did you mean `b`?"],
-    );
-}
-
-#[test]
-fn evidence_document_with_bad_fields() {
-    // A level outside the enumeration, an empty `covers`, a `covers` naming an unknown control,
-    // an `expires` that is not a local date: every problem is listed, each at its own place.
-    let stderr = load_error(
-        &with_documents(
-            "id = \"soc2\"\nlevel = \"atested\"\ncovers = []\nexpires = 2027-01-01T10:00:00",
-            "X = \"provider\"",
-        ),
-        12,
-        9,
-        &[
-            "invalid evidence level \"atested\"",
-            "did you mean `attested`?",
-        ],
-    );
-    assert!(
-        stderr.contains(":13:10:") && stderr.contains("`covers = []`"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains(":14:11:") && stderr.contains("local date"),
-        "{stderr}"
-    );
-    load_error(
-        &with_documents(
-            "id = \"soc2\"\nlevel = \"attested\"\ncovers = [\"Z\"]",
-            "X = \"provider\"",
-        ),
-        13,
-        11,
-        &["unknown control `Z`"],
-    );
-}
-
-#[test]
-fn unknown_key_in_evidence_document() {
-    load_error(
-        &with_documents(&format!("{SOC2}\nexpiry = 2027-01-01"), "X = \"provider\""),
-        14,
-        1,
-        &["unknown field `expiry`", "did you mean `expires`?"],
     );
 }
