@@ -2,7 +2,8 @@
 //! not draw an empty diagram. Every format (HTML, Mermaid, DOT) shows the consumers at the top
 //! of the stack and the parties with accepted findings, folds the rest into "+N covered" nodes
 //! whose counts add up to the stack, and says so in its note; a stack whose open findings lie
-//! too deep to draw shows its top with the findings counted in the "+N" node.
+//! too deep to draw shows its top with the findings counted in the "+N" node. Checked on
+//! trees, a chain, a ring, a wide forest and random acyclic stacks.
 
 mod common;
 mod diagram_check;
@@ -202,8 +203,14 @@ impl Drawn {
 
     /// Checks the note's counts against the drawing and returns the parties drawn and folded.
     fn check(&self, format: &str, parties: usize, handoffs: usize) -> usize {
-        let [shown, of_parties, drawn, of_handoffs, left_parties, left_handoffs] =
-            note_numbers(&self.note);
+        let [
+            shown,
+            of_parties,
+            drawn,
+            of_handoffs,
+            left_parties,
+            left_handoffs,
+        ] = note_numbers(&self.note);
         assert_eq!(
             (of_parties, of_handoffs),
             (parties, handoffs),
@@ -219,8 +226,7 @@ impl Drawn {
 }
 
 #[test]
-fn a_big_all_covered_stack_draws_its_top_consumers_and_folds_the_rest_as_covered_in_every_format()
-{
+fn a_big_all_covered_stack_draws_its_top_consumers_and_folds_the_rest_as_covered_in_every_format() {
     for roots in [1, 3] {
         let toml = forest(56, roots, None, false);
         let handoffs = 56 - roots;
@@ -243,7 +249,9 @@ fn a_big_all_covered_stack_draws_its_top_consumers_and_folds_the_rest_as_covered
             // In a forest every party is drawn or folded under exactly one drawn party.
             assert_eq!(drawn.check(format, 56, handoffs), 56, "{format}");
             assert!(
-                drawn.note.contains(": no open findings; the consumers at the top of the stack"),
+                drawn
+                    .note
+                    .contains(": no open findings; the consumers at the top of the stack"),
                 "{format}: {}",
                 drawn.note
             );
@@ -271,7 +279,12 @@ fn a_big_stack_with_only_accepted_findings_draws_the_accepted_handoff_marked_acc
             ["p0", "p1", "p4", "p13", "p40"],
             "{format}: the path to the accepted gap"
         );
-        assert_eq!(drawn.check(format, 56, 55), 56, "{format}: {:?}", drawn.folds);
+        assert_eq!(
+            drawn.check(format, 56, 55),
+            56,
+            "{format}: {:?}",
+            drawn.folds
+        );
         assert!(drawn.folds.iter().all(|f| f.ends_with(" covered")));
         assert!(
             drawn.note.contains(
@@ -293,7 +306,11 @@ fn a_big_stack_with_only_accepted_findings_draws_the_accepted_handoff_marked_acc
     let accepted: Vec<&(String, String)> = edges.iter().filter(|(l, _)| l.contains('○')).collect();
     assert_eq!(accepted.len(), 1, "{edges:?}");
     assert_eq!(accepted[0].0, "svc40<br/>○ 1 accepted gap");
-    assert!(accepted[0].1.contains("stroke:#777777"), "{:?}", accepted[0]);
+    assert!(
+        accepted[0].1.contains("stroke:#777777"),
+        "{:?}",
+        accepted[0]
+    );
     assert!(mermaid.contains("p13 -->|\"svc40<br/>○ 1 accepted gap\"| p40"));
     let dot_edge = dot
         .lines()
@@ -394,7 +411,9 @@ fn a_ring_with_no_top_consumer_draws_its_first_party_and_folds_the_rest() {
     // Every party consumed by another: no party is at the top, so the first one is drawn.
     let mut toml = chain(50, false).replace("implements = [\"C\"]\n", "");
     toml = toml.replace("[[party]]\nid", "[[party]]\nimplements = [\"C\"]\nid");
-    toml.push_str("\n[[handoff]]\nconsumer = \"p49\"\nprovider = \"p0\"\ncontrols = { C = \"provider\" }\n");
+    toml.push_str(
+        "\n[[handoff]]\nconsumer = \"p49\"\nprovider = \"p0\"\ncontrols = { C = \"provider\" }\n",
+    );
     let (mermaid, _, html) = render_all(&toml);
     let drawn = Drawn::mermaid(&mermaid);
     assert_eq!(drawn.parties, ["p0"]);
@@ -439,5 +458,113 @@ fn the_cli_exports_of_an_all_covered_stack_are_not_empty() {
         let body = text(&out.stdout);
         assert!(body.contains("Showing 1 of 56 parties"), "{format}");
         assert!(body.contains("+55 covered"), "{format}");
+    }
+}
+
+/// SplitMix64: the same stacks on every run and platform.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) % n as u64) as usize
+    }
+}
+
+/// A random acyclic stack of `parties` (over 40): each party past the first is consumed by one
+/// to three earlier parties, or by none (another consumer at the top); every control is
+/// delivered, except by the `accepted` parties (which consume nothing), whose every hand-off is
+/// an accepted gap.
+fn random_covered(seed: u64, parties: usize, accepted: usize) -> String {
+    let mut rng = Rng(seed);
+    let lacking: Vec<usize> = (0..accepted).map(|_| 1 + rng.below(parties - 1)).collect();
+    let mut s = String::from(
+        "[stack]\nname = \"Random\"\ncatalog = \"none\"\n\n[[control]]\nid = \"C\"\nname = \"Control\"\n",
+    );
+    for i in 0..parties {
+        let implements = if lacking.contains(&i) {
+            ""
+        } else {
+            "implements = [\"C\"]\n"
+        };
+        let _ = write!(
+            s,
+            "\n[[party]]\nid = \"p{i}\"\nname = \"Party {i}\"\n{implements}"
+        );
+    }
+    let mut accepts = String::new();
+    for i in 1..parties {
+        if rng.below(10) == 0 {
+            continue;
+        }
+        let mut consumers: Vec<usize> = (0..1 + rng.below(3)).map(|_| rng.below(i)).collect();
+        // A party that lacks the control consumes nothing: handing it on would deliver it.
+        consumers.retain(|c| !lacking.contains(c));
+        consumers.sort_unstable();
+        consumers.dedup();
+        for c in consumers {
+            let _ = write!(
+                s,
+                "\n[[handoff]]\nconsumer = \"p{c}\"\nprovider = \"p{i}\"\ncontrols = {{ C = \"provider\" }}\n"
+            );
+            if lacking.contains(&i) {
+                let _ = write!(
+                    accepts,
+                    "\n[[accept]]\ncontrol = \"C\"\nkind = \"not-delivered\"\nconsumer = \"p{c}\"\nprovider = \"p{i}\"\nreason = \"Known.\"\nuntil = 2027-06-30\nby = \"Group CISO\"\n"
+                );
+            }
+        }
+    }
+    s + &accepts
+}
+
+#[test]
+fn random_big_stacks_without_open_findings_always_draw_something_true() {
+    use stackgap::report::layout::{Diagram, Focus, Node, Status};
+    for seed in 0..24u64 {
+        let parties = 41 + (seed as usize * 7) % 80;
+        let accepted = (seed % 3) as usize;
+        let toml = random_covered(seed, parties, accepted);
+        let stack = stackgap::stack::load_str(&toml, "random.toml", None).expect("loads");
+        let what_if = WhatIf::new(&stack, Date::parse(AS_OF).expect("a date"));
+        let report = analyse(&stack, &what_if);
+        let ctx = Context {
+            stack: &stack,
+            report: &report,
+            what_if: &what_if,
+            blast: None,
+            fix_first: None,
+        };
+        let d = Diagram::of(&ctx);
+        let omitted = d.omitted.expect("over 40 parties: focused");
+        let case = format!("seed {seed}, {parties} parties: {}", omitted.caption());
+        assert_eq!(omitted.focus, Focus::Covered, "{case}");
+        assert_eq!(omitted.gaps + omitted.warnings, 0, "{case}");
+        let drawn = d
+            .nodes
+            .iter()
+            .filter(|n| matches!(n, Node::Party(_)))
+            .count();
+        assert!(drawn >= 1, "{case}");
+        assert_eq!(drawn, parties - omitted.parties, "{case}");
+        // Accepted findings come first: one of them is drawn as an accepted hand-off.
+        let accepted_links = d
+            .links
+            .iter()
+            .filter(|l| l.handoff.is_some() && l.tally.status() == Status::Accepted)
+            .count();
+        assert_eq!(accepted_links > 0, accepted > 0, "{case}");
+        assert_eq!(omitted.accepted.0 > 0, accepted > 0, "{case}");
+        // Nothing drawn or folded is called anything but covered or accepted.
+        assert!(
+            d.links.iter().all(|l| l.tally.open() == 0),
+            "{case}: no open status"
+        );
+        let (mermaid, _, html) = render_all(&toml);
+        assert!(mermaid_edges(&mermaid).len() <= 500, "{case}");
+        Drawn::html(&html).check("HTML", parties, stack.handoffs.len());
     }
 }

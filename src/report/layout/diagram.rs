@@ -579,7 +579,12 @@ fn choose(stack: &Stack, tallies: &Tallies, budget: usize) -> (Vec<bool>, Vec<Pa
     pick.places(stack, &places(stack, tallies, |t| (t.gaps, t.warnings)));
     let focus = if !pick.order.is_empty() {
         Focus::Worst
-    } else if tallies.handoff.iter().chain(&tallies.party).any(|t| t.open() > 0) {
+    } else if tallies
+        .handoff
+        .iter()
+        .chain(&tallies.party)
+        .any(|t| t.open() > 0)
+    {
         Focus::TooDeep
     } else {
         Focus::Covered
