@@ -16,7 +16,17 @@ pub fn run(args: cli::ExploreArgs) -> anyhow::Result<ExitCode> {
         }
         None => (stack::load_demo(), stack::load::DEMO.to_string(), None),
     };
-    let what_if = args.what_if.resolve(&stack)?;
+    let mut what_if = args.what_if.resolve(&stack)?;
+    let (stack, text) = match &path {
+        // The demo's story is dated relative to the analysis date, so it holds on any day.
+        None if what_if.as_of.to_string() != stack::load::DEMO_WRITTEN_FOR => {
+            let text = stack::load::demo_text(what_if.as_of);
+            let stack = stack::load_str(&text, stack::load::DEMO_NAME, None)?;
+            what_if = args.what_if.resolve(&stack)?;
+            (stack, text)
+        }
+        _ => (stack, text),
+    };
     stackgap::tui::run(
         stackgap::tui::Options {
             stack,

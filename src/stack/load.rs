@@ -124,10 +124,54 @@ pub const DEMO: &str = include_str!("../../sample-stacks/demo.toml");
 /// The name the demo stack is shown under.
 pub const DEMO_NAME: &str = "<demo>";
 
+/// The analysis date the demo's dates are written for: its story (a report that expires in 22
+/// days, a certificate in 79) holds on this day.
+pub const DEMO_WRITTEN_FOR: &str = "2026-11-28";
+
 /// Loads the built-in demo stack.
 pub fn load_demo() -> Stack {
     load_str(DEMO, DEMO_NAME, None)
         .unwrap_or_else(|e| panic!("the built-in demo stack must load: {e}"))
+}
+
+/// The built-in demo's text with every date in it (values, titles, notes and comments alike)
+/// moved by the days from [`DEMO_WRITTEN_FOR`] to `as_of`, so that its story holds on any
+/// analysis date: the demo opened a year on still has evidence expiring in the coming months.
+pub fn demo_text(as_of: crate::date::Date) -> String {
+    let written = crate::date::Date::parse(DEMO_WRITTEN_FOR).expect("a valid date");
+    let shift = as_of.days() - written.days();
+    if shift == 0 {
+        return DEMO.to_string();
+    }
+    let bytes = DEMO.as_bytes();
+    let mut out = String::with_capacity(DEMO.len());
+    let mut i = 0;
+    while i < DEMO.len() {
+        // A date is ten ASCII bytes, dddd-dd-dd, not inside a longer run of digits.
+        let date = bytes.get(i..i + 10).and_then(|w| {
+            let shape = w.iter().enumerate().all(|(k, b)| match k {
+                4 | 7 => *b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+            let alone = i.checked_sub(1).is_none_or(|j| !bytes[j].is_ascii_digit())
+                && bytes.get(i + 10).is_none_or(|b| !b.is_ascii_digit());
+            (shape && alone)
+                .then(|| crate::date::Date::parse(&DEMO[i..i + 10]))
+                .flatten()
+        });
+        match date {
+            Some(d) => {
+                out.push_str(&d.add_days(shift).to_string());
+                i += 10;
+            }
+            None => {
+                let c = DEMO[i..].chars().next().expect("inside the text");
+                out.push(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+    out
 }
 
 /// Reads a stack file (`-` for standard input), refusing what is not a regular file and anything

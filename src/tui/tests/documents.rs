@@ -130,3 +130,39 @@ fn the_expiring_view_lists_documents_and_jumps_to_what_rests_on_them() {
     );
     assert!(!screen.contains("expire within 60 days (E)"), "{screen}");
 }
+
+/// The built-in demo opened on any day tells the same story: its dates move with the analysis
+/// date, so a year on it still has a report expiring within 60 days and the same findings.
+#[test]
+fn the_demo_has_evidence_expiring_soon_whenever_it_is_opened() {
+    let written = as_of();
+    let report = |text: &str, on: Date| {
+        let stack = crate::stack::load_str(text, "demo", None).expect("the demo loads");
+        analyse(&stack, &WhatIf::new(&stack, on))
+    };
+    let then = report(DEMO, written);
+    assert!(
+        !then.expiry_notes.is_empty(),
+        "the demo has expiring evidence"
+    );
+    for days in [-30, 5, 400, 1000] {
+        let on = written.add_days(days);
+        let text = crate::stack::load::demo_text(on);
+        assert!(
+            !text.contains("2026-12-20"),
+            "the Keystone report's expiry moved"
+        );
+        let now = report(&text, on);
+        assert_eq!(now.counts(), then.counts(), "{days} days on");
+        assert_eq!(
+            now.expiry_notes.len(),
+            then.expiry_notes.len(),
+            "{days} days on"
+        );
+    }
+    assert_eq!(crate::stack::load::demo_text(written), DEMO);
+    assert!(
+        crate::stack::load::demo_text(written.add_days(400)).contains("2028-01-24"),
+        "2026-12-20 moves 400 days, to 2028-01-24"
+    );
+}
