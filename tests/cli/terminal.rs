@@ -137,6 +137,14 @@ fn an_output_that_cannot_be_written_is_an_error_and_a_closed_pipe_is_not() {
         vec!["catalog", &demo],
         vec!["catalog", &demo, "--format", "json"],
         vec!["completions", "bash"],
+        // What clap writes for us: help and the version.
+        vec!["help"],
+        vec!["help", "check"],
+        vec!["--help"],
+        vec!["-h"],
+        vec!["check", "--help"],
+        vec!["--version"],
+        vec!["-V"],
         vec!["man"],
         vec!["man", "check"],
         vec!["diff", &demo, &demo],
@@ -198,6 +206,23 @@ fn an_output_that_cannot_be_written_is_an_error_and_a_closed_pipe_is_not() {
         let mut first = [0u8; 10];
         stdout.read_exact(&mut first).expect("the output starts");
         drop(stdout);
+        let out = child.wait_with_output().expect("stackgap ends");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}: {}", text(&out.stderr));
+    }
+}
+
+/// Help and the version read by nobody (`stackgap --help | true`): the pipe is closed before
+/// they are written, which is no error.
+#[test]
+fn help_and_version_into_a_closed_pipe_are_quiet() {
+    for args in [vec!["--help"], vec!["help", "export"], vec!["--version"]] {
+        let mut child = stackgap(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("stackgap runs");
+        drop(child.stdout.take());
         let out = child.wait_with_output().expect("stackgap ends");
         assert_eq!(out.status.code(), Some(0), "{args:?}");
         assert!(out.stderr.is_empty(), "{args:?}: {}", text(&out.stderr));
