@@ -228,3 +228,42 @@ fn help_and_version_into_a_closed_pipe_are_quiet() {
         assert!(out.stderr.is_empty(), "{args:?}: {}", text(&out.stderr));
     }
 }
+
+/// `export -o` to a place that cannot take the file says, for an export, what could not be
+/// written, where, and that nothing changed — not the explorer's "edits are still open".
+#[test]
+fn an_export_that_cannot_be_written_says_what_where_and_that_nothing_changed() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-stacks/demo.toml");
+    let demo = demo.display().to_string();
+    let before = std::fs::read(&demo).expect("demo stack");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("no-such-folder/review.xlsx");
+    let missing = missing.display().to_string();
+    let mut cases = vec![("xlsx", missing.as_str(), "xlsx workbook")];
+    if Path::new("/dev/full").exists() {
+        cases.extend([
+            ("markdown", "/dev/full", "Markdown report"),
+            ("html", "/dev/full", "HTML page"),
+            ("sarif", "/dev/full", "SARIF log"),
+        ]);
+    }
+    for (format, to, what) in cases {
+        let out = run(&["export", &demo, "--format", format, "-o", to]);
+        assert_eq!(out.status.code(), Some(2), "{format} to {to}");
+        assert!(out.stdout.is_empty(), "{format} to {to}");
+        let stderr = text(&out.stderr);
+        let want = format!("stackgap: error: cannot write the {what} to {to}: ");
+        assert!(stderr.starts_with(&want), "{want:?} in {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "; nothing was written, and neither {to} nor the stack file was changed"
+            )),
+            "{stderr}"
+        );
+        for explorer in ["edits", "save again", "cannot save"] {
+            assert!(!stderr.contains(explorer), "{explorer:?} in {stderr}");
+        }
+    }
+    assert!(!Path::new(&missing).exists());
+    assert_eq!(std::fs::read(&demo).expect("demo stack"), before);
+}
