@@ -230,8 +230,8 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output (never the stack file itself).
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
-    /// Markdown and JSON: also rank the changes that close the most gaps (a party implementing
-    /// a control).
+    /// Markdown, HTML and JSON: also rank the changes that close the most gaps (a party
+    /// implementing a control).
     #[arg(long)]
     pub fix_first: bool,
     /// What-ifs and analysis options.

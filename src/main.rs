@@ -15,8 +15,20 @@ use cli::{Cli, Command};
 use commands::{check, describe, diff, explore, export, import};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and the version are output like any report: a full disk is an error.
+        Err(err) if !err.use_stderr() => {
+            return finish(commands::print_clap(&err).map(|()| ExitCode::SUCCESS));
+        }
+        Err(err) => err.exit(),
+    };
+    finish(run(cli))
+}
+
+/// The exit code of a command's result, its error printed after whatever it wrote.
+fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
+    match result {
         Ok(code) => code,
         Err(err) => {
             let _ = std::io::stdout().flush();

@@ -249,6 +249,49 @@ fn unknown_control_as_a_handoff_key() {
     );
 }
 
+#[test]
+fn unquoted_enhancement_id_as_a_handoff_key_says_to_quote_it() {
+    // `ac-2.1` unquoted is the table `ac-2` holding `1`: located at the key, not at `1`, and
+    // not "remove the key".
+    let text = "[stack]\nname = \"x\"\ncatalog = \"none\"\n[[control]]\nid = \"ac-2.1\"\n\
+                name = \"Automated account management\"\n[[party]]\nid = \"a\"\n[[party]]\nid = \"b\"\n[[handoff]]\nconsumer = \"a\"\n\
+                provider = \"b\"\n[handoff.controls]\nac-2.1 = { agreed = \"provider\" }\n";
+    let stderr = load_error(
+        text,
+        15,
+        1,
+        &[
+            "`ac-2.1` without quotes is a dotted key",
+            "a table `ac-2` holding the key `1`",
+            "write the id in quotes: \"ac-2.1\" = …",
+        ],
+    );
+    assert!(!stderr.contains("remove the key"), "{stderr}");
+    // The same without a declared control: an id with a numbered part is still one id, and an
+    // inline table locates it just as well.
+    load_error(
+        &text
+            .replace(
+                "[[control]]\nid = \"ac-2.1\"\nname = \"Automated account management\"\n",
+                "",
+            )
+            .replace(
+                "[handoff.controls]\nac-2.1 = { agreed = \"provider\" }",
+                "controls = { IAM-MFA = \"provider\", ac-2.1 = \"provider\" }",
+            ),
+        11,
+        36,
+        &["write the id in quotes: \"ac-2.1\" = …"],
+    );
+    // A control the file declares, with a dot but no number.
+    load_error(
+        &text.replace("ac-2.1", "pci.dss"),
+        15,
+        1,
+        &["write the id in quotes: \"pci.dss\" = …"],
+    );
+}
+
 /// The stack every enumeration test edits: one hand-off `a → b` listing X.
 fn with_entry(entry: &str) -> String {
     format!(

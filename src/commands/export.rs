@@ -2,14 +2,16 @@
 //! never fail an export.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
+use anyhow::{anyhow, bail};
 
 use super::{print_with, same_file};
 use crate::cli::{self, ExportFormat};
 use stackgap::analysis::{analyse, fix_first};
 use stackgap::report::{self, Context};
+use stackgap::save::SaveError;
 use stackgap::stack;
 use stackgap::text::escape;
 
@@ -55,9 +57,38 @@ pub fn run(args: cli::ExportArgs) -> anyhow::Result<ExitCode> {
                     escape(&path.display().to_string())
                 );
             }
-            stackgap::save::atomic_write(path, &out)
-                .with_context(|| format!("cannot write {}", escape(&path.display().to_string())))?;
+            write_output(path, &out, args.format)?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the export to `-o PATH` atomically; a failure says what could not be written, where,
+/// and that nothing changed — neither PATH nor the stack file (the save's own wording speaks
+/// of the explorer's open edits, which an export has none of).
+fn write_output(path: &Path, out: &[u8], format: ExportFormat) -> anyhow::Result<()> {
+    stackgap::save::atomic_write(path, out).map_err(|e| {
+        let path = escape(&path.display().to_string()).into_owned();
+        match e {
+            SaveError::Io { action, cause, .. } => anyhow!(
+                "cannot write the {} to {path}: {action} failed: {cause}; nothing was written, and neither {path} nor the stack file was changed",
+                what(format)
+            ),
+            other => anyhow::Error::new(other).context(format!("cannot write {path}")),
+        }
+    })
+}
+
+/// What an export format writes, as a user calls it.
+fn what(format: ExportFormat) -> &'static str {
+    match format {
+        ExportFormat::Markdown => "Markdown report",
+        ExportFormat::Json => "JSON report",
+        ExportFormat::Dot => "Graphviz diagram",
+        ExportFormat::Mermaid => "Mermaid diagram",
+        ExportFormat::Html => "HTML page",
+        ExportFormat::Sarif => "SARIF log",
+        ExportFormat::Csv => "CSV matrix",
+        ExportFormat::Xlsx => "xlsx workbook",
+    }
 }

@@ -36,6 +36,18 @@ pub fn print_with(
     Ok(())
 }
 
+/// Writes what clap has for standard output instead of a command (help, the version), in
+/// clap's colours, checked as [`print_with`] checks a report: clap's own `exit` would drop a
+/// failed write and exit 0.
+pub fn print_clap(err: &clap::Error) -> anyhow::Result<()> {
+    if let Err(e) = err.print().and_then(|()| std::io::stdout().flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(e).context("cannot write to standard output");
+    }
+    Ok(())
+}
+
 /// Whether two paths name the same file (following links; a path that does not exist yet
 /// names no existing file).
 pub fn same_file(a: &Path, b: &Path) -> bool {

@@ -1,7 +1,7 @@
 //! Graphviz source of the stack: layers as clusters on their own rank, in order, each hand-off
 //! (an edge with `id="h{n}"`, n its place among the diagram's links) labelled with its service
 //! and status and drawn in its status's colour and line style (solid, dashed, dotted), its
-//! tooltip naming the findings by control id and name. A big stack is
+//! tooltip naming the findings by control id, name and family. A big stack is
 //! focused as in every diagram (see [`super::layout`]), and the graph's label says what is
 //! left out. Labels are HTML-like, escaped for them; tooltips are escaped strings.
 //! `stackgap export FILE --format dot | dot -Tsvg > stack.svg`.
@@ -234,7 +234,8 @@ fn node(ctx: &Context, diagram: &Diagram, v: usize) -> String {
 /// Findings listed in a tooltip before the rest is only counted.
 const TOOLTIP_FINDINGS: usize = 12;
 
-/// The status, then the hand-off's findings, one a line: control id, name, kind and side.
+/// The status, then the hand-off's findings, one a line: control id, name, family, kind and
+/// side.
 fn tooltip(ctx: &Context, diagram: &Diagram, i: usize, findings: Option<&Vec<&Finding>>) -> String {
     let stack = ctx.stack;
     let link = &diagram.links[i];
@@ -243,12 +244,10 @@ fn tooltip(ctx: &Context, diagram: &Diagram, i: usize, findings: Option<&Vec<&Fi
         let mut findings = findings.clone();
         findings.sort_by_key(|f| (f.accepted.is_some(), f.severity()));
         for f in findings.iter().take(TOOLTIP_FINDINGS) {
-            let control = stack.control(f.control);
             lines.push(tooltip_text(&format!(
-                "{} {} ({}): {}{}{}",
+                "{} {}: {}{}{}",
                 f.severity().as_str(),
-                control.id,
-                control.name,
+                super::text::described_control(stack.control(f.control)),
                 f.kind.as_str(),
                 f.side()
                     .map(|s| format!(", {} side", s.as_str()))

@@ -1,6 +1,6 @@
 //! `--format markdown`: a summary (open findings, accepted ones apart), the changes to fix first
-//! when asked for, and one table per hand-off, controls named beside their ids, for a review
-//! document or a pull request comment.
+//! when asked for, and one table per hand-off, controls named (with their families) beside their
+//! ids, for a review document or a pull request comment.
 //! Every string from the stack is escaped for Markdown and for terminals.
 
 use std::fmt::Write;
@@ -117,7 +117,7 @@ fn fix_first(ctx: &Context, out: &mut String) {
             "| {} | {} | {} |",
             f.gaps_closed,
             md(&super::text::named_party(stack.party(f.party))),
-            md(&super::text::named_control(stack.control(f.control)))
+            md(&super::text::described_control(stack.control(f.control)))
         );
     }
     if fix.len() > FIX_FIRST_LISTED {
@@ -147,7 +147,7 @@ fn row(ctx: &Context, f: &Finding) -> String {
     format!(
         "| {sev} | {} | {} | {} | {why} | {} |",
         f.kind.as_str(),
-        md(&super::text::named_control(stack.control(f.control))),
+        md(&super::text::described_control(stack.control(f.control))),
         f.side().map_or("—", |s| s.as_str()),
         super::reference(stack, f).map_or_else(|| "—".to_string(), md)
     )

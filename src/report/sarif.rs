@@ -96,7 +96,7 @@ pub fn render_with(ctx: &Context, options: &Options) -> String {
             let mut result = json!({
                 "ruleId": f.kind.as_str(),
                 "level": level(f.severity()),
-                "message": { "text": format!("{}: {}", super::text::named_control(control), message(stack, f, report.min_evidence)) },
+                "message": { "text": format!("{}: {}", super::text::described_control(control), message(stack, f, report.min_evidence)) },
                 "locations": [location(line_of(stack, f))],
                 "partialFingerprints": { FINGERPRINT: fingerprint(stack, f) },
                 "taxa": [{ "id": control.id, "toolComponent": { "name": TAXONOMY } }],

@@ -135,12 +135,12 @@ pub fn render(ctx: &Context, color: bool) -> String {
 /// How many changes the text report's "Fix first" shows (SPEC §9: the first five).
 pub const FIX_FIRST_SHOWN: usize = 5;
 
-/// `cloudstore (Cloud Store Inc.) implements BK (Backups)`; unescaped.
+/// `cloudstore (Cloud Store Inc.) implements BK (Backups, Backup family)`; unescaped.
 pub fn fix_text(stack: &Stack, f: &FixFirst) -> String {
     format!(
         "{} implements {}",
         named_party(stack.party(f.party)),
-        named_control(stack.control(f.control))
+        described_control(stack.control(f.control))
     )
 }
 
@@ -231,7 +231,35 @@ impl Tally {
     }
 }
 
-/// `BK (Backups)`, or the id alone when the control's name is its id; unescaped.
+/// `BK (Backups, Backup family)`: the id, then what a report reader needs beside it — the name
+/// (unless it is the id) and the family, as the HTML report shows them; the id alone when the
+/// control has neither; unescaped.
+pub fn described_control(control: &Control) -> String {
+    described_control_on(control, None)
+}
+
+/// `BK (Backups, Backup family, provider side)`: [`described_control`] with the side a finding
+/// is about sharing its parenthesis, so a finding line stays one readable phrase.
+pub fn described_control_on(control: &Control, side: Option<&str>) -> String {
+    let mut about: Vec<String> = Vec::new();
+    if !control.name.is_empty() && control.name != control.id {
+        about.push(control.name.clone());
+    }
+    if let Some(family) = control.family.as_deref().filter(|f| !f.is_empty()) {
+        about.push(format!("{family} family"));
+    }
+    if let Some(side) = side {
+        about.push(format!("{side} side"));
+    }
+    if about.is_empty() {
+        control.id.clone()
+    } else {
+        format!("{} ({})", control.id, about.join(", "))
+    }
+}
+
+/// `BK (Backups)`, or the id alone when the control's name is its id: the short form for the
+/// explorer's narrow rows; unescaped.
 pub fn named_control(control: &Control) -> String {
     if control.name.is_empty() || control.name == control.id {
         control.id.clone()
@@ -254,24 +282,11 @@ fn line(ctx: &Context, f: &Finding, color: bool) -> String {
     } else {
         sev
     };
-    let control = stack.control(f.control);
-    // `BK (Backups, provider side)`: the name and the side share one parenthesis.
-    let mut about: Vec<&str> = Vec::new();
-    if !control.name.is_empty() && control.name != control.id {
-        about.push(&control.name);
-    }
-    let side = f.side().map(|s| format!("{} side", s.as_str()));
-    about.extend(side.as_deref());
-    let about = if about.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", about.join(", "))
-    };
+    let control = described_control_on(stack.control(f.control), f.side().map(|s| s.as_str()));
     let mut text = format!(
-        "{sev} {:<16} {}{}: {}",
+        "{sev} {:<16} {}: {}",
         f.kind.as_str(),
-        escape(&control.id),
-        escape(&about),
+        escape(&control),
         escape(&message(stack, f, ctx.report.min_evidence))
     );
     if let Some(r) = super::reference(stack, f) {
@@ -364,5 +379,63 @@ pub fn expiring_text(stack: &Stack, x: &Expiring) -> String {
                 x.expires
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn control(id: &str, name: &str, family: Option<&str>) -> Control {
+        Control {
+            id: id.into(),
+            name: name.into(),
+            family: family.map(Into::into),
+            description: None,
+            refs: Vec::new(),
+            builtin: false,
+        }
+    }
+
+    #[test]
+    fn a_control_is_described_by_what_it_has_beside_its_id() {
+        let cases = [
+            (
+                "BK",
+                "Backups",
+                Some("Backup"),
+                None,
+                "BK (Backups, Backup family)",
+            ),
+            (
+                "BK",
+                "Backups",
+                Some("Backup"),
+                Some("consumer"),
+                "BK (Backups, Backup family, consumer side)",
+            ),
+            (
+                "BK",
+                "Backups",
+                None,
+                Some("provider"),
+                "BK (Backups, provider side)",
+            ),
+            ("BK", "BK", Some("Backup"), None, "BK (Backup family)"),
+            ("BK", "", Some(""), None, "BK"),
+            ("BK", "BK", None, Some("provider"), "BK (provider side)"),
+        ];
+        for (id, name, family, side, want) in cases {
+            assert_eq!(
+                described_control_on(&control(id, name, family), side),
+                want,
+                "{id} {name:?} {family:?} {side:?}"
+            );
+        }
+        // The explorer's narrow rows keep the short form.
+        assert_eq!(
+            named_control(&control("BK", "Backups", Some("Backup"))),
+            "BK (Backups)"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Raw TOML → validated [`Stack`]: every rule of SPEC §1, each failure a [`Diagnostic`] with
 //! line and column. A file that fails any rule loads nothing. This module reads the file and
-//! parses the TOML (big files in pieces: `load/chunked.rs`); `load/validate.rs` then checks it
-//! table by table.
+//! parses the TOML (big files in pieces: `load/chunked.rs`; an unquoted dotted control id is
+//! explained by `load/dotted.rs`); `load/validate.rs` then checks it table by table.
 
 use std::fmt;
 use std::io::Read;
@@ -10,6 +10,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 mod chunked;
+mod dotted;
 mod oscal;
 mod validate;
 
@@ -312,7 +313,13 @@ pub fn load_str(text: &str, name: &str, base_dir: Option<&Path>) -> Result<Stack
         Some(raw) => Ok(raw),
         None => toml::from_str(text).map_err(|e| {
             let at = e.span().map_or(0, |s| s.start);
-            let (message, help) = toml_message(e.message());
+            let (at, message, help) = match dotted::control_id(text, at, e.message().trim()) {
+                Some(key) => (key.at, key.message, Some(key.help)),
+                None => {
+                    let (message, help) = toml_message(e.message());
+                    (at, message, help)
+                }
+            };
             LoadError::Invalid {
                 path: name.into(),
                 diagnostics: vec![diagnostic(text, at, message, help)],

@@ -137,6 +137,14 @@ fn an_output_that_cannot_be_written_is_an_error_and_a_closed_pipe_is_not() {
         vec!["catalog", &demo],
         vec!["catalog", &demo, "--format", "json"],
         vec!["completions", "bash"],
+        // What clap writes for us: help and the version.
+        vec!["help"],
+        vec!["help", "check"],
+        vec!["--help"],
+        vec!["-h"],
+        vec!["check", "--help"],
+        vec!["--version"],
+        vec!["-V"],
         vec!["man"],
         vec!["man", "check"],
         vec!["diff", &demo, &demo],
@@ -202,4 +210,60 @@ fn an_output_that_cannot_be_written_is_an_error_and_a_closed_pipe_is_not() {
         assert_eq!(out.status.code(), Some(0), "{args:?}");
         assert!(out.stderr.is_empty(), "{args:?}: {}", text(&out.stderr));
     }
+}
+
+/// Help and the version read by nobody (`stackgap --help | true`): the pipe is closed before
+/// they are written, which is no error.
+#[test]
+fn help_and_version_into_a_closed_pipe_are_quiet() {
+    for args in [vec!["--help"], vec!["help", "export"], vec!["--version"]] {
+        let mut child = stackgap(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("stackgap runs");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("stackgap ends");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}: {}", text(&out.stderr));
+    }
+}
+
+/// `export -o` to a place that cannot take the file says, for an export, what could not be
+/// written, where, and that nothing changed — not the explorer's "edits are still open".
+#[test]
+fn an_export_that_cannot_be_written_says_what_where_and_that_nothing_changed() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-stacks/demo.toml");
+    let demo = demo.display().to_string();
+    let before = std::fs::read(&demo).expect("demo stack");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("no-such-folder/review.xlsx");
+    let missing = missing.display().to_string();
+    let mut cases = vec![("xlsx", missing.as_str(), "xlsx workbook")];
+    if Path::new("/dev/full").exists() {
+        cases.extend([
+            ("markdown", "/dev/full", "Markdown report"),
+            ("html", "/dev/full", "HTML page"),
+            ("sarif", "/dev/full", "SARIF log"),
+        ]);
+    }
+    for (format, to, what) in cases {
+        let out = run(&["export", &demo, "--format", format, "-o", to]);
+        assert_eq!(out.status.code(), Some(2), "{format} to {to}");
+        assert!(out.stdout.is_empty(), "{format} to {to}");
+        let stderr = text(&out.stderr);
+        let want = format!("stackgap: error: cannot write the {what} to {to}: ");
+        assert!(stderr.starts_with(&want), "{want:?} in {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "; nothing was written, and neither {to} nor the stack file was changed"
+            )),
+            "{stderr}"
+        );
+        for explorer in ["edits", "save again", "cannot save"] {
+            assert!(!stderr.contains(explorer), "{explorer:?} in {stderr}");
+        }
+    }
+    assert!(!Path::new(&missing).exists());
+    assert_eq!(std::fs::read(&demo).expect("demo stack"), before);
 }

@@ -72,11 +72,15 @@ fn markdown_has_the_summary_a_table_per_handoff_and_root_cause_chains() {
     assert_eq!(rows.len(), findings.len(), "one row per finding");
     for (row, f) in rows.iter().zip(findings) {
         let control = f["control"].as_str().expect("control");
-        // The control is named beside its id.
+        // The control is named beside its id, with its family.
         let name = f["control_name"].as_str().expect("control_name");
+        let about = match f["control_family"].as_str() {
+            Some(family) => format!("{name}, {family} family"),
+            None => name.to_string(),
+        };
         assert!(
             row.contains(&format!(
-                "| {} | {control} ({name}) |",
+                "| {} | {control} ({about}) |",
                 f["kind"].as_str().expect("kind")
             )),
             "row {row:?} is not {control}"
@@ -326,4 +330,76 @@ fn json_names_each_control_beside_its_id_and_changes_nothing_else() {
         1,
     );
     assert_eq!(demo["findings"][0]["control_family"], "Keys & encryption");
+}
+
+#[test]
+fn every_report_puts_the_family_beside_the_control_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let small = write(
+        dir.path(),
+        "family.toml",
+        &SMALL.replace(
+            "name = \"Backups\"",
+            "name = \"Backups\"\nfamily = \"Backup\"",
+        ),
+    );
+    let check = |format: &str| {
+        run_ok(
+            &[
+                "check",
+                &small,
+                "--fix-first",
+                "--format",
+                format,
+                "--as-of",
+                AS_OF,
+            ],
+            1,
+        )
+    };
+    let out = check("text");
+    for line in [
+        "  ACCEPTED not-delivered    BK (Backups, Backup family, provider side): ",
+        "saas implements BK (Backups, Backup family)",
+        // A control without a family reads as before.
+        "  GAP      not-delivered    IAM (Access reviews, provider side): ",
+    ] {
+        assert!(out.contains(line), "{line:?} in\n{out}");
+    }
+    let md = check("markdown");
+    for row in [
+        "| gap (accepted) | not-delivered | BK (Backups, Backup family) | provider |",
+        "| saas | BK (Backups, Backup family) |",
+    ] {
+        assert!(md.contains(row), "{row:?} in\n{md}");
+    }
+    let sarif = check("sarif");
+    assert!(
+        sarif.contains("\"text\": \"BK (Backups, Backup family): "),
+        "{sarif}"
+    );
+    // HTML names it as the others now do: name, then the family.
+    let html = run_ok(&["export", &small, "--format", "html", "--as-of", AS_OF], 0);
+    assert!(
+        html.contains("<code>BK</code> Backups <span class=\"family\">(Backup)</span>"),
+        "{html}"
+    );
+    let dot = run_ok(&["export", &small, "--format", "dot", "--as-of", AS_OF], 0);
+    assert!(
+        dot.contains("\\ngap BK (Backups, Backup family): not-delivered, provider side, accepted"),
+        "{dot}"
+    );
+    // JSON keeps its fields: the family is its own.
+    let report = json(&["check", &small, "--format", "json", "--as-of", AS_OF], 1);
+    assert_eq!(report["findings"][1]["control_name"], "Backups");
+    assert_eq!(report["findings"][1]["control_family"], "Backup");
+
+    // The built-in catalog's controls have families too.
+    let demo = run_ok(&["check", &sample("demo.toml"), "--as-of", AS_OF], 1);
+    assert!(
+        demo.contains(
+            "KEY-BYOK (Customer-Managed Keys, Keys & encryption family, consumer side): "
+        ),
+        "{demo}"
+    );
 }
