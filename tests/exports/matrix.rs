@@ -231,7 +231,7 @@ fn known_rows_of_the_matrix_read_as_a_reviewer_expects() {
             "No",
             "WARNING",
             "weak-assurance (provider)",
-            "B is delivered, but the assurance is none (below attested) along c → p; weakest link c → p (evidence attested); evidence document soc2-2025, cited by c → p, expired on 2026-10-31",
+            "B is delivered, but the assurance is none (below attested) along c → p; weakest link c → p (evidence none); evidence document soc2-2025, cited by c → p, expired on 2026-10-31",
         ]
     );
     let a = matrix_row(&csv, ["c", "p", "", "A"]);
