@@ -1,5 +1,6 @@
 //! Diagrams that never misstate: what a diagram of a stack shows ([`Diagram`]: every party and
-//! hand-off, or for a big stack those on paths to the worst findings with the rest folded into
+//! hand-off, or for a big stack those on paths to the worst findings (with none open, the top
+//! consumers and the accepted findings) with the rest folded into
 //! "+N" nodes that say what they hold), and where the HTML page draws it ([`Drawing`]).
 //!
 //! The drawing is our own layered (Sugiyama-style) layout, because it has to keep promises a
@@ -31,7 +32,7 @@ mod order;
 mod place;
 mod route;
 
-pub use diagram::{Diagram, Link, Node, Omitted, Status, Tally, count};
+pub use diagram::{Diagram, Focus, Link, Node, Omitted, Status, Tally, count};
 pub use place::{Band, Drawing, LinkPath, Rect, wrap};
 
 /// Lays a diagram out: rows, order, coordinates and the path of every link.

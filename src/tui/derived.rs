@@ -477,19 +477,22 @@ impl Tally {
         self.party[p as usize]
     }
 
-    /// What a tree row shows: its hand-off's counts, or for a root its party's own.
+    /// What a tree row shows: its party's own requirements' counts, plus, below a root, those
+    /// of the hand-off that leads to it — the findings its pane lists.
     pub fn of_row(&self, row: &Row) -> [u32; 2] {
+        let own = self.at_party(row.party);
         match row.handoff {
-            Some(h) => self.at_handoff(h),
-            None => self.at_party(row.party),
+            Some(h) => add(self.at_handoff(h), own),
+            None => own,
         }
     }
 
     /// The part of a row's counts that is not accepted: what the row shows as ✗ and !.
     pub fn open_of_row(&self, row: &Row) -> [u32; 2] {
+        let own = self.open_party[row.party as usize];
         match row.handoff {
-            Some(h) => self.open_handoff[h as usize],
-            None => self.open_party[row.party as usize],
+            Some(h) => add(self.open_handoff[h as usize], own),
+            None => own,
         }
     }
 
@@ -506,7 +509,13 @@ impl Tally {
     }
 }
 
-/// Whether the filter keeps a row: it has findings, or its party has some below it.
+/// Gap and warning counts added up.
+fn add(a: [u32; 2], b: [u32; 2]) -> [u32; 2] {
+    [a[0] + b[0], a[1] + b[1]]
+}
+
+/// Whether the filter keeps a row: it has findings, or its party has some in its own
+/// requirements or below it.
 pub fn keep(tally: &Tally, reach: &[bool], h: Option<HandoffIdx>, p: PartyIdx) -> bool {
     h.is_some_and(|h| tally.at_handoff(h) != [0, 0])
         || reach.get(p as usize).copied().unwrap_or(false)

@@ -393,7 +393,7 @@ fn event_loop(terminal: &mut Tty, app: &mut App, signals: &Signals) -> anyhow::R
         input.watch();
     }
     let gone = || input.as_ref().is_some_and(Input::gone);
-    let pace = Pace::probe();
+    let mut pace = Pace::probe();
     // The first frame clears the whole screen: without an alternate screen (GNU screen, the
     // Linux console, tmux with alternate-screen off) what was there would show through.
     repaint(terminal)?;
@@ -409,7 +409,7 @@ fn event_loop(terminal: &mut Tty, app: &mut App, signals: &Signals) -> anyhow::R
             terminal.draw(|frame| paint(frame, app))?;
             // Keys typed meanwhile are kept and taken together below.
             if !gone() {
-                pace.wait();
+                pace.wait(|| gone() || signals.received().is_some());
             }
             redraw = false;
         }

@@ -1,6 +1,8 @@
 //! What a diagram shows: the parties and hand-offs to draw with each hand-off's status, and,
 //! for a stack too big to read as one picture, the parties on paths to the worst findings with
-//! everything below them folded into "+N" nodes that say what they hold.
+//! everything below them folded into "+N" nodes that say what they hold. A big stack with no
+//! open finding still draws something true: its consumers at the top and the parties with
+//! accepted findings, everything below folded into "+N covered" nodes.
 
 use std::collections::VecDeque;
 
@@ -226,15 +228,52 @@ pub struct Omitted {
     pub gaps: usize,
     /// See `gaps`.
     pub warnings: usize,
+    /// What the drawn parties were chosen for.
+    pub focus: Focus,
+    /// Accepted gaps and accepted warnings in the whole stack.
+    pub accepted: (usize, usize),
+    /// Accepted gaps and accepted warnings at hand-offs not drawn and in the own requirements
+    /// of parties not drawn.
+    pub accepted_hidden: (usize, usize),
+}
+
+/// What a focused diagram's parties were chosen for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Focus {
+    /// The places with open findings, worst first, with their paths up.
+    #[default]
+    Worst,
+    /// No open finding anywhere: the parties on paths to accepted findings, then the consumers
+    /// at the top of the stack.
+    Covered,
+    /// Open findings, but none whose path up fits the budget: as for `Covered`, and the open
+    /// findings are counted in the "+N" nodes.
+    TooDeep,
 }
 
 impl Omitted {
-    /// One sentence saying what the diagram shows and what it leaves out.
+    /// What the diagram shows and what it leaves out, in a few sentences whose first six
+    /// numbers are always: parties shown, parties in the stack, hand-offs shown, hand-offs in
+    /// the stack, parties not drawn, hand-offs not drawn.
     pub fn caption(&self) -> String {
         let shown_parties = self.parties_total - self.parties;
         let shown_handoffs = self.handoffs_total - self.handoffs;
+        let (accepted_gaps, accepted_warnings) = self.accepted;
+        let accepted = accepted_gaps + accepted_warnings;
+        let roots = if accepted > 0 {
+            "the parties on paths to accepted findings (drawn as accepted) and the consumers at the top of the stack, with what hangs below them folded"
+        } else {
+            "the consumers at the top of the stack, with what hangs below them folded"
+        };
+        let chosen = match self.focus {
+            Focus::Worst => "the parties on paths to the worst findings".to_string(),
+            Focus::Covered => format!("no open findings; {roots}"),
+            Focus::TooDeep => {
+                format!("no path to an open finding fits the diagram; {roots}")
+            }
+        };
         let mut s = format!(
-            "Showing {shown_parties} of {} parties and {shown_handoffs} of {} hand-offs: the parties on paths to the worst findings. Not drawn: {} and {}",
+            "Showing {shown_parties} of {} parties and {shown_handoffs} of {} hand-offs: {chosen}. Not drawn: {} and {}",
             self.parties_total,
             self.handoffs_total,
             count(self.parties, "party", "parties"),
@@ -247,8 +286,23 @@ impl Omitted {
                 plural(self.warnings, "open warning")
             ));
         }
+        s.push('.');
+        if self.focus != Focus::Worst && accepted > 0 {
+            let (hidden_gaps, hidden_warnings) = self.accepted_hidden;
+            let hidden = hidden_gaps + hidden_warnings;
+            s.push_str(&format!(
+                " The stack has {} and {}, {}.",
+                plural(accepted_gaps, "accepted gap"),
+                plural(accepted_warnings, "accepted warning"),
+                if hidden == 0 {
+                    "all drawn".to_string()
+                } else {
+                    format!("{hidden} of them folded")
+                }
+            ));
+        }
         s.push_str(
-            ". Each \"+N\" box stands for the parties below the party above it that are not drawn, and counts their findings.",
+            " Each \"+N\" box stands for the parties below the party above it that are not drawn, and counts their findings.",
         );
         s
     }
@@ -384,22 +438,28 @@ fn whole(stack: &Stack, tallies: &Tallies) -> Diagram {
     }
 }
 
-/// A place with open findings, worst first.
-fn worst_places(stack: &Stack, tallies: &Tallies) -> Vec<(Tally, Option<HandoffIdx>, PartyIdx)> {
-    let mut places: Vec<(Tally, Option<HandoffIdx>, PartyIdx)> = Vec::new();
+/// The places (a hand-off and its consumer, or a party's own requirements) whose `key` is not
+/// zero, highest key first. `key` picks the findings that count: open gaps and warnings, or
+/// accepted ones.
+fn places(
+    stack: &Stack,
+    tallies: &Tallies,
+    key: impl Fn(&Tally) -> (usize, usize),
+) -> Vec<(Option<HandoffIdx>, PartyIdx)> {
+    let mut places: Vec<((usize, usize), Option<HandoffIdx>, PartyIdx)> = Vec::new();
     for (i, t) in tallies.handoff.iter().enumerate() {
-        if t.open() > 0 {
-            places.push((*t, Some(i as HandoffIdx), stack.handoffs[i].consumer));
+        if key(t) != (0, 0) {
+            places.push((key(t), Some(i as HandoffIdx), stack.handoffs[i].consumer));
         }
     }
     for (p, t) in tallies.party.iter().enumerate() {
-        if t.open() > 0 {
-            places.push((*t, None, p as PartyIdx));
+        if key(t) != (0, 0) {
+            places.push((key(t), None, p as PartyIdx));
         }
     }
     // Stable: among equals, hand-offs in stack order, then parties.
-    places.sort_by_key(|(t, _, _)| (std::cmp::Reverse(t.gaps), std::cmp::Reverse(t.warnings)));
-    places
+    places.sort_by_key(|(k, _, _)| std::cmp::Reverse(*k));
+    places.into_iter().map(|(_, h, p)| (h, p)).collect()
 }
 
 /// The parties from `target` up to the nearest party already drawn or a party nobody consumes,
@@ -447,7 +507,7 @@ fn path_up(stack: &Stack, target: PartyIdx, kept: &[bool]) -> Vec<PartyIdx> {
 /// The parties on paths to the worst findings, at most `budget` of them, and at most twice as
 /// many hand-offs between them; everything else folded under the party it hangs from.
 fn focused(stack: &Stack, tallies: &Tallies, budget: usize) -> Diagram {
-    let (kept, order) = choose(stack, tallies, budget);
+    let (kept, order, focus) = choose(stack, tallies, budget);
     let mut node_of = vec![usize::MAX; stack.parties.len()];
     let mut nodes: Vec<Node> = Vec::new();
     for &p in &order {
@@ -497,39 +557,102 @@ fn focused(stack: &Stack, tallies: &Tallies, budget: usize) -> Diagram {
         nodes,
         links,
         own,
-        omitted: Some(omitted(stack, tallies, &kept, &between)),
+        omitted: Some(Omitted {
+            focus,
+            ..omitted(stack, tallies, &kept, &between)
+        }),
     }
 }
 
-/// Which parties a focused diagram draws: the places with open findings worst first, each with
-/// its path up; a place that does not fit the budget is skipped. Returns a flag per party and
-/// the drawn parties in stack order.
-fn choose(stack: &Stack, tallies: &Tallies, budget: usize) -> (Vec<bool>, Vec<PartyIdx>) {
-    let mut kept = vec![false; stack.parties.len()];
-    let mut order: Vec<PartyIdx> = Vec::new();
-    let mut skipped = 0;
-    for (_, handoff, party) in worst_places(stack, tallies) {
-        if order.len() >= budget || skipped >= SKIPS {
-            break;
-        }
-        let mut need = path_up(stack, party, &kept);
-        if let Some(h) = handoff {
-            let provider = stack.handoff(h).provider;
-            if !kept[provider as usize] && !need.contains(&provider) {
-                need.push(provider);
-            }
-        }
-        if order.len() + need.len() > budget {
-            skipped += 1;
-            continue;
-        }
-        for p in need {
-            kept[p as usize] = true;
-            order.push(p);
+/// Which parties a focused diagram draws, and why: the places with open findings worst first,
+/// each with its path up; a place that does not fit the budget is skipped. When that draws
+/// nothing (no open finding, or none whose path fits), the places with accepted findings the
+/// same way, then the consumers at the top of the stack while the budget lasts, so that the
+/// diagram shows the stack covered rather than nothing. Returns a flag per party and the drawn
+/// parties in stack order.
+fn choose(stack: &Stack, tallies: &Tallies, budget: usize) -> (Vec<bool>, Vec<PartyIdx>, Focus) {
+    let mut pick = Pick {
+        kept: vec![false; stack.parties.len()],
+        order: Vec::new(),
+        budget,
+    };
+    pick.places(stack, &places(stack, tallies, |t| (t.gaps, t.warnings)));
+    let focus = if !pick.order.is_empty() {
+        Focus::Worst
+    } else if tallies
+        .handoff
+        .iter()
+        .chain(&tallies.party)
+        .any(|t| t.open() > 0)
+    {
+        Focus::TooDeep
+    } else {
+        Focus::Covered
+    };
+    if focus != Focus::Worst {
+        let accepted = |t: &Tally| (t.accepted_gaps, t.accepted_warnings);
+        pick.places(stack, &places(stack, tallies, accepted));
+        pick.roots(stack);
+    }
+    pick.order.sort_unstable();
+    (pick.kept, pick.order, focus)
+}
+
+/// The parties chosen so far, and how many may be.
+struct Pick {
+    kept: Vec<bool>,
+    order: Vec<PartyIdx>,
+    budget: usize,
+}
+
+impl Pick {
+    fn keep(&mut self, p: PartyIdx) {
+        if !self.kept[p as usize] {
+            self.kept[p as usize] = true;
+            self.order.push(p);
         }
     }
-    order.sort_unstable();
-    (kept, order)
+
+    /// Each place with its path up (and a hand-off's provider), in turn, while they fit.
+    fn places(&mut self, stack: &Stack, places: &[(Option<HandoffIdx>, PartyIdx)]) {
+        let mut skipped = 0;
+        for &(handoff, party) in places {
+            if self.order.len() >= self.budget || skipped >= SKIPS {
+                break;
+            }
+            let mut need = path_up(stack, party, &self.kept);
+            if let Some(h) = handoff {
+                let provider = stack.handoff(h).provider;
+                if !self.kept[provider as usize] && !need.contains(&provider) {
+                    need.push(provider);
+                }
+            }
+            if self.order.len() + need.len() > self.budget {
+                skipped += 1;
+                continue;
+            }
+            for p in need {
+                self.keep(p);
+            }
+        }
+    }
+
+    /// The parties nobody consumes, in stack order, while the budget lasts; the first party
+    /// when there is none (every party consumed by another, as in a ring).
+    fn roots(&mut self, stack: &Stack) {
+        let index = stack.index();
+        for p in 0..stack.parties.len() as PartyIdx {
+            if self.order.len() >= self.budget {
+                break;
+            }
+            if index.provides[p as usize].is_empty() {
+                self.keep(p);
+            }
+        }
+        if self.order.is_empty() && !stack.parties.is_empty() {
+            self.keep(0);
+        }
+    }
 }
 
 /// Hand-offs between drawn parties, those with open findings first, at most `most`, in stack
@@ -564,7 +687,14 @@ fn omitted(stack: &Stack, tallies: &Tallies, kept: &[bool], drawn: &[HandoffIdx]
         handoffs: stack.handoffs.len() - drawn.len(),
         gaps: 0,
         warnings: 0,
+        focus: Focus::Worst,
+        accepted: (0, 0),
+        accepted_hidden: (0, 0),
     };
+    for t in tallies.handoff.iter().chain(&tallies.party) {
+        omitted.accepted.0 += t.accepted_gaps;
+        omitted.accepted.1 += t.accepted_warnings;
+    }
     let hidden = tallies
         .handoff
         .iter()
@@ -574,6 +704,8 @@ fn omitted(stack: &Stack, tallies: &Tallies, kept: &[bool], drawn: &[HandoffIdx]
     for (_, t) in hidden {
         omitted.gaps += t.gaps;
         omitted.warnings += t.warnings;
+        omitted.accepted_hidden.0 += t.accepted_gaps;
+        omitted.accepted_hidden.1 += t.accepted_warnings;
     }
     omitted
 }

@@ -1,5 +1,6 @@
 //! What lies below a collapsed row, so that it never shows `✓` over gaps it hides: the open
-//! findings at the distinct hand-offs its subtree would list if expanded in full. A provider
+//! findings at the distinct hand-offs its subtree would list if expanded in full, and in the
+//! own requirements of the distinct parties it would show. A provider
 //! repeated under several paths of the subtree stands for the same places, so each hand-off
 //! (and each finding) is counted once; a party already above the row on its path is shown
 //! there, cut as a cycle below, so its hand-offs are not counted again.
@@ -75,7 +76,8 @@ pub(super) fn count(tally: &mut Tally, stack: &Stack, tree: &Tree, rows: Range<u
 }
 
 /// The open findings at every hand-off reachable from `from` without going through `above`
-/// (whose hand-offs into them still count: the cut cycle's row stands for them).
+/// (whose hand-offs into them still count: the cut cycle's row stands for them), and in the
+/// own requirements of every party so reached (`from`'s own are on its row).
 fn walk(tally: &Tally, stack: &Stack, from: PartyIdx, above: &[PartyIdx]) -> [u32; 2] {
     let ix = stack.index();
     let mut seen = vec![false; stack.parties.len()];
@@ -89,6 +91,8 @@ fn walk(tally: &Tally, stack: &Stack, from: PartyIdx, above: &[PartyIdx]) -> [u3
             let q = stack.handoff(h).provider;
             if !seen[q as usize] && above.binary_search(&q).is_err() {
                 seen[q as usize] = true;
+                let [g, w] = tally.open_party[q as usize];
+                n = [n[0] + g, n[1] + w];
                 queue.push_back(q);
             }
         }

@@ -124,24 +124,36 @@ fn the_control_view_counts_open_findings_and_tells_out_of_scope_from_covered() {
 }
 
 /// The open findings at the distinct hand-offs of the rows below row `i` once everything is
-/// expanded: what the row must say lies below it when collapsed.
+/// expanded, and in the own requirements of the distinct parties they show (other than the
+/// row's own and those above it, shown on their rows): what the row must say lies below it when
+/// collapsed.
 fn below_when_expanded(app: &App, i: usize) -> [u32; 2] {
     let rows = app.screen().tree.rows();
     let depth = rows[i].depth;
-    let handoffs: BTreeSet<u32> = rows[i + 1..]
-        .iter()
-        .take_while(|r| r.depth > depth)
-        .filter_map(|r| r.handoff)
+    let under = rows[i + 1..].iter().take_while(|r| r.depth > depth);
+    let handoffs: BTreeSet<u32> = under.clone().filter_map(|r| r.handoff).collect();
+    let mut shown_above = BTreeSet::from([rows[i].party]);
+    let mut at = rows[i].parent;
+    while let Some(p) = at {
+        shown_above.insert(rows[p as usize].party);
+        at = rows[p as usize].parent;
+    }
+    let parties: BTreeSet<u32> = under
+        .map(|r| r.party)
+        .filter(|p| !shown_above.contains(p))
         .collect();
-    let tally = app.screen().tally;
     let mut n = [0, 0];
-    for h in handoffs {
-        let row = rows
-            .iter()
-            .find(|r| r.handoff == Some(h))
-            .expect("a row for the hand-off");
-        let [g, w] = tally.open_of_row(row);
-        n = [n[0] + g, n[1] + w];
+    let mut count = |f: &crate::analysis::Finding| {
+        if f.accepted.is_none() {
+            n[f.severity() as usize] += 1;
+        }
+    };
+    for f in app.screen().report.by_control.iter().flatten() {
+        match f.place {
+            Place::Handoff { handoff, .. } if handoffs.contains(&handoff) => count(f),
+            Place::Party(p) if parties.contains(&p) => count(f),
+            _ => {}
+        }
     }
     n
 }
@@ -269,4 +281,44 @@ fn guides_tie_each_row_to_its_consumer() {
     ] {
         assert!(screen.contains(want), "{want}:\n{screen}");
     }
+}
+
+/// bolt's own requirement is unassigned; nothing else is wrong. acme is the root, bolt its
+/// provider, cask bolt's.
+const OWN_BELOW: &str = "[stack]\nname = \"own below\"\n\
+    [[party]]\nid = \"acme\"\n[[party]]\nid = \"bolt\"\nrequires = [\"IAM-REVIEW\"]\n\
+    [[party]]\nid = \"cask\"\nimplements = [\"BACKUP\"]\n\
+    [[handoff]]\nconsumer = \"acme\"\nprovider = \"bolt\"\n[handoff.controls]\n\
+    BACKUP = { agreed = \"provider\", evidence = \"verified\" }\n\
+    [[handoff]]\nconsumer = \"bolt\"\nprovider = \"cask\"\n[handoff.controls]\n\
+    BACKUP = { agreed = \"provider\", evidence = \"verified\" }\n";
+
+#[test]
+fn a_providers_own_requirement_gap_shows_on_its_row_and_below_its_consumer() {
+    let stack = crate::stack::load_str(OWN_BELOW, "own.toml", None).expect("a valid stack");
+    let mut app = app_on(stack, OWN_BELOW.to_string(), None);
+    send(&mut app, [Msg::ExpandAll, Msg::Top]);
+    let screen = text_of(&draw(&mut app, 120, 40));
+    let b = line_of(&screen, "bolt");
+    assert!(b.contains("✗1") && !b.contains('✓'), "{b}");
+    assert!(
+        line_of(&screen, "cask").contains('✓'),
+        "cask has nothing open"
+    );
+
+    // Collapsed, the root says the gap lies below it.
+    send(&mut app, [Msg::CollapseAll, Msg::Top]);
+    let screen = text_of(&draw(&mut app, 120, 40));
+    let a = line_of(&screen, "acme");
+    assert!(a.contains("✗1 below") && !a.contains('✓'), "{a}");
+
+    // The filter keeps bolt and shows why, and drops cask.
+    send(&mut app, [Msg::ExpandAll, Msg::Filter]);
+    let screen = text_of(&draw(&mut app, 120, 40));
+    let b = line_of(&screen, "bolt");
+    assert!(b.contains("✗1"), "{b}");
+    assert!(
+        !screen.contains("cask"),
+        "cask has nothing to keep it:\n{screen}"
+    );
 }
