@@ -500,7 +500,7 @@ fn evidence_documents_need_a_stack_that_declares_them() {
     assert!(out.stdout.is_empty());
     assert!(
         text(&out.stderr)
-            .contains("--evidence cloud-soc2: a printed stack declares no evidence documents"),
+            .contains("--evidence cloud-soc2: a printed stack declares only the evidence documents the artefact describes"),
         "{}",
         text(&out.stderr)
     );

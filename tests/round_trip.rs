@@ -4,7 +4,8 @@
 //! --consumer C --provider P [--service S] --into STACK` does, leaves every entry's owners,
 //! evidence (levels and documents), expiry and ref as they were, and every party's
 //! `implements`; a ref the stack did not have names the matrix row. A second export and import
-//! then changes nothing, byte for byte.
+//! then changes nothing, byte for byte. Each hand-off's import, printed without `--into`, is a
+//! stack that loads on its own with the same entries and the documents they cite declared.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,11 +13,13 @@ use std::path::Path;
 use proptest::prelude::*;
 use stackgap::analysis::{WhatIf, analyse};
 use stackgap::date::Date;
+use stackgap::import::Import;
 use stackgap::import::apply::apply;
 use stackgap::import::matrix::{MatrixOptions, read};
+use stackgap::import::print::{settle_documents, stack_text};
 use stackgap::report::Context;
 use stackgap::report::{csv, xlsx};
-use stackgap::stack::{Stack, load_str};
+use stackgap::stack::{Handoff, Stack, load_str};
 use tempfile::TempDir;
 
 const PARTIES: [&str; 4] = ["acme", "crmly", "cloud-co", "ops.team"];
@@ -116,7 +119,9 @@ impl GenStack {
     fn toml(&self) -> String {
         let mut out = String::from(
             "[stack]\nname = \"round trip\"\ncatalog = \"none\"\n\n\
-             [[evidence]]\nid = \"soc2-2026\"\nlevel = \"attested\"\nexpires = 2027-03-31\n\n\
+             [[evidence]]\nid = \"soc2-2026\"\nlevel = \"attested\"\nexpires = 2027-03-31\n\
+             title = \"SOC 2, \\\"Type II\\\"\"\nissuer = \"Audit LLP\"\nissued = 2026-01-15\n\
+             ref = \"vault://soc2\"\n\n\
              [[evidence]]\nid = \"pentest\"\nlevel = \"verified\"\n\n",
         );
         for c in CONTROLS {
@@ -305,12 +310,93 @@ fn round(dir: &Path, text: &str, format: Format) -> String {
             options.consumer,
             import.warnings
         );
+        printed_alone(&stack, h, &import);
         let now = load(&text);
         text = apply(&text, &now, &import)
             .unwrap_or_else(|e| panic!("{e}\n{text}"))
             .text;
     }
     text
+}
+
+/// Without `--into`: the import printed as a stack of its own loads, and its one hand-off has
+/// the entries of `h` (a ref the stack did not have names the row), citing documents declared
+/// as the stack declares them.
+fn printed_alone(stack: &Stack, h: &Handoff, import: &Import) {
+    let mut import = import.clone();
+    settle_documents(&mut import, None, "matrix");
+    assert!(import.warnings.is_empty(), "{:?}", import.warnings);
+    let text = stack_text(&import);
+    let printed = load_str(&text, "printed.toml", None)
+        .unwrap_or_else(|e| panic!("the printed stack loads: {e}\n{text}"));
+    assert_eq!(printed.handoffs.len(), 1, "{text}");
+    let (want, _) = carried_handoff(stack, h);
+    let (got, documents) = carried_handoff(&printed, &printed.handoffs[0]);
+    assert_eq!(want.len(), got.len(), "{text}");
+    for ((key, was), now) in want.iter().zip(got.values()) {
+        match was.strip_suffix("ref None") {
+            Some(head) => assert!(
+                now.starts_with(&format!("{head}ref Some(")),
+                "{key:?}: {now}"
+            ),
+            None => assert_eq!(was, now, "{key:?}\n{text}"),
+        }
+    }
+    for (id, described) in documents {
+        let d = stack
+            .documents
+            .iter()
+            .find(|d| d.id == id)
+            .expect("declared in the stack");
+        assert_eq!(described, self::described(stack, d), "{id}");
+    }
+}
+
+/// Every field of a document, controls and parties by id.
+fn described(stack: &Stack, d: &stackgap::stack::Document) -> String {
+    let covers: Option<Vec<&str>> = d
+        .covers
+        .as_ref()
+        .map(|c| c.iter().map(|&x| stack.control(x).id.as_str()).collect());
+    format!(
+        "{} {:?} {:?} {:?} {:?} {:?} {covers:?} {:?}",
+        d.level,
+        d.title,
+        d.issuer,
+        d.party.map(|p| stack.party(p).id.clone()),
+        d.issued,
+        d.expires,
+        d.reference
+    )
+}
+
+/// One hand-off's entries as `carried` has them, and the documents they cite with their level
+/// and expiry.
+fn carried_handoff(
+    stack: &Stack,
+    h: &Handoff,
+) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let mut documents = BTreeMap::new();
+    for e in &h.entries {
+        for c in e.evidence.items() {
+            if let stackgap::stack::Cite::Document(d) = c {
+                let d = &stack.documents[*d as usize];
+                documents.insert(d.id.clone(), described(stack, d));
+            }
+        }
+    }
+    let (all, _) = carried(stack);
+    let key = |k: &(String, String, String, String)| {
+        k.0 == stack.party(h.consumer).id
+            && k.1 == stack.party(h.provider).id
+            && k.2 == h.service.clone().unwrap_or_default()
+    };
+    let entries = all
+        .into_iter()
+        .filter(|(k, _)| key(k))
+        .map(|(k, v)| (k.3, v))
+        .collect();
+    (entries, documents)
 }
 
 fn check(g: &GenStack, format: Format) -> Result<(), TestCaseError> {

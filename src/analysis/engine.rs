@@ -430,7 +430,7 @@ impl<'s> Engine<'s> {
                                 stated.map(|st| (st, stated_order)),
                             )
                         });
-                        let (chain, len, weakest) = match start {
+                        let (chain, len, below) = match start {
                             Some(start) => {
                                 let path = paths.now.path(start);
                                 let chain = path.nodes.iter().map(|&n| nodes[n as usize]).collect();
@@ -440,31 +440,36 @@ impl<'s> Engine<'s> {
                         };
                         finding.chain = chain;
                         finding.chain_len = len;
-                        finding.weakest = weakest.map(|(h, _)| h);
+                        let mut weakest = below;
                         if side == Side::Provider {
                             finding.chain.insert(0, row.consumer);
                             finding.chain_len += 1;
-                            if weakest.is_none_or(|(_, ev)| row.now <= ev) {
-                                finding.weakest = Some(h);
+                            let own = Link {
+                                handoff: h,
+                                entry: row.entry,
+                                now: row.now,
+                                lapsed: row.now != row.stated,
+                            };
+                            if own.shown_before(below) {
+                                weakest = Some(own);
                             }
                         }
-                        if let Some(stated) = stated {
-                            let would = level(stated, row.stated);
-                            if would > got {
-                                let lapse = |handoff: HandoffIdx, entry: u32| {
-                                    let e = &stack.handoff(handoff).entries[entry as usize];
-                                    e.lapse(&stack.documents, as_of).map(|l| (handoff, l))
-                                };
-                                let own = (side == Side::Provider && row.now != row.stated)
-                                    .then(|| lapse(h, row.entry))
-                                    .flatten();
-                                finding.expired = own.or_else(|| {
-                                    let first = start.and_then(|s| paths.expired[s as usize])?;
-                                    let e = &edges[first as usize];
-                                    lapse(e.handoff, e.entry)
-                                });
-                            }
-                        }
+                        finding.weakest = weakest.map(|w| (w.handoff, w.now));
+                        let lapse = |link: Link| {
+                            let e = &stack.handoff(link.handoff).entries[link.entry as usize];
+                            e.lapse(&stack.documents, as_of).map(|l| (link.handoff, l))
+                        };
+                        // The lapse that lowered the link setting the assurance; when that
+                        // link stands as written, a lapse can only have lowered another path,
+                        // the one the assurance would take with every document in force.
+                        finding.expired = match weakest {
+                            Some(w) if w.lapsed => lapse(w),
+                            _ => stated
+                                .filter(|stated| level(stated, row.stated) > got)
+                                .and(start)
+                                .and_then(|s| paths.expired[s as usize])
+                                .and_then(lapse),
+                        };
                         findings.push(finding);
                     }
                     Some(kind @ (Kind::Misunderstanding | Kind::Unconfirmed)) => {
@@ -684,13 +689,44 @@ fn broken_chains(
     BrokenChains::new(&succ.view(), &delivers, &rank)
 }
 
+/// A link of a path, as the weak-assurance explanation compares them.
+#[derive(Clone, Copy)]
+struct Link {
+    handoff: HandoffIdx,
+    entry: u32,
+    /// Its evidence on the analysis date.
+    now: Evidence,
+    /// Whether an expiry lowered it below what it states.
+    lapsed: bool,
+}
+
+impl Link {
+    fn of(e: &Edge) -> Link {
+        Link {
+            handoff: e.handoff,
+            entry: e.entry,
+            now: e.now,
+            lapsed: e.now != e.stated,
+        }
+    }
+
+    /// Whether this link, closer to the start of a path, is shown as its weakest rather than
+    /// `below`, the weakest further down: it is weaker, or as weak and not lapsed when `below`
+    /// is lapsed or vice versa — a link that stands as written is what holds the path down
+    /// among equals (renewing the other would change nothing), else the closer one.
+    fn shown_before(self, below: Option<Link>) -> bool {
+        below.is_none_or(|b| self.now < b.now || (self.now == b.now && (!self.lapsed || b.lapsed)))
+    }
+}
+
 /// Weak assurance, for every local node at once: the best path (abridged), its weakest link,
-/// and the first expired entry on the best path as stated.
+/// and the lapsed link that lowered most the best path as stated.
 struct WeakPaths {
     now: Forest,
-    weakest: Vec<Option<(HandoffIdx, Evidence)>>,
-    /// Edge index of the first expired entry on the stated best path.
-    expired: Vec<Option<u32>>,
+    weakest: Vec<Option<Link>>,
+    /// The lapsed link with the lowest evidence now (the closest among equals) on the best
+    /// path as stated: the path the assurance would take with every document in force.
+    expired: Vec<Option<Link>>,
 }
 
 impl WeakPaths {
@@ -713,22 +749,24 @@ impl WeakPaths {
                 .collect()
         };
         let forest = Forest::new(next(now), order);
-        // The closest link with the lowest evidence: this edge when it is no stronger than the
-        // weakest link further down.
-        let weakest = forest.fold(order, None, |n, below: &Option<(HandoffIdx, Evidence)>| {
-            let e = &edges[now.via[n as usize] as usize];
-            match below {
-                Some((_, ev)) if *ev < e.now => *below,
-                _ => Some((e.handoff, e.now)),
+        let weakest = forest.fold(order, None, |n, below: &Option<Link>| {
+            let link = Link::of(&edges[now.via[n as usize] as usize]);
+            if link.shown_before(*below) {
+                Some(link)
+            } else {
+                *below
             }
         });
         let expired = match stated {
             Some((st, st_order)) => {
                 let forest = Forest::new(next(st), st_order);
-                forest.fold(st_order, None, |n, below: &Option<u32>| {
-                    let ei = st.via[n as usize];
-                    let e = &edges[ei as usize];
-                    if e.now != e.stated { Some(ei) } else { *below }
+                forest.fold(st_order, None, |n, below: &Option<Link>| {
+                    let link = Link::of(&edges[st.via[n as usize] as usize]);
+                    if link.lapsed && below.is_none_or(|b| link.now <= b.now) {
+                        Some(link)
+                    } else {
+                        *below
+                    }
                 })
             }
             None => vec![None; now.via.len()],

@@ -172,7 +172,7 @@ pub fn message(stack: &Stack, f: &Finding, min_evidence: Evidence) -> String {
                 f.assurance.unwrap_or(Evidence::None),
                 chain_text(stack, &f.chain, f.chain_len)
             );
-            if let Some(h) = f.weakest {
+            if let Some((h, evidence)) = f.weakest {
                 let w = stack.handoff(h);
                 if let Some(e) = w.entries.iter().find(|e| e.control == f.control) {
                     let why = if e.agreed.is_none() && !e.evidence.is_written() {
@@ -180,11 +180,11 @@ pub fn message(stack: &Stack, f: &Finding, min_evidence: Evidence) -> String {
                     } else {
                         ""
                     };
+                    // As it counts on the analysis date: a lapsed document is said below.
                     text.push_str(&format!(
-                        "; weakest link {} → {} (evidence {}{why})",
+                        "; weakest link {} → {} (evidence {evidence}{why})",
                         stack.party(w.consumer).id,
                         stack.party(w.provider).id,
-                        e.stated_evidence(&stack.documents)
                     ));
                 }
             }
@@ -345,5 +345,25 @@ mod tests {
             let got = why(&[], handoffs, Kind::BrokenChain, None);
             assert!(got.ends_with(want), "{handoffs:?}:\n{got}");
         }
+    }
+
+    #[test]
+    fn the_weakest_link_shows_its_evidence_as_it_counts_on_the_analysis_date() {
+        // b → c states verified, but its own date passed (the analysis date is 2026-11-28):
+        // it counts none and holds the chain down, below a → b's contract.
+        let text = why(
+            &["c"],
+            &[
+                "a b { agreed = \"provider\", evidence = \"contract\" }",
+                "b c { agreed = \"provider\", evidence = \"verified\", expires = 2026-01-01 }",
+            ],
+            Kind::WeakAssurance,
+            None,
+        );
+        assert_eq!(
+            text,
+            "X is delivered, but the assurance is none (below contract) along a → b → c; \
+             weakest link b → c (evidence none); the evidence of b → c expired on 2026-01-01"
+        );
     }
 }

@@ -66,8 +66,9 @@ pub struct Finding {
     /// Misunderstanding and unconfirmed: the assurance of the cover found, judged as weak
     /// assurance would judge it (its why says when it is below the minimum too).
     pub cover_assurance: Option<Evidence>,
-    /// Weak assurance: the hand-off whose evidence is the weakest link of the path.
-    pub weakest: Option<HandoffIdx>,
+    /// Weak assurance: the hand-off whose evidence is the weakest link of the path, and that
+    /// evidence as it counts on the analysis date.
+    pub weakest: Option<(HandoffIdx, Evidence)>,
     /// The entry (hand-off) whose evidence lapsed and lowered the assurance, and why, if one did.
     pub expired: Option<(HandoffIdx, Lapse)>,
     /// The `[[accept]]` that accepts this finding, if any.

@@ -32,7 +32,7 @@ pub fn run(args: cli::ImportArgs) -> anyhow::Result<ExitCode> {
         && Evidence::parse(doc).is_none()
     {
         bail!(
-            "--evidence {}: a printed stack declares no evidence documents, so it can cite only a level (none, contract, attested, verified); to cite the document, import into a stack that declares it with --into STACK.toml",
+            "--evidence {}: a printed stack declares only the evidence documents the artefact describes, so --evidence can name only a level (none, contract, attested, verified); to cite the document, import into a stack that declares it with --into STACK.toml",
             escape(doc)
         );
     }
@@ -40,7 +40,10 @@ pub fn run(args: cli::ImportArgs) -> anyhow::Result<ExitCode> {
         Some(path) => Some((path, stack::read_stack(path)?)),
         None => None,
     };
-    let import = read_artefact(&args.kind)?;
+    let mut import = read_artefact(&args.kind)?;
+    let artefact = inputs[0].display().to_string();
+    let stack = into.as_ref().map(|(_, (stack, _))| stack);
+    import::print::settle_documents(&mut import, stack, &artefact);
     for w in &import.warnings {
         eprintln!("stackgap: warning: {w}");
     }

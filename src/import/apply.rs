@@ -8,11 +8,12 @@
 //! Decisions where SPEC §8 is silent (with those of [`super::print`], whose tables new
 //! controls, parties and hand-offs are):
 //!
-//! - **Where new tables go.** New `[[control]]`, `[[party]]` and `[[handoff]]` tables go right
+//! - **Where new tables go.** New `[[control]]`, `[[party]]`, `[[evidence]]` and `[[handoff]]`
+//!   tables go right
 //!   after the last table of their kind (after its sub-tables, such as `[handoff.controls]`), in
 //!   the import's order. A file with none of that kind gets them after the last table of the
 //!   kind before it in SPEC §1's order (`[stack]`, `[[layer]]`, `[[control]]`, `[[party]]`,
-//!   `[[handoff]]`), else at the end. A kind written as an inline list (`party = [{ … }]`) gets
+//!   `[[handoff]]`; `[[evidence]]` counts as coming after `[[party]]`), else at the end. A kind written as an inline list (`party = [{ … }]`) gets
 //!   them appended to that list, inline. Comments below the last line of the table they
 //!   follow stay with that table: a block of comments that a blank line separates from the
 //!   next header is taken to belong above it, one that touches the next header to that header.
@@ -24,6 +25,12 @@
 //!   or end up beside a neighbour — a known rough edge of that surgery). A new party gets
 //!   `layer` = the layer of its `layer_of` party when that party is already in the stack and
 //!   has one (a party the same import creates has none yet).
+//! - **Evidence documents.** A document the imported entries cite that the stack does not
+//!   declare is added as `[[evidence]]` when the artefact describes it (stackgap's own matrix
+//!   does, in its `Evidence documents` column); its `party` and `covers` keep only what the
+//!   stack knows (a warning says what was left out). A document the stack declares is left
+//!   exactly as it is, whatever the artefact says of it: never declared twice. One the artefact
+//!   does not describe is not guessed: the stack does not load, and nothing is written.
 //! - **Hand-offs** are matched by (consumer, provider, service); an existing one keeps its
 //!   `agreement`, even when it has none and the import states one.
 //! - **Entries.** Only the keys whose value changes are rewritten, in the entry's own form:
@@ -33,9 +40,12 @@
 //!   form; a hand-off without `controls` gets them as a sub-table (inline, for an inline
 //!   hand-off). An entry that the hand-off's `model` template supplies becomes explicit when
 //!   the import changes it, keeping the template's `agreed` unless the import sets or unsets it.
-//! - **Counts** (for the summary): an entry is *updated* when any of its fields changes
-//!   (template entries included), *added* when the hand-off did not list it (the entries of a
-//!   new hand-off included); a party is *changed* when its `implements` changes.
+//! - **Counts** (for the summary): an entry is *added* when the file did not list it — the
+//!   entries of a new hand-off, and an entry the hand-off's `model` template supplied that the
+//!   import writes out (SPEC §8 sets `ref` on every entry it names, so a template row read back
+//!   from an export is written with its row's `ref`, its `agreed` unchanged: the findings stay
+//!   the same) —, *updated* when the file listed it and any of its fields changes; a party is
+//!   *changed* when its `implements` changes.
 //! - **Nothing changes** → the original text is returned as it was, byte for byte. Otherwise
 //!   its line ends, byte-order mark and missing final newline are kept, as the explorer's save
 //!   keeps them.
@@ -50,7 +60,9 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
-use super::print::{control_table, handoff_table, normalised, party_table, updated};
+use super::print::{
+    control_table, evidence_table, handoff_table, normalised, party_table, settled, updated,
+};
 use super::{Import, ImportHandoff, ImportParty};
 use crate::save::{
     Fields, add_entry, edit_entry, edit_implements, element, keep_layout, max_position,
@@ -114,9 +126,11 @@ pub struct Applied {
     pub controls_added: usize,
     /// `[[party]]`s added.
     pub parties_added: usize,
+    /// `[[evidence]]` documents added.
+    pub documents_added: usize,
     /// `[[handoff]]`s added.
     pub handoffs_added: usize,
-    /// Entries added, those of new hand-offs included.
+    /// Entries added, those of new hand-offs and template entries written out included.
     pub entries_added: usize,
     /// Existing entries with a field changed.
     pub entries_updated: usize,
@@ -129,6 +143,7 @@ impl Applied {
     pub fn is_unchanged(&self) -> bool {
         self.controls_added
             + self.parties_added
+            + self.documents_added
             + self.handoffs_added
             + self.entries_added
             + self.entries_updated
@@ -148,6 +163,7 @@ impl Applied {
         let added: Vec<String> = [
             count(self.controls_added, "control", "controls"),
             count(self.parties_added, "party", "parties"),
+            count(self.documents_added, "document", "documents"),
             count(self.handoffs_added, "hand-off", "hand-offs"),
             count(self.entries_added, "entry", "entries"),
         ]
@@ -230,6 +246,8 @@ struct Plan {
     implements: Vec<(usize, Vec<String>, BTreeSet<String>)>,
     /// New `[[party]]`s.
     parties: Vec<Table>,
+    /// New `[[evidence]]` documents.
+    documents: Vec<Table>,
     /// Entries of existing hand-offs to write.
     entries: Vec<EntryEdit>,
     /// New `[[handoff]]`s, with their number of entries.
@@ -260,6 +278,12 @@ impl Plan {
         for p in &import.parties {
             plan.party(stack, p);
         }
+        // Cited by the import's entries, described, and not declared by the stack.
+        plan.documents = settled(import, Some(stack), "")
+            .0
+            .iter()
+            .map(evidence_table)
+            .collect();
         for h in &import.handoffs {
             plan.handoff(stack, h);
         }
@@ -336,11 +360,17 @@ impl Plan {
 
     /// What the plan changes, as counted for the summary (without the text).
     fn counts(&self) -> Applied {
-        let added = self.entries.iter().filter(|e| e.old.is_none()).count();
+        // A template entry the import writes out is new to the file: added, not updated.
+        let added = self
+            .entries
+            .iter()
+            .filter(|e| e.old.is_none() || e.from_template)
+            .count();
         Applied {
             text: String::new(),
             controls_added: self.controls.len(),
             parties_added: self.parties.len(),
+            documents_added: self.documents.len(),
             handoffs_added: self.handoffs.len(),
             entries_added: added + self.handoffs.iter().map(|(_, n)| n).sum::<usize>(),
             entries_updated: self.entries.len() - added,
@@ -366,7 +396,10 @@ impl Plan {
             }
         }
         let handoffs = self.handoffs.into_iter().map(|(t, _)| t).collect();
-        insert_tables(doc, "handoff", handoffs)
+        insert_tables(doc, "handoff", handoffs)?;
+        // Last: into a file without documents, they go right after the parties, above any
+        // hand-off just added.
+        insert_tables(doc, "evidence", self.documents)
     }
 }
 
@@ -427,13 +460,18 @@ fn insert_tables(doc: &mut DocumentMut, key: &str, tables: Vec<Table>) -> Result
 
 /// The position new tables of a kind go after.
 fn anchor(root: &Table, key: &str) -> isize {
+    // `[[evidence]]` is not among SPEC §1's kinds: new documents follow the last one, else the
+    // parties (whose ids they may name); no other kind is placed after them.
+    let (key, own) = match key {
+        "evidence" => ("party", Some("evidence")),
+        _ => (key, None),
+    };
     let at = KINDS
         .iter()
         .position(|k| *k == key)
         .unwrap_or(KINDS.len() - 1);
-    KINDS[..=at]
-        .iter()
-        .rev()
+    own.iter()
+        .chain(KINDS[..=at].iter().rev())
         .find_map(|kind| match root.get(kind)? {
             Item::Table(t) => Some(max_position(t)),
             Item::ArrayOfTables(list) => list.iter().map(max_position).max(),
@@ -575,8 +613,9 @@ fn read_back(loaded: &Stack, stack: &Stack, import: &Import) -> Result<(), Strin
     if !loaded.controls.iter().map(|c| c.id.as_str()).eq(controls) {
         return Err("the controls differ".into());
     }
+    let documents = stack.documents.len() + settled(import, Some(stack), "").0.len();
     if loaded.layers.len() != stack.layers.len()
-        || loaded.documents.len() != stack.documents.len()
+        || loaded.documents.len() != documents
         || loaded.accepts.len() != stack.accepts.len()
     {
         return Err("the layers, documents or accepts differ".into());

@@ -38,6 +38,9 @@
 //!   value there is a warning and leaves the field as it is (the import cannot tell what it
 //!   meant). A control listed twice for the hand-off: the first row counts, the rest warn.
 //!   `Control name` empty → the id; `Family` empty → none; the control id is cleaned as below.
+//!   `Evidence documents` (one `ID = { level = …, … }` line per cited document, see
+//!   `matrix/documents.rs`) describes the documents the entries cite, so a printed stack can
+//!   declare them; a document described differently in two rows keeps its first description.
 //!   `Evidence in force`, `Status`, `Findings` and `Why` are not read: the analysis derives
 //!   them again. No third parties in this layout.
 //! - **Ids.** An id cell is trimmed and its inner whitespace removed; a CAIQ question id without a
@@ -73,6 +76,7 @@ use std::path::Path;
 
 mod caiq;
 mod cells;
+mod documents;
 mod exported;
 mod header;
 mod rules;
@@ -362,6 +366,7 @@ impl Source<'_> {
                 agreement: None,
                 entries: Vec::new(),
             }],
+            documents: Vec::new(),
             warnings: Vec::new(),
         }
     }

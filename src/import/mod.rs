@@ -26,8 +26,9 @@
 //!   rewritten and keeps its modification time. A stack that changed on disk while the
 //!   artefact was read is not overwritten (run the import again). `--into -` is refused:
 //!   standard input cannot be written back.
-//! - **`--evidence DOC`** without `--into` is refused unless it is a level name: a printed stack
-//!   declares no `[[evidence]]` documents. With `--into`, a document the stack does not declare
+//! - **`--evidence DOC`** without `--into` is refused unless it is a level name: the artefact
+//!   does not describe that document, so a printed stack could not declare it. (A printed stack
+//!   declares the documents the artefact's own entries cite: see [`print`](mod@print).) With `--into`, a document the stack does not declare
 //!   is reported by the loader at the line it would have been written on; nothing is written.
 //! - **The printed stack is loaded** before it is printed or written; should it not load (a
 //!   stackgap bug), nothing is printed.
@@ -43,7 +44,7 @@ pub mod print;
 use std::fmt;
 
 use crate::date::Date;
-use crate::stack::Owner;
+use crate::stack::{Evidence, Owner};
 
 /// What an artefact states, as the stack entries to add or update.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,6 +58,9 @@ pub struct Import {
     pub parties: Vec<ImportParty>,
     /// Hand-offs, in first-use order; created when missing.
     pub handoffs: Vec<ImportHandoff>,
+    /// Evidence documents the artefact describes, in first-use order; declared as
+    /// `[[evidence]]` when an entry cites them and the stack does not declare them.
+    pub documents: Vec<ImportDocument>,
     /// Problems that did not stop the import, in the order they were met.
     pub warnings: Vec<Problem>,
 }
@@ -70,6 +74,46 @@ pub struct ImportControl {
     pub name: String,
     /// Its family, if the artefact gives one.
     pub family: Option<String>,
+}
+
+/// An evidence document the artefact describes (SPEC §7's `[[evidence]]` fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportDocument {
+    /// Document id.
+    pub id: String,
+    /// The assurance it gives while in force; `None` when the artefact does not say.
+    pub level: Option<Evidence>,
+    /// `title`.
+    pub title: Option<String>,
+    /// `issuer`.
+    pub issuer: Option<String>,
+    /// `party`: whose report it is.
+    pub party: Option<String>,
+    /// `issued`.
+    pub issued: Option<Date>,
+    /// `expires`.
+    pub expires: Option<Date>,
+    /// `covers`: the only controls it may be cited for.
+    pub covers: Option<Vec<String>>,
+    /// `ref`: where to find it.
+    pub reference: Option<String>,
+}
+
+impl ImportDocument {
+    /// A document known only by its id.
+    pub fn bare(id: &str) -> ImportDocument {
+        ImportDocument {
+            id: id.to_string(),
+            level: None,
+            title: None,
+            issuer: None,
+            party: None,
+            issued: None,
+            expires: None,
+            covers: None,
+            reference: None,
+        }
+    }
 }
 
 /// A party the artefact names.

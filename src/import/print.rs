@@ -19,6 +19,13 @@
 //!   string for one item and an array for several; an empty list is not written (an empty
 //!   array would not load), nor is an empty `ref`, nor an `expires` outside the years
 //!   0000–9999 that TOML dates have (no reader produces one).
+//! - **Evidence documents** the entries cite are declared as `[[evidence]]` after the parties,
+//!   in first-cited order, as the artefact describes them ([`settle_documents`]): a `party`
+//!   the stack does not have and the controls of `covers` it does not declare are left out,
+//!   and `covers` altogether when it leaves out a control the document is cited for (each a
+//!   warning). A document cited but not described gets `level = "none"`, the one level that
+//!   claims nothing, and a warning; with `--into`, one the stack declares is left as it is and
+//!   one not described is not added (the stack then does not load: nothing is guessed into it).
 //! - **Repeats are merged**: a control, party or hand-off (consumer, provider,
 //!   service) stated twice is written once, where it is first stated. The first name, family,
 //!   layer and agreement stated win; for an entry and for a party's `implements`, the last
@@ -31,8 +38,12 @@ use std::fmt::Write as _;
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
 
-use super::{Field, Import, ImportControl, ImportEntry, ImportHandoff, ImportParty};
+use super::{
+    Field, Import, ImportControl, ImportDocument, ImportEntry, ImportHandoff, ImportParty, Problem,
+};
+use crate::date::Date;
 use crate::save::Fields;
+use crate::stack::{Evidence, Stack};
 use crate::text::escape;
 
 /// The most warnings the header lists; the rest are counted.
@@ -60,10 +71,16 @@ pub fn stack_text(import: &Import) -> String {
         .iter()
         .map(|p| party_table(p, None))
         .collect();
+    let documents: Vec<Table> = settled(&import, None, "")
+        .0
+        .iter()
+        .map(evidence_table)
+        .collect();
     let handoffs: Vec<Table> = import.handoffs.iter().map(handoff_table).collect();
     for (key, tables) in [
         ("control", controls),
         ("party", parties),
+        ("evidence", documents),
         ("handoff", handoffs),
     ] {
         if tables.is_empty() {
@@ -140,6 +157,137 @@ pub(super) fn party_table(p: &ImportParty, layer: Option<&str>) -> Table {
         t.insert("implements", Item::Value(Value::Array(implements)));
     }
     t
+}
+
+/// Settles which documents the import declares (see the module's decisions), before its
+/// warnings are shown: without a stack (a printed stack), every document its entries cite;
+/// with the `--into` stack, those the stack does not declare and the artefact describes.
+/// `file` names the artefact in the warnings. Settling twice changes nothing more.
+pub fn settle_documents(import: &mut Import, stack: Option<&Stack>, file: &str) {
+    let (documents, warnings) = settled(&normalised(import), stack, file);
+    import.documents = documents;
+    import.warnings.extend(warnings);
+}
+
+/// The documents to declare, and the warnings about what of them cannot be declared as
+/// described.
+pub(super) fn settled(
+    import: &Import,
+    stack: Option<&Stack>,
+    file: &str,
+) -> (Vec<ImportDocument>, Vec<Problem>) {
+    // Each document the entries cite, with the controls it is cited for, in first-use order.
+    let mut cited: Vec<(&str, Vec<&str>)> = Vec::new();
+    for e in import.handoffs.iter().flat_map(|h| &h.entries) {
+        let Field::Set(items) = &e.evidence else {
+            continue;
+        };
+        for item in items.iter().filter(|i| Evidence::parse(i).is_none()) {
+            match cited.iter_mut().find(|(id, _)| id == item) {
+                Some((_, controls)) => controls.push(&e.control),
+                None => cited.push((item, vec![&e.control])),
+            }
+        }
+    }
+    let has_control = |id: &str| {
+        import.controls.iter().any(|c| c.id == id)
+            || stack.is_some_and(|s| s.control_id(id).is_some())
+    };
+    let has_party = |id: &str| {
+        import.parties.iter().any(|p| p.id == id) || stack.is_some_and(|s| s.party_id(id).is_some())
+    };
+    let mut documents = Vec::new();
+    let mut warnings = Vec::new();
+    for (id, citing) in cited {
+        if stack.is_some_and(|s| s.documents.iter().any(|d| d.id == id)) {
+            continue;
+        }
+        let described = import.documents.iter().find(|d| d.id == id);
+        let mut warn = |message: String| {
+            warnings.push(Problem {
+                file: file.to_string(),
+                at: format!("evidence document {id}"),
+                message,
+            });
+        };
+        let mut doc = match (described, stack) {
+            (Some(doc), _) if doc.level.is_some() => doc.clone(),
+            // Into a stack: the loader names the citation of a document the stack lacks.
+            (_, Some(_)) => continue,
+            (described, None) => {
+                warn("the file does not give its level (no `Evidence documents` column, or no level there); declared with `level = \"none\"`: set its level".into());
+                ImportDocument {
+                    level: Some(Evidence::None),
+                    ..described
+                        .cloned()
+                        .unwrap_or_else(|| ImportDocument::bare(id))
+                }
+            }
+        };
+        if let Some(party) = doc.party.take_if(|p| !has_party(p)) {
+            warn(format!(
+                "its party {party:?} is not in the stack; `party` is left out"
+            ));
+        }
+        if let Some(covers) = &mut doc.covers {
+            let unknown: Vec<String> = covers.extract_if(.., |c| !has_control(c)).collect();
+            if !unknown.is_empty() {
+                warn(format!(
+                    "`covers` names controls the stack does not have ({}); they are left out",
+                    unknown.join(", ")
+                ));
+            }
+            if let Some(c) = citing.iter().find(|c| !covers.contains(&c.to_string())) {
+                warn(format!(
+                    "cited for {c}, which its `covers` does not name; `covers` is left out"
+                ));
+                doc.covers = None;
+            }
+        }
+        documents.push(doc);
+    }
+    (documents, warnings)
+}
+
+/// A new `[[evidence]]`.
+pub(super) fn evidence_table(d: &ImportDocument) -> Table {
+    let mut t = Table::new();
+    t.insert("id", Item::Value(Value::from(d.id.as_str())));
+    let level = d.level.unwrap_or(Evidence::None).as_str();
+    t.insert("level", Item::Value(Value::from(level)));
+    for (key, text) in [
+        ("title", &d.title),
+        ("issuer", &d.issuer),
+        ("party", &d.party),
+    ] {
+        if let Some(text) = text {
+            t.insert(key, Item::Value(Value::from(text.as_str())));
+        }
+    }
+    for (key, date) in [("issued", d.issued), ("expires", d.expires)] {
+        if let Some(date) = date.and_then(toml_date) {
+            t.insert(key, Item::Value(date));
+        }
+    }
+    if let Some(covers) = &d.covers {
+        let list: Array = covers.iter().map(String::as_str).collect();
+        t.insert("covers", Item::Value(Value::Array(list)));
+    }
+    if let Some(r) = &d.reference {
+        t.insert("ref", Item::Value(Value::from(r.as_str())));
+    }
+    t
+}
+
+/// A date as a TOML local date, when TOML can hold its year (0000–9999).
+fn toml_date(d: Date) -> Option<Value> {
+    let year = u16::try_from(d.year).ok().filter(|y| *y <= 9999)?;
+    let date = toml_edit::Date {
+        year,
+        month: d.month,
+        day: d.day,
+    };
+    Some(Value::from(toml_edit::Datetime::from(date)))
 }
 
 /// A new `[[handoff]]` with its entries in a `[handoff.controls]` sub-table.
@@ -224,16 +372,8 @@ fn entry_value(f: &Fields) -> Value {
             );
         }
     }
-    if let Some(d) = f.expires
-        && let Ok(year) = u16::try_from(d.year)
-        && year <= 9999
-    {
-        let date = toml_edit::Date {
-            year,
-            month: d.month,
-            day: d.day,
-        };
-        t.insert("expires", Value::from(toml_edit::Datetime::from(date)));
+    if let Some(date) = f.expires.and_then(toml_date) {
+        t.insert("expires", date);
     }
     if let Some(r) = &f.reference {
         t.insert("ref", Value::from(&**r));
@@ -246,6 +386,7 @@ fn entry_value(f: &Fields) -> Value {
 pub(super) fn normalised(import: &Import) -> Import {
     let mut out = Import {
         name: import.name.clone(),
+        documents: import.documents.clone(),
         warnings: import.warnings.clone(),
         ..Import::default()
     };

@@ -22,6 +22,10 @@
 //! - `Evidence in force`: the level that counts on the analysis date, then the documents in force
 //!   it cites, then what lowered it (`— soc2-2025 expired 2026-10-31`, `— entry expired …`);
 //!   `(default)` when no evidence is written. An entry whose own date passed says only that.
+//! - `Evidence documents` (the last column, added after the others so none moves): each
+//!   document the entry cites, once, as its `[[evidence]]` declaration in TOML, one a line
+//!   ([`documents_cell`]), so the matrix alone is enough to declare the documents of a stack
+//!   printed from it (`import matrix` without `--into`).
 //! - Cell text: control, invisible and bidi characters are made visible as the other reports do
 //!   ([`cell_text`]), except line breaks, which a spreadsheet cell holds.
 
@@ -35,7 +39,7 @@ use crate::stack::{Cite, ControlIdx, Entry, Evidence, HandoffIdx, Lapse, Owner, 
 
 /// The matrix's header, in column order. The importer of §8.1 recognises the layout by these
 /// names: never rename or reorder them.
-pub const COLUMNS: [&str; 17] = [
+pub const COLUMNS: [&str; 18] = [
     "Consumer",
     "Provider",
     "Service",
@@ -53,6 +57,7 @@ pub const COLUMNS: [&str; 17] = [
     "Status",
     "Findings",
     "Why",
+    "Evidence documents",
 ];
 
 /// Where each column is in [`COLUMNS`].
@@ -85,6 +90,8 @@ pub mod column {
     pub const FINDINGS: usize = 15;
     /// `Why`.
     pub const WHY: usize = 16;
+    /// `Evidence documents`.
+    pub const DOCUMENTS: usize = 17;
 }
 
 /// How an entry stands, in a word that reads without colour.
@@ -179,11 +186,13 @@ pub struct Row<'s> {
     pub findings: String,
     /// The findings' sentences.
     pub why: String,
+    /// The documents the entry cites, one declaration a line ([`documents_cell`]).
+    pub documents: String,
 }
 
 impl Row<'_> {
     /// The row's cells in [`COLUMNS`] order, as plain text (not yet escaped).
-    pub fn cells(&self) -> [Cow<'_, str>; 17] {
+    pub fn cells(&self) -> [Cow<'_, str>; 18] {
         let owner = |o: Option<Owner>| Cow::Borrowed(o.map_or("", Owner::as_str));
         let yes = |b: bool| Cow::Borrowed(if b { "Yes" } else { "No" });
         [
@@ -205,6 +214,7 @@ impl Row<'_> {
             Cow::Borrowed(self.status.as_str()),
             Cow::Borrowed(&self.findings),
             Cow::Borrowed(&self.why),
+            Cow::Borrowed(&self.documents),
         ]
     }
 }
@@ -303,6 +313,7 @@ fn row<'s>(ctx: &Context<'s>, h: HandoffIdx, e: &'s Entry, findings: &[&Finding]
             .collect::<Vec<_>>()
             .join("; "),
         why: why.join(" | "),
+        documents: documents_cell(stack, e),
     }
 }
 
@@ -346,6 +357,96 @@ pub fn evidence_written(stack: &Stack, e: &Entry) -> String {
         .map(|c| c.as_str(&stack.documents))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The `Evidence documents` cell: each document the entry cites, once, in citation order, as
+/// the `[[evidence]]` declaration it has in the stack, written as a TOML key and inline table
+/// on a line of its own: `soc2-2026 = { level = "attested", title = "SOC 2", expires =
+/// 2027-01-15 }`. Strings are TOML basic strings in which every control, invisible or bidi
+/// character is a `\uXXXX` escape, so the cell shows them and reads back exactly.
+pub fn documents_cell(stack: &Stack, e: &Entry) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut seen: Vec<u32> = Vec::new();
+    for c in e.evidence.items() {
+        let Cite::Document(d) = *c else { continue };
+        if seen.contains(&d) {
+            continue;
+        }
+        seen.push(d);
+        let doc = &stack.documents[d as usize];
+        let mut fields = vec![format!("level = \"{}\"", doc.level)];
+        let party = doc.party.map(|p| stack.party(p).id.clone());
+        let texts = [
+            ("title", &doc.title),
+            ("issuer", &doc.issuer),
+            ("party", &party),
+        ];
+        for (key, value) in texts {
+            if let Some(v) = value {
+                fields.push(format!("{key} = {}", toml_string(v)));
+            }
+        }
+        for (key, date) in [("issued", doc.issued), ("expires", doc.expires)] {
+            if let Some(date) = date {
+                fields.push(format!("{key} = {date}"));
+            }
+        }
+        if let Some(covers) = &doc.covers {
+            let ids: Vec<String> = covers
+                .iter()
+                .map(|&c| toml_string(&stack.control(c).id))
+                .collect();
+            fields.push(format!("covers = [{}]", ids.join(", ")));
+        }
+        if let Some(r) = &doc.reference {
+            fields.push(format!("ref = {}", toml_string(r)));
+        }
+        lines.push(format!(
+            "{} = {{ {} }}",
+            toml_key(&doc.id),
+            fields.join(", ")
+        ));
+    }
+    lines.join("\n")
+}
+
+/// A TOML key: bare when it may be, else a basic string.
+fn toml_key(id: &str) -> String {
+    let bare = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if bare {
+        id.to_string()
+    } else {
+        toml_string(id)
+    }
+}
+
+/// A TOML basic string with every character a cell would hide escaped.
+fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if crate::text::needs_escape(c) => {
+                let code = c as u32;
+                if code <= 0xFFFF {
+                    out.push_str(&format!("\\u{code:04X}"));
+                } else {
+                    out.push_str(&format!("\\U{code:08X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The evidence that counts on the analysis date, in words: `attested (soc2-2026 "SOC 2 Type

@@ -606,7 +606,7 @@ mod tests {
             ),
             "{xml}"
         );
-        assert!(xml.contains(r#"<autoFilter ref="A1:Q8"/>"#), "{xml}");
+        assert!(xml.contains(r#"<autoFilter ref="A1:R8"/>"#), "{xml}");
         let styles = part(&bytes, "xl/styles.xml");
         for fill in ["FFFFC7CE", "FFFFEB9C", "FFD9D9D9", "FFC6EFCE"] {
             assert!(styles.contains(fill), "fill {fill} in {styles}");

@@ -11,7 +11,7 @@ use super::*;
 
 /// The matrix header, spelled out here so that a rename fails a test: the importer of §8.1
 /// recognises the layout by these names.
-const MATRIX_COLUMNS: [&str; 17] = [
+const MATRIX_COLUMNS: [&str; 18] = [
     "Consumer",
     "Provider",
     "Service",
@@ -29,6 +29,7 @@ const MATRIX_COLUMNS: [&str; 17] = [
     "Status",
     "Findings",
     "Why",
+    "Evidence documents",
 ];
 
 fn scenario(name: &str) -> String {
@@ -206,7 +207,7 @@ fn the_matrix_shows_every_finding_of_check_at_its_row_in_csv_and_xlsx() {
             sheet.contains(r#"state="frozen""#) && sheet.contains(r#"ySplit="1""#),
             "frozen header"
         );
-        let filter = format!(r#"<autoFilter ref="A1:Q{}"/>"#, matrix.len());
+        let filter = format!(r#"<autoFilter ref="A1:R{}"/>"#, matrix.len());
         assert!(sheet.contains(&filter), "{filter} in {stack}");
     }
 }
@@ -231,9 +232,16 @@ fn known_rows_of_the_matrix_read_as_a_reviewer_expects() {
             "No",
             "WARNING",
             "weak-assurance (provider)",
-            "B is delivered, but the assurance is none (below attested) along c → p; weakest link c → p (evidence attested); evidence document soc2-2025, cited by c → p, expired on 2026-10-31",
+            "B is delivered, but the assurance is none (below attested) along c → p; weakest link c → p (evidence none); evidence document soc2-2025, cited by c → p, expired on 2026-10-31",
+            "soc2-2025 = { level = \"attested\", expires = 2026-10-31 }",
         ]
     );
+    // Every field of a document, one line per document cited.
+    assert_eq!(
+        matrix_row(&csv, ["c", "p", "", "A"])[17],
+        "soc2-2026 = { level = \"attested\", title = \"SOC 2 Type II 2026\", issuer = \"Example Audit LLP\", party = \"p\", issued = 2026-01-15, expires = 2027-01-15, covers = [\"A\", \"E\", \"F\"], ref = \"vault://reports/p-soc2-2026.pdf\" }"
+    );
+    assert_eq!(matrix_row(&csv, ["top", "c", "", "A"])[17], "");
     let a = matrix_row(&csv, ["c", "p", "", "A"]);
     assert_eq!(
         a[10..15],

@@ -387,7 +387,15 @@ fn a_template_entry_the_import_changes_becomes_explicit() {
             "{text}\n[handoff.controls]\nBACKUP = {{ agreed = \"{agreed}\", assumed = \"consumer\", ref = \"r\" }}\n"
         )
     );
-    assert_eq!((applied.controls_added, applied.entries_updated), (0, 1));
+    assert_eq!(
+        (
+            applied.controls_added,
+            applied.entries_added,
+            applied.entries_updated
+        ),
+        (0, 1, 0)
+    );
+    assert_eq!(applied.summary(), "added 1 entry");
 }
 
 #[test]

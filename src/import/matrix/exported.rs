@@ -9,7 +9,7 @@ use super::header::{ExportColumns, exported};
 use super::rules::{self, normalise, one_line};
 use super::{MatrixOptions, Source};
 use crate::date::Date;
-use crate::import::{Field, Import, ImportControl, ImportEntry, Problem};
+use crate::import::{Field, Import, ImportControl, ImportDocument, ImportEntry, Problem};
 use crate::stack::Owner;
 
 /// Reads the rows of the hand-off `options.consumer → options.provider` (and service).
@@ -126,6 +126,9 @@ impl Row<'_, '_> {
         });
         let entry = self.entry(id, number, columns, options);
         import.handoffs[0].entries.push(entry);
+        if let Some(column) = columns.documents {
+            self.documents(column, &mut import.documents);
+        }
         let sides = [
             (
                 1,
@@ -226,6 +229,28 @@ impl Row<'_, '_> {
             return Field::Keep;
         }
         Field::Set(items)
+    }
+
+    /// The documents the row describes, added to those of earlier rows; a document described
+    /// differently than before keeps its first description (a warning).
+    fn documents(&mut self, column: usize, documents: &mut Vec<ImportDocument>) {
+        let (read, problems) = super::documents::parse(self.cell(column));
+        for problem in problems {
+            self.warn(exported::DOCUMENTS, problem);
+        }
+        for doc in read {
+            match documents.iter().find(|d| d.id == doc.id) {
+                None => documents.push(doc),
+                Some(first) if *first == doc => {}
+                Some(_) => {
+                    let message = format!(
+                        "document {:?} is described differently in an earlier row; the first description is kept",
+                        doc.id
+                    );
+                    self.warn(exported::DOCUMENTS, message);
+                }
+            }
+        }
     }
 
     /// `YYYY-MM-DD`; empty unsets.
@@ -437,6 +462,7 @@ mod tests {
                     ),
                 ],
             }],
+            documents: Vec::new(),
             warnings: vec![],
         }
     }

@@ -52,6 +52,8 @@ pub mod exported {
     pub const PROVIDER_IMPLEMENTS: &str = "Provider implements";
     /// `Yes` / `No`: the consumer implements the control.
     pub const CONSUMER_IMPLEMENTS: &str = "Consumer implements";
+    /// The documents the entry cites, one `ID = { level = …, … }` line each.
+    pub const DOCUMENTS: &str = "Evidence documents";
     /// The columns whose presence makes a header row the export's.
     pub const REQUIRED: [&str; 4] = [CONSUMER, PROVIDER, CONTROL, AGREED];
 }
@@ -117,6 +119,8 @@ pub struct ExportColumns {
     pub provider_implements: Option<usize>,
     /// `Consumer implements`.
     pub consumer_implements: Option<usize>,
+    /// `Evidence documents`.
+    pub documents: Option<usize>,
 }
 
 /// The kind of sheet a header row makes it.
@@ -201,6 +205,7 @@ fn export_columns(cells: &[String]) -> Option<ExportColumns> {
         reference: col(REF),
         provider_implements: col(PROVIDER_IMPLEMENTS),
         consumer_implements: col(CONSUMER_IMPLEMENTS),
+        documents: col(DOCUMENTS),
     })
 }
 

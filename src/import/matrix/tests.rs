@@ -198,6 +198,7 @@ fn a_caiq_workbook_gives_every_entry_implementation_and_delegation() {
                 ],
             },
         ],
+        documents: Vec::new(),
         warnings: vec![],
     };
     assert_eq!(import, want);

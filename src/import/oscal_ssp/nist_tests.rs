@@ -116,6 +116,7 @@ fn the_pair_imports_as_derived_by_hand() {
                 reference: format!("OSCAL {CONSUMER_REF}; {PROVIDER_REF}"),
             }],
         }],
+        documents: Vec::new(),
         warnings: vec![
             Problem {
                 file: leveraging_file,
@@ -211,6 +212,7 @@ fn without_the_leveraged_plan_the_authorization_becomes_a_party_of_its_own() {
             }],
         }],
         // Nothing can be checked against an absent plan: only its absence is a warning.
+        documents: Vec::new(),
         warnings: vec![Problem {
             file: leveraging_file,
             at: "$.system-security-plan.system-implementation.leveraged-authorizations[0]".into(),

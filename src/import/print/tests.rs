@@ -86,6 +86,7 @@ pub(crate) fn sample() -> Import {
                 ],
             )
         }],
+        documents: Vec::new(),
         warnings: Vec::new(),
     }
 }
@@ -211,6 +212,7 @@ fn hostile_strings_load_and_read_back_exactly() {
                     }],
                 )
             }],
+            documents: Vec::new(),
             warnings: vec![Problem {
                 file: s.into(),
                 at: s.into(),
@@ -360,4 +362,56 @@ fn a_caiq_workbook_prints_as_a_stack_that_loads() {
             .as_deref()
             .is_some_and(|r| r.starts_with("CAIQ "))
     }));
+}
+
+/// What a printed stack cannot hold of a described document is left out with a warning, so
+/// the stack still loads: a party it does not have, `covers` naming controls it does not
+/// declare, `covers` that leaves out a control the document is cited for.
+#[test]
+fn documents_keep_what_the_printed_stack_can_hold_and_say_what_they_lose() {
+    let cite = |control: &str, doc: &str| ImportEntry {
+        agreed: Field::Set(Owner::Provider),
+        evidence: Field::Set(vec![doc.into(), "contract".into()]),
+        ..entry(control, "r")
+    };
+    let described = |id: &str, covers: &[&str]| ImportDocument {
+        level: Some(crate::stack::Evidence::Attested),
+        party: Some("auditor-co".into()),
+        covers: Some(covers.iter().map(|c| (*c).into()).collect()),
+        ..ImportDocument::bare(id)
+    };
+    let mut import = Import {
+        handoffs: vec![handoff(
+            "shop",
+            "saas",
+            None,
+            vec![cite("A", "soc2"), cite("B", "soc2"), cite("C", "iso")],
+        )],
+        documents: vec![
+            described("soc2", &["A", "B", "Z"]),
+            described("iso", &["B"]),
+        ],
+        ..Import::default()
+    };
+    settle_documents(&mut import, None, "m.csv");
+    let messages: Vec<String> = import.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "m.csv: evidence document soc2: its party \"auditor-co\" is not in the stack; `party` is left out",
+            "m.csv: evidence document soc2: `covers` names controls the stack does not have (Z); they are left out",
+            "m.csv: evidence document iso: its party \"auditor-co\" is not in the stack; `party` is left out",
+            "m.csv: evidence document iso: cited for C, which its `covers` does not name; `covers` is left out",
+        ]
+    );
+    let text = stack_text(&import);
+    assert!(
+        text.contains("[[evidence]]\nid = \"soc2\"\nlevel = \"attested\"\ncovers = [\"A\", \"B\"]\n\n[[evidence]]\nid = \"iso\"\nlevel = \"attested\"\n\n[[handoff]]"),
+        "{text}"
+    );
+    load_str(&text, "printed.toml", None).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    // Settled once, settling again says nothing more.
+    let settled_once = import.clone();
+    settle_documents(&mut import, None, "m.csv");
+    assert_eq!(import, settled_once);
 }
