@@ -25,7 +25,7 @@ fn decide(ascii: bool, unicode: bool, utf8: bool) -> bool {
 /// Whether the locale's character set is UTF-8, from the first of `LC_ALL`, `LC_CTYPE` and
 /// `LANG` that is set and not empty (as setlocale reads them). Unset, `C` and `POSIX` are
 /// ASCII; otherwise the codeset after the `.` (and before any `@modifier`) names the encoding,
-/// spelled `UTF-8` or `utf8` in any case.
+/// spelled `UTF-8` or `utf8` in any case — or the whole value does, as macOS's `UTF-8`.
 pub fn utf8_locale<S: AsRef<OsStr>>(
     lc_all: Option<S>,
     lc_ctype: Option<S>,
@@ -39,9 +39,9 @@ pub fn utf8_locale<S: AsRef<OsStr>>(
         return false;
     };
     let locale = locale.as_ref().to_string_lossy();
-    let codeset = locale
-        .split_once('.')
-        .map_or("", |(_, rest)| rest.split('@').next().unwrap_or(""));
+    // macOS sets `LC_CTYPE=UTF-8`, a bare codeset, and SSH carries it to the server.
+    let codeset = locale.split_once('.').map_or(&*locale, |(_, rest)| rest);
+    let codeset = codeset.split('@').next().unwrap_or("");
     codeset.eq_ignore_ascii_case("utf-8") || codeset.eq_ignore_ascii_case("utf8")
 }
 
@@ -74,7 +74,7 @@ mod tests {
             Option<&'static str>,
             bool,
         );
-        let cases: [Case; 16] = [
+        let cases: [Case; 19] = [
             (None, None, None, false),
             (None, None, Some("en_US.UTF-8"), true),
             (None, None, Some("de_DE.utf8"), true),
@@ -89,6 +89,10 @@ mod tests {
             (Some("en_GB.UTF-8"), Some("C"), Some("C"), true),
             (None, Some("C"), Some("en_US.UTF-8"), false),
             (None, Some("fr_FR.UTF-8"), Some("C"), true),
+            // macOS's bare codeset, as SSH forwards it.
+            (None, Some("UTF-8"), None, true),
+            (None, Some("utf8"), Some("C"), true),
+            (None, None, Some("ISO-8859-1"), false),
             // An empty variable counts as unset.
             (Some(""), Some(""), Some("en_US.UTF-8"), true),
             (Some(""), None, Some(""), false),
