@@ -6,6 +6,7 @@
 //! control times its candidates, shared out among the cores like a whole analysis.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::engine::{self, Engine, Gathered};
 use super::{Finding, Kind, Place, Report, Severity, WhatIf};
@@ -57,6 +58,18 @@ fn named(f: &Finding, party_on: impl FnOnce(HandoffIdx, Side) -> PartyIdx) -> Na
 /// control id (compared as bytes). `report` is the analysis of `stack` under `what_if`; with
 /// only some controls' findings (`check --control`), only those controls are looked at.
 pub fn fix_first(stack: &Stack, what_if: &WhatIf, report: &Report) -> Vec<FixFirst> {
+    let go_on = AtomicBool::new(false);
+    fix_first_unless(stack, what_if, report, &go_on).unwrap_or_default()
+}
+
+/// [`fix_first`], given up (`None`) once `stop` is set: checked before each control, so a
+/// person who stops waiting waits at most for the controls under way.
+pub fn fix_first_unless(
+    stack: &Stack,
+    what_if: &WhatIf,
+    report: &Report,
+    stop: &AtomicBool,
+) -> Option<Vec<FixFirst>> {
     let gathered = Gathered::new(stack, what_if.as_of);
     let ranks: &engine::Ranks = &report.ranks.0;
     let engine = || {
@@ -70,10 +83,16 @@ pub fn fix_first(stack: &Stack, what_if: &WhatIf, report: &Report) -> Vec<FixFir
         engine::threads(stack),
         engine,
         |engine, control| {
+            if stop.load(Ordering::Relaxed) {
+                return Vec::new();
+            }
             let findings = &report.by_control[control as usize];
             of_control(engine, (stack, what_if), control, findings)
         },
     );
+    if stop.load(Ordering::Relaxed) {
+        return None;
+    }
     let mut out: Vec<FixFirst> = per_control.into_iter().flatten().collect();
     out.sort_by(|a, b| {
         b.gaps_closed
@@ -86,7 +105,7 @@ pub fn fix_first(stack: &Stack, what_if: &WhatIf, report: &Report) -> Vec<FixFir
                     .cmp(&stack.control(b.control).id)
             })
     });
-    out
+    Some(out)
 }
 
 /// The candidates of one control, given its findings: each re-analysed with the candidate
@@ -256,6 +275,18 @@ mod tests {
              [[handoff]]\nconsumer = \"saas\"\nprovider = \"iaas\"\ncontrols = {{ X = \"provider\" }}\n"
         );
         assert_eq!(fix(&toml, &[]), owned(&[("iaas", "X", 2)]));
+
+        // Stopped, it gives up rather than a partial list; not stopped, the same list.
+        let stack = load_str(&toml, "fix.toml", None).expect("a valid stack");
+        let what_if = WhatIf::new(&stack, Date::new(2026, 11, 28).expect("a date"));
+        let report = analyse(&stack, &what_if);
+        let stop = AtomicBool::new(true);
+        assert_eq!(fix_first_unless(&stack, &what_if, &report, &stop), None);
+        stop.store(false, Ordering::Relaxed);
+        assert_eq!(
+            fix_first_unless(&stack, &what_if, &report, &stop),
+            Some(fix_first(&stack, &what_if, &report))
+        );
     }
 
     #[test]

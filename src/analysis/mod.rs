@@ -16,7 +16,7 @@ use crate::stack::{ControlIdx, Evidence, HandoffIdx, Lapse, PartyIdx, Side, Stac
 pub use crate::stack::{Kind, Severity};
 pub use blast::{BlastRadius, blast_places, blast_radius};
 pub use explain::message;
-pub use fix::{FixFirst, fix_first};
+pub use fix::{FixFirst, fix_first, fix_first_unless};
 
 /// Where a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

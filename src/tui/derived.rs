@@ -8,9 +8,12 @@ mod below;
 pub mod changes;
 pub mod tour;
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
 use crate::analysis::{
     BlastRadius, Finding, FixFirst, Note, Place, Report, Severity, WhatIf, analyse, blast_places,
-    blast_radius, fix_first,
+    blast_radius, fix_first_unless,
 };
 use crate::stack::{ControlIdx, HandoffIdx, PartyIdx, Stack};
 use crate::text::escape;
@@ -49,6 +52,8 @@ pub struct Derived {
     pub fix_pending: bool,
     /// The change (party, control) to select again once the list is recomputed.
     pub fix_for: Option<(PartyIdx, ControlIdx)>,
+    /// Set, from the event loop's thread, when the person stops waiting for the list.
+    pub fix_stop: Arc<AtomicBool>,
     /// The hand-off pane's content.
     pub inspect: Inspect,
     /// The guided tour's stops, worst first: computed when the tour starts, dropped when the
@@ -73,6 +78,7 @@ impl Derived {
             fix: Vec::new(),
             fix_pending: false,
             fix_for: None,
+            fix_stop: Arc::default(),
             inspect: Inspect::default(),
             tour: None,
         }
@@ -164,9 +170,19 @@ impl Derived {
         self.blast = blast_radius(stack, what_if);
     }
 
-    /// Ranks the changes that close the most gaps (SPEC §9), from the findings in force.
-    pub fn compute_fix(&mut self, stack: &Stack, what_if: &WhatIf) {
-        self.fix = fix_first(stack, what_if, &self.report);
+    /// Ranks the changes that close the most gaps (SPEC §9), from the findings in force;
+    /// `false`, with no list, when [`Derived::fix_stop`] was set meanwhile.
+    pub fn compute_fix(&mut self, stack: &Stack, what_if: &WhatIf) -> bool {
+        match fix_first_unless(stack, what_if, &self.report, &self.fix_stop) {
+            Some(fix) => {
+                self.fix = fix;
+                true
+            }
+            None => {
+                self.fix.clear();
+                false
+            }
+        }
     }
 
     /// Whether a listing waits for `Msg::Compute`.

@@ -418,7 +418,10 @@ fn event_loop(terminal: &mut Tty, app: &mut App, signals: &Signals) -> anyhow::R
         }
         if app.busy() {
             // The frame just drawn says what is being computed.
-            quit |= deliver(terminal, app, Msg::Compute)?;
+            quit |= match app.stop_flag() {
+                Some(stop) => compute_watching(terminal, app, &stop, input.as_ref(), signals)?,
+                None => deliver(terminal, app, Msg::Compute)?,
+            };
             redraw = true;
             continue;
         }
@@ -455,6 +458,86 @@ fn event_loop(terminal: &mut Tty, app: &mut App, signals: &Signals) -> anyhow::R
     }
 }
 
+/// What a key typed during work that can be stopped does to it.
+#[derive(Debug, PartialEq, Eq)]
+enum WhileComputing {
+    /// Esc or `F`, leaving the list being computed: the work stops, the key is spent.
+    Stop,
+    /// `q` or Ctrl-C: the work stops, then the key is taken as usual.
+    StopAndKeep,
+    /// Anything else waits for the work and is taken after it.
+    Keep,
+}
+
+fn while_computing(event: &Event) -> WhileComputing {
+    use event::{KeyCode, KeyEventKind, KeyModifiers};
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => match key.code {
+            KeyCode::Esc | KeyCode::Char('F') => WhileComputing::Stop,
+            KeyCode::Char('q') => WhileComputing::StopAndKeep,
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                WhileComputing::StopAndKeep
+            }
+            _ => WhileComputing::Keep,
+        },
+        _ => WhileComputing::Keep,
+    }
+}
+
+/// Delivers `Msg::Compute` on another thread while this one watches the terminal, for work
+/// that `stop` can cut short (the fix-first list, seconds on a large stack): a person who
+/// stops waiting is answered as soon as the controls under way are done, not at the end.
+/// Keys typed meanwhile are taken afterwards, in order; a hang-up or a signal stops the work.
+fn compute_watching(
+    terminal: &mut Tty,
+    app: &mut App,
+    stop: &std::sync::atomic::AtomicBool,
+    input: Option<&Input>,
+    signals: &Signals,
+) -> anyhow::Result<bool> {
+    use std::sync::atomic::Ordering::Relaxed;
+    const LOOK: Duration = Duration::from_millis(50);
+    stop.store(false, Relaxed);
+    let mut held = Vec::new();
+    let quit = std::thread::scope(|scope| -> anyhow::Result<bool> {
+        let worker = scope.spawn(|| deliver(terminal, app, Msg::Compute));
+        while !worker.is_finished() {
+            let gone = input.is_some_and(Input::gone);
+            if gone || signals.received().is_some() {
+                stop.store(true, Relaxed);
+                std::thread::sleep(LOOK / 5);
+                continue;
+            }
+            let ready = match input {
+                Some(input) => input.wait(LOOK) == Ready::Input,
+                None => event::poll(LOOK)?,
+            };
+            if ready && event::poll(Duration::ZERO)? {
+                let event = event::read()?;
+                match while_computing(&event) {
+                    WhileComputing::Stop => stop.store(true, Relaxed),
+                    WhileComputing::StopAndKeep => {
+                        stop.store(true, Relaxed);
+                        held.push(event);
+                    }
+                    WhileComputing::Keep => held.push(event),
+                }
+            }
+        }
+        let delivered = worker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok(delivered?)
+    })?;
+    let mut quit = quit;
+    for event in held {
+        if let Some(msg) = to_msg(event, app) {
+            quit |= deliver(terminal, app, msg)?;
+        }
+    }
+    Ok(quit)
+}
+
 /// Dispatches a message and carries out what it leaves for the terminal; returns whether the
 /// explorer is to end.
 fn deliver(terminal: &mut Tty, app: &mut App, msg: Msg) -> std::io::Result<bool> {
@@ -468,4 +551,34 @@ fn deliver(terminal: &mut Tty, app: &mut App, msg: Msg) -> std::io::Result<bool>
         repaint(terminal)?;
     }
     Ok(out.quit)
+}
+
+#[cfg(test)]
+mod loop_tests {
+    use super::*;
+    use event::{KeyCode, KeyEvent, KeyModifiers};
+
+    #[test]
+    fn keys_that_leave_the_list_stop_its_computing_and_quitting_still_quits() {
+        let key = |code, modifiers| Event::Key(KeyEvent::new(code, modifiers));
+        let none = KeyModifiers::NONE;
+        let cases = [
+            (key(KeyCode::Esc, none), WhileComputing::Stop),
+            (
+                key(KeyCode::Char('F'), KeyModifiers::SHIFT),
+                WhileComputing::Stop,
+            ),
+            (key(KeyCode::Char('q'), none), WhileComputing::StopAndKeep),
+            (
+                key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                WhileComputing::StopAndKeep,
+            ),
+            (key(KeyCode::Char('c'), none), WhileComputing::Keep),
+            (key(KeyCode::Char('j'), none), WhileComputing::Keep),
+            (Event::Resize(80, 24), WhileComputing::Keep),
+        ];
+        for (event, want) in cases {
+            assert_eq!(while_computing(&event), want, "{event:?}");
+        }
+    }
 }

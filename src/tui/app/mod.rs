@@ -152,6 +152,16 @@ impl App {
         self.derived.pending() || self.session.save_pending.is_some()
     }
 
+    /// The flag that stops the slow work `Msg::Compute` is about to do, when that work is only
+    /// the fix-first list (a save or the blast radius ranking runs to its end): the event loop
+    /// clears it, computes on another thread, and sets it if the person stops waiting.
+    pub fn stop_flag(&self) -> Option<std::sync::Arc<std::sync::atomic::AtomicBool>> {
+        let only_fix = self.derived.fix_pending
+            && !self.derived.blast_pending
+            && self.session.save_pending.is_none();
+        only_fix.then(|| std::sync::Arc::clone(&self.derived.fix_stop))
+    }
+
     /// The mode, which decides what a key means.
     pub fn mode(&self) -> &Mode {
         &self.nav.mode

@@ -176,9 +176,19 @@ impl App {
         }
         let at = self.derived.fix_for;
         let started = std::time::Instant::now();
-        self.derived
+        let done = self
+            .derived
             .compute_fix(&self.session.stack, &self.session.what_if);
         let took = started.elapsed();
+        if !done {
+            // Back to the tree: an empty list would read as "nothing closes a gap".
+            self.show(Listing::FixFirst);
+            self.info(&format!(
+                "fix first stopped after {:.1} s; F starts it again",
+                took.as_secs_f64()
+            ));
+            return;
+        }
         let fix = &self.derived.fix;
         let line = at
             .and_then(|(p, c)| fix.iter().position(|f| (f.party, f.control) == (p, c)))

@@ -254,6 +254,35 @@ fn the_blast_radius_view_ranks_parties_and_enter_goes_to_the_party() {
     assert_eq!(app.screen().listing, Listing::Tree);
 }
 
+/// A person who stops waiting for the fix-first list (the event loop sets the flag from its
+/// thread on Esc, `F`, `q` or Ctrl-C) gets the tree back and a word, not an empty list that
+/// would read as "nothing closes a gap"; F then starts it again.
+#[test]
+fn a_fix_first_list_stopped_midway_returns_to_the_tree_and_says_so() {
+    let (_dir, _path, mut app) = healthcare_file();
+    assert!(app.stop_flag().is_none(), "nothing to stop");
+    step(&mut app, Msg::FixFirst);
+    let stop = app.stop_flag().expect("the list can be stopped");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    step(&mut app, Msg::Compute);
+    assert!(!app.busy());
+    assert_eq!(app.screen().listing, Listing::Tree);
+    assert!(
+        matches!(app.screen().notice, Some(Notice::Info(n)) if n.contains("fix first stopped")),
+        "{:?}",
+        app.screen().notice
+    );
+
+    // The loop clears the flag before it computes again.
+    step(&mut app, Msg::FixFirst);
+    app.stop_flag()
+        .expect("the list can be stopped")
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    step(&mut app, Msg::Compute);
+    assert_eq!(app.screen().listing, Listing::FixFirst);
+    assert!(!app.screen().fix.is_empty());
+}
+
 #[test]
 fn the_fix_first_view_ranks_changes_and_enter_goes_to_the_party_and_its_control() {
     let (_dir, _path, mut app) = healthcare_file();
