@@ -430,13 +430,14 @@ impl<'s> Engine<'s> {
                                 stated.map(|st| (st, stated_order)),
                             )
                         });
-                        let (chain, len, below) = match start {
+                        let (chain, len, below, mut floor) = match start {
                             Some(start) => {
                                 let path = paths.now.path(start);
                                 let chain = path.nodes.iter().map(|&n| nodes[n as usize]).collect();
-                                (chain, path.len, paths.weakest[start as usize])
+                                let s = start as usize;
+                                (chain, path.len, paths.weakest[s], paths.floor[s])
                             }
-                            None => (vec![f], 1, None),
+                            None => (vec![f], 1, None, None),
                         };
                         finding.chain = chain;
                         finding.chain_len = len;
@@ -453,6 +454,7 @@ impl<'s> Engine<'s> {
                             if own.shown_before(below) {
                                 weakest = Some(own);
                             }
+                            floor = Some(own.lower(floor));
                         }
                         finding.weakest = weakest.map(|w| (w.handoff, w.now));
                         let lapse = |link: Link| {
@@ -463,7 +465,12 @@ impl<'s> Engine<'s> {
                         // link stands as written, a lapse can only have lowered another path,
                         // the one the assurance would take with every document in force.
                         finding.expired = match weakest {
-                            Some(w) if w.lapsed => lapse(w),
+                            Some(w) if w.lapsed => {
+                                // Renewing it alone would leave the others as low.
+                                let tied = floor.map_or(0, |(_, n)| n);
+                                finding.also_lapsed = tied.saturating_sub(1);
+                                lapse(w)
+                            }
                             _ => stated
                                 .filter(|stated| level(stated, row.stated) > got)
                                 .and(start)
@@ -532,6 +539,7 @@ impl<'s> Engine<'s> {
             cover_assurance: None,
             weakest: None,
             expired: None,
+            also_lapsed: 0,
             accepted: if self.accepts.is_empty() {
                 None
             } else {
@@ -714,6 +722,17 @@ impl Link {
     /// `below`, the weakest further down: it is weaker, or as weak and not lapsed when `below`
     /// is lapsed or vice versa — a link that stands as written is what holds the path down
     /// among equals (renewing the other would change nothing), else the closer one.
+    /// The lowest evidence on a path and the lapsed links at it, with this link put in front
+    /// of the path whose are `below`.
+    fn lower(self, below: Option<(Evidence, u32)>) -> (Evidence, u32) {
+        let mine = u32::from(self.lapsed);
+        match below {
+            Some((floor, n)) if floor < self.now => (floor, n),
+            Some((floor, n)) if floor == self.now => (floor, n + mine),
+            _ => (self.now, mine),
+        }
+    }
+
     fn shown_before(self, below: Option<Link>) -> bool {
         below.is_none_or(|b| self.now < b.now || (self.now == b.now && (!self.lapsed || b.lapsed)))
     }
@@ -724,6 +743,9 @@ impl Link {
 struct WeakPaths {
     now: Forest,
     weakest: Vec<Option<Link>>,
+    /// The lowest evidence on the best path, and how many lapsed links are at it: more than
+    /// one, and renewing a single document cannot raise the assurance.
+    floor: Vec<Option<(Evidence, u32)>>,
     /// The lapsed link with the lowest evidence now (the closest among equals) on the best
     /// path as stated: the path the assurance would take with every document in force.
     expired: Vec<Option<Link>>,
@@ -757,6 +779,10 @@ impl WeakPaths {
                 *below
             }
         });
+        let floor = forest.fold(order, None, |n, below: &Option<(Evidence, u32)>| {
+            let link = Link::of(&edges[now.via[n as usize] as usize]);
+            Some(link.lower(*below))
+        });
         let expired = match stated {
             Some((st, st_order)) => {
                 let forest = Forest::new(next(st), st_order);
@@ -774,6 +800,7 @@ impl WeakPaths {
         WeakPaths {
             now: forest,
             weakest,
+            floor,
             expired,
         }
     }

@@ -205,6 +205,17 @@ pub fn message(stack: &Stack, f: &Finding, min_evidence: Evidence) -> String {
                 )
             }
         });
+        match f.also_lapsed {
+            0 => {}
+            1 => text.push_str(
+                ", and another lapsed link on the path is as weak: renewing one alone would not \
+                 raise the assurance",
+            ),
+            n => text.push_str(&format!(
+                ", and {n} other lapsed links on the path are as weak: renewing one alone would \
+                 not raise the assurance"
+            )),
+        }
     }
     text
 }
@@ -345,6 +356,38 @@ mod tests {
             let got = why(&[], handoffs, Kind::BrokenChain, None);
             assert!(got.ends_with(want), "{handoffs:?}:\n{got}");
         }
+    }
+
+    #[test]
+    fn two_links_lapsed_as_low_say_that_renewing_one_is_not_enough() {
+        // Both links state verified and both lapsed: either renewed alone leaves none.
+        let text = why(
+            &["c"],
+            &[
+                "a b { agreed = \"provider\", evidence = \"verified\", expires = 2026-01-01 }",
+                "b c { agreed = \"provider\", evidence = \"verified\", expires = 2026-02-01 }",
+            ],
+            Kind::WeakAssurance,
+            None,
+        );
+        assert!(
+            text.ends_with(
+                "the evidence of a → b expired on 2026-01-01, and another lapsed link on the \
+                 path is as weak: renewing one alone would not raise the assurance"
+            ),
+            "{text}"
+        );
+        // One lapsed, the other standing as low as written: nothing more to say about it.
+        let text = why(
+            &["c"],
+            &[
+                "a b { agreed = \"provider\", evidence = \"verified\", expires = 2026-01-01 }",
+                "b c { agreed = \"provider\", evidence = \"none\" }",
+            ],
+            Kind::WeakAssurance,
+            None,
+        );
+        assert!(!text.contains("renewing"), "{text}");
     }
 
     #[test]

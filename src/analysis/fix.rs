@@ -179,6 +179,7 @@ mod tests {
             cover_assurance: None,
             weakest: None,
             expired: None,
+            also_lapsed: 0,
             accepted: None,
         }
     }

@@ -71,6 +71,9 @@ pub struct Finding {
     pub weakest: Option<(HandoffIdx, Evidence)>,
     /// The entry (hand-off) whose evidence lapsed and lowered the assurance, and why, if one did.
     pub expired: Option<(HandoffIdx, Lapse)>,
+    /// Weak assurance: the other lapsed links on the path as weak as the one `expired` names
+    /// (renewing its document alone would not raise the assurance).
+    pub also_lapsed: u32,
     /// The `[[accept]]` that accepts this finding, if any.
     pub accepted: Option<u32>,
 }

@@ -228,6 +228,7 @@ fn status_is_the_worst_open_finding_else_accepted_else_ok() {
         cover_assurance: None,
         weakest: None,
         expired: None,
+        also_lapsed: 0,
         accepted: accepted.then_some(0),
     };
     let (gap, open_gap) = (Kind::NotDelivered, false);
