@@ -164,9 +164,11 @@ fn exit_code(file: &Path) -> i32 {
 /// The number just before `word` on the status line (e.g. `✗ 7 gaps`): the line that also
 /// gives the analysis date, as a view's text and the what-if line may count gaps too.
 fn count_before(screen: &str, word: &str) -> usize {
+    // "1 gap", "2 gaps": the word may come in the singular.
+    let word = word.trim_end_matches('s');
     let line = screen
         .lines()
-        .find(|l| l.contains(word) && l.contains("warnings") && l.contains(" as of "))
+        .find(|l| l.contains(word) && l.contains("warning") && l.contains(" as of "))
         .unwrap_or_else(|| panic!("no status line in:\n{screen}"));
     let before = &line[..line.find(word).expect("the word")];
     before

@@ -246,7 +246,17 @@ pub fn described_control_on(control: &Control, side: Option<&str>) -> String {
         about.push(control.name.clone());
     }
     if let Some(family) = control.family.as_deref().filter(|f| !f.is_empty()) {
-        about.push(format!("{family} family"));
+        // "Security family" is not said twice.
+        let named = family
+            .to_lowercase()
+            .split_whitespace()
+            .last()
+            .is_some_and(|w| w == "family");
+        about.push(if named {
+            family.to_string()
+        } else {
+            format!("{family} family")
+        });
     }
     if let Some(side) = side {
         about.push(format!("{side} side"));
@@ -363,11 +373,15 @@ pub fn expiring_text(stack: &Stack, x: &Expiring) -> String {
     match x.what {
         Expiry::Document(d) => {
             format!(
-                "document {} expires on {}, {when}; {} {} rest on it",
+                "document {} expires on {}, {when}; {} {} on it",
                 stack.documents[d as usize].label(),
                 x.expires,
                 x.entries,
-                if x.entries == 1 { "entry" } else { "entries" }
+                if x.entries == 1 {
+                    "entry rests"
+                } else {
+                    "entries rest"
+                }
             )
         }
         Expiry::Entry(h, e) => {
@@ -422,6 +436,14 @@ mod tests {
                 "BK (Backups, provider side)",
             ),
             ("BK", "BK", Some("Backup"), None, "BK (Backup family)"),
+            // A family named with the word is not given it twice.
+            (
+                "SC-7",
+                "Boundary Protection",
+                Some("System and Communications Protection Family"),
+                None,
+                "SC-7 (Boundary Protection, System and Communications Protection Family)",
+            ),
             ("BK", "", Some(""), None, "BK"),
             ("BK", "BK", None, Some("provider"), "BK (provider side)"),
         ];

@@ -634,9 +634,13 @@ pub fn build_expiring(
                 out.facts.push(format!("ref: {}", escape(r)));
             }
             out.facts.push(format!(
-                "{when}; {} entr{} delivering assurance rest on it; Enter on one shows it in the tree",
-                x.entries,
-                if x.entries == 1 { "y" } else { "ies" }
+                "{when}; {} delivering assurance {} on it; Enter on one shows it in the tree",
+                if x.entries == 1 {
+                    "1 entry".to_string()
+                } else {
+                    format!("{} entries", x.entries)
+                },
+                if x.entries == 1 { "rests" } else { "rest" }
             ));
             places.extend_from_slice(&stack.index().citing[d as usize]);
         }

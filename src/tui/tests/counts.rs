@@ -305,6 +305,9 @@ fn a_providers_own_requirement_gap_shows_on_its_row_and_below_its_consumer() {
         line_of(&screen, "cask").contains('✓'),
         "cask has nothing open"
     );
+    // One of a thing is said in the singular, in the status bar as in the tree's title.
+    assert!(screen.contains("✗ 1 gap · ! 0 warnings"), "{screen}");
+    assert!(screen.contains("3 rows"), "{screen}");
 
     // Collapsed, the root says the gap lies below it.
     send(&mut app, [Msg::CollapseAll, Msg::Top]);

@@ -181,6 +181,7 @@ fn first_line(s: &Screen, cut: Cut, file: Option<String>) -> Line<'static> {
     let accepted = s.tally.accepted_total();
     let count = |severity: Severity, n: u32, word: &str, which: usize| {
         let mark = theme.mark(Some(severity));
+        let word = if n == 1 { word } else { &format!("{word}s") };
         let text = match cut {
             Cut::Terse => format!("{mark}{n}"),
             Cut::Deltas => format!("{mark} {n} {word}"),
@@ -189,9 +190,9 @@ fn first_line(s: &Screen, cut: Cut, file: Option<String>) -> Line<'static> {
         Span::styled(text, theme.severity(Some(severity)))
     };
     let mut first = vec![
-        count(Severity::Gap, gaps, "gaps", 0),
+        count(Severity::Gap, gaps, "gap", 0),
         Span::raw(theme.sep()),
-        count(Severity::Warning, warnings, "warnings", 1),
+        count(Severity::Warning, warnings, "warning", 1),
     ];
     let extras = cut < Cut::Extras;
     if accepted > 0 && extras {

@@ -156,7 +156,8 @@ impl Widget for TreeView<'_> {
         let theme = s.theme;
         let rows = s.tree.rows();
         let ell = theme.ellipsis();
-        let mut suffix = format!("{}{} rows", theme.sep(), rows.len());
+        let plural = if rows.len() == 1 { "" } else { "s" };
+        let mut suffix = format!("{}{} row{plural}", theme.sep(), rows.len());
         if s.filter {
             suffix.push_str(&format!("{}filter", theme.sep()));
         }
