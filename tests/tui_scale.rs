@@ -45,10 +45,10 @@ fn screen(explorer: &mut Explorer) -> String {
     terminal.backend().to_string()
 }
 
-/// The row count in the tree pane's title (`· N rows`).
+/// The row count in the tree pane's title (`· N rows`, `· 1 row`).
 fn rows(screen: &str) -> usize {
     let first = screen.lines().next().unwrap_or_default();
-    let before = &first[..first.find(" rows").expect("a row count in the title")];
+    let before = &first[..first.find(" row").expect("a row count in the title")];
     before
         .split_whitespace()
         .last()
