@@ -165,6 +165,7 @@ pub fn run(options: Options, text: String) -> anyhow::Result<()> {
         // reach anyone. The cursor is shown here, as the process ends before `terminal` is
         // dropped (which shows it on a quit).
         let _ = terminal.show_cursor();
+        let _ = leave_below(&mut terminal);
         let _ = ratatui::try_restore();
         // Edits not saved yet are not lost: they go to a new file beside the stack.
         if let Some((path, text, n)) = app.unsaved() {
@@ -186,8 +187,23 @@ pub fn run(options: Options, text: String) -> anyhow::Result<()> {
         signals.end_by(signal);
         bail!("ended by signal {signal}");
     }
+    let _ = leave_below(&mut terminal);
     ratatui::restore();
     result
+}
+
+/// Puts the cursor on a new line below the last frame. Without an alternate screen (GNU
+/// screen, the Linux console, tmux with alternate-screen off) the frame stays after the
+/// explorer ends, and the shell would otherwise write over it from wherever the cursor was
+/// left (the top row, where the pacing mark puts it). With one, the line is on the screen
+/// being left, and the terminal puts the cursor back where it was.
+fn leave_below(terminal: &mut Tty) -> std::io::Result<()> {
+    let rows = terminal.size()?.height;
+    execute!(
+        stdout(),
+        ratatui::crossterm::cursor::MoveTo(0, rows.saturating_sub(1)),
+        ratatui::crossterm::style::Print("\r\n")
+    )
 }
 
 /// Writes `text` to a new file beside `path`, `NAME.unsaved.toml` (or `NAME.unsaved-2.toml`

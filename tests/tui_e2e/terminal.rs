@@ -42,7 +42,7 @@ fn without_an_alternate_screen_the_first_frame_hides_what_was_there() {
     // As GNU screen and the Linux console: no alternate screen.
     std::fs::write(&conf, "set -g alternate-screen off\n").expect("writable folder");
     let command = format!(
-        "seq -f '%g {}' 60; LC_ALL=C.UTF-8 {} --as-of {AS_OF}",
+        "seq -f '%g {}' 60; LC_ALL=C.UTF-8 {} --as-of {AS_OF}; echo after-quit-$?; sleep 30",
         "stale ".repeat(18),
         bin()
     );
@@ -55,7 +55,22 @@ fn without_an_alternate_screen_the_first_frame_hides_what_was_there() {
         !screen.contains("stale"),
         "old text shows through:\n{screen}"
     );
-    tmux.keys(&["q"]);
+    tmux.keys(&["j", "j", "q"]);
+
+    // The last frame stays (there is no other screen to go back to), and what the shell
+    // writes next starts on a line of its own below it, not over the frame's first rows.
+    let screen = tmux.wait_for("after-quit-");
+    let lines: Vec<&str> = screen.lines().collect();
+    let after = lines
+        .iter()
+        .position(|l| l.contains("after-quit-"))
+        .expect("the line");
+    assert_eq!(lines[after].trim_end(), "after-quit-0", "{screen}");
+    let status = lines
+        .iter()
+        .position(|l| l.contains("warnings"))
+        .expect("the frame's status line stays");
+    assert!(status < after, "the shell wrote over the frame:\n{screen}");
 }
 
 #[test]
