@@ -10,14 +10,10 @@ mod diagram_check;
 
 use std::fmt::Write;
 
-use stackgap::analysis::{WhatIf, analyse};
-use stackgap::date::Date;
-use stackgap::report::Context;
-
 use common::{run, text, write};
-use diagram_check::{mermaid_edges, parse_svg, problems};
-
-const AS_OF: &str = "2026-06-01";
+use diagram_check::{
+    AS_OF, mermaid_edges, note_numbers, parse_svg, problems, render_all, with_context,
+};
 
 /// A forest of `parties` parties under `roots` consumers at the top: party `i` (past the
 /// roots) is consumed by party `(i - roots) / 3`, each party in the layer of its depth. Every
@@ -67,37 +63,6 @@ fn forest(parties: usize, roots: usize, gap_at: Option<usize>, accepted: bool) -
         );
     }
     s
-}
-
-/// Mermaid, DOT and HTML of a stack.
-fn render_all(toml: &str) -> (String, String, String) {
-    let stack = stackgap::stack::load_str(toml, "generated.toml", None).expect("a valid stack");
-    let what_if = WhatIf::new(&stack, Date::parse(AS_OF).expect("a date"));
-    let report = analyse(&stack, &what_if);
-    let ctx = Context {
-        stack: &stack,
-        report: &report,
-        what_if: &what_if,
-        blast: None,
-        fix_first: None,
-    };
-    (
-        stackgap::report::mermaid::render(&ctx),
-        stackgap::report::dot::render(&ctx),
-        stackgap::report::html::render(&ctx),
-    )
-}
-
-/// The first six numbers of a focused diagram's note: parties shown and in the stack,
-/// hand-offs shown and in the stack, parties and hand-offs not drawn.
-fn note_numbers(note: &str) -> [usize; 6] {
-    let numbers: Vec<usize> = note
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|w| !w.is_empty())
-        .take(6)
-        .map(|w| w.parse().expect("a count"))
-        .collect();
-    numbers.try_into().expect("six counts in the note")
 }
 
 /// The N of a "+N covered" / "+N not drawn" line.
@@ -327,7 +292,7 @@ fn a_big_stack_with_only_accepted_findings_draws_the_accepted_handoff_marked_acc
 #[test]
 fn an_accepted_finding_too_deep_to_draw_is_counted_in_its_fold_and_the_note() {
     // A chain of 56: the accepted gap at the bottom needs all 56 parties, more than any budget.
-    let (mermaid, _, _) = render_all(&chain(56, true));
+    let mermaid = with_context(&chain(56, true), stackgap::report::mermaid::render);
     let drawn = Drawn::mermaid(&mermaid);
     assert_eq!(drawn.parties, ["p0"]);
     assert_eq!(drawn.folds, ["+55 not drawn"], "accepted is not covered");
@@ -528,17 +493,14 @@ fn random_big_stacks_without_open_findings_always_draw_something_true() {
         let parties = 41 + (seed as usize * 7) % 80;
         let accepted = (seed % 3) as usize;
         let toml = random_covered(seed, parties, accepted);
-        let stack = stackgap::stack::load_str(&toml, "random.toml", None).expect("loads");
-        let what_if = WhatIf::new(&stack, Date::parse(AS_OF).expect("a date"));
-        let report = analyse(&stack, &what_if);
-        let ctx = Context {
-            stack: &stack,
-            report: &report,
-            what_if: &what_if,
-            blast: None,
-            fix_first: None,
-        };
-        let d = Diagram::of(&ctx);
+        let (d, handoffs, mermaid, html) = with_context(&toml, |ctx| {
+            (
+                Diagram::of(ctx),
+                ctx.stack.handoffs.len(),
+                stackgap::report::mermaid::render(ctx),
+                stackgap::report::html::render(ctx),
+            )
+        });
         let omitted = d.omitted.expect("over 40 parties: focused");
         let case = format!("seed {seed}, {parties} parties: {}", omitted.caption());
         assert_eq!(omitted.focus, Focus::Covered, "{case}");
@@ -563,8 +525,7 @@ fn random_big_stacks_without_open_findings_always_draw_something_true() {
             d.links.iter().all(|l| l.tally.open() == 0),
             "{case}: no open status"
         );
-        let (mermaid, _, html) = render_all(&toml);
         assert!(mermaid_edges(&mermaid).len() <= 500, "{case}");
-        Drawn::html(&html).check("HTML", parties, stack.handoffs.len());
+        Drawn::html(&html).check("HTML", parties, handoffs);
     }
 }

@@ -9,45 +9,8 @@ mod diagram_check;
 #[allow(dead_code)]
 mod synthetic;
 
-use stackgap::analysis::{WhatIf, analyse};
-use stackgap::date::Date;
-use stackgap::report::Context;
-
 use common::text;
-use diagram_check::{mermaid_edges, parse_svg, problems};
-
-const AS_OF: &str = "2026-06-01";
-
-/// Mermaid, DOT and HTML of a stack.
-fn render_all(toml: &str) -> (String, String, String) {
-    let stack = stackgap::stack::load_str(toml, "generated.toml", None).expect("a valid stack");
-    let what_if = WhatIf::new(&stack, Date::parse(AS_OF).expect("a date"));
-    let report = analyse(&stack, &what_if);
-    let ctx = Context {
-        stack: &stack,
-        report: &report,
-        what_if: &what_if,
-        blast: None,
-        fix_first: None,
-    };
-    (
-        stackgap::report::mermaid::render(&ctx),
-        stackgap::report::dot::render(&ctx),
-        stackgap::report::html::render(&ctx),
-    )
-}
-
-/// The numbers of a focused diagram's title: "Showing A of P parties and B of H hand-offs: …
-/// Not drawn: C parties and D hand-offs, …".
-fn title_numbers(title: &str) -> [usize; 6] {
-    let numbers: Vec<usize> = title
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|w| !w.is_empty())
-        .take(6)
-        .map(|w| w.parse().expect("a count"))
-        .collect();
-    numbers.try_into().expect("six counts in the title")
-}
+use diagram_check::{mermaid_edges, note_numbers, parse_svg, problems, render_all};
 
 #[test]
 fn mermaid_stays_inside_its_default_limits_and_says_what_it_leaves_out_at_30_300_1k_and_10k() {
@@ -87,7 +50,7 @@ fn mermaid_stays_inside_its_default_limits_and_says_what_it_leaves_out_at_30_300
             of_handoffs,
             left_parties,
             left_handoffs,
-        ] = title_numbers(title);
+        ] = note_numbers(title);
         assert_eq!(of_parties, parties, "{parties}: {title}");
         assert_eq!(of_handoffs, handoffs, "{parties}: {title}");
         assert_eq!(shown + left_parties, parties, "{parties}: {title}");

@@ -20,9 +20,9 @@ use stackgap::report::Context;
 use stackgap::report::layout::Diagram;
 
 use common::{run, sample_stacks, text, write};
-use diagram_check::{Rect, Svg, SvgLink, SvgNode, mermaid_edges, parse_svg, problems, svg_of};
-
-const AS_OF: &str = "2026-06-01";
+use diagram_check::{
+    AS_OF, Rect, Svg, SvgLink, SvgNode, mermaid_edges, parse_svg, problems, svg_of, with_context,
+};
 
 // ---------------------------------------------------------------------------------------------
 // what the stack says
@@ -240,18 +240,10 @@ fn status_colour(status: &str) -> &'static str {
 
 /// The stack of `benches/common/synthetic.rs` at a size and seed, analysed.
 fn synthetic_html(parties: usize, seed: u64) -> String {
-    let toml = synthetic::stack_toml(parties, seed);
-    let stack = stackgap::stack::load_str(&toml, "generated.toml", None).expect("a valid stack");
-    let what_if = WhatIf::new(&stack, Date::parse(AS_OF).expect("a date"));
-    let report = analyse(&stack, &what_if);
-    let ctx = Context {
-        stack: &stack,
-        report: &report,
-        what_if: &what_if,
-        blast: None,
-        fix_first: None,
-    };
-    stackgap::report::html::render(&ctx)
+    with_context(
+        &synthetic::stack_toml(parties, seed),
+        stackgap::report::html::render,
+    )
 }
 
 #[test]

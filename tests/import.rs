@@ -4,11 +4,10 @@
 //! as they were.
 
 mod common;
-use common::{run, stackgap, text, write};
+use common::{assert_exit, run, stackgap, text, write};
 
 use std::fs;
 use std::path::Path;
-use std::process::Output;
 use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
@@ -80,16 +79,6 @@ fn age(path: &Path) {
         .open(path)
         .and_then(|f| f.set_modified(past))
         .expect("set mtime");
-}
-
-fn assert_exit(out: &Output, code: i32) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
 }
 
 /// The findings of `check --format json` as (kind, control, side).

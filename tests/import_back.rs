@@ -4,25 +4,14 @@
 //! entries come from a `model` template counts what it writes out truly.
 
 mod common;
-use common::{run, text, write};
+use common::{assert_exit, run, text, write};
 
 use std::fs;
 use std::path::Path;
-use std::process::Output;
 
 use serde_json::Value;
 use stackgap::stack::{Cite, Stack, load_str};
 use tempfile::TempDir;
-
-fn assert_exit(out: &Output, code: i32) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-}
 
 fn sample(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(name);

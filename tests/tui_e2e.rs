@@ -17,6 +17,22 @@ use stackgap::date::Date;
 
 const AS_OF: &str = "2026-11-28";
 
+/// The fintech sample's first entry after `Tab o` in the explorer: BCP-RESILIENCE's agreed
+/// owner moved from provider to consumer.
+const BCP_MINE: &str =
+    r#"BCP-RESILIENCE = { agreed = "consumer", assumed = "provider", evidence = "attested" }"#;
+
+/// The lines of `saved` that differ from `original` (same line count).
+fn changed_lines(original: &str, saved: &str) -> Vec<String> {
+    assert_eq!(original.lines().count(), saved.lines().count());
+    original
+        .lines()
+        .zip(saved.lines())
+        .filter(|(a, b)| a != b)
+        .map(|(_, b)| b.to_string())
+        .collect()
+}
+
 /// A tmux server of our own, killed when the test ends (also when it fails).
 struct Tmux {
     socket: String,

@@ -22,6 +22,17 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("output is UTF-8")
 }
 
+/// Asserts the exit code, showing both outputs when it is not the one expected.
+pub fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
 /// Writes a file into a test folder and returns its path as a string.
 pub fn write(dir: &Path, name: &str, content: &str) -> String {
     let path = dir.join(name);

@@ -1,12 +1,57 @@
-//! Reading back what the diagrams emit, for the tests of `tests/diagrams.rs` and
-//! `tests/diagram_formats.rs`: the HTML page's SVG (boxes, labels, paths) with the checker of the
-//! layout's promises, the layout's own geometry in the same form, and Mermaid's edges.
+//! Reading back what the diagrams emit, for the tests of `tests/diagrams.rs`,
+//! `tests/diagram_formats.rs` and `tests/diagram_covered.rs`: a stack rendered in every format,
+//! the HTML page's SVG (boxes, labels, paths) with the checker of the layout's promises, the
+//! layout's own geometry in the same form, Mermaid's edges, and the numbers of a focused
+//! diagram's note.
 // Each test crate uses its own subset of these.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
 
+use stackgap::analysis::{WhatIf, analyse};
+use stackgap::date::Date;
+use stackgap::report::Context;
 use stackgap::report::layout::{Diagram, Drawing};
+
+/// The analysis date of the diagram tests.
+pub const AS_OF: &str = "2026-06-01";
+
+/// A stack loaded and analysed as of [`AS_OF`], handed to `f` as the reports see it.
+pub fn with_context<T>(toml: &str, f: impl FnOnce(&Context) -> T) -> T {
+    let stack = stackgap::stack::load_str(toml, "generated.toml", None).expect("a valid stack");
+    let what_if = WhatIf::new(&stack, Date::parse(AS_OF).expect("a date"));
+    let report = analyse(&stack, &what_if);
+    f(&Context {
+        stack: &stack,
+        report: &report,
+        what_if: &what_if,
+        blast: None,
+        fix_first: None,
+    })
+}
+
+/// Mermaid, DOT and HTML of a stack.
+pub fn render_all(toml: &str) -> (String, String, String) {
+    with_context(toml, |ctx| {
+        (
+            stackgap::report::mermaid::render(ctx),
+            stackgap::report::dot::render(ctx),
+            stackgap::report::html::render(ctx),
+        )
+    })
+}
+
+/// The first six numbers of a focused diagram's note: "Showing A of P parties and B of H
+/// hand-offs: … Not drawn: C parties and D hand-offs, …".
+pub fn note_numbers(note: &str) -> [usize; 6] {
+    let numbers: Vec<usize> = note
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .map(|w| w.parse().expect("a count"))
+        .collect();
+    numbers.try_into().expect("six counts in the note")
+}
 
 /// A rectangle as the SVG states it.
 #[derive(Debug, Clone, Copy, PartialEq)]

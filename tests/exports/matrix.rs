@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::io::{Cursor, Read as _};
 
 use calamine::{Data, Reader as _, Xlsx, open_workbook_from_rs};
+use stackgap::report::matrix::column;
 
 use super::*;
 
@@ -238,10 +239,13 @@ fn known_rows_of_the_matrix_read_as_a_reviewer_expects() {
     );
     // Every field of a document, one line per document cited.
     assert_eq!(
-        matrix_row(&csv, ["c", "p", "", "A"])[17],
+        matrix_row(&csv, ["c", "p", "", "A"])[column::DOCUMENTS],
         "soc2-2026 = { level = \"attested\", title = \"SOC 2 Type II 2026\", issuer = \"Example Audit LLP\", party = \"p\", issued = 2026-01-15, expires = 2027-01-15, covers = [\"A\", \"E\", \"F\"], ref = \"vault://reports/p-soc2-2026.pdf\" }"
     );
-    assert_eq!(matrix_row(&csv, ["top", "c", "", "A"])[17], "");
+    assert_eq!(
+        matrix_row(&csv, ["top", "c", "", "A"])[column::DOCUMENTS],
+        ""
+    );
     let a = matrix_row(&csv, ["c", "p", "", "A"]);
     assert_eq!(
         a[10..15],

@@ -26,23 +26,10 @@ fn edit_then_change_outside(
 
 const BCP_BEFORE: &str =
     r#"BCP-RESILIENCE = { agreed = "provider", assumed = "provider", evidence = "attested" }"#;
-const BCP_MINE: &str =
-    r#"BCP-RESILIENCE = { agreed = "consumer", assumed = "provider", evidence = "attested" }"#;
 const BCP_THEIRS: &str =
     r#"BCP-RESILIENCE = { agreed = "provider", assumed = "shared", evidence = "attested" }"#;
 const SUBPROC_BEFORE: &str = r#"SUPPLY-SUBPROC = "provider""#;
 const SUBPROC_THEIRS: &str = r#"SUPPLY-SUBPROC = "shared""#;
-
-/// The lines of `saved` that differ from `original` (same line count).
-fn changed_lines(original: &str, saved: &str) -> Vec<String> {
-    assert_eq!(original.lines().count(), saved.lines().count());
-    original
-        .lines()
-        .zip(saved.lines())
-        .filter(|(a, b)| a != b)
-        .map(|(_, b)| b.to_string())
-        .collect()
-}
 
 #[test]
 fn saving_over_an_outside_change_keeps_both_changes() {
