@@ -442,13 +442,7 @@ fn event_loop(terminal: &mut Tty, app: &mut App, signals: &Signals) -> anyhow::R
             continue;
         }
         let timeout = watcher.as_ref().map_or(IDLE, |w| w.timeout(IDLE));
-        // Events crossterm already holds come first; else wait on the terminal itself.
-        let waiting = gone()
-            || event::poll(Duration::ZERO)?
-            || match &input {
-                Some(input) => input.wait(timeout) != Ready::Timeout,
-                None => event::poll(timeout)?,
-            };
+        let waiting = gone() || input_waits(input.as_ref(), timeout)?;
         if waiting {
             // Take everything already waiting before drawing once: resize storms, fast typing,
             // a held-down key.
@@ -474,28 +468,42 @@ fn event_loop(terminal: &mut Tty, app: &mut App, signals: &Signals) -> anyhow::R
     }
 }
 
+/// Whether input waits: events crossterm already holds first (a read can take several keys at
+/// once), else the terminal itself within `timeout`; a hang-up counts, for the caller to find.
+fn input_waits(input: Option<&Input>, timeout: Duration) -> std::io::Result<bool> {
+    Ok(event::poll(Duration::ZERO)?
+        || match input {
+            Some(input) => input.wait(timeout) != Ready::Timeout,
+            None => event::poll(timeout)?,
+        })
+}
+
 /// What a key typed during work that can be stopped does to it.
 #[derive(Debug, PartialEq, Eq)]
 enum WhileComputing {
-    /// Esc or `F`, leaving the list being computed: the work stops, the key is spent.
+    /// Leaving the list being computed (Esc or `F` while browsing): the work stops, the key is
+    /// spent.
     Stop,
-    /// `q` or Ctrl-C: the work stops, then the key is taken as usual.
+    /// Quitting (`q`, Ctrl-C): the work stops, then the key is taken as usual.
     StopAndKeep,
     /// Anything else waits for the work and is taken after it.
     Keep,
 }
 
-fn while_computing(event: &Event) -> WhileComputing {
-    use event::{KeyCode, KeyEventKind, KeyModifiers};
-    match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => match key.code {
-            KeyCode::Esc | KeyCode::Char('F') => WhileComputing::Stop,
-            KeyCode::Char('q') => WhileComputing::StopAndKeep,
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                WhileComputing::StopAndKeep
-            }
-            _ => WhileComputing::Keep,
-        },
+/// What `event` does to the work, read as the explorer reads keys in `mode`: the mode the work
+/// began in, while no key is kept yet. Once one is (`None`), a later key's meaning may hang on
+/// it (`/` then `q` is a search for "q"), so it waits too, Ctrl-C apart.
+fn while_computing(event: &Event, mode: Option<&mode::Mode>) -> WhileComputing {
+    let Event::Key(key) = event else {
+        return WhileComputing::Keep;
+    };
+    match (
+        mode,
+        msg::from_key(*key, mode.unwrap_or(&mode::Mode::Browse)),
+    ) {
+        (_, Some(Msg::Interrupt)) => WhileComputing::StopAndKeep,
+        (Some(mode::Mode::Browse), Some(Msg::Close | Msg::FixFirst)) => WhileComputing::Stop,
+        (Some(_), Some(Msg::Quit)) => WhileComputing::StopAndKeep,
         _ => WhileComputing::Keep,
     }
 }
@@ -513,7 +521,7 @@ fn compute_watching(
 ) -> anyhow::Result<bool> {
     use std::sync::atomic::Ordering::Relaxed;
     const LOOK: Duration = Duration::from_millis(50);
-    stop.store(false, Relaxed);
+    let began_in = app.mode().clone();
     let mut held = Vec::new();
     let quit = std::thread::scope(|scope| -> anyhow::Result<bool> {
         let worker = scope.spawn(|| deliver(terminal, app, Msg::Compute));
@@ -524,13 +532,10 @@ fn compute_watching(
                 std::thread::sleep(LOOK / 5);
                 continue;
             }
-            let ready = match input {
-                Some(input) => input.wait(LOOK) == Ready::Input,
-                None => event::poll(LOOK)?,
-            };
-            if ready && event::poll(Duration::ZERO)? {
+            if input_waits(input, LOOK)? && event::poll(Duration::ZERO)? {
                 let event = event::read()?;
-                match while_computing(&event) {
+                let mode = held.is_empty().then_some(&began_in);
+                match while_computing(&event, mode) {
                     WhileComputing::Stop => stop.store(true, Relaxed),
                     WhileComputing::StopAndKeep => {
                         stop.store(true, Relaxed);
@@ -545,6 +550,8 @@ fn compute_watching(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         Ok(delivered?)
     })?;
+    // A key seen as the work ended must not stop the next list, computed here or not.
+    stop.store(false, Relaxed);
     let mut quit = quit;
     for event in held {
         if let Some(msg) = to_msg(event, app) {
@@ -576,25 +583,38 @@ mod loop_tests {
 
     #[test]
     fn keys_that_leave_the_list_stop_its_computing_and_quitting_still_quits() {
+        use mode::Mode;
         let key = |code, modifiers| Event::Key(KeyEvent::new(code, modifiers));
         let none = KeyModifiers::NONE;
+        let esc = key(KeyCode::Esc, none);
+        let q = key(KeyCode::Char('q'), none);
+        let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let browse = Some(&Mode::Browse);
+        let search = Mode::Search {
+            query: String::new(),
+        };
         let cases = [
-            (key(KeyCode::Esc, none), WhileComputing::Stop),
+            (&esc, browse, WhileComputing::Stop),
             (
-                key(KeyCode::Char('F'), KeyModifiers::SHIFT),
+                &key(KeyCode::Char('F'), KeyModifiers::SHIFT),
+                browse,
                 WhileComputing::Stop,
             ),
-            (key(KeyCode::Char('q'), none), WhileComputing::StopAndKeep),
-            (
-                key(KeyCode::Char('c'), KeyModifiers::CONTROL),
-                WhileComputing::StopAndKeep,
-            ),
-            (key(KeyCode::Char('c'), none), WhileComputing::Keep),
-            (key(KeyCode::Char('j'), none), WhileComputing::Keep),
-            (Event::Resize(80, 24), WhileComputing::Keep),
+            (&q, browse, WhileComputing::StopAndKeep),
+            (&ctrl_c, browse, WhileComputing::StopAndKeep),
+            (&key(KeyCode::Char('c'), none), browse, WhileComputing::Keep),
+            (&key(KeyCode::Char('j'), none), browse, WhileComputing::Keep),
+            (&Event::Resize(80, 24), browse, WhileComputing::Keep),
+            // Typed into a search, `q` is text and Esc closes the search, not the list.
+            (&q, Some(&search), WhileComputing::Keep),
+            (&esc, Some(&search), WhileComputing::Keep),
+            // After a kept key (`/`, say), keys wait with it; Ctrl-C still stops.
+            (&q, None, WhileComputing::Keep),
+            (&esc, None, WhileComputing::Keep),
+            (&ctrl_c, None, WhileComputing::StopAndKeep),
         ];
-        for (event, want) in cases {
-            assert_eq!(while_computing(&event), want, "{event:?}");
+        for (event, mode, want) in cases {
+            assert_eq!(while_computing(event, mode), want, "{event:?} in {mode:?}");
         }
     }
 }

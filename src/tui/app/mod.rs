@@ -154,7 +154,7 @@ impl App {
 
     /// The flag that stops the slow work `Msg::Compute` is about to do, when that work is only
     /// the fix-first list (a save or the blast radius ranking runs to its end): the event loop
-    /// clears it, computes on another thread, and sets it if the person stops waiting.
+    /// computes on another thread, sets it if the person stops waiting, and clears it after.
     pub fn stop_flag(&self) -> Option<std::sync::Arc<std::sync::atomic::AtomicBool>> {
         let only_fix = self.derived.fix_pending
             && !self.derived.blast_pending
