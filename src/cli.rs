@@ -528,7 +528,17 @@ impl WhatIfArgs {
     /// The what-ifs in force on this stack (the second stage of the arguments, as ripgrep turns
     /// its low-level arguments into high-level ones): every `--without` must name a party.
     pub fn resolve(&self, stack: &Stack) -> anyhow::Result<WhatIf> {
-        let mut w = WhatIf::new(stack, self.as_of.unwrap_or_else(Date::today));
+        self.resolve_on(stack, self.as_of())
+    }
+
+    /// The analysis date: `--as-of`, else today.
+    pub fn as_of(&self) -> Date {
+        self.as_of.unwrap_or_else(Date::today)
+    }
+
+    /// [`WhatIfArgs::resolve`] on an analysis date already settled.
+    pub fn resolve_on(&self, stack: &Stack, as_of: Date) -> anyhow::Result<WhatIf> {
+        let mut w = WhatIf::new(stack, as_of);
         w.min_evidence = self.min_evidence.map(Into::into);
         w.expiring_within = self.expiring_within;
         for id in &self.without {

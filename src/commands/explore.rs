@@ -9,24 +9,20 @@ use stackgap::text::escape;
 
 /// Runs the explorer.
 pub fn run(args: cli::ExploreArgs) -> anyhow::Result<ExitCode> {
+    let as_of = args.what_if.as_of();
     let (stack, text, path) = match &args.file {
         Some(file) => {
             let (stack, text) = load_with_indicator(file)?;
             (stack, text, Some(file.clone()))
         }
-        None => (stack::load_demo(), stack::load::DEMO.to_string(), None),
-    };
-    let mut what_if = args.what_if.resolve(&stack)?;
-    let (stack, text) = match &path {
-        // The demo's story is dated relative to the analysis date, so it holds on any day.
-        None if what_if.as_of.to_string() != stack::load::DEMO_WRITTEN_FOR => {
-            let text = stack::load::demo_text(what_if.as_of);
+        None => {
+            // The demo's story is dated relative to the analysis date, so it holds on any day.
+            let text = stack::load::demo_text(as_of);
             let stack = stack::load_str(&text, stack::load::DEMO_NAME, None)?;
-            what_if = args.what_if.resolve(&stack)?;
-            (stack, text)
+            (stack, text, None)
         }
-        _ => (stack, text),
     };
+    let what_if = args.what_if.resolve_on(&stack, as_of)?;
     stackgap::tui::run(
         stackgap::tui::Options {
             stack,
