@@ -6,9 +6,9 @@
 
 use super::App;
 use crate::analysis::{Place, message};
+use crate::report::handoff_label;
 use crate::tui::derived::tour::{self, Stop};
-use crate::tui::inspect::Target;
-use crate::tui::mode::{Mode, Pane, TourStep};
+use crate::tui::mode::{Mode, TourStep};
 use crate::tui::msg::Msg;
 
 impl App {
@@ -77,7 +77,7 @@ impl App {
         };
         let at = at.min(of - 1);
         self.nav.mode = Mode::Browse;
-        self.visit(stop);
+        self.jump_to(stop.control, stop.place);
         let shown = self.session.shown();
         let report = &self.derived.report;
         let Some(f) = stop.finding(report) else {
@@ -86,16 +86,7 @@ impl App {
         let theme = self.theme;
         let control = &shown.control(f.control).id;
         let place = match f.place {
-            Place::Handoff { handoff, .. } => {
-                let h = shown.handoff(handoff);
-                let service = h.service.as_deref().map(|s| format!(" ({s})"));
-                format!(
-                    "{} → {}{}",
-                    shown.party(h.consumer).id,
-                    shown.party(h.provider).id,
-                    service.unwrap_or_default()
-                )
-            }
+            Place::Handoff { handoff, .. } => handoff_label(shown, handoff),
             Place::Party(p) => format!("{}'s own requirement", shown.party(p).id),
         };
         let head = format!(
@@ -114,32 +105,5 @@ impl App {
             why: crate::text::escape(&why).into_owned(),
         });
         self.scroll_tree();
-    }
-
-    /// Puts the cursor on a stop's place: the row revealed, the pane's cursor on the control.
-    fn visit(&mut self, stop: Stop) {
-        let stack = &self.session.stack;
-        let path = match stop.place {
-            Place::Handoff { handoff, .. } => {
-                let p = stack.handoff(handoff).provider;
-                self.derived.tree.path_to(stack, p, Some(handoff))
-            }
-            Place::Party(p) => self.derived.tree.path_to(stack, p, None),
-        };
-        self.go_to(&path);
-        self.nav.focus = Pane::Details;
-        let found = self.derived.inspect.items.iter().position(|it| {
-            it.control == stop.control
-                && match (it.target, stop.place) {
-                    (Target::Entry { handoff, .. }, Place::Handoff { handoff: h, .. }) => {
-                        handoff == h
-                    }
-                    (Target::Requirement { party }, Place::Party(p)) => party == p,
-                    _ => false,
-                }
-        });
-        if let Some(i) = found {
-            self.nav.item = i;
-        }
     }
 }

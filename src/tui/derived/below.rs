@@ -86,13 +86,11 @@ fn walk(tally: &Tally, stack: &Stack, from: PartyIdx, above: &[PartyIdx]) -> [u3
     let mut n = [0u32; 2];
     while let Some(p) = queue.pop_front() {
         for &h in &ix.consumes[p as usize] {
-            let [g, w] = tally.open_handoff[h as usize];
-            n = [n[0] + g, n[1] + w];
+            n = super::add(n, tally.open_handoff[h as usize]);
             let q = stack.handoff(h).provider;
             if !seen[q as usize] && above.binary_search(&q).is_err() {
                 seen[q as usize] = true;
-                let [g, w] = tally.open_party[q as usize];
-                n = [n[0] + g, n[1] + w];
+                n = super::add(n, tally.open_party[q as usize]);
                 queue.push_back(q);
             }
         }

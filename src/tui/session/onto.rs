@@ -219,17 +219,11 @@ fn find_handoff(from: &Stack, h: HandoffIdx, to: &Stack) -> Option<HandoffIdx> {
 
 /// An entry in words: `consumer → provider (service): CONTROL`.
 fn entry_words(stack: &Stack, h: HandoffIdx, e: u32) -> String {
-    let ho = stack.handoff(h);
-    let service = ho
-        .service
-        .as_deref()
-        .map(|s| format!(" ({s})"))
-        .unwrap_or_default();
+    let control = stack.handoff(h).entries[e as usize].control;
     format!(
-        "{} → {}{service}: {}",
-        stack.party(ho.consumer).id,
-        stack.party(ho.provider).id,
-        stack.control(ho.entries[e as usize].control).id
+        "{}: {}",
+        crate::report::handoff_label(stack, h),
+        stack.control(control).id
     )
 }
 
