@@ -433,14 +433,13 @@ impl<'s> Engine<'s> {
                                 stated.map(|st| (st, stated_order)),
                             )
                         });
-                        let (chain, len, below, mut floor) = match start {
+                        let (chain, len, below) = match start {
                             Some(start) => {
                                 let path = paths.now.path(start);
                                 let chain = path.nodes.iter().map(|&n| nodes[n as usize]).collect();
-                                let s = start as usize;
-                                (chain, path.len, paths.weakest[s], paths.floor[s])
+                                (chain, path.len, paths.weakest[start as usize])
                             }
-                            None => (vec![f], 1, None, None),
+                            None => (vec![f], 1, None),
                         };
                         finding.chain = chain;
                         finding.chain_len = len;
@@ -454,12 +453,9 @@ impl<'s> Engine<'s> {
                                 now: row.now,
                                 lapsed: row.now != row.stated,
                             };
-                            if own.shown_before(below) {
-                                weakest = Some(own);
-                            }
-                            floor = Some(own.lower(floor));
+                            weakest = Some(own.in_front_of(below));
                         }
-                        finding.weakest = weakest.map(|w| (w.handoff, w.now));
+                        finding.weakest = weakest.map(|w| (w.link.handoff, w.link.now));
                         let lapse = |link: Link| {
                             let e = &stack.handoff(link.handoff).entries[link.entry as usize];
                             e.lapse(&stack.documents, as_of).map(|l| (link.handoff, l))
@@ -468,11 +464,10 @@ impl<'s> Engine<'s> {
                         // link stands as written, a lapse can only have lowered another path,
                         // the one the assurance would take with every document in force.
                         finding.expired = match weakest {
-                            Some(w) if w.lapsed => {
+                            Some(w) if w.link.lapsed => {
                                 // Renewing it alone would leave the others as low.
-                                let tied = floor.map_or(0, |(_, n)| n);
-                                finding.also_lapsed = tied.saturating_sub(1);
-                                lapse(w)
+                                finding.also_lapsed = w.ties - 1;
+                                lapse(w.link)
                             }
                             _ => stated
                                 .filter(|stated| level(stated, row.stated) > got)

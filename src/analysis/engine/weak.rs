@@ -1,7 +1,7 @@
 //! Weak assurance, for every local node of a control at once: the best path, its weakest
-//! link (shown with its evidence as it counts on the analysis date), the lowest evidence on it
-//! and how many lapsed links are at it, and the lapsed link that lowered most the path the
-//! assurance would take with every document in force.
+//! link (shown with its evidence as it counts on the analysis date) and how many links are as
+//! weak, and the lapsed link that lowered most the path the assurance would take with every
+//! document in force.
 
 use super::search::{Assurance, Edge, NO_EDGE};
 use crate::analysis::chains::Forest;
@@ -28,34 +28,43 @@ impl Link {
         }
     }
 
-    /// Whether this link, closer to the start of a path, is shown as its weakest rather than
-    /// `below`, the weakest further down: it is weaker, or as weak and not lapsed when `below`
+    /// The weakest link of a path that starts with this link and goes on along a path whose
+    /// weakest is `below`: this link when it is weaker, or as weak and not lapsed when `below`
     /// is lapsed or vice versa — a link that stands as written is what holds the path down
     /// among equals (renewing the other would change nothing), else the closer one.
-    /// The lowest evidence on a path and the lapsed links at it, with this link put in front
-    /// of the path whose are `below`.
-    pub(super) fn lower(self, below: Option<(Evidence, u32)>) -> (Evidence, u32) {
-        let mine = u32::from(self.lapsed);
+    pub(super) fn in_front_of(self, below: Option<Weakest>) -> Weakest {
         match below {
-            Some((floor, n)) if floor < self.now => (floor, n),
-            Some((floor, n)) if floor == self.now => (floor, n + mine),
-            _ => (self.now, mine),
+            Some(b) if b.link.now < self.now => b,
+            Some(b) if b.link.now == self.now => Weakest {
+                link: if !self.lapsed || b.link.lapsed {
+                    self
+                } else {
+                    b.link
+                },
+                ties: b.ties + 1,
+            },
+            _ => Weakest {
+                link: self,
+                ties: 1,
+            },
         }
     }
+}
 
-    pub(super) fn shown_before(self, below: Option<Link>) -> bool {
-        below.is_none_or(|b| self.now < b.now || (self.now == b.now && (!self.lapsed || b.lapsed)))
-    }
+/// The weakest link of a path, and how many of its links are as weak. A lapsed weakest link
+/// means every one of them lapsed (one standing as written would have been shown instead):
+/// more than one, and renewing a single document cannot raise the assurance.
+#[derive(Clone, Copy)]
+pub(super) struct Weakest {
+    pub(super) link: Link,
+    pub(super) ties: u32,
 }
 
 /// Weak assurance, for every local node at once: the best path (abridged), its weakest link,
 /// and the lapsed link that lowered most the best path as stated.
 pub(super) struct WeakPaths {
     pub(super) now: Forest,
-    pub(super) weakest: Vec<Option<Link>>,
-    /// The lowest evidence on the best path, and how many lapsed links are at it: more than
-    /// one, and renewing a single document cannot raise the assurance.
-    pub(super) floor: Vec<Option<(Evidence, u32)>>,
+    pub(super) weakest: Vec<Option<Weakest>>,
     /// The lapsed link with the lowest evidence now (the closest among equals) on the best
     /// path as stated: the path the assurance would take with every document in force.
     pub(super) expired: Vec<Option<Link>>,
@@ -81,17 +90,8 @@ impl WeakPaths {
                 .collect()
         };
         let forest = Forest::new(next(now), order);
-        let weakest = forest.fold(order, None, |n, below: &Option<Link>| {
-            let link = Link::of(&edges[now.via[n as usize] as usize]);
-            if link.shown_before(*below) {
-                Some(link)
-            } else {
-                *below
-            }
-        });
-        let floor = forest.fold(order, None, |n, below: &Option<(Evidence, u32)>| {
-            let link = Link::of(&edges[now.via[n as usize] as usize]);
-            Some(link.lower(*below))
+        let weakest = forest.fold(order, None, |n, below: &Option<Weakest>| {
+            Some(Link::of(&edges[now.via[n as usize] as usize]).in_front_of(*below))
         });
         let expired = match stated {
             Some((st, st_order)) => {
@@ -110,7 +110,6 @@ impl WeakPaths {
         WeakPaths {
             now: forest,
             weakest,
-            floor,
             expired,
         }
     }
