@@ -220,9 +220,11 @@ pub fn apply(original_text: &str, stack: &Stack, import: &Import) -> Result<Appl
             error,
         }
     })?;
-    read_back(&loaded, stack, &import).map_err(|message| ApplyError::Verify {
-        path: path.clone(),
-        message,
+    read_back(&loaded, stack, &import, applied.documents_added).map_err(|message| {
+        ApplyError::Verify {
+            path: path.clone(),
+            message,
+        }
     })?;
     Ok(applied)
 }
@@ -600,8 +602,14 @@ fn is_header(t: &Table) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Checking the result.
 
-/// Whether the loaded text is the stack with the import in it; the first difference if not.
-fn read_back(loaded: &Stack, stack: &Stack, import: &Import) -> Result<(), String> {
+/// Whether the loaded text is the stack with the import in it (and the `documents_added` the
+/// plan declared); the first difference if not.
+fn read_back(
+    loaded: &Stack,
+    stack: &Stack,
+    import: &Import,
+    documents_added: usize,
+) -> Result<(), String> {
     let mut controls: Vec<&str> = stack.controls.iter().map(|c| c.id.as_str()).collect();
     controls.extend(
         import
@@ -613,9 +621,8 @@ fn read_back(loaded: &Stack, stack: &Stack, import: &Import) -> Result<(), Strin
     if !loaded.controls.iter().map(|c| c.id.as_str()).eq(controls) {
         return Err("the controls differ".into());
     }
-    let documents = stack.documents.len() + settled(import, Some(stack), "").0.len();
     if loaded.layers.len() != stack.layers.len()
-        || loaded.documents.len() != documents
+        || loaded.documents.len() != stack.documents.len() + documents_added
         || loaded.accepts.len() != stack.accepts.len()
     {
         return Err("the layers, documents or accepts differ".into());
