@@ -28,24 +28,24 @@ pub fn print_with(
     write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
 ) -> anyhow::Result<()> {
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    if let Err(e) = write(&mut stdout).and_then(|()| stdout.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(e).context("cannot write to standard output");
-    }
-    Ok(())
+    written(write(&mut stdout).and_then(|()| stdout.flush()))
 }
 
 /// Writes what clap has for standard output instead of a command (help, the version), in
 /// clap's colours, checked as [`print_with`] checks a report: clap's own `exit` would drop a
 /// failed write and exit 0.
 pub fn print_clap(err: &clap::Error) -> anyhow::Result<()> {
-    if let Err(e) = err.print().and_then(|()| std::io::stdout().flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(e).context("cannot write to standard output");
+    written(err.print().and_then(|()| std::io::stdout().flush()))
+}
+
+/// The outcome of writing to standard output: a reader that stops early is not an error.
+fn written(result: std::io::Result<()>) -> anyhow::Result<()> {
+    match result {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write to standard output")
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// Whether two paths name the same file (following links; a path that does not exist yet
