@@ -576,15 +576,11 @@ fn choose(stack: &Stack, tallies: &Tallies, budget: usize) -> (Vec<bool>, Vec<Pa
         order: Vec::new(),
         budget,
     };
-    pick.places(stack, &places(stack, tallies, |t| (t.gaps, t.warnings)));
+    let open = places(stack, tallies, |t| (t.gaps, t.warnings));
+    pick.places(stack, &open);
     let focus = if !pick.order.is_empty() {
         Focus::Worst
-    } else if tallies
-        .handoff
-        .iter()
-        .chain(&tallies.party)
-        .any(|t| t.open() > 0)
-    {
+    } else if !open.is_empty() {
         Focus::TooDeep
     } else {
         Focus::Covered
