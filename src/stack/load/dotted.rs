@@ -43,25 +43,12 @@ pub(super) fn control_id(text: &str, at: usize, message: &str) -> Option<DottedI
     if split == 0 {
         return None;
     }
-    let id = segments
-        .iter()
-        .map(|&(_, s)| s)
-        .collect::<Vec<_>>()
-        .join(".");
+    let id = joined(&segments);
     let numbered = field.bytes().all(|b| b.is_ascii_digit());
     if !numbered && !known(text, &id) {
         return None;
     }
-    let parent = segments[..split]
-        .iter()
-        .map(|&(_, s)| s)
-        .collect::<Vec<_>>()
-        .join(".");
-    let rest = segments[split..]
-        .iter()
-        .map(|&(_, s)| s)
-        .collect::<Vec<_>>()
-        .join(".");
+    let (parent, rest) = (joined(&segments[..split]), joined(&segments[split..]));
     Some(DottedId {
         at: segments[0].0,
         message: format!(
@@ -153,6 +140,15 @@ fn known(text: &str, id: &str) -> bool {
                 .iter()
                 .any(|c| c.get("id").and_then(|i| i.as_str()) == Some(id))
         })
+}
+
+/// Key segments (offset, text) written back as a dotted key.
+fn joined(segments: &[(usize, &str)]) -> String {
+    segments
+        .iter()
+        .map(|&(_, s)| s)
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 #[cfg(test)]
