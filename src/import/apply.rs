@@ -329,7 +329,10 @@ impl Plan {
 
     /// A new hand-off, or the entries of an existing one that change.
     fn handoff(&mut self, stack: &Stack, h: &ImportHandoff) {
-        let Some(hi) = find_handoff(stack, &h.consumer, &h.provider, h.service.as_deref()) else {
+        let Some(hi) = stack
+            .handoff_by_ids(&h.consumer, &h.provider, h.service.as_deref())
+            .map(|h| h as usize)
+        else {
             self.handoffs.push((handoff_table(h), h.entries.len()));
             return;
         };
@@ -403,24 +406,6 @@ impl Plan {
         // hand-off just added.
         insert_tables(doc, "evidence", self.documents)
     }
-}
-
-/// The index of the stack's hand-off (consumer, provider, service), if it has it.
-fn find_handoff(
-    stack: &Stack,
-    consumer: &str,
-    provider: &str,
-    service: Option<&str>,
-) -> Option<usize> {
-    let c = stack.party_id(consumer)?;
-    let p = stack.party_id(provider)?;
-    stack.index().consumes[c as usize]
-        .iter()
-        .map(|&h| h as usize)
-        .find(|&h| {
-            let h = &stack.handoffs[h];
-            h.provider == p && h.service.as_deref() == service
-        })
 }
 
 // ---------------------------------------------------------------------------------------------

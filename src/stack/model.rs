@@ -355,6 +355,21 @@ impl Stack {
         self.index.control_by_id.get(id).copied()
     }
 
+    /// The hand-off from `consumer` to `provider` (ids) for `service`, if the stack has it.
+    pub fn handoff_by_ids(
+        &self,
+        consumer: &str,
+        provider: &str,
+        service: Option<&str>,
+    ) -> Option<HandoffIdx> {
+        let c = self.party_id(consumer)?;
+        let p = self.party_id(provider)?;
+        self.index.consumes[c as usize].iter().copied().find(|&h| {
+            let h = self.handoff(h);
+            h.provider == p && h.service.as_deref() == service
+        })
+    }
+
     /// The party at an index.
     pub fn party(&self, p: PartyIdx) -> &Party {
         &self.parties[p as usize]

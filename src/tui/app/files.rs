@@ -382,16 +382,7 @@ fn stable(stack: &Stack, path: &[u32]) -> StablePath {
 fn unstable(stack: &Stack, (root, hops): &StablePath) -> Option<RowPath> {
     let mut path = vec![stack.party_id(root)?];
     for (c, p, service) in hops {
-        let c = stack.party_id(c)?;
-        let p = stack.party_id(p)?;
-        let h = stack.index().consumes[c as usize]
-            .iter()
-            .copied()
-            .find(|&h| {
-                let ho = stack.handoff(h);
-                ho.provider == p && ho.service == *service
-            })?;
-        path.push(h);
+        path.push(stack.handoff_by_ids(c, p, service.as_deref())?);
     }
     Some(path)
 }

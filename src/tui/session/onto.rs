@@ -208,13 +208,12 @@ fn edited_fields(stack: &Stack, e: &Entry) -> (Option<Owner>, Option<Owner>, Vec
 
 /// The hand-off `h` of `from`, found in `to` by its consumer, provider and service.
 fn find_handoff(from: &Stack, h: HandoffIdx, to: &Stack) -> Option<HandoffIdx> {
-    let ho = from.handoff(h);
-    let c = to.party_id(&from.party(ho.consumer).id)?;
-    let p = to.party_id(&from.party(ho.provider).id)?;
-    to.index().consumes[c as usize].iter().copied().find(|&t| {
-        let t = to.handoff(t);
-        t.provider == p && t.service == ho.service
-    })
+    let h = from.handoff(h);
+    to.handoff_by_ids(
+        &from.party(h.consumer).id,
+        &from.party(h.provider).id,
+        h.service.as_deref(),
+    )
 }
 
 /// An entry in words: `consumer → provider (service): CONTROL`.

@@ -278,11 +278,8 @@ const IMPLEMENTS_THEIRS: &str =
 
 /// The northwind → brightpath BACKUP entry of a stack.
 fn backup(stack: &Stack) -> &crate::stack::Entry {
-    let id = |p: &str| stack.party_id(p).expect("the party");
-    let h = stack.index().consumes[id("northwind") as usize]
-        .iter()
-        .copied()
-        .find(|&h| stack.handoff(h).provider == id("brightpath"))
+    let h = stack
+        .handoff_by_ids("northwind", "brightpath", Some("CRM"))
         .expect("the hand-off");
     let control = stack.control_id("BACKUP").expect("the control");
     stack
