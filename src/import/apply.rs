@@ -157,9 +157,8 @@ impl Applied {
         if self.is_unchanged() {
             return "unchanged".into();
         }
-        let count = |n: usize, one: &str, many: &str| {
-            (n > 0).then(|| format!("{n} {}", if n == 1 { one } else { many }))
-        };
+        let count =
+            |n: usize, one: &str, many: &str| (n > 0).then(|| crate::text::count(n, one, many));
         let added: Vec<String> = [
             count(self.controls_added, "control", "controls"),
             count(self.parties_added, "party", "parties"),

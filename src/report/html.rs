@@ -7,6 +7,7 @@
 mod summary;
 mod svg;
 
+use crate::text::count;
 use std::fmt::Write;
 
 use super::layout::Tally;
@@ -175,11 +176,6 @@ fn page(ctx: &Context, fix_first: Option<&[FixFirstLine]>) -> String {
     out.push_str(&provenance(ctx));
     out.push_str("</main>\n</body>\n</html>\n");
     out
-}
-
-/// `1 party`, `2 parties`.
-fn count(n: usize, one: &str, many: &str) -> String {
-    super::layout::count(n, one, many)
 }
 
 /// A group of findings with its tally, findings open first.

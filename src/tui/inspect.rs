@@ -6,7 +6,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::analysis::{Finding, Kind, Place, Report, Severity, WhatIf, message};
 use crate::stack::{ControlIdx, Entry, HandoffIdx, Owner, PartyIdx, Stack};
-use crate::text::escape;
+use crate::text::{count, escape};
 
 use super::theme::Theme;
 use super::tree::Row;
@@ -497,8 +497,6 @@ fn handoff_name(stack: &Stack, h: HandoffIdx, theme: Theme) -> String {
 /// stack with the accepted ones apart, or that it is covered wherever it is in scope, or in
 /// scope nowhere (which is not covered: nobody asked).
 fn control_summary(stack: &Stack, findings: &[Finding], c: ControlIdx) -> String {
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let ix = stack.index();
     let (listed, required) = (
         ix.entries_of[c as usize].len(),
@@ -510,8 +508,8 @@ fn control_summary(stack: &Stack, findings: &[Finding], c: ControlIdx) -> String
         } else {
             format!(
                 "covered wherever it is in scope: listed at {}, required by {}",
-                plural(listed, "hand-off", "hand-offs"),
-                plural(required, "party", "parties")
+                count(listed, "hand-off", "hand-offs"),
+                count(required, "party", "parties")
             )
         };
     }
@@ -529,8 +527,8 @@ fn control_summary(stack: &Stack, findings: &[Finding], c: ControlIdx) -> String
     };
     format!(
         "{} and {} open across the stack{accepted}; Enter on a place shows it in the tree",
-        plural(open(Severity::Gap), "gap", "gaps"),
-        plural(open(Severity::Warning), "warning", "warnings"),
+        count(open(Severity::Gap), "gap", "gaps"),
+        count(open(Severity::Warning), "warning", "warnings"),
     )
 }
 
@@ -635,11 +633,7 @@ pub fn build_expiring(
             }
             out.facts.push(format!(
                 "{when}; {} delivering assurance {} on it; Enter on one shows it in the tree",
-                if x.entries == 1 {
-                    "1 entry".to_string()
-                } else {
-                    format!("{} entries", x.entries)
-                },
+                count(x.entries, "entry", "entries"),
                 if x.entries == 1 { "rests" } else { "rest" }
             ));
             places.extend_from_slice(&stack.index().citing[d as usize]);

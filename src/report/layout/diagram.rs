@@ -113,9 +113,7 @@ impl Status {
 }
 
 /// `1 gap`, `2 gaps`: a count and its noun.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+pub use crate::text::count;
 
 fn plural(n: usize, word: &str) -> String {
     count(n, word, &format!("{word}s"))

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Clear, Widget};
 
 use super::put_lines;
 use crate::analysis::Severity;
-use crate::text::escape;
+use crate::text::{count, escape};
 use crate::tui::layout::{fit, width, wrap};
 use crate::tui::mode::{Listing, Mode, Notice, Pane, Question};
 use crate::tui::screen::Screen;
@@ -62,8 +62,6 @@ fn expiring(s: &Screen) -> Option<String> {
         })
         .count();
     let entries = notes.len() - documents;
-    let count =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let what = match (documents, entries) {
         (d, 0) => count(d, "document", "documents"),
         (0, e) => count(e, "entry's evidence", "entries' evidence"),
@@ -181,11 +179,11 @@ fn first_line(s: &Screen, cut: Cut, file: Option<String>) -> Line<'static> {
     let accepted = s.tally.accepted_total();
     let count = |severity: Severity, n: u32, word: &str, which: usize| {
         let mark = theme.mark(Some(severity));
-        let word = if n == 1 { word } else { &format!("{word}s") };
+        let counted = count(n as usize, word, &format!("{word}s"));
         let text = match cut {
             Cut::Terse => format!("{mark}{n}"),
-            Cut::Deltas => format!("{mark} {n} {word}"),
-            _ => format!("{mark} {n} {word}{}", delta(s, which)),
+            Cut::Deltas => format!("{mark} {counted}"),
+            _ => format!("{mark} {counted}{}", delta(s, which)),
         };
         Span::styled(text, theme.severity(Some(severity)))
     };
@@ -328,7 +326,7 @@ pub struct Dialog<'a>(pub &'a Screen<'a>);
 
 fn question_text(s: &Screen, q: &Question) -> (Vec<String>, String) {
     let n = s.unsaved;
-    let edits = format!("{n} unsaved edit{}", if n == 1 { "" } else { "s" });
+    let edits = count(n, "unsaved edit", "unsaved edits");
     let file = s.path.map_or_else(
         || "the file".to_string(),
         |p| escape(&p.display().to_string()).into_owned(),

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
 use super::details::is_cut;
-use crate::text::escape;
+use crate::text::{count, escape};
 use crate::tui::layout::{fit, pad, width};
 use crate::tui::mode::Pane;
 use crate::tui::screen::Screen;
@@ -156,8 +156,7 @@ impl Widget for TreeView<'_> {
         let theme = s.theme;
         let rows = s.tree.rows();
         let ell = theme.ellipsis();
-        let plural = if rows.len() == 1 { "" } else { "s" };
-        let mut suffix = format!("{}{} row{plural}", theme.sep(), rows.len());
+        let mut suffix = format!("{}{}", theme.sep(), count(rows.len(), "row", "rows"));
         if s.filter {
             suffix.push_str(&format!("{}filter", theme.sep()));
         }
