@@ -32,7 +32,7 @@ mod order;
 mod place;
 mod route;
 
-pub use diagram::{Diagram, Focus, Link, Node, Omitted, Status, Tally, count};
+pub use diagram::{Diagram, Focus, Link, Node, Omitted, Status, Tally};
 pub use place::{Band, Drawing, LinkPath, Rect, wrap};
 
 /// Lays a diagram out: rows, order, coordinates and the path of every link.

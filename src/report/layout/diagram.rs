@@ -113,7 +113,7 @@ impl Status {
 }
 
 /// `1 gap`, `2 gaps`: a count and its noun.
-pub use crate::text::count;
+use crate::text::count;
 
 fn plural(n: usize, word: &str) -> String {
     count(n, word, &format!("{word}s"))
