@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 use crate::analysis::{Place, Severity};
 use crate::report::Context;
 use crate::stack::{HandoffIdx, PartyIdx, Stack};
+use crate::text::count;
 
 /// Up to this many parties and hand-offs, a diagram draws the whole stack, if it fits.
 const WHOLE_PARTIES: usize = 40;
@@ -113,8 +114,6 @@ impl Status {
 }
 
 /// `1 gap`, `2 gaps`: a count and its noun.
-use crate::text::count;
-
 fn plural(n: usize, word: &str) -> String {
     count(n, word, &format!("{word}s"))
 }
