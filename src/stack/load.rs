@@ -189,12 +189,9 @@ pub fn read_stack(path: &Path) -> Result<(Stack, String), LoadError> {
     let name = path.display().to_string();
     let bytes = read_bounded(path)?;
     let base = (name != "-").then(|| path.parent().unwrap_or(Path::new("")));
-    let stack = load_bytes(&bytes, &name, base)?;
-    // It loaded, so it is UTF-8; the check is kept rather than trusted.
-    let text = String::from_utf8(bytes).map_err(|_| LoadError::Read {
-        path: name,
-        message: "is not UTF-8 text".into(),
-    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| not_utf8(e.as_bytes(), e.utf8_error().valid_up_to(), &name))?;
+    let stack = load_str(&text, &name, base)?;
     Ok((stack, text))
 }
 
@@ -253,25 +250,24 @@ fn io_message(e: &std::io::Error) -> String {
 
 /// Loads a stack from bytes: checks UTF-8, records the SHA-256, then validates.
 pub fn load_bytes(bytes: &[u8], name: &str, base_dir: Option<&Path>) -> Result<Stack, LoadError> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.valid_up_to();
-            let d = diagnostic(
-                &String::from_utf8_lossy(&bytes[..at]),
-                at,
-                "the file is not valid UTF-8 text".into(),
-                Some("stack files are TOML, which must be UTF-8; is this the right file?".into()),
-            );
-            return Err(LoadError::Invalid {
-                path: name.into(),
-                diagnostics: vec![d],
-                more: 0,
-            });
-        }
-    };
+    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to(), name))?;
     // load_str hashes the text, which is these very bytes.
     load_str(text, name, base_dir)
+}
+
+/// The error for bytes that are not UTF-8, located where the valid text ends (`at`).
+fn not_utf8(bytes: &[u8], at: usize, name: &str) -> LoadError {
+    let d = diagnostic(
+        &String::from_utf8_lossy(&bytes[..at]),
+        at,
+        "the file is not valid UTF-8 text".into(),
+        Some("stack files are TOML, which must be UTF-8; is this the right file?".into()),
+    );
+    LoadError::Invalid {
+        path: name.into(),
+        diagnostics: vec![d],
+        more: 0,
+    }
 }
 
 /// SHA-256 of some bytes, in lower-case hex.
