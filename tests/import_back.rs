@@ -4,7 +4,7 @@
 //! entries come from a `model` template counts what it writes out truly.
 
 mod common;
-use common::{assert_exit, run, text, write};
+use common::{assert_exit, describe_document, run, text, write};
 
 use std::fs;
 use std::path::Path;
@@ -57,20 +57,10 @@ fn handoff_text(stack: &Stack, consumer: &str, provider: &str, service: &str) ->
     lines.sort();
     for d in cited {
         let doc = &stack.documents[d as usize];
-        let covers: Option<Vec<&str>> = doc
-            .covers
-            .as_ref()
-            .map(|c| c.iter().map(|&x| stack.control(x).id.as_str()).collect());
         lines.push(format!(
-            "document {} {} {:?} {:?} {:?} {:?} {:?} {covers:?} {:?}",
+            "document {} {}",
             doc.id,
-            doc.level,
-            doc.title,
-            doc.issuer,
-            doc.party.map(|p| stack.party(p).id.clone()),
-            doc.issued,
-            doc.expires,
-            doc.reference
+            describe_document(stack, doc)
         ));
     }
     lines.join("\n")

@@ -11,6 +11,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use proptest::prelude::*;
+
+mod common;
+
+use common::describe_document;
 use stackgap::analysis::{WhatIf, analyse};
 use stackgap::date::Date;
 use stackgap::import::Import;
@@ -217,30 +221,11 @@ type Carried = (
 fn carried(stack: &Stack) -> Carried {
     let mut entries = BTreeMap::new();
     for h in &stack.handoffs {
-        for e in &h.entries {
-            let cites: Vec<String> = e
-                .evidence
-                .items()
-                .iter()
-                .map(|c| match c {
-                    stackgap::stack::Cite::Level(l) => l.to_string(),
-                    stackgap::stack::Cite::Document(d) => {
-                        stack.documents[*d as usize].id.to_string()
-                    }
-                })
-                .collect();
-            entries.insert(
-                (
-                    stack.party(h.consumer).id.clone(),
-                    stack.party(h.provider).id.clone(),
-                    h.service.clone().unwrap_or_default(),
-                    stack.control(e.control).id.clone(),
-                ),
-                format!(
-                    "agreed {:?} assumed {:?} evidence {cites:?} expires {:?} ref {:?}",
-                    e.agreed, e.assumed, e.expires, e.reference
-                ),
-            );
+        let (consumer, provider) = (&stack.party(h.consumer).id, &stack.party(h.provider).id);
+        let service = h.service.clone().unwrap_or_default();
+        for (control, carried) in entries_of(stack, h) {
+            let key = (consumer.clone(), provider.clone(), service.clone(), control);
+            entries.insert(key, carried);
         }
     }
     let implements = stack
@@ -256,6 +241,28 @@ fn carried(stack: &Stack) -> Carried {
         })
         .collect();
     (entries, implements)
+}
+
+/// One hand-off's entries as the matrix carries them, by control id.
+fn entries_of<'s>(stack: &'s Stack, h: &'s Handoff) -> impl Iterator<Item = (String, String)> + 's {
+    h.entries.iter().map(|e| {
+        let cites: Vec<String> = e
+            .evidence
+            .items()
+            .iter()
+            .map(|c| match c {
+                stackgap::stack::Cite::Level(l) => l.to_string(),
+                stackgap::stack::Cite::Document(d) => stack.documents[*d as usize].id.to_string(),
+            })
+            .collect();
+        (
+            stack.control(e.control).id.clone(),
+            format!(
+                "agreed {:?} assumed {:?} evidence {cites:?} expires {:?} ref {:?}",
+                e.agreed, e.assumed, e.expires, e.reference
+            ),
+        )
+    })
 }
 
 fn load(text: &str) -> Stack {
@@ -348,26 +355,8 @@ fn printed_alone(stack: &Stack, h: &Handoff, import: &Import) {
             .iter()
             .find(|d| d.id == id)
             .expect("declared in the stack");
-        assert_eq!(described, self::described(stack, d), "{id}");
+        assert_eq!(described, describe_document(stack, d), "{id}");
     }
-}
-
-/// Every field of a document, controls and parties by id.
-fn described(stack: &Stack, d: &stackgap::stack::Document) -> String {
-    let covers: Option<Vec<&str>> = d
-        .covers
-        .as_ref()
-        .map(|c| c.iter().map(|&x| stack.control(x).id.as_str()).collect());
-    format!(
-        "{} {:?} {:?} {:?} {:?} {:?} {covers:?} {:?}",
-        d.level,
-        d.title,
-        d.issuer,
-        d.party.map(|p| stack.party(p).id.clone()),
-        d.issued,
-        d.expires,
-        d.reference
-    )
 }
 
 /// One hand-off's entries as `carried` has them, and the documents they cite with their level
@@ -381,22 +370,11 @@ fn carried_handoff(
         for c in e.evidence.items() {
             if let stackgap::stack::Cite::Document(d) = c {
                 let d = &stack.documents[*d as usize];
-                documents.insert(d.id.clone(), described(stack, d));
+                documents.insert(d.id.clone(), describe_document(stack, d));
             }
         }
     }
-    let (all, _) = carried(stack);
-    let key = |k: &(String, String, String, String)| {
-        k.0 == stack.party(h.consumer).id
-            && k.1 == stack.party(h.provider).id
-            && k.2 == h.service.clone().unwrap_or_default()
-    };
-    let entries = all
-        .into_iter()
-        .filter(|(k, _)| key(k))
-        .map(|(k, v)| (k.3, v))
-        .collect();
-    (entries, documents)
+    (entries_of(stack, h).collect(), documents)
 }
 
 fn check(g: &GenStack, format: Format) -> Result<(), TestCaseError> {

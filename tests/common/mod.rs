@@ -64,3 +64,22 @@ pub fn missing_tool(tool: &str) {
     );
     println!("skipped: {tool} is not installed (CI installs it)");
 }
+
+/// Every field of an evidence document but its id, controls and parties by id: two documents
+/// read from different files describe alike when they say the same.
+pub fn describe_document(stack: &stackgap::stack::Stack, d: &stackgap::stack::Document) -> String {
+    let covers: Option<Vec<&str>> = d
+        .covers
+        .as_ref()
+        .map(|c| c.iter().map(|&x| stack.control(x).id.as_str()).collect());
+    format!(
+        "{} {:?} {:?} {:?} {:?} {:?} {covers:?} {:?}",
+        d.level,
+        d.title,
+        d.issuer,
+        d.party.map(|p| stack.party(p).id.clone()),
+        d.issued,
+        d.expires,
+        d.reference
+    )
+}
